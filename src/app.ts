@@ -1,0 +1,131 @@
+// createApp(deps): the whole service as one Hono app, for Node, workerd and tests alike.
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv, Deps } from './deps.js';
+import { AppError, type ErrorCode, toProblem } from './errors.js';
+import { authRoutes } from './features/auth/routes.js';
+import { registerRoutes } from './features/register/routes.js';
+import { systemRoutes } from './features/system/routes.js';
+import { authenticate, authorise } from './middleware/authorise.js';
+import { requestContext } from './middleware/request-context.js';
+import { createRouter } from './openapi.js';
+import { renderApiReference } from './web/api-reference.js';
+import { renderErrorPage } from './web/error-page.js';
+import { wantsHtml } from './web/negotiate.js';
+
+/** Routes that accept whole files (the register CSV, the domain list) get the larger import limit. */
+const importPaths = new Set(['/api/v1/register/imports', '/api/v1/register/domain-imports']);
+
+export function createApp(deps: Deps) {
+  const app = createRouter();
+
+  app.use('*', requestContext(deps));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: deps.config.PUBLIC_BASE_URL.startsWith('https:')
+        ? 'max-age=31536000; includeSubDomains'
+        : false,
+      referrerPolicy: 'no-referrer',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('*', (c, next) =>
+    bodyLimit({
+      maxSize: importPaths.has(c.req.path) ? deps.config.IMPORT_LIMIT_BYTES : deps.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.');
+      },
+    })(c, next),
+  );
+  app.use('*', authenticate());
+  app.use('*', authorise());
+
+  app.route('/', systemRoutes(deps));
+  app.route('/', registerRoutes());
+  app.route('/', authRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token created with `npm run cli -- token create` or `POST /api/v1/tokens`.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cc_session',
+    description: 'A signed-in session (pages); unsafe methods also need the CSRF token.',
+  });
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: `${deps.config.SERVICE_NAME} API`,
+      version: '1',
+      description:
+        'The register of UK local authorities and their dedicated cyber-security mailboxes. Errors are RFC 9457 problem details with a machine-readable `code`.',
+    },
+    servers: [{ url: deps.config.PUBLIC_BASE_URL }],
+  };
+  app.doc31('/openapi.json', documentConfig);
+  let referencePage: string | undefined;
+  app.get('/docs', (c) => {
+    referencePage ??= renderApiReference(
+      app.getOpenAPI31Document(documentConfig) as unknown as Record<string, unknown>,
+      deps.config.SERVICE_NAME,
+    );
+    return c.html(referencePage);
+  });
+
+  app.notFound((c) => {
+    const err = new AppError('not_found', `Nothing is at ${c.req.method} ${c.req.path}.`);
+    return respondWithError(c, err);
+  });
+  app.onError((err, c) => respondWithError(c, err));
+  return app;
+}
+
+function respondWithError(c: Context<AppEnv>, err: unknown) {
+  let error: unknown = err;
+  if (err instanceof HTTPException && !(err instanceof AppError)) {
+    error = new AppError(codeForStatus(err.status), err.message || 'The request could not be handled.');
+  }
+  if (!(error instanceof AppError)) {
+    (c.var.log ?? c.var.deps?.log)?.error('unhandled error', { err });
+  }
+  const requestId = c.var.requestId;
+  const problem = toProblem(error, c.req.path, requestId);
+  if (wantsHtml(c)) return c.html(renderErrorPage(problem), problem.status as ContentfulStatusCode);
+  if (problem.code === 'unauthenticated') c.header('WWW-Authenticate', 'Bearer realm="cyber-contacts"');
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json; charset=utf-8',
+  });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  const map: Record<number, ErrorCode> = {
+    400: 'bad_request',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    409: 'conflict',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    429: 'rate_limited',
+  };
+  return map[status] ?? (status >= 500 ? 'internal' : 'bad_request');
+}

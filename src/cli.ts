@@ -1,0 +1,54 @@
+// The admin CLI: `npm run cli -- <command>`. Exits 0 on success, 1 on a failed command, 2 on bad usage.
+
+import { type CliCommand, type CliContext, describeError, nodeIo, UsageError } from './entry/cli/io.js';
+import { tokenCommand, tokenUsage } from './entry/cli/token.js';
+import { buildNodeRuntime, type NodeRuntime } from './entry/node-deps.js';
+
+const commands: Record<string, { run: CliCommand; usage: string }> = {
+  token: { run: tokenCommand, usage: tokenUsage },
+};
+
+function usage(): string {
+  return `Usage: npm run cli -- <command>\n\n${Object.values(commands)
+    .map((c) => c.usage)
+    .join('\n')}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const io = nodeIo();
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  let runtime: NodeRuntime | undefined;
+  const ctx: CliContext = {
+    io,
+    deps: async () => {
+      runtime ??= await buildNodeRuntime(process.env, {
+        logWrite: (line) => process.stderr.write(`${line}\n`),
+        logLevel: 'warn',
+      });
+      return runtime.deps;
+    },
+  };
+  try {
+    return await command.run(ctx, args);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(err as Error).message}\n\nUsage:\n${command.usage}`);
+      return 2;
+    }
+    io.err(`Error: ${describeError(err)}`);
+    return 1;
+  } finally {
+    await runtime?.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

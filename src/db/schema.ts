@@ -1,0 +1,191 @@
+// The database schema (SQLite dialect): runs on a libsql file, Turso and D1 alike.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+// ---------- the register ----------
+
+export const warps = sqliteTable('warps', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** The nation/region a default WARP was drawn from; new authorities in it join it on import. */
+  region: text('region'),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+export const authorities = sqliteTable(
+  'authorities',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    shortName: text('short_name').notNull(),
+    gss: text('gss'),
+    nation: text('nation').notNull(),
+    region: text('region').notNull(),
+    type: text('type').notNull(),
+    typeName: text('type_name').notNull(),
+    county: text('county'),
+    startDate: text('start_date'),
+    endDate: text('end_date'),
+    replacedBy: text('replaced_by', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    current: integer('current', { mode: 'boolean' }).notNull(),
+    altNames: text('alt_names'),
+    warpId: text('warp_id').references(() => warps.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    index('authorities_nation_idx').on(t.nation, t.current),
+    index('authorities_region_idx').on(t.region),
+    index('authorities_type_idx').on(t.type),
+    index('authorities_warp_idx').on(t.warpId),
+  ],
+);
+
+export const authoritySuccessors = sqliteTable(
+  'authority_successors',
+  {
+    code: text('code')
+      .notNull()
+      .references(() => authorities.code),
+    successor: text('successor').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.code, t.successor] }),
+    index('authority_successors_successor_idx').on(t.successor),
+  ],
+);
+
+export const authorityDomains = sqliteTable(
+  'authority_domains',
+  {
+    authorityCode: text('authority_code')
+      .notNull()
+      .references(() => authorities.code),
+    domain: text('domain').notNull(),
+    source: text('source').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.authorityCode, t.domain] }),
+    index('authority_domains_domain_idx').on(t.domain),
+  ],
+);
+
+// ---------- access control and audit ----------
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['admin', 'warp', 'council', 'inbound'] }).notNull(),
+    warpId: text('warp_id'),
+    authorityCode: text('authority_code'),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at'),
+    lastUsedAt: at('last_used_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: at('at').notNull(),
+    actor: text('actor').notNull(),
+    actorRole: text('actor_role').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    requestId: text('request_id'),
+    ip: text('ip'),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId), index('audit_log_at_idx').on(t.at)],
+);
+
+// ---------- mailboxes, confirmation and sessions ----------
+
+export const mailboxKinds = ['primary', 'secondary', 'out-of-hours'] as const;
+export const mailboxStates = ['awaiting-approval', 'pending', 'confirmed', 'retired', 'refused'] as const;
+
+export const mailboxes = sqliteTable(
+  'mailboxes',
+  {
+    id: text('id').primaryKey(),
+    authorityCode: text('authority_code')
+      .notNull()
+      .references(() => authorities.code),
+    address: text('address').notNull(),
+    kind: text('kind', { enum: mailboxKinds }).notNull(),
+    team: text('team').notNull(),
+    phone: text('phone').notNull(),
+    state: text('state', { enum: mailboxStates }).notNull(),
+    /** Set when the domain is not one of the authority's: an admin must approve before anything is sent. */
+    needsApproval: integer('needs_approval', { mode: 'boolean' }).notNull(),
+    looksPersonal: integer('looks_personal', { mode: 'boolean' }).notNull(),
+    replacesId: text('replaces_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    approvedAt: at('approved_at'),
+    approvedBy: text('approved_by'),
+    confirmedAt: at('confirmed_at'),
+    retiredAt: at('retired_at'),
+    retiredReason: text('retired_reason'),
+  },
+  (t) => [
+    index('mailboxes_authority_idx').on(t.authorityCode, t.state),
+    index('mailboxes_address_idx').on(t.address),
+    uniqueIndex('mailboxes_live_address_idx')
+      .on(t.authorityCode, t.address)
+      .where(sql`state in ('awaiting-approval', 'pending', 'confirmed')`),
+  ],
+);
+
+export const linkTokens = sqliteTable(
+  'link_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    purpose: text('purpose', { enum: ['confirm', 'sign-in', 'reconfirm'] }).notNull(),
+    mailboxId: text('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('link_tokens_mailbox_idx').on(t.mailboxId, t.purpose)],
+);
+
+export const sessions = sqliteTable('sessions', {
+  idHash: text('id_hash').primaryKey(),
+  role: text('role', { enum: ['admin', 'warp', 'council'] }).notNull(),
+  authorityCode: text('authority_code'),
+  warpId: text('warp_id'),
+  mailboxId: text('mailbox_id'),
+  label: text('label').notNull(),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: at('created_at').notNull(),
+  expiresAt: at('expires_at').notNull(),
+  lastSeenAt: at('last_seen_at').notNull(),
+  revokedAt: at('revoked_at'),
+});
+
+export const rateLimitHits = sqliteTable(
+  'rate_limit_hits',
+  {
+    key: text('key').notNull(),
+    windowStart: integer('window_start').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);

@@ -1,0 +1,52 @@
+// What CLI commands share: where output goes, argument validation with zod, and the runtime they act on.
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { describeIssues } from '../../openapi.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Rewrites one status line in place on a terminal (progress); a plain line elsewhere. */
+  progress(line: string): void;
+  isTty: boolean;
+}
+
+export interface CliContext {
+  io: CliIo;
+  /** Opens the database and builds the deps (lazily, so `--help` needs no database). */
+  deps(): Promise<Deps>;
+}
+
+export type CliCommand = (ctx: CliContext, args: string[]) => Promise<number>;
+
+export class UsageError extends Error {}
+
+/** Validates parsed arguments with a zod schema; a failure is a usage error with a readable reason. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(describeIssues(result.error.issues));
+  return result.data;
+}
+
+export function nodeIo(): CliIo {
+  const isTty = Boolean(process.stderr.isTTY);
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    progress: (line) => process.stderr.write(isTty ? `\r\x1b[2K${line}` : `${line}\n`),
+    isTty,
+  };
+}
+
+/** A readable one-line reason for any error a command raises. */
+export function describeError(err: unknown): string {
+  if (err instanceof AppError) {
+    const fields = err.errors?.length
+      ? `\n${err.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`
+      : '';
+    return `${err.message}${fields}`;
+  }
+  if (err instanceof z.ZodError) return describeIssues(err.issues);
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,67 @@
+// Builds the service's dependencies on Node from an environment record: used by the server and the CLI.
+
+import { createRequire } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
+import { migrateDatabase, openLibsqlDatabase } from '../adapters/db-libsql.js';
+import { type Config, parseConfig } from '../config.js';
+import type { Deps } from '../deps.js';
+import { systemClock } from '../ports/clock.js';
+import { jsonLogger, type Logger } from '../ports/logger.js';
+import { cryptoRandom } from '../ports/random.js';
+
+export interface NodeRuntime {
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+export interface NodeRuntimeOptions {
+  /** Where log lines go; the CLI sends them to stderr so stdout stays for results. */
+  logWrite?: (line: string) => void;
+  logLevel?: Config['LOG_LEVEL'];
+}
+
+export async function buildNodeRuntime(
+  env: Record<string, string | undefined>,
+  options: NodeRuntimeOptions = {},
+): Promise<NodeRuntime> {
+  const config = parseConfig(env);
+  const log: Logger = jsonLogger(options.logLevel ?? config.LOG_LEVEL, options.logWrite);
+  const database = await openLibsqlDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  await migrateDatabase(database.db);
+  const clock = systemClock();
+  const deps: Deps = {
+    config,
+    db: database.db,
+    clock,
+    log,
+    random: cryptoRandom(),
+    fetch: globalThis.fetch.bind(globalThis),
+    connInfo: getConnInfo,
+    assets: govukAssets(),
+  };
+  return {
+    deps,
+    async close() {
+      database.close();
+    },
+  };
+}
+
+/** GOV.UK Frontend's CSS and JS under /assets, and its fonts and images under /assets/fonts|images. */
+function govukAssets(): MiddlewareHandler {
+  const require = createRequire(import.meta.url);
+  const dist = resolve(dirname(require.resolve('govuk-frontend/package.json')), 'dist/govuk');
+  const root = relative(process.cwd(), dist) || '.';
+  const files = serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/assets/, '') });
+  const media = serveStatic({
+    root: `${root}/assets`,
+    rewriteRequestPath: (p) => p.replace(/^\/assets/, ''),
+  });
+  return async (c, next) => {
+    const handler = /^\/assets\/(fonts|images|manifest\.json)/.test(c.req.path) ? media : files;
+    return handler(c, next);
+  };
+}

@@ -1,0 +1,139 @@
+// API tokens: created once and shown once, stored only as a SHA-256 hash, checked in constant time.
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { apiTokens, authorities, warps } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
+import { type ActorContext, auditEntry } from '../audit/record.js';
+import type { Principal } from './principal.js';
+
+export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
+export type TokenRole = (typeof tokenRoles)[number];
+const TOKEN_PREFIX = 'cct_';
+
+export interface NewToken {
+  role: TokenRole;
+  name: string;
+  warpId?: string | null;
+  authorityCode?: string | null;
+  expiresAt?: Date | null;
+}
+
+export type TokenView = ReturnType<typeof toView>;
+
+function toView(row: typeof apiTokens.$inferSelect) {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    warp: row.warpId,
+    authority: row.authorityCode,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates a token; the secret is in the answer and nowhere else. */
+export async function createToken(deps: Deps, actor: ActorContext, input: NewToken) {
+  if (input.role === 'warp') {
+    if (!input.warpId)
+      throw new AppError('validation_failed', 'A warp token needs the WARP it is scoped to.');
+    const warp = await deps.db.query.warps.findFirst({ where: eq(warps.id, input.warpId) });
+    if (!warp) throw new AppError('validation_failed', `There is no WARP with id "${input.warpId}".`);
+  } else if (input.warpId) {
+    throw new AppError('validation_failed', 'Only a warp token is scoped to a WARP.');
+  }
+  if (input.role === 'council') {
+    if (!input.authorityCode)
+      throw new AppError('validation_failed', 'A council token needs the authority it is scoped to.');
+    const authority = await deps.db.query.authorities.findFirst({
+      where: eq(authorities.code, input.authorityCode.toUpperCase()),
+    });
+    if (!authority)
+      throw new AppError('validation_failed', `There is no authority with code "${input.authorityCode}".`);
+  } else if (input.authorityCode) {
+    throw new AppError('validation_failed', 'Only a council token is scoped to an authority.');
+  }
+  const secret = `${TOKEN_PREFIX}${deps.random.secret(32)}`;
+  const now = deps.clock.now();
+  const row = {
+    id: deps.random.id(),
+    name: input.name,
+    role: input.role,
+    warpId: input.warpId ?? null,
+    authorityCode: input.authorityCode?.toUpperCase() ?? null,
+    tokenHash: await hashSecret(secret),
+    createdBy: actor.principal.actor,
+    createdAt: now,
+    expiresAt: input.expiresAt ?? null,
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  const view = toView(row);
+  await deps.db.batch([
+    deps.db.insert(apiTokens).values(row),
+    auditEntry(deps.db, actor, now, {
+      action: 'token.create',
+      subjectType: 'token',
+      subjectId: row.id,
+      after: view,
+    }),
+  ]);
+  return { token: secret, ...view };
+}
+
+export async function listTokens(deps: Deps, options: { includeRevoked?: boolean } = {}) {
+  const rows = await deps.db
+    .select()
+    .from(apiTokens)
+    .where(options.includeRevoked ? undefined : isNull(apiTokens.revokedAt))
+    .orderBy(desc(apiTokens.createdAt));
+  return rows.map(toView);
+}
+
+export async function revokeToken(deps: Deps, actor: ActorContext, id: string) {
+  const row = await deps.db.query.apiTokens.findFirst({ where: eq(apiTokens.id, id) });
+  if (!row) throw new AppError('not_found', `There is no token with id "${id}".`);
+  if (row.revokedAt) return toView(row);
+  const now = deps.clock.now();
+  await deps.db.batch([
+    deps.db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))),
+    auditEntry(deps.db, actor, now, {
+      action: 'token.revoke',
+      subjectType: 'token',
+      subjectId: id,
+      before: toView(row),
+      after: toView({ ...row, revokedAt: now }),
+    }),
+  ]);
+  return toView({ ...row, revokedAt: now });
+}
+
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+/** The principal a bearer token stands for, or null when it is unknown, revoked or expired. */
+export async function authenticateToken(deps: Deps, secret: string): Promise<Principal | null> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
+  const hash = await hashSecret(secret);
+  const row = await deps.db.query.apiTokens.findFirst({ where: eq(apiTokens.tokenHash, hash) });
+  if (!row || !constantTimeEqual(row.tokenHash, hash)) return null;
+  const now = deps.clock.now();
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
+    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+  }
+  return {
+    actor: `token:${row.id}`,
+    label: row.name,
+    role: row.role,
+    warpId: row.warpId,
+    authorityCode: row.authorityCode,
+    via: 'token',
+  };
+}

@@ -1,0 +1,50 @@
+// Authentication (bearer token, then session cookie) and authorisation against the declared policy table.
+import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
+import type { AppEnv } from '../deps.js';
+import { AppError } from '../errors.js';
+import { accessFor } from '../features/auth/policy.js';
+import { authenticateToken } from '../features/auth/tokens.js';
+
+export function authenticate() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const principal = match ? await authenticateToken(c.var.deps, match[1]!) : null;
+      if (!principal)
+        throw new AppError(
+          'unauthenticated',
+          'The bearer token is missing, malformed, unknown, revoked or expired.',
+        );
+      c.set('principal', principal);
+    }
+    await next();
+  });
+}
+
+/** The route a request matched, as registered (e.g. "/api/v1/authorities/:code"), or null for a 404. */
+export function matchedRoute(c: Parameters<typeof matchedRoutes>[0]) {
+  const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
+  const route = routes[routes.length - 1];
+  return route ? { method: route.method, path: route.path } : null;
+}
+
+export function authorise() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const route = matchedRoute(c);
+    if (!route) return next(); // no such route: the not-found handler answers
+    const access = accessFor(c.req.method, route.path);
+    if (access === undefined) {
+      c.var.log.error('route has no access policy', { route: `${route.method} ${route.path}` });
+      throw new AppError('forbidden', 'This route is not open to anyone.');
+    }
+    if (access === 'public') return next();
+    const principal = c.var.principal;
+    if (!principal)
+      throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer …".');
+    if (!access.includes(principal.role))
+      throw new AppError('forbidden', `The ${principal.role} role cannot do this.`);
+    return next();
+  });
+}

@@ -1,0 +1,85 @@
+// The test app: a fresh in-memory database with the real migrations, a fixed clock, a captured log.
+
+import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
+import { createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { createToken, type TokenRole } from '../../src/features/auth/tokens.js';
+import { fixedClock } from '../../src/ports/clock.js';
+import { memoryLogger } from '../../src/ports/logger.js';
+import { cryptoRandom } from '../../src/ports/random.js';
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  now?: string;
+  deps?: Partial<Deps>;
+}
+
+export async function makeTestApp(options: TestAppOptions = {}) {
+  const database = await openLibsqlDatabase(':memory:');
+  await migrateDatabase(database.db);
+  const clock = fixedClock(options.now ?? '2026-11-30T09:00:00Z');
+  const log = memoryLogger('debug');
+  const config = parseConfig({
+    PUBLIC_BASE_URL: 'http://cyber-contacts.test',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const deps: Deps = {
+    config,
+    db: database.db,
+    clock,
+    log,
+    random: cryptoRandom(() => clock.now().getTime()),
+    fetch: (...args) => fetch(...args),
+    ...options.deps,
+  };
+  const app = createApp(deps);
+
+  /** Creates a token through the real code path and returns its secret. */
+  async function tokenFor(role: TokenRole, scope: { warp?: string; authority?: string } = {}) {
+    const created = await createToken(
+      deps,
+      { principal: cliPrincipal },
+      {
+        role,
+        name: `test ${role}`,
+        warpId: scope.warp,
+        authorityCode: scope.authority,
+      },
+    );
+    return created.token;
+  }
+
+  /** A request with a bearer token and, for objects, a JSON body. */
+  function call(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: BodyInit | undefined;
+    if (typeof opts.body === 'string') body = opts.body;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return app.request(path, { method, headers, body });
+  }
+
+  return {
+    app,
+    deps,
+    db: database.db,
+    client: database.client,
+    clock,
+    log,
+    tokenFor,
+    call,
+    close: database.close,
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
