@@ -25,6 +25,25 @@ export const configSchema = z
     FETCH_TIMEOUT_MS: positiveInt.default(30_000),
     SERVICE_NAME: z.string().min(1).default('Council cyber contacts'),
     TRUST_PROXY: flag.default(false),
+
+    // mail
+    MAIL_FROM: z.string().min(3).default('Council cyber contacts <no-reply@cyber-contacts.localhost>'),
+    MAIL_REPLY_TO: z.string().optional(),
+    OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    SMTP_POOL_CONNECTIONS: positiveInt.default(5),
+    SMTP_RATE_PER_SECOND: z.coerce.number().nonnegative().default(0),
+    DKIM_DOMAIN: z.string().optional(),
+    DKIM_SELECTOR: z.string().optional(),
+    DKIM_PRIVATE_KEY: z.string().optional(),
+    /** The domain in generated Message-IDs and VERP addresses; the host of PUBLIC_BASE_URL when absent. */
+    MAIL_DOMAIN: z.string().optional(),
+
+    // mailboxes
+    CONFIRMATION_TTL_HOURS: positiveInt.default(72),
+    SIGN_IN_TTL_MINUTES: positiveInt.default(30),
+    SESSION_TTL_HOURS: positiveInt.default(12),
+    ADMIN_NOTIFY_ADDRESSES: z.string().default(''),
   })
   .transform((c) => ({
     ...c,

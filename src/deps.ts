@@ -6,6 +6,7 @@ import type { Db } from './db/client.js';
 import type { Principal } from './features/auth/principal.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
+import type { Mailer } from './ports/mailer.js';
 import type { Random } from './ports/random.js';
 
 export interface Deps {
@@ -14,6 +15,7 @@ export interface Deps {
   clock: Clock;
   log: Logger;
   random: Random;
+  mailer: Mailer;
   /** Outbound HTTP (register source); the global fetch unless a test passes another. */
   fetch: typeof fetch;
   /** The runtime's connection info (client address); absent in tests. */

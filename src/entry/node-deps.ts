@@ -6,6 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { migrateDatabase, openLibsqlDatabase } from '../adapters/db-libsql.js';
+import { memoryMailer } from '../adapters/mailer-memory.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { systemClock } from '../ports/clock.js';
@@ -38,6 +39,7 @@ export async function buildNodeRuntime(
     clock,
     log,
     random: cryptoRandom(),
+    mailer: memoryMailer(), // replaced by the outbox/SMTP choice
     fetch: globalThis.fetch.bind(globalThis),
     connInfo: getConnInfo,
     assets: govukAssets(),

@@ -1,6 +1,7 @@
 // The test app: a fresh in-memory database with the real migrations, a fixed clock, a captured log.
 
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
+import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
@@ -26,8 +27,10 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     LOG_LEVEL: 'silent',
     ...options.env,
   });
+  const mailer = memoryMailer();
   const deps: Deps = {
     config,
+    mailer,
     db: database.db,
     clock,
     log,

@@ -1,0 +1,32 @@
+// The mailer port: one message out, one outcome back, in GOV.UK Notify's status vocabulary.
+export interface OutgoingMessage {
+  to: string;
+  /** The From header; the configured MAIL_FROM when absent. */
+  from?: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** A stable Message-ID such as `<delivery-id@host>`: a resend is recognisable as the same message. */
+  messageId: string;
+  /** The SMTP envelope sender (VERP for advisories); MAIL_FROM's address when absent. */
+  envelopeFrom?: string;
+  /** Extra headers (In-Reply-To, References, List-Id …); every name and value is checked for CR/LF. */
+  headers?: Record<string, string>;
+}
+
+export type SendStatus = 'delivered' | 'temporary-failure' | 'permanent-failure' | 'technical-failure';
+
+export interface SendResult {
+  status: SendStatus;
+  messageId: string;
+  /** The server's reply (e.g. "250 2.0.0 Ok: queued") or the failure, kept for the delivery report. */
+  reply: string;
+  /** The SMTP reply code when there was one. */
+  code?: number;
+}
+
+export interface Mailer {
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): Promise<void>;
+}
