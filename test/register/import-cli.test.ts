@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDatabase } from '../support/cli.js';
+
+const CSV = '../shared/data/uk_local_authorities_current.csv';
+const DOMAINS = '../shared/data/ukps_user_domains.json';
+
+let db: ReturnType<typeof tempDatabase>;
+beforeAll(() => {
+  db = tempDatabase();
+});
+afterAll(() => db.cleanup());
+
+const cli = (...args: string[]) => runCli(['register', ...args], { databaseUrl: db.url });
+
+describe('npm run cli -- register (as a child process)', () => {
+  it('imports the shared CSV, then a second import reports no change, then imports the domains', async () => {
+    const first = await cli('import', CSV);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('added 470, updated 0, ended 0, unchanged 0, rejected 0');
+    expect(first.stdout).toContain('397 current and 73 former');
+    expect(first.stderr).toMatch(/parsing 470 of 470 rows/);
+
+    const second = await cli('import', CSV, '--json');
+    expect(second.code, second.stderr).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report).toMatchObject({
+      changed: false,
+      counts: { added: 0, updated: 0, ended: 0, unchanged: 470, rejected: 0 },
+      current: 397,
+      former: 73,
+    });
+
+    const domains = await cli('domains', DOMAINS);
+    expect(domains.code, domains.stderr).toBe(0);
+    expect(domains.stdout).toMatch(/398 local-authority domains: 393 matched \(98\.7%\), 393 added/);
+    expect(domains.stdout).toContain('tfl.gov.uk');
+  });
+
+  it('refuses a broken file with exit 1 and a readable reason', async () => {
+    const broken = join(db.dir, 'broken.csv');
+    writeFileSync(broken, 'code,name\nBIR,Birmingham\n');
+    const [res, json, missing] = await Promise.all([
+      cli('import', broken),
+      cli('import', DOMAINS),
+      cli('import', join(db.dir, 'nothing-here.csv')),
+    ]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^Error: The file is not the register CSV: its header lacks the columns local-authority-code/m,
+    );
+    expect(res.stderr).not.toMatch(/\bat .+\.ts:\d+/); // no stack trace
+    expect(json.code).toBe(1);
+    expect(json.stderr).toContain('it looks like JSON');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no file at');
+  });
+
+  it('answers bad usage with exit 2 and the usage text', async () => {
+    const res = await cli('import');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('register import <path-or-https-url>');
+  });
+});
