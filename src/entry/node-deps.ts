@@ -6,7 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { migrateDatabase, openLibsqlDatabase } from '../adapters/db-libsql.js';
-import { memoryMailer } from '../adapters/mailer-memory.js';
+import { nodeMailer } from '../adapters/mailer-node.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { systemClock } from '../ports/clock.js';
@@ -39,7 +39,7 @@ export async function buildNodeRuntime(
     clock,
     log,
     random: cryptoRandom(),
-    mailer: memoryMailer(), // replaced by the outbox/SMTP choice
+    mailer: nodeMailer(config, log),
     fetch: globalThis.fetch.bind(globalThis),
     connInfo: getConnInfo,
     assets: govukAssets(),
@@ -47,7 +47,11 @@ export async function buildNodeRuntime(
   return {
     deps,
     async close() {
-      database.close();
+      try {
+        await deps.mailer.close();
+      } finally {
+        database.close();
+      }
     },
   };
 }

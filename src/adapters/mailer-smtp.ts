@@ -1,0 +1,174 @@
+// The Node SMTP mailer: nodemailer's pooled transport (connection pool, optional rate limit and DKIM
+// signing), with every outcome mapped to the port's Notify-style statuses.
+
+import { createPrivateKey } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { NodemailerError } from 'nodemailer/lib/errors';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
+import type { Config } from '../config.js';
+import { assertExtraHeaders, assertSingleAddress } from '../features/mail/address.js';
+import { assertSafeMessage } from '../features/mail/headers.js';
+import type { Logger } from '../ports/logger.js';
+import type { Mailer, OutgoingMessage, SendResult, SendStatus } from '../ports/mailer.js';
+
+export type SmtpMailerConfig = Pick<
+  Config,
+  | 'SMTP_URL'
+  | 'SMTP_POOL_CONNECTIONS'
+  | 'SMTP_RATE_PER_SECOND'
+  | 'MAIL_FROM'
+  | 'DKIM_DOMAIN'
+  | 'DKIM_SELECTOR'
+  | 'DKIM_PRIVATE_KEY'
+>;
+
+export interface SmtpMailerOptions {
+  /** Extra nodemailer pool options (timeouts, maxRequeues …); they win over SMTP_URL and the config. */
+  transport?: Partial<SMTPPoolOptions>;
+}
+
+/** Codes of failures that ended or never opened the connection: the caller retries them. */
+const connectionFaults = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'EPROXY',
+  'EMAXLIMIT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Failures of our own set-up (credentials): neither the recipient's fault nor cured by waiting. */
+const setupFaults = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2']);
+
+/**
+ * Maps a nodemailer error to the port's outcome. 4xx → temporary-failure; 5xx → permanent-failure
+ * (except 503 "bad sequence of commands", a session fault that a new connection cures, as RFC 5321
+ * and nodemailer's own `permanent` flag have it); connection faults → temporary-failure; failed
+ * authentication and anything else (a message nodemailer refuses to build …) → technical-failure.
+ */
+export function classifySmtpError(err: unknown): Omit<SendResult, 'messageId'> {
+  const e = (err ?? {}) as NodemailerError;
+  const message = e instanceof Error ? e.message : String(err);
+  const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const reply = (e.response?.trim() || [e.code, message].filter(Boolean).join(': ')).slice(0, 2000);
+  let status: SendStatus;
+  if (e.code && setupFaults.has(e.code)) status = 'technical-failure';
+  else if (code !== undefined && code >= 400 && code < 500) status = 'temporary-failure';
+  else if (code === 503) status = 'temporary-failure';
+  else if (code !== undefined && code >= 500 && code < 600) status = 'permanent-failure';
+  else if (
+    (e.code && connectionFaults.has(e.code)) ||
+    (e.originalCode && connectionFaults.has(e.originalCode)) ||
+    e.timeoutType !== undefined
+  )
+    status = 'temporary-failure';
+  else status = 'technical-failure';
+  return code === undefined ? { status, reply } : { status, reply, code };
+}
+
+/** The DKIM key as PEM text; a key given on one line with literal `\n` sequences is accepted too. */
+export function dkimKey(text: string): string {
+  const pem = text.replace(/\\n/g, '\n').trim(); // a backslash never occurs in PEM text
+  createPrivateKey(pem); // throws now, at start-up, rather than on the first message
+  return pem;
+}
+
+function rateOptions(perSecond: number): Pick<SMTPPoolOptions, 'rateLimit' | 'rateDelta'> {
+  if (!(perSecond > 0)) return {};
+  if (Number.isInteger(perSecond)) return { rateLimit: perSecond, rateDelta: 1000 };
+  // fractional rates (0.5/s, 2.5/s): one message per interval
+  return { rateLimit: 1, rateDelta: Math.max(1, Math.round(1000 / perSecond)) };
+}
+
+function dkimOptions(config: SmtpMailerConfig, log: Logger): SMTPPoolOptions['dkim'] {
+  const { DKIM_DOMAIN: domainName, DKIM_SELECTOR: keySelector, DKIM_PRIVATE_KEY: key } = config;
+  if (domainName && keySelector && key) return { domainName, keySelector, privateKey: dkimKey(key) };
+  if (domainName || keySelector || key)
+    log.warn('DKIM signing is off: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must all be set');
+  return undefined;
+}
+
+/** Where the pool connects, without credentials (for logs). */
+export function describeSmtpUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
+}
+
+export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpMailerOptions = {}) {
+  if (!config.SMTP_URL) throw new Error('smtpMailer needs SMTP_URL');
+  const fromAddress = assertSingleAddress('MAIL_FROM', config.MAIL_FROM);
+  const dkim = dkimOptions(config, log);
+  const transport = nodemailer.createTransport({
+    ...(parseConnectionUrl(config.SMTP_URL) as SMTPPoolOptions),
+    maxConnections: config.SMTP_POOL_CONNECTIONS,
+    ...rateOptions(config.SMTP_RATE_PER_SECOND),
+    ...(dkim ? { dkim } : {}),
+    ...options.transport,
+    pool: true,
+  });
+  let closed = false;
+
+  async function send(message: OutgoingMessage): Promise<SendResult> {
+    // Validation first: a refused message never reaches the transport.
+    assertSafeMessage(message);
+    assertExtraHeaders(message.headers);
+    const from = message.from ?? config.MAIL_FROM;
+    assertSingleAddress('To', message.to);
+    assertSingleAddress('From', from);
+    if (message.replyTo) assertSingleAddress('Reply-To', message.replyTo);
+    const envelopeFrom = message.envelopeFrom
+      ? assertSingleAddress('envelope sender', message.envelopeFrom, true)
+      : fromAddress;
+    const to = assertSingleAddress('To', message.to);
+
+    try {
+      const info = await transport.sendMail({
+        from,
+        to: message.to,
+        replyTo: message.replyTo,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId: message.messageId,
+        headers: message.headers,
+        envelope: { from: envelopeFrom, to: [to] },
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
+      const reply = info.response ?? '';
+      const code = Number(/^\d{3}/.exec(reply)?.[0]);
+      return {
+        status: 'delivered',
+        messageId: message.messageId,
+        reply,
+        ...(Number.isFinite(code) ? { code } : {}),
+      };
+    } catch (err) {
+      const outcome = classifySmtpError(err);
+      log.debug('smtp send failed', {
+        messageId: message.messageId,
+        status: outcome.status,
+        reply: outcome.reply,
+      });
+      return { messageId: message.messageId, ...outcome };
+    }
+  }
+
+  const mailer: Mailer = {
+    send,
+    async close() {
+      if (closed) return;
+      closed = true;
+      transport.close();
+    },
+  };
+  return mailer;
+}

@@ -1,0 +1,63 @@
+// Turns a template and its data into an outgoing message: From, Reply-To, a stable Message-ID.
+// No node:* imports: runs on Node and Workers.
+import type { MailTemplate } from '../../../templates/template.js';
+import type { Config } from '../../config.js';
+import { AppError } from '../../errors.js';
+import type { OutgoingMessage } from '../../ports/mailer.js';
+import { assertSafeMessage } from './headers.js';
+
+export type MailConfig = Pick<Config, 'MAIL_FROM' | 'MAIL_REPLY_TO' | 'MAIL_DOMAIN' | 'PUBLIC_BASE_URL'>;
+
+export interface ComposeOptions {
+  /** A bare id (`delivery-123`, made into `<delivery-123@mail-domain>`) or a whole `<…@…>` Message-ID. */
+  messageId?: string;
+  headers?: Record<string, string>;
+  envelopeFrom?: string;
+}
+
+/** The domain of generated Message-IDs (and VERP addresses): MAIL_DOMAIN, else PUBLIC_BASE_URL's host. */
+export function mailDomain(config: Pick<Config, 'MAIL_DOMAIN' | 'PUBLIC_BASE_URL'>): string {
+  const configured = config.MAIL_DOMAIN?.trim();
+  if (configured) return configured.toLowerCase();
+  return new URL(config.PUBLIC_BASE_URL).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+const idPart = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** `<{id}@{mail domain}>`; the id must be dot-atom text (letters, digits, `.`, `-`, `_` …). */
+export function messageIdFor(config: Pick<Config, 'MAIL_DOMAIN' | 'PUBLIC_BASE_URL'>, id: string): string {
+  if (!idPart.test(id))
+    throw new AppError('internal', `"${id.slice(0, 80)}" cannot be used in a Message-ID.`);
+  return `<${id}@${mailDomain(config)}>`;
+}
+
+const wholeMessageId = /^<[^<>\s@]+@[^<>\s@]+>$/;
+
+/** Renders the template for one recipient into a message ready for any Mailer. */
+export function composeMessage<Data>(
+  config: MailConfig,
+  template: MailTemplate<Data>,
+  data: Data,
+  to: string,
+  options: ComposeOptions = {},
+): OutgoingMessage {
+  const given = options.messageId;
+  let messageId: string;
+  if (given === undefined) messageId = messageIdFor(config, crypto.randomUUID());
+  else if (wholeMessageId.test(given)) messageId = given;
+  else messageId = messageIdFor(config, given);
+
+  const message: OutgoingMessage = {
+    to,
+    from: config.MAIL_FROM,
+    subject: template.subject(data),
+    text: template.text(data),
+    html: template.html(data),
+    messageId,
+  };
+  if (config.MAIL_REPLY_TO) message.replyTo = config.MAIL_REPLY_TO;
+  if (options.envelopeFrom) message.envelopeFrom = options.envelopeFrom;
+  if (options.headers && Object.keys(options.headers).length) message.headers = { ...options.headers };
+  assertSafeMessage(message);
+  return message;
+}
