@@ -1,3 +1,38 @@
+CREATE TABLE `advisories` (
+	`id` text PRIMARY KEY NOT NULL,
+	`reference` text NOT NULL,
+	`kind` text NOT NULL,
+	`parent_id` text,
+	`thread_id` text NOT NULL,
+	`title` text NOT NULL,
+	`summary` text NOT NULL,
+	`body` text NOT NULL,
+	`severity` text NOT NULL,
+	`tlp` text NOT NULL,
+	`cves` text NOT NULL,
+	`references` text NOT NULL,
+	`audience` text NOT NULL,
+	`test` integer NOT NULL,
+	`test_audience` text,
+	`state` text NOT NULL,
+	`warp_id` text,
+	`created_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`released_by` text,
+	`released_at` integer,
+	`approved_by` text,
+	`approved_at` integer,
+	`sent_at` integer,
+	`cancelled_by` text,
+	`cancelled_at` integer,
+	`needs_second_approval` integer DEFAULT false NOT NULL,
+	`escalated_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `advisories_reference_idx` ON `advisories` (`reference`);--> statement-breakpoint
+CREATE INDEX `advisories_state_idx` ON `advisories` (`state`);--> statement-breakpoint
+CREATE INDEX `advisories_thread_idx` ON `advisories` (`thread_id`);--> statement-breakpoint
 CREATE TABLE `api_tokens` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -72,6 +107,35 @@ CREATE TABLE `authority_successors` (
 );
 --> statement-breakpoint
 CREATE INDEX `authority_successors_successor_idx` ON `authority_successors` (`successor`);--> statement-breakpoint
+CREATE TABLE `deliveries` (
+	`id` text PRIMARY KEY NOT NULL,
+	`advisory_id` text NOT NULL,
+	`mailbox_id` text NOT NULL,
+	`authority_code` text,
+	`address` text NOT NULL,
+	`mailbox_kind` text NOT NULL,
+	`status` text NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer,
+	`deadline_at` integer NOT NULL,
+	`lease_owner` text,
+	`lease_expires_at` integer,
+	`last_reply` text,
+	`last_code` integer,
+	`created_at` integer NOT NULL,
+	`first_attempt_at` integer,
+	`delivered_at` integer,
+	`failed_at` integer,
+	`acknowledged_at` integer,
+	`acknowledged_by` text,
+	FOREIGN KEY (`advisory_id`) REFERENCES `advisories`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `deliveries_advisory_mailbox_idx` ON `deliveries` (`advisory_id`,`mailbox_id`);--> statement-breakpoint
+CREATE INDEX `deliveries_due_idx` ON `deliveries` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `deliveries_lease_idx` ON `deliveries` (`status`,`lease_expires_at`);--> statement-breakpoint
+CREATE INDEX `deliveries_advisory_idx` ON `deliveries` (`advisory_id`,`status`);--> statement-breakpoint
+CREATE INDEX `deliveries_authority_idx` ON `deliveries` (`authority_code`);--> statement-breakpoint
 CREATE TABLE `link_tokens` (
 	`token_hash` text PRIMARY KEY NOT NULL,
 	`purpose` text NOT NULL,
@@ -115,8 +179,15 @@ CREATE TABLE `rate_limit_hits` (
 	PRIMARY KEY(`key`, `window_start`)
 );
 --> statement-breakpoint
+CREATE TABLE `service_secrets` (
+	`name` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`id_hash` text PRIMARY KEY NOT NULL,
+	`actor` text NOT NULL,
 	`role` text NOT NULL,
 	`authority_code` text,
 	`warp_id` text,
@@ -127,6 +198,22 @@ CREATE TABLE `sessions` (
 	`expires_at` integer NOT NULL,
 	`last_seen_at` integer NOT NULL,
 	`revoked_at` integer
+);
+--> statement-breakpoint
+CREATE TABLE `test_audiences` (
+	`name` text PRIMARY KEY NOT NULL,
+	`addresses` text NOT NULL,
+	`created_by` text NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `warp_operators` (
+	`warp_id` text NOT NULL,
+	`address` text NOT NULL,
+	`name` text,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`warp_id`, `address`),
+	FOREIGN KEY (`warp_id`) REFERENCES `warps`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE TABLE `warps` (

@@ -1,11 +1,17 @@
 // The admin CLI: `npm run cli -- <command>`. Exits 0 on success, 1 on a failed command, 2 on bad usage.
 
+import { advisoryCommand, advisoryUsage } from './entry/cli/advisory.js';
 import { type CliCommand, type CliContext, describeError, nodeIo, UsageError } from './entry/cli/io.js';
+import { outboxCommand, outboxUsage } from './entry/cli/outbox.js';
+import { registerCommand, registerUsage } from './entry/cli/register.js';
 import { tokenCommand, tokenUsage } from './entry/cli/token.js';
 import { buildNodeRuntime, type NodeRuntime } from './entry/node-deps.js';
 
 const commands: Record<string, { run: CliCommand; usage: string }> = {
   token: { run: tokenCommand, usage: tokenUsage },
+  outbox: { run: outboxCommand, usage: outboxUsage },
+  register: { run: registerCommand, usage: registerUsage },
+  advisory: { run: advisoryCommand, usage: advisoryUsage },
 };
 
 function usage(): string {

@@ -44,6 +44,25 @@ export const configSchema = z
     SIGN_IN_TTL_MINUTES: positiveInt.default(30),
     SESSION_TTL_HOURS: positiveInt.default(12),
     ADMIN_NOTIFY_ADDRESSES: z.string().default(''),
+
+    // advisories and fan-out
+    DISPATCH_CONCURRENCY: positiveInt.optional(),
+    DISPATCH_BATCH_SIZE: positiveInt.default(200),
+    DISPATCH_LEASE_SECONDS: positiveInt.default(300),
+    DISPATCH_IDLE_POLL_MS: positiveInt.default(2000),
+    DELIVERY_RETRY_BASE_SECONDS: positiveInt.default(30),
+    DELIVERY_RETRY_MAX_SECONDS: positiveInt.default(1800),
+    DELIVERY_DEADLINE_HOURS: z.coerce.number().positive().default(24),
+    ACK_ESCALATION_HOURS: z.coerce.number().positive().default(24),
+    ADVISORY_REFERENCE_PREFIX: z
+      .string()
+      .regex(/^[A-Z0-9-]{2,20}$/)
+      .default('NCSC'),
+
+    // abuse resistance: limits on everything that sends mail, per hour
+    RATE_LIMIT_PER_IP: positiveInt.default(30),
+    RATE_LIMIT_PER_AUTHORITY: positiveInt.default(20),
+    RATE_LIMIT_PER_ADDRESS: positiveInt.default(5),
   })
   .transform((c) => ({
     ...c,

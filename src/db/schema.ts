@@ -168,6 +168,8 @@ export const linkTokens = sqliteTable(
 
 export const sessions = sqliteTable('sessions', {
   idHash: text('id_hash').primaryKey(),
+  /** Who signed in: the token (`token:<id>`) or mailbox (`mailbox:<id>`) the session was started with. */
+  actor: text('actor').notNull(),
   role: text('role', { enum: ['admin', 'warp', 'council'] }).notNull(),
   authorityCode: text('authority_code'),
   warpId: text('warp_id'),
@@ -189,3 +191,135 @@ export const rateLimitHits = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
+
+// ---------- advisories and fan-out ----------
+
+export const tlpLabels = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
+export const advisoryStates = ['draft', 'awaiting-approval', 'sending', 'sent', 'cancelled'] as const;
+export const advisoryKinds = ['advisory', 'update', 'cancellation'] as const;
+export const deliveryStatuses = [
+  'created',
+  'sending',
+  'delivered',
+  'temporary-failure',
+  'permanent-failure',
+  'technical-failure',
+  'cancelled',
+] as const;
+
+export interface Audience {
+  all?: boolean;
+  nations?: string[];
+  regions?: string[];
+  warps?: string[];
+  types?: string[];
+  authorities?: string[];
+}
+
+export const advisories = sqliteTable(
+  'advisories',
+  {
+    id: text('id').primaryKey(),
+    reference: text('reference').notNull(),
+    kind: text('kind', { enum: advisoryKinds }).notNull(),
+    /** The advisory this one updates or cancels; the thread's root is `threadId`. */
+    parentId: text('parent_id'),
+    threadId: text('thread_id').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    body: text('body').notNull(),
+    severity: text('severity', { enum: severities }).notNull(),
+    tlp: text('tlp', { enum: tlpLabels }).notNull(),
+    cves: text('cves', { mode: 'json' }).$type<string[]>().notNull(),
+    references: text('references', { mode: 'json' }).$type<string[]>().notNull(),
+    audience: text('audience', { mode: 'json' }).$type<Audience>().notNull(),
+    test: integer('test', { mode: 'boolean' }).notNull(),
+    testAudience: text('test_audience'),
+    state: text('state', { enum: advisoryStates }).notNull(),
+    /** The WARP a WARP operator wrote it for (their members only); null for NCSC advisories. */
+    warpId: text('warp_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    releasedBy: text('released_by'),
+    releasedAt: at('released_at'),
+    approvedBy: text('approved_by'),
+    approvedAt: at('approved_at'),
+    sentAt: at('sent_at'),
+    cancelledBy: text('cancelled_by'),
+    cancelledAt: at('cancelled_at'),
+    /** Set when the release needed a second admin (more than one WARP, or TLP:RED). */
+    needsSecondApproval: integer('needs_second_approval', { mode: 'boolean' }).notNull().default(false),
+    escalatedAt: at('escalated_at'),
+  },
+  (t) => [
+    uniqueIndex('advisories_reference_idx').on(t.reference),
+    index('advisories_state_idx').on(t.state),
+    index('advisories_thread_idx').on(t.threadId),
+  ],
+);
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    advisoryId: text('advisory_id')
+      .notNull()
+      .references(() => advisories.id),
+    /** The mailbox delivered to; `test:<address>` for a test-audience delivery. */
+    mailboxId: text('mailbox_id').notNull(),
+    authorityCode: text('authority_code'),
+    address: text('address').notNull(),
+    mailboxKind: text('mailbox_kind').notNull(),
+    status: text('status', { enum: deliveryStatuses }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When a retryable delivery may be tried again; null once its status is final. */
+    nextAttemptAt: integer('next_attempt_at'),
+    deadlineAt: integer('deadline_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    lastReply: text('last_reply'),
+    lastCode: integer('last_code'),
+    createdAt: integer('created_at').notNull(),
+    firstAttemptAt: integer('first_attempt_at'),
+    deliveredAt: integer('delivered_at'),
+    failedAt: integer('failed_at'),
+    acknowledgedAt: integer('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_advisory_mailbox_idx').on(t.advisoryId, t.mailboxId),
+    index('deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('deliveries_lease_idx').on(t.status, t.leaseExpiresAt),
+    index('deliveries_advisory_idx').on(t.advisoryId, t.status),
+    index('deliveries_authority_idx').on(t.authorityCode),
+  ],
+);
+
+export const testAudiences = sqliteTable('test_audiences', {
+  name: text('name').primaryKey(),
+  addresses: text('addresses', { mode: 'json' }).$type<string[]>().notNull(),
+  createdBy: text('created_by').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+export const warpOperators = sqliteTable(
+  'warp_operators',
+  {
+    warpId: text('warp_id')
+      .notNull()
+      .references(() => warps.id),
+    address: text('address').notNull(),
+    name: text('name'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.warpId, t.address] })],
+);
+
+/** Service-wide secrets made on first use (e.g. the key that signs acknowledgement links). */
+export const serviceSecrets = sqliteTable('service_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: at('created_at').notNull(),
+});

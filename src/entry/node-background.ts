@@ -1,5 +1,7 @@
-// Background work in the Node process: start-up register sync, and (later) fan-out and schedules.
+// Background work in the Node process: the start-up register sync and the fan-out dispatcher.
 import type { Deps } from '../deps.js';
+import { startDispatcherLoop } from '../features/advisories/dispatcher-loop.js';
+import { syncRegisterIfEmpty } from '../features/register/import-sync.js';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -8,11 +10,14 @@ export interface BackgroundWork {
 export function startBackgroundWork(deps: Deps): BackgroundWork {
   const tasks: Array<Promise<unknown>> = [];
   const controller = new AbortController();
-  void deps;
+  // Runs beside the server, never in front of it: offline it logs one warning and the service starts anyway.
+  tasks.push(syncRegisterIfEmpty(deps, { signal: controller.signal }));
+  // Sends released advisories; on stop it finishes the messages in flight and gives back unsent leases.
+  const dispatcher = startDispatcherLoop(deps);
   return {
     async stop() {
       controller.abort();
-      await Promise.allSettled(tasks);
+      await Promise.allSettled([...tasks, dispatcher.stop()]);
     },
   };
 }

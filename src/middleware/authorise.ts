@@ -1,9 +1,11 @@
 // Authentication (bearer token, then session cookie) and authorisation against the declared policy table.
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../deps.js';
 import { AppError } from '../errors.js';
 import { accessFor } from '../features/auth/policy.js';
+import { authenticateSession, SESSION_COOKIE } from '../features/auth/sessions.js';
 import { authenticateToken } from '../features/auth/tokens.js';
 
 export function authenticate() {
@@ -18,6 +20,13 @@ export function authenticate() {
           'The bearer token is missing, malformed, unknown, revoked or expired.',
         );
       c.set('principal', principal);
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (cookie) {
+        const principal = await authenticateSession(c.var.deps, cookie);
+        if (principal) c.set('principal', principal);
+        else deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      }
     }
     await next();
   });
@@ -43,7 +52,7 @@ export function authorise() {
     const principal = c.var.principal;
     if (!principal)
       throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer …".');
-    if (!access.includes(principal.role))
+    if (principal.role === 'anonymous' || !access.includes(principal.role))
       throw new AppError('forbidden', `The ${principal.role} role cannot do this.`);
     return next();
   });

@@ -56,11 +56,11 @@ export async function makeTestApp(options: TestAppOptions = {}) {
   }
 
   /** A request with a bearer token and, for objects, a JSON body. */
-  function call(
+  async function call(
     method: string,
     path: string,
     opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) {
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: BodyInit | undefined;
@@ -75,6 +75,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
   return {
     app,
     deps,
+    mailer,
     db: database.db,
     client: database.client,
     clock,

@@ -7,6 +7,7 @@ export type Access = 'public' | readonly (Role | 'inbound')[];
 const anyone = 'public' as const;
 const signedIn = ['admin', 'warp', 'council'] as const;
 const admin = ['admin'] as const;
+const staff = ['admin', 'warp'] as const;
 
 export const policy: Record<string, Access> = {
   // service
@@ -34,11 +35,76 @@ export const policy: Record<string, Access> = {
   'DELETE /api/v1/warps/:id': admin,
   'POST /api/v1/warps/:id/members': admin,
 
+  // mailboxes
+  'POST /api/v1/mailboxes': anyone,
+  'GET /api/v1/mailboxes': signedIn,
+  'GET /api/v1/mailboxes/:id': signedIn,
+  'GET /api/v1/authorities/:code/mailboxes': signedIn,
+  'POST /api/v1/mailboxes/:id/approve': admin,
+  'POST /api/v1/mailboxes/:id/refuse': admin,
+  'POST /api/v1/mailboxes/:id/resend': signedIn,
+  'DELETE /api/v1/mailboxes/:id': signedIn,
+
+  // advisories: release control
+  'POST /api/v1/advisories/:id/release': ['admin', 'warp'],
+  'POST /api/v1/advisories/:id/approve': admin,
+  'POST /api/v1/advisories/:id/cancel': ['admin', 'warp'],
+
+  // advisories: authoring (reads are scoped in the query; councils see only what was sent to them)
+  'POST /api/v1/advisories': staff,
+  'GET /api/v1/advisories': signedIn,
+  'POST /api/v1/advisories/preview': staff,
+  'GET /api/v1/advisories/:id': signedIn,
+  'PATCH /api/v1/advisories/:id': staff,
+  'GET /api/v1/advisories/:id/preview': staff,
+  'POST /api/v1/advisories/:id/updates': staff,
+  // advisories: tracking (report, progress, CSAF are scoped in the query; escalation and operators are admin's)
+  'GET /api/v1/advisories/:id/report': signedIn,
+  'GET /api/v1/advisories/:id/report.csv': signedIn,
+  'GET /api/v1/advisories/:id/progress': signedIn,
+  'GET /api/v1/advisories/:id/csaf': ['admin', 'warp'],
+  'POST /api/v1/advisories/:id/escalate': admin,
+  'GET /api/v1/warps/:id/operators': admin,
+  'PUT /api/v1/warps/:id/operators': admin,
+  'GET /feeds/advisories.atom': anyone,
+  'GET /feeds/advisories.json': anyone,
+
+  'GET /api/v1/test-audiences': staff,
+  'GET /api/v1/test-audiences/:name': staff,
+  'PUT /api/v1/test-audiences/:name': staff,
+  'DELETE /api/v1/test-audiences/:name': staff,
+
   // access control and audit
   'GET /api/v1/tokens': admin,
   'POST /api/v1/tokens': admin,
   'DELETE /api/v1/tokens/:id': admin,
   'GET /api/v1/audit': signedIn,
+
+  // pages (src/web/pages)
+  'GET /': anyone,
+  'GET /register': anyone,
+  'POST /register': anyone,
+  'GET /confirm/:token': anyone,
+  'POST /confirm/:token': anyone,
+  'GET /sign-in': anyone,
+  'POST /sign-in': anyone,
+  'POST /sign-in/token': anyone,
+  'GET /sign-in/:token': anyone,
+  'POST /sign-in/:token': anyone,
+  'POST /sign-out': signedIn,
+  'GET /account': signedIn,
+  'POST /account/mailboxes/:id/resend': ['council'],
+  'POST /account/mailboxes/:id/retire': ['council'],
+  'GET /admin/approvals': admin,
+  'POST /admin/approvals/:id/approve': admin,
+  'POST /admin/approvals/:id/refuse': admin,
+  'GET /advisories': staff,
+  'GET /advisories/new': staff,
+  'POST /advisories/new': staff,
+  'GET /advisories/:id': staff,
+  'GET /advisories/public/:reference': anyone,
+  'GET /ack/:token': anyone,
+  'POST /ack/:token': anyone,
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

@@ -6,10 +6,12 @@ export interface Principal {
   /** `token:<id>`, `session:<id>`, `cli` or `system`: what the audit log records as the actor. */
   actor: string;
   label: string;
-  role: Role | 'inbound';
+  role: Role | 'inbound' | 'anonymous';
   warpId: string | null;
   authorityCode: string | null;
-  via: 'token' | 'session' | 'cli' | 'system';
+  via: 'token' | 'session' | 'cli' | 'system' | 'anonymous' | 'link';
+  /** For a session: the CSRF token its forms and JSON writes must carry. */
+  csrfToken?: string;
 }
 
 /** The principal the admin CLI acts as (the operator at the console holds the database itself). */
@@ -30,3 +32,27 @@ export const systemPrincipal: Principal = {
   authorityCode: null,
   via: 'system',
 };
+
+/** Someone not signed in (registering a mailbox, following a link): recorded by client address. */
+export function anonymousPrincipal(ip: string): Principal {
+  return {
+    actor: `anonymous:${ip}`,
+    label: 'not signed in',
+    role: 'anonymous',
+    warpId: null,
+    authorityCode: null,
+    via: 'anonymous',
+  };
+}
+
+/** Whoever followed a mailbox's link: they proved they read that mailbox. */
+export function mailboxHolder(mailboxId: string, authorityCode: string): Principal {
+  return {
+    actor: `mailbox:${mailboxId}`,
+    label: 'mailbox holder',
+    role: 'council',
+    warpId: null,
+    authorityCode,
+    via: 'link',
+  };
+}

@@ -1,0 +1,45 @@
+// Single-use links (confirmation, re-confirmation, sign-in): the secret goes in the e-mail, only its hash
+// is stored, each link expires, and using one marks it used in the same write as the change it makes.
+import { and, eq, isNull } from 'drizzle-orm';
+import { linkTokens } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
+
+export type LinkPurpose = (typeof linkTokens.$inferSelect)['purpose'];
+
+const paths: Record<LinkPurpose, string> = { confirm: 'confirm', reconfirm: 'confirm', 'sign-in': 'sign-in' };
+
+export async function issueLink(deps: Deps, mailboxId: string, purpose: LinkPurpose, ttlMs: number) {
+  const secret = deps.random.secret(32);
+  const tokenHash = await hashSecret(secret);
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  return {
+    secret,
+    tokenHash,
+    expiresAt,
+    url: `${deps.config.PUBLIC_BASE_URL}/${paths[purpose]}/${secret}`,
+    insert: deps.db.insert(linkTokens).values({ tokenHash, purpose, mailboxId, createdAt: now, expiresAt }),
+  };
+}
+
+export type LinkState = 'valid' | 'expired' | 'used' | 'unknown';
+
+/** Looks a link up without using it: for the page that shows what following it will do. */
+export async function inspectLink(deps: Deps, secret: string, purposes: LinkPurpose[]) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(secret)) return { state: 'unknown' as const };
+  const tokenHash = await hashSecret(secret);
+  const row = await deps.db.query.linkTokens.findFirst({ where: eq(linkTokens.tokenHash, tokenHash) });
+  if (!row || !constantTimeEqual(row.tokenHash, tokenHash) || !purposes.includes(row.purpose))
+    return { state: 'unknown' as const };
+  const state: LinkState = row.usedAt ? 'used' : row.expiresAt <= deps.clock.now() ? 'expired' : 'valid';
+  return { state, link: row };
+}
+
+/** The statement that spends a link; it changes nothing when the link was already used. */
+export function spendLink(deps: Deps, tokenHash: string, at: Date) {
+  return deps.db
+    .update(linkTokens)
+    .set({ usedAt: at })
+    .where(and(eq(linkTokens.tokenHash, tokenHash), isNull(linkTokens.usedAt)));
+}

@@ -1,0 +1,34 @@
+// Listing mailboxes, always within the caller's scope (admin: all; WARP: its members; council: its own).
+import { and, asc, count, eq, inArray, type SQL } from 'drizzle-orm';
+import { mailboxes, type mailboxStates } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../auth/principal.js';
+import { authorityScope } from '../auth/scope.js';
+import { toMailboxView } from './view.js';
+
+export interface MailboxQuery {
+  authority?: string;
+  state?: Array<(typeof mailboxStates)[number]>;
+  kind?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listMailboxes(deps: Deps, principal: Principal, q: MailboxQuery) {
+  const where: Array<SQL | undefined> = [authorityScope(deps.db, principal, mailboxes.authorityCode)];
+  if (q.authority) where.push(eq(mailboxes.authorityCode, q.authority.toUpperCase()));
+  if (q.state?.length) where.push(inArray(mailboxes.state, q.state));
+  if (q.kind) where.push(eq(mailboxes.kind, q.kind as 'primary'));
+  const filter = and(...where);
+  const [rows, [total]] = await Promise.all([
+    deps.db
+      .select()
+      .from(mailboxes)
+      .where(filter)
+      .orderBy(asc(mailboxes.authorityCode), asc(mailboxes.createdAt))
+      .limit(q.limit)
+      .offset(q.offset),
+    deps.db.select({ n: count() }).from(mailboxes).where(filter),
+  ]);
+  return { items: rows.map(toMailboxView), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+}

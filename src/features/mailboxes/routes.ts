@@ -1,0 +1,262 @@
+// The mailbox API: registration (open to anyone, rate limited), reading within scope, admin review,
+// resend and retire.
+import { createRoute, z } from '@hono/zod-openapi';
+import { mailboxStates } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
+import { actorOf, requirePrincipal } from '../auth/actor.js';
+import { anonymousPrincipal } from '../auth/principal.js';
+import { canSeeAuthority } from '../auth/scope.js';
+import { listMailboxes } from './list-mailboxes.js';
+import { getMailbox, resendConfirmation, retireMailbox } from './manage-mailbox.js';
+import { registerMailbox } from './register-mailbox.js';
+import { approveMailbox, refuseMailbox } from './review-mailbox.js';
+import { MailboxRegistration, MailboxSchema } from './schemas.js';
+
+const Id = z.object({ id: z.string().min(1).max(64) });
+const History = z.array(
+  z.object({
+    at: z.string(),
+    action: z.string(),
+    actor: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+  }),
+);
+const MailboxWithHistory = MailboxSchema.extend({ history: History }).openapi('MailboxWithHistory');
+const Accepted = z
+  .object({
+    id: z.string(),
+    state: z.enum(mailboxStates),
+    message: z.string(),
+    warnings: z.array(z.string()),
+    mailbox: MailboxSchema.nullable().openapi({
+      description: 'The mailbox, for a signed-in caller; null otherwise',
+    }),
+  })
+  .openapi('RegistrationAccepted');
+const StateList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const states = v.split(',').map((s) => s.trim());
+    const bad = states.filter((s) => !(mailboxStates as readonly string[]).includes(s));
+    if (bad.length) {
+      ctx.addIssue({ code: 'custom', message: `Unknown state: ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return states as Array<(typeof mailboxStates)[number]>;
+  })
+  .openapi({ type: 'string', description: `Comma-separated: ${mailboxStates.join(', ')}` });
+
+const registrationMessages = {
+  pending:
+    'We have sent a confirmation link to the mailbox. It starts receiving advisories once someone follows it.',
+  'awaiting-approval':
+    'The address is not on one of the council’s known domains, so an administrator will review it. Nothing is sent to it until then.',
+  confirmed: 'The mailbox is confirmed.',
+  retired: '',
+  refused: '',
+} as const;
+
+export function mailboxRoutes() {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/mailboxes',
+      tags: ['Mailboxes'],
+      summary: 'Register a council’s mailbox; a confirmation link is sent to it (202)',
+      description:
+        'Open to anyone (rate limited per client, council and address). When the address is not on one of the council’s domains the registration waits for an administrator. For callers who are not signed in the answer does not reveal whether the address was already registered.',
+      request: { body: { content: { 'application/json': { schema: MailboxRegistration } }, required: true } },
+      responses: { 202: json(Accepted, 'Registration accepted'), ...pick(403, 409, 413, 415, 422, 429) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const principal = c.var.principal ?? anonymousPrincipal(c.var.clientIp);
+      const result = await registerMailbox(
+        c.var.deps,
+        { principal, requestId: c.var.requestId, ip: c.var.clientIp },
+        input,
+      );
+      return c.json(
+        {
+          id: result.id,
+          state: result.state,
+          message: registrationMessages[result.state],
+          warnings: result.warnings,
+          mailbox: c.var.principal ? result.mailbox : null,
+        },
+        202,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/mailboxes',
+      tags: ['Mailboxes'],
+      summary: 'List mailboxes within your scope (admins: all; WARPs: members; councils: their own)',
+      security: bearer,
+      request: {
+        query: PageQuery.extend({
+          authority: z
+            .string()
+            .regex(/^[A-Za-z0-9]{2,10}$/)
+            .optional(),
+          state: StateList,
+          kind: z.enum(['primary', 'secondary', 'out-of-hours']).optional(),
+        }),
+      },
+      responses: { 200: json(listOf(MailboxSchema, 'MailboxList'), 'Mailboxes'), ...pick(401, 403, 422) },
+    }),
+    async (c) => c.json(await listMailboxes(c.var.deps, requirePrincipal(c), c.req.valid('query')), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/authorities/{code}/mailboxes',
+      tags: ['Mailboxes'],
+      summary: 'An authority’s mailboxes with their state',
+      security: bearer,
+      request: {
+        params: z.object({ code: z.string().regex(/^[A-Za-z0-9]{2,10}$/) }),
+        query: PageQuery.extend({ state: StateList }),
+      },
+      responses: {
+        200: json(listOf(MailboxSchema, 'AuthorityMailboxList'), 'Mailboxes'),
+        ...pick(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const code = c.req.valid('param').code.toUpperCase();
+      const principal = requirePrincipal(c);
+      const authority = await c.var.deps.db.query.authorities.findFirst({
+        where: (a, { eq }) => eq(a.code, code),
+        columns: { code: true },
+      });
+      if (!authority) throw new AppError('not_found', `There is no authority with code "${code}".`);
+      if (!(await canSeeAuthority(c.var.deps.db, principal, code)))
+        throw new AppError('forbidden', 'You can only see the mailboxes of councils in your scope.');
+      return c.json(
+        await listMailboxes(c.var.deps, principal, { ...c.req.valid('query'), authority: code }),
+        200,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/mailboxes/{id}',
+      tags: ['Mailboxes'],
+      summary: 'One mailbox with its history',
+      security: bearer,
+      request: { params: Id },
+      responses: { 200: json(MailboxWithHistory, 'The mailbox'), ...pick(401, 403, 404) },
+    }),
+    async (c) => c.json(await getMailbox(c.var.deps, requirePrincipal(c), c.req.valid('param').id), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/mailboxes/{id}/approve',
+      tags: ['Mailboxes'],
+      summary: 'Approve a registration on an unknown domain; the confirmation link then goes out',
+      security: bearer,
+      request: {
+        params: Id,
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({ note: z.string().trim().max(500).optional() }).strict(),
+            },
+          },
+          required: false,
+        },
+      },
+      responses: {
+        200: json(z.object({ mailbox: MailboxSchema, confirmationSent: z.boolean() }), 'Approved'),
+        ...pick(401, 403, 404, 409, 422),
+      },
+    }),
+    async (c) => {
+      const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
+      return c.json(await approveMailbox(c.var.deps, actorOf(c), c.req.valid('param').id, body?.note), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/mailboxes/{id}/refuse',
+      tags: ['Mailboxes'],
+      summary: 'Refuse a registration on an unknown domain; nothing is ever sent to it',
+      security: bearer,
+      request: {
+        params: Id,
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({ reason: z.string().trim().min(1, 'Give a reason').max(500) }).strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: {
+        200: json(z.object({ mailbox: MailboxSchema }), 'Refused'),
+        ...pick(401, 403, 404, 409, 422),
+      },
+    }),
+    async (c) =>
+      c.json(
+        await refuseMailbox(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json').reason),
+        200,
+      ),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/mailboxes/{id}/resend',
+      tags: ['Mailboxes'],
+      summary: 'Send a pending mailbox a new confirmation link',
+      security: bearer,
+      request: { params: Id },
+      responses: {
+        200: json(z.object({ mailbox: MailboxSchema, confirmationSent: z.boolean() }), 'Sent'),
+        ...pick(401, 403, 404, 409, 429),
+      },
+    }),
+    async (c) => c.json(await resendConfirmation(c.var.deps, actorOf(c), c.req.valid('param').id), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/mailboxes/{id}',
+      tags: ['Mailboxes'],
+      summary: 'Retire a mailbox (a council cannot retire its confirmed primary: it registers a replacement)',
+      security: bearer,
+      request: {
+        params: Id,
+        query: z.object({ reason: z.string().trim().min(1).max(500).default('removed') }),
+      },
+      responses: { 200: json(MailboxSchema, 'Retired'), ...pick(401, 403, 404, 409) },
+    }),
+    async (c) =>
+      c.json(
+        await retireMailbox(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('query').reason),
+        200,
+      ),
+  );
+
+  return router;
+}

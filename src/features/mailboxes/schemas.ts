@@ -1,0 +1,74 @@
+// What a mailbox registration must look like: one zod schema for the API, the page and the CSV import.
+import { z } from '@hono/zod-openapi';
+import { mailboxKinds, mailboxStates } from '../../db/schema.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const noControl = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029]*$/;
+
+export const phoneSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a phone number for the team')
+  .max(40, 'The phone number must be 40 characters or fewer')
+  .regex(
+    /^\+?[0-9 ()-]+(\s*(ext\.?|x)\s*[0-9]{1,6})?$/i,
+    'Enter a phone number, like 029 2087 2000 or +44 29 2087 2000',
+  )
+  .refine((v) => {
+    const digits = v.replace(/\D/g, '').length;
+    return digits >= 10 && digits <= 15 + 6;
+  }, 'Enter a phone number with its area code, like 029 2087 2000');
+
+export const MailboxRegistration = z
+  .object({
+    authority: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{2,10}$/, 'Choose the council from the list, or give its register code such as CRF')
+      .transform((v) => v.toUpperCase())
+      .openapi({ example: 'CRF', description: 'The authority’s register code (local-authority-code)' }),
+    address: z
+      .string()
+      .trim()
+      .min(1, 'Enter the mailbox address')
+      .max(254, 'The address must be 254 characters or fewer')
+      .regex(noControl, 'The address must not contain line breaks or control characters')
+      .openapi({ example: 'cyber@cardiff.gov.uk' }),
+    kind: z
+      .enum(mailboxKinds, { message: 'Choose primary, secondary or out-of-hours' })
+      .openapi({ example: 'primary' }),
+    team: z
+      .string()
+      .trim()
+      .min(1, 'Enter the name of the team that reads the mailbox')
+      .max(200, 'The team name must be 200 characters or fewer')
+      .regex(noControl, 'The team name must not contain line breaks or control characters')
+      .openapi({ example: 'Cyber Security Team' }),
+    phone: phoneSchema.openapi({ example: '029 2087 2000' }),
+  })
+  .strict()
+  .openapi('MailboxRegistration');
+
+export type MailboxRegistrationInput = z.output<typeof MailboxRegistration>;
+
+export const MailboxSchema = z
+  .object({
+    id: z.string(),
+    authority: z.string(),
+    address: z.string(),
+    kind: z.enum(mailboxKinds),
+    team: z.string(),
+    phone: z.string(),
+    state: z.enum(mailboxStates),
+    needsApproval: z.boolean(),
+    looksPersonal: z.boolean(),
+    replaces: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    confirmedAt: z.string().nullable(),
+    retiredAt: z.string().nullable(),
+    retiredReason: z.string().nullable(),
+  })
+  .openapi('Mailbox');

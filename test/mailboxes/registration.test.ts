@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { confirmMailbox, inspectConfirmation } from '../../src/features/mailboxes/confirm-mailbox.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { linkIn, registration, seedCouncils } from './support.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+  await seedCouncils(t);
+});
+afterEach(() => t.close());
+
+describe('registering a mailbox', () => {
+  it('accepts a mailbox on the council’s domain as pending and sends only the confirmation', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body).toMatchObject({ state: 'pending', warnings: [], mailbox: null });
+    expect(body.id).toMatch(/^[0-9a-z]{26}$/);
+    expect(t.mailer.sent).toHaveLength(1);
+    const [message] = t.mailer.sent;
+    expect(message!.to).toBe('cyber@cardiff.gov.uk');
+    expect(message!.subject).toMatch(/confirm/i);
+    expect(message!.messageId).toMatch(/^<confirm\.[0-9a-f]+@cyber-contacts\.test>$/);
+    const secret = linkIn(message);
+    const view = await inspectConfirmation(t.deps, secret);
+    expect(view).toMatchObject({ state: 'valid', authorityName: 'Cardiff Council' });
+  });
+
+  it('normalises the address: case and IDN domains', async () => {
+    const admin = await t.tokenFor('admin');
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      token: admin,
+      body: registration({ address: '  Cyber@CARDIFF.gov.uk ' }),
+    });
+    expect((await res.json()).mailbox.address).toBe('cyber@cardiff.gov.uk');
+    const idn = await t.call('POST', '/api/v1/mailboxes', {
+      token: admin,
+      body: registration({ address: 'soc@bücher.example', kind: 'secondary' }),
+    });
+    expect((await idn.json()).mailbox.address).toBe('soc@xn--bcher-kva.example');
+  });
+
+  it('refuses mixed-script look-alike domains with a clear reason', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'cyber@cаrdiff.gov.uk' }),
+    });
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.code).toBe('validation_failed');
+    expect(body.errors[0]).toMatchObject({ path: 'address' });
+    expect(body.detail).toMatch(/Latin and Cyrillic/);
+    expect(t.mailer.sent).toHaveLength(0);
+  });
+
+  it('warns when the address looks like a person’s own mailbox', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'jane.jones@cardiff.gov.uk' }),
+    });
+    expect(res.status).toBe(202);
+    expect((await res.json()).warnings[0]).toMatch(/dedicated team mailbox/);
+  });
+
+  it('validates every field with readable messages', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: { authority: 'C!', address: 'nope', kind: 'main', team: '', phone: 'call me', extra: 1 },
+    });
+    expect(res.status).toBe(422);
+    const paths = (await res.json()).errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['authority', 'kind', 'team', 'phone']));
+    const unknown = await t.call('POST', '/api/v1/mailboxes', { body: registration({ authority: 'ZZZ' }) });
+    expect(unknown.status).toBe(422);
+    expect((await unknown.json()).detail).toContain('ZZZ');
+    const former = await t.call('POST', '/api/v1/mailboxes', { body: registration({ authority: 'OLD' }) });
+    expect(former.status).toBe(422);
+    expect((await former.json()).detail).toMatch(/successor/);
+  });
+
+  it('never lets a CR or LF reach a header: team names with header injection are refused', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ team: 'Team\r\nBcc: evil@example.com' }),
+    });
+    expect(res.status).toBe(422);
+    expect(t.mailer.sent).toHaveLength(0);
+    const addr = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'cyber@cardiff.gov.uk\r\nBcc: evil@example.com' }),
+    });
+    expect(addr.status).toBe(422);
+    expect(t.mailer.sent).toHaveLength(0);
+  });
+
+  it('holds a foreign-domain address for approval and sends it nothing until an admin approves', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'cyber@cardiff-council.example' }),
+    });
+    expect(res.status).toBe(202);
+    const { id, state } = await res.json();
+    expect(state).toBe('awaiting-approval');
+    expect(t.mailer.to('cyber@cardiff-council.example')).toHaveLength(0);
+
+    const council = await t.tokenFor('council', { authority: 'CRF' });
+    const forbidden = await t.call('POST', `/api/v1/mailboxes/${id}/approve`, { token: council });
+    expect(forbidden.status).toBe(403);
+    expect(t.mailer.to('cyber@cardiff-council.example')).toHaveLength(0);
+
+    const admin = await t.tokenFor('admin');
+    const pending = await t.call('GET', '/api/v1/mailboxes?state=awaiting-approval', { token: admin });
+    expect((await pending.json()).items.map((m: { id: string }) => m.id)).toEqual([id]);
+    const approved = await t.call('POST', `/api/v1/mailboxes/${id}/approve`, { token: admin });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ mailbox: { state: 'pending' }, confirmationSent: true });
+    expect(t.mailer.to('cyber@cardiff-council.example')).toHaveLength(1);
+    const again = await t.call('POST', `/api/v1/mailboxes/${id}/approve`, { token: admin });
+    expect(again.status).toBe(409);
+  });
+
+  it('lets an admin refuse a foreign-domain registration with a reason; nothing is sent', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'x@evil.example' }),
+    });
+    const { id } = await res.json();
+    const admin = await t.tokenFor('admin');
+    const noReason = await t.call('POST', `/api/v1/mailboxes/${id}/refuse`, { token: admin, body: {} });
+    expect(noReason.status).toBe(422);
+    const refused = await t.call('POST', `/api/v1/mailboxes/${id}/refuse`, {
+      token: admin,
+      body: { reason: 'not a council address' },
+    });
+    expect((await refused.json()).mailbox).toMatchObject({
+      state: 'refused',
+      retiredReason: 'not a council address',
+    });
+    expect(t.mailer.sent).toHaveLength(0);
+  });
+
+  it('accepts a subdomain of the council’s domain without approval', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'soc@it.cardiff.gov.uk' }),
+    });
+    expect((await res.json()).state).toBe('pending');
+  });
+});
+
+describe('confirmation links', () => {
+  async function registerAndLink(address = 'cyber@cardiff.gov.uk') {
+    const res = await t.call('POST', '/api/v1/mailboxes', { body: registration({ address }) });
+    const { id } = await res.json();
+    return { id, secret: linkIn(t.mailer.to(address).at(-1)) };
+  }
+
+  it('confirms once; a reused link is refused', async () => {
+    const { id, secret } = await registerAndLink();
+    const first = await confirmMailbox(t.deps, secret, '127.0.0.1');
+    expect(first.state).toBe('valid');
+    expect(first.mailbox?.state).toBe('confirmed');
+    const admin = await t.tokenFor('admin');
+    const got = await (await t.call('GET', `/api/v1/mailboxes/${id}`, { token: admin })).json();
+    expect(got.state).toBe('confirmed');
+    expect(got.history.map((h: { action: string }) => h.action)).toEqual([
+      'mailbox.register',
+      'mailbox.confirm',
+    ]);
+    const second = await confirmMailbox(t.deps, secret, '127.0.0.1');
+    expect(second.state).toBe('used');
+    expect(t.mailer.to('cyber@cardiff.gov.uk').map((m) => m.subject)).toHaveLength(2); // confirmation, confirmed
+  });
+
+  it('expires after the configured time (fixed clock)', async () => {
+    const { secret } = await registerAndLink();
+    t.clock.advance(72 * 3600_000 - 1000);
+    expect((await inspectConfirmation(t.deps, secret)).state).toBe('valid');
+    t.clock.advance(2000);
+    const expired = await confirmMailbox(t.deps, secret, '127.0.0.1');
+    expect(expired.state).toBe('expired');
+    expect(expired.mailbox?.state).toBe('pending');
+  });
+
+  it('stores only a hash of the link secret', async () => {
+    const { secret } = await registerAndLink();
+    const rows = await t.client.execute('select token_hash from link_tokens');
+    expect(rows.rows).toHaveLength(1);
+    expect(String(rows.rows[0]!.token_hash)).not.toContain(secret);
+    expect(String(rows.rows[0]!.token_hash)).toMatch(/^[0-9a-f]{64}$/);
+    expect((await inspectConfirmation(t.deps, `${secret}x`)).state).toBe('unknown');
+  });
+
+  it('does not reveal to anonymous callers that an address is already registered', async () => {
+    const { secret } = await registerAndLink();
+    await confirmMailbox(t.deps, secret, '127.0.0.1');
+    const sentBefore = t.mailer.sent.length;
+    const again = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
+    expect(again.status).toBe(202);
+    const body = await again.json();
+    expect(body).toMatchObject({ state: 'pending', mailbox: null });
+    expect(t.mailer.sent.length).toBe(sentBefore);
+    const rows = await t.client.execute('select count(*) as n from mailboxes');
+    expect(Number(rows.rows[0]!.n)).toBe(1);
+  });
+});
+
+describe('rate limits on everything that sends mail', () => {
+  it('answers 429 with Retry-After once an address has had too many registrations', async () => {
+    let last: Response | undefined;
+    for (let i = 0; i < 6; i++) last = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
+    expect(last!.status).toBe(429);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await last!.json()).code).toBe('rate_limited');
+    expect(t.mailer.sent.length).toBeLessThanOrEqual(5);
+    t.clock.advance(3600_000);
+    const later = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
+    expect(later.status).toBe(202);
+  });
+});
