@@ -1,7 +1,9 @@
-// Background work in the Node process: the start-up register sync and the fan-out dispatcher.
+// Background work in the Node process: the start-up register sync, the fan-out dispatcher and the schedule.
 import type { Deps } from '../deps.js';
 import { startDispatcherLoop } from '../features/advisories/dispatcher-loop.js';
+import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/register/import-sync.js';
+import { startSchedule } from './node-schedule.js';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -14,6 +16,20 @@ export function startBackgroundWork(deps: Deps): BackgroundWork {
   tasks.push(syncRegisterIfEmpty(deps, { signal: controller.signal }));
   // Sends released advisories; on stop it finishes the messages in flight and gives back unsent leases.
   const dispatcher = startDispatcherLoop(deps);
+  tasks.push(
+    startSchedule(
+      [
+        {
+          name: 'escalate unacknowledged advisories',
+          everyMs: 15 * 60_000,
+          firstAfterMs: 60_000,
+          run: () => escalateUnacknowledged(deps),
+        },
+      ],
+      deps.log,
+      controller.signal,
+    ),
+  );
   return {
     async stop() {
       controller.abort();

@@ -1,0 +1,94 @@
+// `advisory dispatch|release|approve|cancel`: release control and one drain of the fan-out queue from the
+// console, with a progress bar.
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { dispatchOptions, drainDeliveries, nextRetryAt } from '../../features/advisories/dispatch.js';
+import { approveAdvisory, cancelAdvisory, releaseAdvisory } from '../../features/advisories/release.js';
+import { cliPrincipal } from '../../features/auth/principal.js';
+import { type CliCommand, type CliIo, parseWith, UsageError } from './io.js';
+
+const actor = { principal: cliPrincipal };
+const IdArg = z.string({ message: 'give the advisory id' }).min(1).max(64);
+
+export const advisoryReleaseUsage = `advisory release <id>
+advisory approve <id>
+advisory cancel <id> [--reason TEXT]
+advisory dispatch [--advisory ID]       send everything due now, once, with a progress bar`;
+
+function oneId(rest: string[], options: Record<string, { type: 'string' | 'boolean' }> = {}) {
+  const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('give exactly one advisory id');
+  return { id: parseWith(IdArg, positionals[0]), values };
+}
+
+export const advisoryReleaseCommand: CliCommand = async (ctx, args) => {
+  const { id } = oneId(args);
+  const outcome = await releaseAdvisory(await ctx.deps(), actor, id);
+  ctx.io.out(
+    outcome.state === 'awaiting-approval'
+      ? `Advisory ${id} waits for a second admin: it reaches more than one WARP or is TLP:RED.`
+      : `Advisory ${id} released: ${outcome.deliveries} deliveries created. Run "advisory dispatch" or let the service send them.`,
+  );
+  return 0;
+};
+
+export const advisoryApproveCommand: CliCommand = async (ctx, args) => {
+  const { id } = oneId(args);
+  const outcome = await approveAdvisory(await ctx.deps(), actor, id);
+  ctx.io.out(`Advisory ${id} approved: ${outcome.deliveries} deliveries created.`);
+  return 0;
+};
+
+export const advisoryCancelCommand: CliCommand = async (ctx, args) => {
+  const { id, values } = oneId(args, { reason: { type: 'string' } });
+  const reason = parseWith(z.string().trim().max(500).optional(), values.reason);
+  const outcome = await cancelAdvisory(await ctx.deps(), actor, id, reason);
+  ctx.io.out(`Advisory ${id} cancelled: ${outcome.stoppedDeliveries} deliveries not yet sent were stopped.`);
+  return 0;
+};
+
+function bar(done: number, total: number, width = 30): string {
+  const ratio = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(ratio * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`;
+}
+
+function progressPrinter(io: CliIo, total: number) {
+  let last = 0;
+  return (s: { claimed: number; delivered: number; retrying: number; failed: number }, force = false) => {
+    const done = s.delivered + s.retrying + s.failed;
+    const now = Date.now();
+    if (!force && now - last < 200) return;
+    last = now;
+    io.progress(
+      `${bar(done, total)} ${done}/${total}  delivered ${s.delivered}  retrying ${s.retrying}  failed ${s.failed}`,
+    );
+  };
+}
+
+export const advisoryDispatchCommand: CliCommand = async (ctx, args) => {
+  const { values } = parseArgs({ args, options: { advisory: { type: 'string' } }, strict: true });
+  const advisoryId = values.advisory ? parseWith(IdArg, values.advisory) : undefined;
+  const deps = await ctx.deps();
+  const now = deps.clock.now().getTime();
+  const [due] = await deps.db.all<{ n: number }>(sql`
+    select count(*) as n from deliveries d join advisories a on a.id = d.advisory_id
+    where a.state = 'sending' ${advisoryId ? sql`and a.id = ${advisoryId}` : sql``}
+      and ((d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at <= ${now})
+        or (d.status = 'sending' and d.lease_expires_at <= ${now}))`);
+  const total = Number(due?.n ?? 0);
+  const show = progressPrinter(ctx.io, total);
+  const stats = await drainDeliveries(
+    deps,
+    dispatchOptions(deps, { advisoryId, onProgress: (s) => show(s) }),
+  );
+  show(stats, true);
+  if (ctx.io.isTty) ctx.io.err('');
+  const next = await nextRetryAt(deps);
+  ctx.io.out(
+    `Sent ${stats.claimed} messages: ${stats.delivered} delivered, ${stats.failed} failed, ${stats.retrying} to retry.` +
+      (next ? ` Next retry due ${new Date(next).toISOString()}.` : ''),
+  );
+  return stats.failed > 0 ? 1 : 0;
+};

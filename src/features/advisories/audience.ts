@@ -1,0 +1,113 @@
+// Who an advisory reaches. Within a dimension values are alternatives (Wales or Scotland); across
+// dimensions they narrow (Welsh unitaries = nations:[Wales] and types:[WPA]); explicit authority codes are
+// always added. Only current authorities; WARP operators only ever reach their own members.
+import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { type Audience, authorities, mailboxes } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../auth/principal.js';
+
+export function isEmptyAudience(a: Audience): boolean {
+  return !a.all && ![a.nations, a.regions, a.warps, a.types, a.authorities].some((v) => v && v.length > 0);
+}
+
+/** The condition on `authorities` selecting the audience (current authorities only). */
+export function audienceCondition(audience: Audience, principal: Principal): SQL {
+  const parts: SQL[] = [];
+  const narrowing: SQL[] = [];
+  if (audience.nations?.length) narrowing.push(inArray(authorities.nation, audience.nations));
+  if (audience.regions?.length) narrowing.push(inArray(authorities.region, audience.regions));
+  if (audience.warps?.length) narrowing.push(inArray(authorities.warpId, audience.warps));
+  if (audience.types?.length)
+    narrowing.push(
+      inArray(
+        authorities.type,
+        audience.types.map((t) => t.toUpperCase()),
+      ),
+    );
+  if (audience.all) parts.push(sql`1 = 1`);
+  else if (narrowing.length) parts.push(and(...narrowing)!);
+  if (audience.authorities?.length)
+    parts.push(
+      inArray(
+        authorities.code,
+        audience.authorities.map((c) => c.toUpperCase()),
+      ),
+    );
+  const chosen = parts.length ? or(...parts)! : sql`0 = 1`;
+  const conditions = [eq(authorities.current, true), chosen];
+  if (principal.role === 'warp') conditions.push(eq(authorities.warpId, principal.warpId ?? ''));
+  else if (principal.role !== 'admin') conditions.push(sql`0 = 1`);
+  return and(...conditions)!;
+}
+
+/**
+ * Refuses an audience a WARP operator may not address: anything outside their own WARP. (The query is
+ * scoped too; this makes the refusal explicit instead of silently sending to fewer councils.)
+ */
+export async function assertAudienceAllowed(
+  deps: Deps,
+  principal: Principal,
+  audience: Audience,
+): Promise<void> {
+  if (principal.role === 'admin') return;
+  if (principal.role !== 'warp')
+    throw new AppError('forbidden', 'Only NCSC staff and WARP operators send advisories.');
+  const own = principal.warpId ?? '';
+  if (audience.warps?.some((w) => w !== own))
+    throw new AppError('forbidden', 'A WARP operator can only address its own WARP’s members.');
+  if (audience.authorities?.length) {
+    const codes = audience.authorities.map((c) => c.toUpperCase());
+    const rows = await deps.db
+      .select({ code: authorities.code, warpId: authorities.warpId })
+      .from(authorities)
+      .where(inArray(authorities.code, codes));
+    const outside = codes.filter((c) => rows.find((r) => r.code === c)?.warpId !== own);
+    if (outside.length)
+      throw new AppError('forbidden', `These councils are not members of your WARP: ${outside.join(', ')}.`, {
+        extra: { outside },
+      });
+  }
+}
+
+/** The condition on `mailboxes` for who receives it: confirmed; TLP:RED only confirmed primaries. */
+export function recipientMailboxCondition(tlp: string): SQL {
+  const conditions = [eq(mailboxes.state, 'confirmed')];
+  if (tlp === 'RED') conditions.push(eq(mailboxes.kind, 'primary'));
+  return and(...conditions)!;
+}
+
+export interface AudiencePreview {
+  councils: number;
+  mailboxes: number;
+  warps: string[];
+  /** Councils in the audience with no mailbox that would receive it. */
+  withoutMailbox: Array<{ code: string; name: string }>;
+}
+
+export async function previewAudience(
+  deps: Deps,
+  principal: Principal,
+  audience: Audience,
+  tlp: string,
+): Promise<AudiencePreview> {
+  const where = audienceCondition(audience, principal);
+  const rows = await deps.db
+    .select({
+      code: authorities.code,
+      name: authorities.name,
+      warpId: authorities.warpId,
+      recipients: sql<number>`(select count(*) from ${mailboxes} where ${mailboxes.authorityCode} = ${authorities.code} and ${recipientMailboxCondition(tlp)})`,
+    })
+    .from(authorities)
+    .where(where)
+    .orderBy(authorities.name);
+  return {
+    councils: rows.length,
+    mailboxes: rows.reduce((n, r) => n + Number(r.recipients), 0),
+    warps: [...new Set(rows.map((r) => r.warpId ?? '(none)'))].sort(),
+    withoutMailbox: rows
+      .filter((r) => Number(r.recipients) === 0)
+      .map((r) => ({ code: r.code, name: r.name })),
+  };
+}

@@ -1,0 +1,96 @@
+// Claiming work with leases kept in the database: one UPDATE … RETURNING takes due deliveries (new, due
+// for retry, or leased by a worker that died) and marks them as this worker's, so any number of processes
+// or instances can drain one queue without sending a delivery twice.
+import { sql } from 'drizzle-orm';
+import type { Deps } from '../../deps.js';
+
+export interface ClaimedDelivery {
+  id: string;
+  advisoryId: string;
+  mailboxId: string;
+  authorityCode: string | null;
+  address: string;
+  mailboxKind: string;
+  attempts: number;
+  deadlineAt: number;
+}
+
+/** Finalises retryable deliveries whose deadline has passed (they keep their last failure status). */
+export async function expireOverdue(deps: Deps, now: number): Promise<void> {
+  await deps.db.run(sql`
+    update deliveries set next_attempt_at = null, failed_at = ${now}
+    where status in ('temporary-failure', 'technical-failure') and next_attempt_at is not null and deadline_at <= ${now}`);
+}
+
+export async function claimDeliveries(
+  deps: Deps,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: number,
+  advisoryId?: string,
+): Promise<ClaimedDelivery[]> {
+  const onlyOne = advisoryId ? sql`and d.advisory_id = ${advisoryId}` : sql``;
+  const rows = await deps.db.all<{
+    id: string;
+    advisory_id: string;
+    mailbox_id: string;
+    authority_code: string | null;
+    address: string;
+    mailbox_kind: string;
+    attempts: number;
+    deadline_at: number;
+  }>(sql`
+    update deliveries
+    set status = 'sending', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}, attempts = attempts + 1,
+        first_attempt_at = coalesce(first_attempt_at, ${now})
+    where id in (
+      select d.id from deliveries d
+      where d.advisory_id in (select a.id from advisories a where a.state = 'sending') ${onlyOne}
+        and (
+          (d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at <= ${now})
+          or (d.status = 'sending' and d.lease_expires_at <= ${now})
+        )
+      order by d.next_attempt_at
+      limit ${limit}
+    )
+    returning id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, attempts, deadline_at`);
+  return rows.map((r) => ({
+    id: r.id,
+    advisoryId: r.advisory_id,
+    mailboxId: r.mailbox_id,
+    authorityCode: r.authority_code,
+    address: r.address,
+    mailboxKind: r.mailbox_kind,
+    attempts: Number(r.attempts),
+    deadlineAt: Number(r.deadline_at),
+  }));
+}
+
+/** Gives back leased deliveries that were not sent (graceful shutdown): due again at once. */
+export async function releaseLeases(deps: Deps, owner: string, ids: string[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    await deps.db.run(sql`
+      update deliveries set lease_expires_at = ${now}, attempts = max(attempts - 1, 0)
+      where status = 'sending' and lease_owner = ${owner} and id in (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})`);
+  }
+}
+
+/** Marks advisories whose every delivery is final as sent. */
+export async function completeAdvisories(deps: Deps, ids: string[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await deps.db.run(sql`
+    update advisories set state = 'sent', sent_at = ${now}, updated_at = ${now}
+    where state = 'sending' and id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})
+      and not exists (
+        select 1 from deliveries d where d.advisory_id = advisories.id
+          and (d.status in ('created', 'sending')
+            or (d.status in ('temporary-failure', 'technical-failure') and d.next_attempt_at is not null)))`);
+}

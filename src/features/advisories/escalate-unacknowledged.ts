@@ -1,0 +1,239 @@
+// Escalation: once an advisory has been out for ACK_ESCALATION_HOURS, each WARP's operators get ONE e-mail
+// listing their member councils that had it delivered but acknowledged nothing. It happens once per
+// advisory: `escalatedAt` is set, with the audit entry, before any mail goes out, so two schedulers racing
+// (or a crash after sending) never mail the operators twice.
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import escalationTemplate, { type EscalationCouncil } from '../../../templates/escalation.js';
+import { advisories, authorities, deliveries, warps } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { type ActorContext, auditEntry } from '../audit/record.js';
+import { systemPrincipal } from '../auth/principal.js';
+import { composeMessage } from '../mail/compose.js';
+import { operatorAddresses } from './warp-operators.js';
+
+type AdvisoryRow = typeof advisories.$inferSelect;
+
+export interface WarpEscalation {
+  warp: string;
+  warpName: string;
+  councils: string[];
+  /** Operator addresses the e-mail was accepted for. */
+  sentTo: string[];
+}
+
+export interface EscalationResult {
+  advisoryId: string;
+  reference: string;
+  /** False when another run escalated it first: nothing was sent by this one. */
+  escalated: boolean;
+  escalatedAt: string;
+  /** Councils (codes) that had it delivered and acknowledged nothing. */
+  councils: string[];
+  warps: WarpEscalation[];
+  /** WARPs with unacknowledged members but no operator addresses (logged, nothing sent). */
+  warpsWithoutOperators: string[];
+  /** Unacknowledged councils in no WARP (logged, nothing sent). */
+  councilsWithoutWarp: string[];
+}
+
+/** When sending started: the second admin's approval when one was needed, else the release. */
+const startedAt = sql`coalesce(${advisories.approvedAt}, ${advisories.releasedAt})`;
+
+interface Unacknowledged extends EscalationCouncil {
+  warpId: string | null;
+  warpName: string | null;
+}
+
+/** Councils with at least one delivered delivery and no acknowledged one, by name. */
+async function unacknowledgedCouncils(deps: Deps, advisoryId: string): Promise<Unacknowledged[]> {
+  const delivered = sql`${deliveries.status} = 'delivered'`;
+  const rows = await deps.db
+    .select({
+      code: authorities.code,
+      name: authorities.name,
+      warpId: authorities.warpId,
+      warpName: warps.name,
+      deliveredAt: sql<number>`min(case when ${delivered} then ${deliveries.deliveredAt} end)`,
+    })
+    .from(deliveries)
+    .innerJoin(authorities, eq(authorities.code, deliveries.authorityCode))
+    .leftJoin(warps, eq(warps.id, authorities.warpId))
+    .where(eq(deliveries.advisoryId, advisoryId))
+    .groupBy(authorities.code, authorities.name, authorities.warpId, warps.name)
+    .having(
+      sql`sum(case when ${delivered} then 1 else 0 end) > 0 and sum(case when ${deliveries.acknowledgedAt} is not null then 1 else 0 end) = 0`,
+    )
+    .orderBy(asc(authorities.name), asc(authorities.code));
+  return rows.map((r) => ({ ...r, deliveredAt: new Date(Number(r.deliveredAt)) }));
+}
+
+async function escalateOne(
+  deps: Deps,
+  actor: ActorContext,
+  advisory: AdvisoryRow,
+): Promise<EscalationResult> {
+  const now = deps.clock.now();
+  const councils = await unacknowledgedCouncils(deps, advisory.id);
+  const byWarp = new Map<string, { name: string; councils: Unacknowledged[] }>();
+  const councilsWithoutWarp: string[] = [];
+  for (const c of councils) {
+    if (!c.warpId) {
+      councilsWithoutWarp.push(c.code);
+      continue;
+    }
+    const group = byWarp.get(c.warpId) ?? { name: c.warpName ?? c.warpId, councils: [] };
+    group.councils.push(c);
+    byWarp.set(c.warpId, group);
+  }
+  const operators = await operatorAddresses(deps, [...byWarp.keys()]);
+  const warpsWithoutOperators = [...byWarp.keys()].filter((w) => !operators.has(w));
+
+  const result: EscalationResult = {
+    advisoryId: advisory.id,
+    reference: advisory.reference,
+    escalated: true,
+    escalatedAt: now.toISOString(),
+    councils: councils.map((c) => c.code),
+    warps: [],
+    warpsWithoutOperators,
+    councilsWithoutWarp,
+  };
+
+  const [marked] = await deps.db.batch([
+    deps.db
+      .update(advisories)
+      .set({ escalatedAt: now })
+      .where(and(eq(advisories.id, advisory.id), isNull(advisories.escalatedAt)))
+      .returning({ id: advisories.id }),
+    auditEntry(deps.db, actor, now, {
+      action: 'advisory.escalate',
+      subjectType: 'advisory',
+      subjectId: advisory.id,
+      after: {
+        councils: result.councils,
+        warps: Object.fromEntries([...byWarp].map(([id, g]) => [id, g.councils.map((c) => c.code)])),
+        warpsWithoutOperators,
+        councilsWithoutWarp,
+      },
+    }),
+  ]);
+  if ((marked as unknown[]).length === 0)
+    return { ...result, escalated: false, councils: [], warpsWithoutOperators: [], councilsWithoutWarp: [] };
+
+  const log = deps.log.child({ advisory: advisory.id, reference: advisory.reference });
+  if (councilsWithoutWarp.length)
+    log.warn('escalation: councils in no WARP were not escalated', { councils: councilsWithoutWarp });
+  for (const warpId of warpsWithoutOperators)
+    log.warn('escalation: WARP has no operator addresses', {
+      warp: warpId,
+      councils: byWarp.get(warpId)!.councils.map((c) => c.code),
+    });
+
+  const releasedAt = advisory.approvedAt ?? advisory.releasedAt ?? advisory.createdAt;
+  for (const [warpId, group] of byWarp) {
+    const addresses = operators.get(warpId);
+    if (!addresses) continue;
+    const data = {
+      serviceName: deps.config.SERVICE_NAME,
+      warpName: group.name,
+      reference: advisory.reference,
+      title: advisory.title,
+      tlp: advisory.tlp,
+      releasedAt,
+      hours: deps.config.ACK_ESCALATION_HOURS,
+      councils: group.councils.map(({ code, name, deliveredAt }) => ({ code, name, deliveredAt })),
+      reportUrl: `${deps.config.PUBLIC_BASE_URL}/api/v1/advisories/${advisory.id}/report.csv`,
+    };
+    const sentTo: string[] = [];
+    for (const [i, to] of addresses.entries()) {
+      try {
+        const message = composeMessage(deps.config, escalationTemplate, data, to, {
+          messageId: `escalation.${advisory.id}.${warpId}.${i}`,
+          headers: {
+            'X-Advisory-Reference': advisory.reference,
+            'X-TLP': advisory.tlp,
+            'Auto-Submitted': 'auto-generated',
+          },
+        });
+        const sent = await deps.mailer.send(message);
+        if (sent.status === 'delivered') sentTo.push(to);
+        else
+          log.warn('escalation e-mail not accepted', {
+            warp: warpId,
+            to,
+            status: sent.status,
+            reply: sent.reply,
+          });
+      } catch (err) {
+        log.error('escalation e-mail failed', { warp: warpId, to, err });
+      }
+    }
+    result.warps.push({
+      warp: warpId,
+      warpName: group.name,
+      councils: group.councils.map((c) => c.code),
+      sentTo,
+    });
+  }
+  log.info('advisory escalated', {
+    councils: result.councils.length,
+    warps: result.warps.map((w) => w.warp),
+    warpsWithoutOperators,
+  });
+  return result;
+}
+
+/**
+ * The scheduled sweep: escalates every advisory that is sent or sending (not a test, not cancelled), started
+ * at least ACK_ESCALATION_HOURS ago and not escalated yet. Safe to run from several instances at once.
+ */
+export async function escalateUnacknowledged(
+  deps: Deps,
+  actor: ActorContext = { principal: systemPrincipal },
+): Promise<EscalationResult[]> {
+  const cutoff = deps.clock.now().getTime() - Math.round(deps.config.ACK_ESCALATION_HOURS * 3600_000);
+  const due = await deps.db
+    .select()
+    .from(advisories)
+    .where(
+      and(
+        inArray(advisories.state, ['sent', 'sending']),
+        eq(advisories.test, false),
+        isNull(advisories.escalatedAt),
+        sql`${startedAt} <= ${cutoff}`,
+      ),
+    )
+    .orderBy(asc(startedAt), asc(advisories.id));
+  const results: EscalationResult[] = [];
+  for (const advisory of due) results.push(await escalateOne(deps, actor, advisory));
+  return results;
+}
+
+/** Escalates one advisory now, whatever its age (an admin's request); 409 when it cannot or already was. */
+export async function escalateAdvisoryNow(
+  deps: Deps,
+  actor: ActorContext,
+  id: string,
+): Promise<EscalationResult> {
+  const advisory = await deps.db.query.advisories.findFirst({ where: eq(advisories.id, id) });
+  if (!advisory) throw new AppError('not_found', `There is no advisory with id "${id}".`);
+  if (advisory.test) throw new AppError('conflict', 'A test advisory is never escalated.');
+  if (advisory.state !== 'sent' && advisory.state !== 'sending')
+    throw new AppError(
+      'conflict',
+      `Only an advisory that has been sent can be escalated; this one is ${advisory.state}.`,
+    );
+  if (advisory.escalatedAt)
+    throw new AppError(
+      'conflict',
+      `This advisory was already escalated on ${advisory.escalatedAt.toISOString()}.`,
+      {
+        extra: { escalatedAt: advisory.escalatedAt.toISOString() },
+      },
+    );
+  const result = await escalateOne(deps, actor, advisory);
+  if (!result.escalated)
+    throw new AppError('conflict', 'This advisory was escalated by another run just now.');
+  return result;
+}

@@ -1,0 +1,70 @@
+// Creating the fan-out: one delivery row per (advisory, mailbox), all in one INSERT … SELECT, so the
+// recipients are fixed atomically with the release and no council can be half-created or lost.
+import { sql } from 'drizzle-orm';
+import type { BatchItem } from '../../db/client.js';
+import { type advisories, authorities, mailboxes } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { audienceCondition, recipientMailboxCondition } from './audience.js';
+
+type AdvisoryRow = typeof advisories.$inferSelect;
+
+/** The scope an advisory's audience is resolved in: its WARP's for a WARP advisory, else everything. */
+export function authorScope(advisory: AdvisoryRow): Principal {
+  return advisory.warpId
+    ? {
+        actor: advisory.createdBy,
+        label: 'author',
+        role: 'warp',
+        warpId: advisory.warpId,
+        authorityCode: null,
+        via: 'system',
+      }
+    : {
+        actor: advisory.createdBy,
+        label: 'author',
+        role: 'admin',
+        warpId: null,
+        authorityCode: null,
+        via: 'system',
+      };
+}
+
+function deadline(deps: Deps, now: number): number {
+  return now + Math.round(deps.config.DELIVERY_DEADLINE_HOURS * 3600_000);
+}
+
+/** The statement that creates every delivery of a (non-test) advisory. */
+export function createDeliveriesStatement(deps: Deps, advisory: AdvisoryRow, now: number): BatchItem {
+  const where = sql`${audienceCondition(advisory.audience, authorScope(advisory))} and ${recipientMailboxCondition(advisory.tlp)}`;
+  return deps.db.run(sql`
+    insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
+      next_attempt_at, deadline_at, created_at)
+    select lower(hex(randomblob(13))), ${advisory.id}, ${mailboxes.id}, ${mailboxes.authorityCode}, ${mailboxes.address},
+      ${mailboxes.kind}, 'created', 0, ${now}, ${deadline(deps, now)}, ${now}
+    from ${mailboxes} join ${authorities} on ${authorities.code} = ${mailboxes.authorityCode}
+    where ${where}
+    on conflict do nothing`);
+}
+
+/** The statements that create a test advisory's deliveries: its named test audience only. */
+export async function createTestDeliveriesStatements(deps: Deps, advisory: AdvisoryRow, now: number) {
+  if (!advisory.testAudience) throw new AppError('conflict', 'A test advisory needs a test audience.');
+  const audience = await deps.db.query.testAudiences.findFirst({
+    where: (t, { eq }) => eq(t.name, advisory.testAudience!),
+  });
+  if (!audience || audience.addresses.length === 0)
+    throw new AppError(
+      'conflict',
+      `The test audience "${advisory.testAudience}" does not exist or is empty.`,
+    );
+  return audience.addresses.map((address) =>
+    deps.db.run(sql`
+      insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
+        next_attempt_at, deadline_at, created_at)
+      values (lower(hex(randomblob(13))), ${advisory.id}, ${`test:${address}`}, null, ${address}, 'test', 'created', 0,
+        ${now}, ${deadline(deps, now)}, ${now})
+      on conflict do nothing`),
+  );
+}

@@ -1,0 +1,45 @@
+// Listing advisories, newest first, always within the caller's scope (see advisory-scope.ts).
+import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import { advisories, type advisoryStates, type tlpLabels } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../auth/principal.js';
+import { advisoryScope } from './advisory-scope.js';
+import { type AdvisoryView, toAdvisoryView } from './view.js';
+
+export interface AdvisoryQuery {
+  state?: (typeof advisoryStates)[number];
+  tlp?: (typeof tlpLabels)[number];
+  test?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface AdvisoryList {
+  items: AdvisoryView[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export async function listAdvisories(
+  deps: Deps,
+  principal: Principal,
+  q: AdvisoryQuery,
+): Promise<AdvisoryList> {
+  const where: Array<SQL | undefined> = [advisoryScope(deps.db, principal)];
+  if (q.state) where.push(eq(advisories.state, q.state));
+  if (q.tlp) where.push(eq(advisories.tlp, q.tlp));
+  if (q.test !== undefined) where.push(eq(advisories.test, q.test));
+  const filter = and(...where);
+  const [rows, [total]] = await Promise.all([
+    deps.db
+      .select()
+      .from(advisories)
+      .where(filter)
+      .orderBy(desc(advisories.createdAt), desc(advisories.id))
+      .limit(q.limit)
+      .offset(q.offset),
+    deps.db.select({ n: count() }).from(advisories).where(filter),
+  ]);
+  return { items: rows.map(toAdvisoryView), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+}

@@ -1,0 +1,52 @@
+// Live progress of a fan-out, cheap enough to poll: one grouped count over the advisory's deliveries.
+import { and, eq, sql } from 'drizzle-orm';
+import { deliveries } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../auth/principal.js';
+import { type DeliveryStatus, emptyStatusCounts } from './report.js';
+import { findAdvisoryInScope } from './report-scope.js';
+
+export interface AdvisoryProgress {
+  state: string;
+  total: number;
+  byStatus: Record<DeliveryStatus, number>;
+  /** Deliveries whose outcome is final: nothing more will be tried for them. */
+  done: number;
+  /** done / total as a whole percentage, rounded down (100 only when every delivery is final). */
+  percent: number;
+}
+
+/** Statuses that are final whatever else the row says. */
+const alwaysFinal = new Set<DeliveryStatus>(['delivered', 'permanent-failure', 'cancelled']);
+/** Failures that are final once no further attempt is scheduled (the deadline passed, or no retry applies). */
+const finalWhenNoRetry = new Set<DeliveryStatus>(['temporary-failure', 'technical-failure']);
+
+export async function advisoryProgress(
+  deps: Deps,
+  principal: Principal,
+  id: string,
+): Promise<AdvisoryProgress> {
+  const { advisory, deliveryScope } = await findAdvisoryInScope(deps, principal, id);
+  const rows = await deps.db
+    .select({
+      status: deliveries.status,
+      n: sql<number>`count(*)`,
+      settled: sql<number>`sum(case when ${deliveries.nextAttemptAt} is null then 1 else 0 end)`,
+    })
+    .from(deliveries)
+    .where(and(eq(deliveries.advisoryId, advisory.id), deliveryScope))
+    .groupBy(deliveries.status);
+
+  const byStatus = emptyStatusCounts();
+  let total = 0;
+  let done = 0;
+  for (const r of rows) {
+    const n = Number(r.n);
+    byStatus[r.status] = n;
+    total += n;
+    if (alwaysFinal.has(r.status)) done += n;
+    else if (finalWhenNoRetry.has(r.status)) done += Number(r.settled ?? 0);
+  }
+  const percent = total === 0 ? (advisory.state === 'sent' ? 100 : 0) : Math.floor((done * 100) / total);
+  return { state: advisory.state, total, byStatus, done, percent };
+}

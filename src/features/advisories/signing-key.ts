@@ -1,0 +1,56 @@
+// The key that signs acknowledgement links: made once, kept in the database, shared by every instance.
+import { eq } from 'drizzle-orm';
+import { serviceSecrets } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { constantTimeEqual } from '../../lib/secrets.js';
+import { base64url } from '../../ports/random.js';
+
+const KEY_NAME = 'link-signing-key';
+const cache = new WeakMap<object, Promise<CryptoKey>>();
+
+async function loadKey(deps: Deps): Promise<CryptoKey> {
+  await deps.db
+    .insert(serviceSecrets)
+    .values({ name: KEY_NAME, value: deps.random.secret(32), createdAt: deps.clock.now() })
+    .onConflictDoNothing();
+  const row = await deps.db.query.serviceSecrets.findFirst({ where: eq(serviceSecrets.name, KEY_NAME) });
+  return crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(row!.value),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+}
+
+function signingKey(deps: Deps): Promise<CryptoKey> {
+  let key = cache.get(deps.db);
+  if (!key) {
+    key = loadKey(deps);
+    cache.set(deps.db, key);
+    key.catch(() => cache.delete(deps.db));
+  }
+  return key;
+}
+
+async function sign(deps: Deps, purpose: string, id: string): Promise<string> {
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await signingKey(deps),
+    new TextEncoder().encode(`${purpose}:${id}`),
+  );
+  return base64url(new Uint8Array(mac)).slice(0, 32);
+}
+
+/** A link token `<id>.<mac>`: the same for the same id every time, so a resent message is identical. */
+export async function signedToken(deps: Deps, purpose: string, id: string): Promise<string> {
+  return `${id}.${await sign(deps, purpose, id)}`;
+}
+
+/** The id inside a valid token, or null. */
+export async function verifySignedToken(deps: Deps, purpose: string, token: string): Promise<string | null> {
+  const m = /^([0-9a-z]{8,40})\.([A-Za-z0-9_-]{32})$/.exec(token);
+  if (!m) return null;
+  const expected = await sign(deps, purpose, m[1]!);
+  return constantTimeEqual(expected, m[2]!) ? m[1]! : null;
+}

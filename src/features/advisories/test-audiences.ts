@@ -1,0 +1,170 @@
+// Test audiences: named lists of addresses a test advisory goes to instead of its real audience.
+// A WARP operator's are named `<warp id>.<name>` and only they (and admins) see, change or use them.
+import { asc, eq, like } from 'drizzle-orm';
+import { testAudiences } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { AppError, type FieldError } from '../../errors.js';
+import { type ActorContext, auditEntry } from '../audit/record.js';
+import type { Principal } from '../auth/principal.js';
+import { checkAddress } from '../mailboxes/address.js';
+import { testAudienceNamePattern } from './schemas.js';
+
+export type TestAudienceRow = typeof testAudiences.$inferSelect;
+
+export function toTestAudienceView(row: TestAudienceRow) {
+  return {
+    name: row.name,
+    addresses: row.addresses,
+    createdBy: row.createdBy,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export type TestAudienceView = ReturnType<typeof toTestAudienceView>;
+
+/** Whether the principal may see, change and send to the test audience with this name. */
+export function mayUseTestAudience(principal: Principal, name: string): boolean {
+  if (principal.role === 'admin') return true;
+  return principal.role === 'warp' && !!principal.warpId && name.startsWith(`${principal.warpId}.`);
+}
+
+function assertName(principal: Principal, name: string): void {
+  if (!testAudienceNamePattern.test(name))
+    throw new AppError(
+      'validation_failed',
+      'A test audience name is lower-case letters, digits and hyphens.',
+      {
+        errors: [{ path: 'name', message: 'Use lower-case letters, digits and hyphens, like soc-team' }],
+      },
+    );
+  if (!mayUseTestAudience(principal, name)) {
+    const hint =
+      principal.role === 'warp'
+        ? ` A WARP operator’s test audiences are named "${principal.warpId}.<name>".`
+        : '';
+    throw new AppError('forbidden', `You cannot use the test audience "${name}".${hint}`);
+  }
+}
+
+async function findTestAudience(deps: Deps, name: string) {
+  return deps.db.query.testAudiences.findFirst({ where: eq(testAudiences.name, name) });
+}
+
+export async function listTestAudiences(deps: Deps, principal: Principal): Promise<TestAudienceView[]> {
+  if (principal.role !== 'admin' && !(principal.role === 'warp' && principal.warpId)) return [];
+  const rows = await deps.db
+    .select()
+    .from(testAudiences)
+    .where(principal.role === 'admin' ? undefined : like(testAudiences.name, `${principal.warpId}.%`))
+    .orderBy(asc(testAudiences.name));
+  return rows.filter((r) => mayUseTestAudience(principal, r.name)).map(toTestAudienceView);
+}
+
+export async function getTestAudience(
+  deps: Deps,
+  principal: Principal,
+  name: string,
+): Promise<TestAudienceView> {
+  const row = mayUseTestAudience(principal, name) ? await findTestAudience(deps, name) : undefined;
+  if (!row) throw new AppError('not_found', `There is no test audience "${name}" that you can use.`);
+  return toTestAudienceView(row);
+}
+
+/**
+ * The test audience an advisory in test mode is sent to, if the principal may use it; a validation
+ * error on `path` otherwise (the author picks another).
+ */
+export async function requireUsableTestAudience(
+  deps: Deps,
+  principal: Principal,
+  name: string,
+  path = 'testAudience',
+): Promise<TestAudienceRow> {
+  const row = mayUseTestAudience(principal, name) ? await findTestAudience(deps, name) : undefined;
+  if (!row)
+    throw new AppError('validation_failed', `There is no test audience "${name}" that you can use.`, {
+      errors: [{ path, message: `There is no test audience called "${name}" that you can use` }],
+    });
+  return row;
+}
+
+/** Checks and normalises the addresses; every bad one is reported with its position. */
+export function checkTestAddresses(addresses: string[]): string[] {
+  const errors: FieldError[] = [];
+  const good: string[] = [];
+  addresses.forEach((a, i) => {
+    const checked = checkAddress(a);
+    if (checked.ok) good.push(checked.address);
+    else errors.push({ path: `addresses.${i}`, message: checked.reason });
+  });
+  if (errors.length)
+    throw new AppError(
+      'validation_failed',
+      `${errors.length} address${errors.length === 1 ? ' is' : 'es are'} not valid.`,
+      { errors },
+    );
+  return [...new Set(good)];
+}
+
+/** Creates or replaces a test audience; `created` says which. */
+export async function putTestAudience(deps: Deps, actor: ActorContext, name: string, addresses: string[]) {
+  assertName(actor.principal, name);
+  const list = checkTestAddresses(addresses);
+  const before = await findTestAudience(deps, name);
+  const now = deps.clock.now();
+  const row: TestAudienceRow = { name, addresses: list, createdBy: actor.principal.actor, updatedAt: now };
+  await deps.db.batch([
+    deps.db
+      .insert(testAudiences)
+      .values(row)
+      .onConflictDoUpdate({
+        target: testAudiences.name,
+        set: { addresses: list, createdBy: row.createdBy, updatedAt: now },
+      }),
+    auditEntry(deps.db, actor, now, {
+      action: 'test-audience.put',
+      subjectType: 'test-audience',
+      subjectId: name,
+      before: before ? { addresses: before.addresses } : null,
+      after: { addresses: list },
+    }),
+  ]);
+  return { audience: toTestAudienceView(row), created: !before };
+}
+
+export async function deleteTestAudience(deps: Deps, actor: ActorContext, name: string): Promise<void> {
+  assertName(actor.principal, name);
+  const row = await findTestAudience(deps, name);
+  if (!row) throw new AppError('not_found', `There is no test audience "${name}" that you can use.`);
+  const now = deps.clock.now();
+  await deps.db.batch([
+    deps.db.delete(testAudiences).where(eq(testAudiences.name, name)),
+    auditEntry(deps.db, actor, now, {
+      action: 'test-audience.delete',
+      subjectType: 'test-audience',
+      subjectId: name,
+      before: { addresses: row.addresses },
+    }),
+  ]);
+}
+
+/** Test mode needs a named test audience, and only test mode has one (checked after merging a change). */
+export function assertTestMode(test: boolean, testAudience: string | null | undefined): void {
+  if (test && !testAudience)
+    throw new AppError(
+      'validation_failed',
+      'Choose the test audience: test mode sends to a named test audience only.',
+      {
+        errors: [
+          {
+            path: 'testAudience',
+            message: 'Choose the test audience: test mode sends to a named test audience only',
+          },
+        ],
+      },
+    );
+  if (!test && testAudience)
+    throw new AppError('validation_failed', 'Only a test advisory goes to a test audience.', {
+      errors: [{ path: 'test', message: 'Only a test advisory goes to a test audience: set test to true' }],
+    });
+}

@@ -1,0 +1,43 @@
+// The advisory as the API and the pages show it: dates as ISO strings, the body also as sanitised HTML.
+import type { advisories } from '../../db/schema.js';
+import { renderMarkdown } from './markdown.js';
+
+export type AdvisoryRow = typeof advisories.$inferSelect;
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toAdvisoryView(row: AdvisoryRow) {
+  return {
+    id: row.id,
+    reference: row.reference,
+    kind: row.kind,
+    parentId: row.parentId,
+    threadId: row.threadId,
+    title: row.title,
+    summary: row.summary,
+    body: row.body,
+    bodyHtml: renderMarkdown(row.body),
+    severity: row.severity,
+    tlp: row.tlp,
+    cves: row.cves,
+    references: row.references,
+    audience: row.audience,
+    test: row.test,
+    testAudience: row.testAudience,
+    state: row.state,
+    warp: row.warpId,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    releasedBy: row.releasedBy,
+    releasedAt: iso(row.releasedAt),
+    approvedBy: row.approvedBy,
+    approvedAt: iso(row.approvedAt),
+    sentAt: iso(row.sentAt),
+    cancelledBy: row.cancelledBy,
+    cancelledAt: iso(row.cancelledAt),
+    needsSecondApproval: row.needsSecondApproval,
+  };
+}
+
+export type AdvisoryView = ReturnType<typeof toAdvisoryView>;

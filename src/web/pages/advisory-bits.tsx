@@ -1,0 +1,132 @@
+// Pieces the advisory pages share: GOV.UK checkboxes, the TLP and state tags, TLP 2.0 meanings, and a
+// plain-words description of an audience.
+import type { Child } from 'hono/jsx';
+import type { Audience } from '../../db/schema.js';
+import { describedBy, ErrorMessage } from '../components/error-summary.js';
+
+/** FIRST TLP 2.0, in one line each; TLP:RED also says where this service sends it. */
+export const tlpMeanings: Record<string, string> = {
+  CLEAR: 'Recipients can spread this to the world: there is no limit on disclosure.',
+  GREEN: 'Recipients can share this within their community, but not publicly.',
+  AMBER: 'Recipients can share this within their organisation and its clients, on a need-to-know basis only.',
+  'AMBER+STRICT': 'Recipients can share this within their own organisation only, on a need-to-know basis.',
+  RED: 'For the eyes and ears of individual recipients only, no further disclosure. Sent to confirmed primary mailboxes only.',
+};
+
+const tlpColour: Record<string, string> = {
+  CLEAR: 'govuk-tag--grey',
+  GREEN: 'govuk-tag--green',
+  AMBER: 'govuk-tag--orange',
+  'AMBER+STRICT': 'govuk-tag--orange',
+  RED: 'govuk-tag--red',
+};
+
+export function TlpTag({ tlp }: { tlp: string }) {
+  return <strong class={`govuk-tag ${tlpColour[tlp] ?? ''}`}>TLP:{tlp}</strong>;
+}
+
+const stateColour: Record<string, string> = {
+  draft: 'govuk-tag--grey',
+  'awaiting-approval': 'govuk-tag--orange',
+  sending: 'govuk-tag--blue',
+  sent: 'govuk-tag--green',
+  cancelled: 'govuk-tag--red',
+};
+
+export const advisoryStateText: Record<string, string> = {
+  draft: 'Draft',
+  'awaiting-approval': 'Waiting for a second admin',
+  sending: 'Sending',
+  sent: 'Sent',
+  cancelled: 'Cancelled',
+};
+
+export function AdvisoryStateTag({ state }: { state: string }) {
+  return <strong class={`govuk-tag ${stateColour[state] ?? ''}`}>{advisoryStateText[state] ?? state}</strong>;
+}
+
+export const severityText: Record<string, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+};
+
+/** Who an audience is, in words: "All councils", or each dimension with its values. */
+export function describeAudience(a: Audience, warpNames: Map<string, string> = new Map()): string[] {
+  if (a.all)
+    return a.authorities?.length ? ['All councils', `Also: ${a.authorities.join(', ')}`] : ['All councils'];
+  const parts: string[] = [];
+  if (a.nations?.length) parts.push(`Nations: ${a.nations.join(', ')}`);
+  if (a.regions?.length) parts.push(`Regions: ${a.regions.join(', ')}`);
+  if (a.warps?.length) parts.push(`WARPs: ${a.warps.map((w) => warpNames.get(w) ?? w).join(', ')}`);
+  if (a.types?.length) parts.push(`Council types: ${a.types.join(', ')}`);
+  if (a.authorities?.length) parts.push(`Councils: ${a.authorities.join(', ')}`);
+  return parts;
+}
+
+export interface CheckboxItem {
+  value: string;
+  text: Child;
+  hint?: Child;
+}
+
+export interface CheckboxesProps {
+  id: string;
+  name: string;
+  legend: Child;
+  legendClass?: string;
+  hint?: Child;
+  items: CheckboxItem[];
+  values: readonly string[];
+  error?: string;
+  small?: boolean;
+}
+
+/** GOV.UK checkboxes in a fieldset: the first box carries the field's id, for the error summary's link. */
+export function Checkboxes(p: CheckboxesProps) {
+  return (
+    <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
+      <fieldset class="govuk-fieldset" aria-describedby={describedBy(p.id, p.hint, p.error)}>
+        <legend class={`govuk-fieldset__legend ${p.legendClass ?? 'govuk-fieldset__legend--s'}`}>
+          {p.legend}
+        </legend>
+        {p.hint ? (
+          <div id={`${p.id}-hint`} class="govuk-hint">
+            {p.hint}
+          </div>
+        ) : null}
+        <ErrorMessage id={p.id} text={p.error} />
+        <div
+          class={`govuk-checkboxes${p.small ? ' govuk-checkboxes--small' : ''}`}
+          data-module="govuk-checkboxes"
+        >
+          {p.items.map((item, i) => {
+            const id = i === 0 ? p.id : `${p.id}-${i + 1}`;
+            return (
+              <div class="govuk-checkboxes__item">
+                <input
+                  class="govuk-checkboxes__input"
+                  id={id}
+                  name={p.name}
+                  type="checkbox"
+                  value={item.value}
+                  checked={p.values.includes(item.value)}
+                  aria-describedby={item.hint ? `${id}-item-hint` : undefined}
+                />
+                <label class="govuk-label govuk-checkboxes__label" for={id}>
+                  {item.text}
+                </label>
+                {item.hint ? (
+                  <div id={`${id}-item-hint`} class="govuk-hint govuk-checkboxes__hint">
+                    {item.hint}
+                  </div>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryMailer } from '../../src/adapters/mailer-memory.js';
+import { claimDeliveries } from '../../src/features/advisories/claim.js';
+import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { createAdvisory, drain, seedFanOut } from './fanout-support.js';
+
+let t: TestApp;
+let admin: string;
+beforeEach(async () => {
+  t = await makeTestApp();
+  await seedFanOut(t);
+  admin = await t.tokenFor('admin');
+});
+afterEach(() => t.close());
+
+async function deliveryRows(advisoryId: string) {
+  const rs = await t.client.execute({
+    sql: 'select * from deliveries where advisory_id = ? order by address',
+    args: [advisoryId],
+  });
+  return rs.rows as unknown as Array<Record<string, unknown>>;
+}
+
+describe('release and fan-out', () => {
+  it('delivers once to every confirmed mailbox with the TLP label in subject and first line', async () => {
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    const res = await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    expect(await res.json()).toMatchObject({ state: 'sending', deliveries: 6, needsSecondApproval: false });
+    const stats = await drain(t);
+    expect(stats).toMatchObject({ claimed: 6, delivered: 6, failed: 0, retrying: 0 });
+    expect(t.mailer.sent).toHaveLength(6);
+    for (const m of t.mailer.sent) {
+      expect(m.subject).toMatch(/^\[TLP:AMBER\] NCSC-\d{4}-\d{4}: Actively exploited/);
+      expect(m.text.split('\n')[0]).toBe('TLP:AMBER');
+      expect(m.text).toContain('END OF TLP:AMBER CONTENT');
+      expect(m.text).toMatch(/http:\/\/cyber-contacts\.test\/ack\/[0-9a-z]+\.[A-Za-z0-9_-]{32}/);
+      expect(m.messageId).toMatch(/^<delivery\.[0-9a-f]{26}@cyber-contacts\.test>$/);
+      expect(m.envelopeFrom).toMatch(/^bounces\+[0-9a-f]{26}@cyber-contacts\.test$/);
+    }
+    expect(new Set(t.mailer.sent.map((m) => m.to)).size).toBe(6);
+    const advisory = await (await t.call('GET', `/api/v1/advisories/${id}`, { token: admin })).json();
+    expect(advisory.state).toBe('sent');
+    // A second drain finds nothing: no recipient gets it twice.
+    expect((await drain(t)).claimed).toBe(0);
+    expect(t.mailer.sent).toHaveLength(6);
+  });
+
+  it('sends TLP:RED only to confirmed primary mailboxes, and only after a second admin approves', async () => {
+    const { id } = await createAdvisory(t, admin, { tlp: 'RED', audience: { warps: ['wales'] } });
+    const released = await (
+      await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
+    ).json();
+    expect(released).toMatchObject({ state: 'awaiting-approval', needsSecondApproval: true, deliveries: 0 });
+    expect((await drain(t)).claimed).toBe(0);
+    const self = await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: admin });
+    expect(self.status).toBe(403);
+    const second = await t.tokenFor('admin');
+    const approved = await (
+      await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: second })
+    ).json();
+    expect(approved).toMatchObject({ state: 'sending', deliveries: 3 });
+    await drain(t);
+    expect(t.mailer.sent.map((m) => m.to).every((to) => to.startsWith('primary@'))).toBe(true);
+    expect(t.mailer.sent).toHaveLength(3);
+  });
+
+  it('needs a second admin for a send reaching more than one WARP', async () => {
+    const { id } = await createAdvisory(t, admin);
+    const released = await (
+      await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
+    ).json();
+    expect(released.state).toBe('awaiting-approval');
+    const warp = await t.tokenFor('warp', { warp: 'wales' });
+    expect((await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: warp })).status).toBe(403);
+    const council = await t.tokenFor('council', { authority: 'WA0' });
+    expect((await t.call('POST', `/api/v1/advisories/${id}/release`, { token: council })).status).toBe(403);
+  });
+
+  it('lets a WARP operator send to its own members only', async () => {
+    const warp = await t.tokenFor('warp', { warp: 'wales' });
+    const outside = await t.call('POST', '/api/v1/advisories', {
+      token: warp,
+      body: { ...(await import('./fanout-support.js')).advisoryBody({ audience: { authorities: ['LO0'] } }) },
+    });
+    expect(outside.status).toBe(403);
+    const { id } = await createAdvisory(t, warp, { audience: { all: true } });
+    const released = await (await t.call('POST', `/api/v1/advisories/${id}/release`, { token: warp })).json();
+    expect(released).toMatchObject({ state: 'sending', deliveries: 6 });
+    await drain(t);
+    expect(t.mailer.sent.every((m) => /@wa\d\.gov\.uk$/.test(m.to))).toBe(true);
+    const other = await t.tokenFor('warp', { warp: 'london' });
+    expect((await t.call('POST', `/api/v1/advisories/${id}/cancel`, { token: other })).status).toBe(404);
+  });
+
+  it('retries 4xx with backoff until delivered; 5xx is permanent; the reply is kept', async () => {
+    let refuse = true;
+    const mailer = memoryMailer((m) => {
+      if (m.to.startsWith('secondary@wa0'))
+        return { status: 'permanent-failure', reply: '550 5.1.1 no such user', code: 550 };
+      if (m.to.startsWith('primary@wa1') && refuse)
+        return { status: 'temporary-failure', reply: '451 4.7.1 try later', code: 451 };
+      return undefined;
+    });
+    t.deps.mailer = mailer;
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    const first = await drain(t);
+    expect(first).toMatchObject({ delivered: 4, failed: 1, retrying: 1 });
+    const rows = await deliveryRows(id);
+    const perm = rows.find((r) => r.address === 'secondary@wa0.gov.uk')!;
+    expect(perm).toMatchObject({
+      status: 'permanent-failure',
+      last_reply: '550 5.1.1 no such user',
+      last_code: 550,
+    });
+    const temp = rows.find((r) => r.address === 'primary@wa1.gov.uk')!;
+    expect(temp.status).toBe('temporary-failure');
+    const wait = Number(temp.next_attempt_at) - t.clock.now().getTime();
+    expect(wait).toBeGreaterThanOrEqual(15_000);
+    expect(wait).toBeLessThanOrEqual(30_000);
+    // Not due yet: nothing is claimed.
+    expect((await drain(t)).claimed).toBe(0);
+    refuse = false;
+    t.clock.advance(31_000);
+    expect(await drain(t)).toMatchObject({ claimed: 1, delivered: 1 });
+    const after = (await deliveryRows(id)).find((r) => r.address === 'primary@wa1.gov.uk')!;
+    expect(after).toMatchObject({ status: 'delivered', attempts: 2 });
+    const advisory = await (await t.call('GET', `/api/v1/advisories/${id}`, { token: admin })).json();
+    expect(advisory.state).toBe('sent');
+  });
+
+  it('gives up retrying at the deadline and keeps the last failure', async () => {
+    t.deps.mailer = memoryMailer(() => ({ status: 'temporary-failure', reply: '421 busy', code: 421 }));
+    const { id } = await createAdvisory(t, admin, { audience: { authorities: ['WA0'] } });
+    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    for (let i = 0; i < 50; i++) {
+      await drain(t);
+      t.clock.advance(31 * 60_000);
+    }
+    await drain(t);
+    const rows = await deliveryRows(id);
+    for (const r of rows) {
+      expect(r.status).toBe('temporary-failure');
+      expect(r.next_attempt_at).toBeNull();
+      expect(Number(r.attempts)).toBeGreaterThan(5);
+    }
+    const advisory = await (await t.call('GET', `/api/v1/advisories/${id}`, { token: admin })).json();
+    expect(advisory.state).toBe('sent');
+  });
+
+  it('cancelling stops deliveries not yet sent', async () => {
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    const res = await t.call('POST', `/api/v1/advisories/${id}/cancel`, {
+      token: admin,
+      body: { reason: 'sent in error' },
+    });
+    expect(await res.json()).toMatchObject({ state: 'cancelled', stoppedDeliveries: 6 });
+    expect((await drain(t)).claimed).toBe(0);
+    expect(t.mailer.sent).toHaveLength(0);
+    expect((await deliveryRows(id)).every((r) => r.status === 'cancelled')).toBe(true);
+  });
+
+  it('resumes after a crash: an expired lease is reclaimed and resent with the same Message-ID', async () => {
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    // A worker claims two deliveries and dies before writing anything back.
+    const now = t.clock.now().getTime();
+    const lost = await claimDeliveries(t.deps, 'dead-worker', 2, 60_000, now);
+    expect(lost).toHaveLength(2);
+    // Another worker sends the rest but leaves the leased ones alone while the lease holds.
+    expect((await drain(t)).delivered).toBe(4);
+    t.clock.advance(61_000);
+    expect((await drain(t)).delivered).toBe(2);
+    const rows = await deliveryRows(id);
+    expect(rows.every((r) => r.status === 'delivered')).toBe(true);
+    const ids = new Set(t.mailer.sent.map((m) => m.messageId));
+    expect(ids.size).toBe(6);
+    for (const d of lost) expect(ids.has(`<delivery.${d.id}@cyber-contacts.test>`)).toBe(true);
+  });
+
+  it('lets two workers drain one queue without sending anything twice', async () => {
+    const { id } = await createAdvisory(t, admin, { audience: { all: true } });
+    const second = await t.tokenFor('admin');
+    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: second });
+    const [a, b] = await Promise.all([
+      drainDeliveries(t.deps, dispatchOptions(t.deps, { owner: 'a', batchSize: 2, concurrency: 2 })),
+      drainDeliveries(t.deps, dispatchOptions(t.deps, { owner: 'b', batchSize: 2, concurrency: 2 })),
+    ]);
+    expect(a.delivered + b.delivered).toBe(12);
+    expect(t.mailer.sent).toHaveLength(12);
+    expect(new Set(t.mailer.sent.map((m) => m.to)).size).toBe(12);
+  });
+
+  it('marks test advisories in every message and sends only to the test audience', async () => {
+    const put = await t.call('PUT', '/api/v1/test-audiences/ncsc-testers', {
+      token: admin,
+      body: { addresses: ['tester@ncsc.example'] },
+    });
+    expect(put.status).toBeLessThan(300);
+    const { id } = await createAdvisory(t, admin, { test: true, testAudience: 'ncsc-testers', tlp: 'RED' });
+    const released = await (
+      await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
+    ).json();
+    expect(released).toMatchObject({ state: 'sending', deliveries: 1 });
+    await drain(t);
+    expect(t.mailer.sent.map((m) => m.to)).toEqual(['tester@ncsc.example']);
+    expect(t.mailer.sent[0]!.subject).toContain('[TEST]');
+    expect(t.mailer.sent[0]!.text).toContain('THIS IS A TEST MESSAGE');
+  });
+});
