@@ -6,15 +6,23 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv, Deps } from './deps.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
+import { advisoryAuthoringRoutes } from './features/advisories/authoring-routes.js';
+import { advisoryReleaseRoutes } from './features/advisories/release-routes.js';
+import { advisoryTrackingPages } from './features/advisories/tracking-pages.js';
+import { advisoryTrackingRoutes } from './features/advisories/tracking-routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { registerRoutes } from './features/register/routes.js';
 import { systemRoutes } from './features/system/routes.js';
 import { authenticate, authorise } from './middleware/authorise.js';
+import { csrfProtection } from './middleware/csrf.js';
 import { requestContext } from './middleware/request-context.js';
 import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
 import { renderErrorPage } from './web/error-page.js';
 import { wantsHtml } from './web/negotiate.js';
+import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
+import { pageRoutes } from './web/pages/routes.js';
 
 /** Routes that accept whole files (the register CSV, the domain list) get the larger import limit. */
 const importPaths = new Set(['/api/v1/register/imports', '/api/v1/register/domain-imports']);
@@ -54,10 +62,18 @@ export function createApp(deps: Deps) {
   );
   app.use('*', authenticate());
   app.use('*', authorise());
+  app.use('*', csrfProtection());
 
   app.route('/', systemRoutes(deps));
   app.route('/', registerRoutes());
   app.route('/', authRoutes());
+  app.route('/', mailboxRoutes());
+  app.route('/', advisoryAuthoringRoutes());
+  app.route('/', advisoryReleaseRoutes());
+  app.route('/', advisoryTrackingRoutes());
+  app.route('/', pageRoutes());
+  app.route('/', advisoryPageRoutes());
+  app.route('/', advisoryTrackingPages());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -108,7 +124,10 @@ function respondWithError(c: Context<AppEnv>, err: unknown) {
   }
   const requestId = c.var.requestId;
   const problem = toProblem(error, c.req.path, requestId);
+  // A browser that is not signed in (or whose session ended) goes to the sign-in page.
+  if (problem.code === 'unauthenticated' && wantsHtml(c)) return c.redirect('/sign-in', 303);
   if (wantsHtml(c)) return c.html(renderErrorPage(problem), problem.status as ContentfulStatusCode);
+  if (typeof problem.retryAfter === 'number') c.header('Retry-After', String(problem.retryAfter));
   if (problem.code === 'unauthenticated') c.header('WWW-Authenticate', 'Bearer realm="cyber-contacts"');
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json; charset=utf-8',

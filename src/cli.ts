@@ -2,6 +2,7 @@
 
 import { advisoryCommand, advisoryUsage } from './entry/cli/advisory.js';
 import { type CliCommand, type CliContext, describeError, nodeIo, UsageError } from './entry/cli/io.js';
+import { mailboxesCommand, mailboxesUsage } from './entry/cli/mailboxes.js';
 import { outboxCommand, outboxUsage } from './entry/cli/outbox.js';
 import { registerCommand, registerUsage } from './entry/cli/register.js';
 import { tokenCommand, tokenUsage } from './entry/cli/token.js';
@@ -11,6 +12,7 @@ const commands: Record<string, { run: CliCommand; usage: string }> = {
   token: { run: tokenCommand, usage: tokenUsage },
   outbox: { run: outboxCommand, usage: outboxUsage },
   register: { run: registerCommand, usage: registerUsage },
+  mailboxes: { run: mailboxesCommand, usage: mailboxesUsage },
   advisory: { run: advisoryCommand, usage: advisoryUsage },
 };
 

@@ -1,6 +1,7 @@
 // The Node entry: env → deps → HTTP server; background work; graceful shutdown.
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
+import { settleBackground } from '../lib/background.js';
 import { startBackgroundWork } from './node-background.js';
 import { buildNodeRuntime } from './node-deps.js';
 
@@ -28,6 +29,7 @@ async function shutdown(signal: string) {
   force.unref();
   server.close();
   await background.stop();
+  await settleBackground(deps.db);
   await runtime.close();
   process.exit(0);
 }

@@ -32,10 +32,13 @@ export function authenticate() {
   });
 }
 
-/** The route a request matched, as registered (e.g. "/api/v1/authorities/:code"), or null for a 404. */
+/**
+ * The route that answers a request, as registered (e.g. "/api/v1/authorities/:code"), or null for a 404.
+ * Handlers run in registration order and the first to answer wins, so that is the first non-middleware
+ * match (a static `/sign-in/token` registered before `/sign-in/:token` is the one that answers).
+ */
 export function matchedRoute(c: Parameters<typeof matchedRoutes>[0]) {
-  const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
-  const route = routes[routes.length - 1];
+  const route = matchedRoutes(c).find((r) => r.method !== 'ALL');
   return route ? { method: route.method, path: route.path } : null;
 }
 

@@ -113,7 +113,7 @@ export const registerCommand: CliCommand = async (ctx, args) => {
 };
 
 /** Reads a local file, refusing one over IMPORT_LIMIT_BYTES before reading it. */
-async function readLocalFile(deps: Deps, path: string, onProgress: OnProgress): Promise<Uint8Array> {
+export async function readLocalFile(deps: Deps, path: string, onProgress: OnProgress): Promise<Uint8Array> {
   const limit = deps.config.IMPORT_LIMIT_BYTES;
   let size: number;
   try {

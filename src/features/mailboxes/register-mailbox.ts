@@ -11,7 +11,7 @@ import { canSeeAuthority } from '../auth/scope.js';
 import { checkAddress, domainIsAffiliated } from './address.js';
 import { issueLink } from './links.js';
 import { sendApprovalNeeded, sendConfirmation, sendConfirmed, sendReplaced } from './notify.js';
-import { retireReplacedStatements } from './rotation.js';
+import { confirmedOfKind, retireReplacedStatements } from './rotation.js';
 import type { MailboxRegistrationInput } from './schemas.js';
 import { type MailboxRow, personalAddressWarning, toMailboxView } from './view.js';
 
@@ -22,6 +22,8 @@ export interface RegisterOptions {
   vouchedReason?: string;
   /** Skip the rate limits (the admin CLI import). */
   skipLimits?: boolean;
+  /** Resend the confirmation when the address is already pending (default true; the import passes false). */
+  resendPending?: boolean;
 }
 
 export interface RegistrationOutcome {
@@ -112,6 +114,7 @@ export async function registerMailbox(
       anonymous,
       warnings,
       vouched: options.vouchedReason,
+      resend: options.resendPending ?? true,
     });
 
   const domains = await authorityDomainList(deps, authority.code);
@@ -187,10 +190,10 @@ async function registerExisting(
   existing: MailboxRow,
   authority: { code: string; name: string },
   input: MailboxRegistrationInput,
-  ctx: { anonymous: boolean; warnings: string[]; vouched?: string },
+  ctx: { anonymous: boolean; warnings: string[]; vouched?: string; resend: boolean },
 ): Promise<RegistrationOutcome> {
   const same = existing.kind === input.kind && existing.team === input.team && existing.phone === input.phone;
-  if (existing.state === 'pending' && existing.kind === input.kind && !ctx.vouched) {
+  if (existing.state === 'pending' && existing.kind === input.kind && !ctx.vouched && ctx.resend) {
     const link = await issueLink(deps, existing.id, 'confirm', confirmationTtl(deps));
     const now = deps.clock.now();
     await deps.db.batch([
@@ -210,6 +213,9 @@ async function registerExisting(
       warnings: ctx.warnings,
       confirmationSent,
     };
+  }
+  if (ctx.vouched && (existing.state === 'pending' || existing.state === 'awaiting-approval')) {
+    return vouchForExisting(deps, actor, existing, authority, ctx.vouched, ctx.warnings);
   }
   if (ctx.anonymous) {
     // Do not reveal that the address is already registered: answer as a new request would, change nothing.
@@ -238,6 +244,62 @@ async function registerExisting(
     'conflict',
     `${existing.address} is already registered for ${authority.name} as its ${existing.kind} mailbox (${existing.state}).`,
   );
+}
+
+/** An admin vouches for a registration still waiting: approved and confirmed now, replacing the old one. */
+async function vouchForExisting(
+  deps: Deps,
+  actor: ActorContext,
+  existing: MailboxRow,
+  authority: { code: string; name: string },
+  reason: string,
+  warnings: string[],
+): Promise<RegistrationOutcome> {
+  const now = deps.clock.now();
+  const replaced = (await confirmedOfKind(
+    deps,
+    existing.authorityCode,
+    existing.kind,
+    existing.id,
+  )) as MailboxRow[];
+  const confirmed: MailboxRow = {
+    ...existing,
+    state: 'confirmed',
+    approvedAt: existing.approvedAt ?? now,
+    approvedBy: existing.approvedBy ?? actor.principal.actor,
+    confirmedAt: now,
+    updatedAt: now,
+  };
+  await deps.db.batch([
+    deps.db
+      .update(mailboxes)
+      .set({
+        state: 'confirmed',
+        approvedAt: confirmed.approvedAt,
+        approvedBy: confirmed.approvedBy,
+        confirmedAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(mailboxes.id, existing.id), eq(mailboxes.state, existing.state))),
+    auditEntry(deps.db, actor, now, {
+      action: 'mailbox.confirm',
+      subjectType: 'mailbox',
+      subjectId: existing.id,
+      before: { state: existing.state },
+      after: { state: 'confirmed', vouchedBy: actor.principal.actor, reason },
+    }),
+    ...retireReplacedStatements(deps, actor, confirmed, replaced, now),
+  ]);
+  await sendConfirmed(deps, confirmed, authority);
+  for (const old of replaced) await sendReplaced(deps, old, confirmed, authority);
+  return {
+    mailbox: toMailboxView(confirmed),
+    id: existing.id,
+    state: 'confirmed',
+    outcome: 'created',
+    warnings,
+    confirmationSent: false,
+  };
 }
 
 export function confirmationTtl(deps: Deps): number {

@@ -1,6 +1,6 @@
 // WARPs as editable groups of authorities: list with member counts, read with members, create, rename, delete.
 import { asc, count, eq, notExists, sql } from 'drizzle-orm';
-import { authorities, warps } from '../../db/schema.js';
+import { authorities, warpOperators, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { type ActorContext, auditEntry } from '../audit/record.js';
@@ -176,7 +176,12 @@ export async function deleteWarp(deps: Deps, actor: ActorContext, id: string): P
       { extra: { members: n } },
     );
   const now = deps.clock.now();
+  const noMembers = notExists(
+    deps.db.select({ one: sql`1` }).from(authorities).where(eq(authorities.warpId, id)),
+  );
   await deps.db.batch([
+    // Its operators' addresses go with it (same guard: nothing is removed while it has members).
+    deps.db.delete(warpOperators).where(sql`${warpOperators.warpId} = ${id} and ${noMembers}`),
     // The guard repeats the check inside the write, so a member added meanwhile is never orphaned.
     deps.db
       .delete(warps)

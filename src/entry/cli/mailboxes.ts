@@ -1,0 +1,58 @@
+// `mailboxes import <file.csv> [--confirmed --reason TEXT]`: load the NCSC's existing list, row by row.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { cliPrincipal } from '../../features/auth/principal.js';
+import { importMailboxes } from '../../features/mailboxes/import-mailboxes.js';
+import { type CliCommand, parseWith, UsageError } from './io.js';
+import { readLocalFile } from './register.js';
+
+export const mailboxesUsage = `mailboxes import <file.csv> [--confirmed --reason "<why you vouch for these addresses>"] [--json]
+  columns: authority, address, kind (primary|secondary|out-of-hours), team, phone`;
+
+const ImportArgs = z
+  .object({
+    file: z.string({ message: 'give the CSV file to import' }).min(1, 'give the CSV file to import'),
+    confirmed: z.boolean().optional(),
+    reason: z.string().trim().min(3, '--reason must say why you vouch for the addresses').max(500).optional(),
+    json: z.boolean().optional(),
+  })
+  .strict()
+  .refine((a) => !a.confirmed || a.reason, {
+    message: '--confirmed needs --reason "<text>"',
+    path: ['reason'],
+  })
+  .refine((a) => a.confirmed || !a.reason, { message: '--reason goes with --confirmed', path: ['reason'] });
+
+export const mailboxesCommand: CliCommand = async (ctx, args) => {
+  const [verb, ...rest] = args;
+  if (verb !== 'import') throw new UsageError(`unknown mailboxes command "${verb ?? ''}"`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { confirmed: { type: 'boolean' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 1) throw new UsageError('give one CSV file');
+  const input = parseWith(ImportArgs, { file: positionals[0], ...values });
+  const deps = await ctx.deps();
+  const content = await readLocalFile(deps, input.file, () => {});
+  const report = await importMailboxes(deps, { principal: cliPrincipal }, content, {
+    confirmedReason: input.confirmed ? input.reason : undefined,
+    onRow: (row, i, total) => {
+      if (!input.json)
+        ctx.io.out(
+          `line ${row.line}  ${row.authority.padEnd(5)} ${row.address}  ${row.outcome}${row.detail ? ` — ${row.detail}` : ''}`,
+        );
+      ctx.io.progress(`${i + 1}/${total} rows`);
+    },
+  });
+  if (ctx.io.isTty) ctx.io.err('');
+  if (input.json) ctx.io.out(JSON.stringify(report, null, 2));
+  else {
+    const c = report.counts;
+    ctx.io.out(
+      `${report.changed ? 'Imported' : 'No changes'}: ${c.confirmed} confirmed, ${c.pending} sent a confirmation link, ${c['awaiting-approval']} awaiting approval, ${c.unchanged} unchanged, ${c.rejected} rejected.`,
+    );
+  }
+  return report.counts.rejected > 0 ? 1 : 0;
+};

@@ -1,0 +1,103 @@
+// GET /account and its buttons. Which mailboxes a session may see or change is decided by the verbs'
+// scope (the session's own council), never by what this page happens to show.
+
+import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { authorities } from '../../db/schema.js';
+import type { AppEnv } from '../../deps.js';
+import type { AppError } from '../../errors.js';
+import { actorOf, requirePrincipal } from '../../features/auth/actor.js';
+import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
+import { resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
+import { csrfToken } from '../../middleware/csrf.js';
+import { AccountPage, StaffHomePage } from './account.js';
+import { pageError, renderPage, statusOf } from './render.js';
+
+const liveStates = ['awaiting-approval', 'pending', 'confirmed'] as const;
+
+async function showAccount(
+  c: Context<AppEnv>,
+  outcome: { done?: string; error?: AppError; id?: string } = {},
+) {
+  const principal = requirePrincipal(c);
+  const deps = c.var.deps;
+  const code = principal.authorityCode ?? '';
+  const authority = await deps.db.query.authorities.findFirst({
+    where: eq(authorities.code, code),
+    columns: { name: true },
+  });
+  const list = await listMailboxes(deps, principal, { state: [...liveStates], limit: 100, offset: 0 });
+  const shown = outcome.id && list.items.some((m) => m.id === outcome.id);
+  const errors = outcome.error
+    ? [{ field: shown ? `mailbox-${outcome.id}` : 'mailboxes', text: outcome.error.message }]
+    : [];
+  return renderPage(
+    c,
+    {
+      title: 'Your council’s mailboxes',
+      hasErrors: errors.length > 0,
+      status: outcome.error ? statusOf(outcome.error) : 200,
+    },
+    <AccountPage
+      csrf={csrfToken(c)}
+      authorityName={authority?.name ?? code}
+      mailboxes={list.items}
+      errors={errors}
+      done={outcome.done}
+    />,
+  );
+}
+
+const shownErrors: AppError['code'][] = ['not_found', 'conflict', 'rate_limited', 'forbidden'];
+
+export function accountPageRoutes() {
+  const router = new Hono<AppEnv>();
+
+  router.get('/account', async (c) => {
+    const principal = requirePrincipal(c);
+    if (principal.role === 'admin') return c.redirect('/admin/approvals', 303);
+    if (principal.role !== 'council')
+      return renderPage(
+        c,
+        { title: 'You are signed in' },
+        <StaffHomePage label={principal.label} role={principal.role} />,
+      );
+    return showAccount(c);
+  });
+
+  router.post('/account/mailboxes/:id/resend', async (c) => {
+    const id = c.req.param('id');
+    try {
+      const { mailbox, confirmationSent } = await resendConfirmation(c.var.deps, actorOf(c), id);
+      return showAccount(c, {
+        done: confirmationSent
+          ? `We have sent a new confirmation link to ${mailbox.address}`
+          : `We could not send the confirmation to ${mailbox.address}. Try again later.`,
+      });
+    } catch (err) {
+      const error = pageError(err, shownErrors);
+      if (!error) throw err;
+      return showAccount(c, { error, id });
+    }
+  });
+
+  router.post('/account/mailboxes/:id/retire', async (c) => {
+    const id = c.req.param('id');
+    try {
+      const mailbox = await retireMailbox(
+        c.var.deps,
+        actorOf(c),
+        id,
+        'removed on the council’s account page',
+      );
+      return showAccount(c, { done: `${mailbox.address} has been removed` });
+    } catch (err) {
+      const error = pageError(err, shownErrors);
+      if (!error) throw err;
+      return showAccount(c, { error, id });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,123 @@
+// GET /admin/approvals and its approve and refuse buttons (admins only, by the policy table).
+
+import { inArray } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { authorities } from '../../db/schema.js';
+import type { AppEnv } from '../../deps.js';
+import type { AppError } from '../../errors.js';
+import { actorOf, requirePrincipal } from '../../features/auth/actor.js';
+import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
+import { authorityDomainList } from '../../features/mailboxes/register-mailbox.js';
+import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
+import { csrfToken } from '../../middleware/csrf.js';
+import type { SummaryError } from '../components/error-summary.js';
+import { type ApprovalItem, ApprovalsPage, approvalsTitle } from './approvals.js';
+import { formFields, pageError, renderPage, statusOf } from './render.js';
+
+interface Outcome {
+  done?: string;
+  error?: AppError;
+  id?: string;
+  fieldErrors?: Record<string, string>;
+  reasons?: Record<string, string>;
+  status?: 422;
+}
+
+async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
+  const deps = c.var.deps;
+  const list = await listMailboxes(deps, requirePrincipal(c), {
+    state: ['awaiting-approval'],
+    limit: 200,
+    offset: 0,
+  });
+  const codes = [...new Set(list.items.map((m) => m.authority))];
+  const names = new Map<string, string>();
+  const domains = new Map<string, string[]>();
+  if (codes.length) {
+    const rows = await deps.db
+      .select({ code: authorities.code, name: authorities.name })
+      .from(authorities)
+      .where(inArray(authorities.code, codes));
+    for (const r of rows) names.set(r.code, r.name);
+    for (const code of codes) domains.set(code, await authorityDomainList(deps, code));
+  }
+  const items: ApprovalItem[] = list.items.map((mailbox) => ({
+    mailbox,
+    authorityName: names.get(mailbox.authority) ?? mailbox.authority,
+    domains: domains.get(mailbox.authority) ?? [],
+  }));
+  const fieldErrors = outcome.fieldErrors ?? {};
+  const errors: SummaryError[] = Object.entries(fieldErrors).map(([field, text]) => ({ field, text }));
+  if (outcome.error) {
+    const shown = outcome.id && items.some((i) => i.mailbox.id === outcome.id);
+    errors.push({ field: shown ? `mailbox-${outcome.id}` : 'approvals', text: outcome.error.message });
+  }
+  return renderPage(
+    c,
+    {
+      title: approvalsTitle,
+      hasErrors: errors.length > 0,
+      status: outcome.error ? statusOf(outcome.error) : (outcome.status ?? 200),
+    },
+    <ApprovalsPage
+      csrf={csrfToken(c)}
+      items={items}
+      errors={errors}
+      fieldErrors={fieldErrors}
+      reasons={outcome.reasons ?? {}}
+      done={outcome.done}
+    />,
+  );
+}
+
+const shownErrors: AppError['code'][] = ['not_found', 'conflict', 'validation_failed'];
+
+export function approvalsPageRoutes() {
+  const router = new Hono<AppEnv>();
+
+  router.get('/admin/approvals', (c) => showApprovals(c));
+
+  router.post('/admin/approvals/:id/approve', async (c) => {
+    const id = c.req.param('id');
+    try {
+      const { mailbox, confirmationSent } = await approveMailbox(c.var.deps, actorOf(c), id);
+      return showApprovals(c, {
+        done: confirmationSent
+          ? `Approved ${mailbox.address}. We have sent it a confirmation link.`
+          : `Approved ${mailbox.address}, but the confirmation link could not be sent. The council can ask for it again.`,
+      });
+    } catch (err) {
+      const error = pageError(err, shownErrors);
+      if (!error) throw err;
+      return showApprovals(c, { error, id });
+    }
+  });
+
+  router.post('/admin/approvals/:id/refuse', async (c) => {
+    const id = c.req.param('id');
+    const reason = (await formFields(c))('reason').trim();
+    const field = `reason-${id}`;
+    if (!reason)
+      return showApprovals(c, {
+        fieldErrors: { [field]: 'Enter the reason for refusing this registration' },
+        status: 422,
+      });
+    if (reason.length > 500)
+      return showApprovals(c, {
+        fieldErrors: { [field]: 'The reason must be 500 characters or fewer' },
+        reasons: { [id]: reason },
+        status: 422,
+      });
+    try {
+      const { mailbox } = await refuseMailbox(c.var.deps, actorOf(c), id, reason);
+      return showApprovals(c, { done: `Refused ${mailbox.address}. Nothing will be sent to it.` });
+    } catch (err) {
+      const error = pageError(err, shownErrors);
+      if (!error) throw err;
+      return showApprovals(c, { error, id, reasons: { [id]: reason } });
+    }
+  });
+
+  return router;
+}

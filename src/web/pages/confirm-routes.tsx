@@ -1,0 +1,67 @@
+// GET and POST /confirm/:token: the confirmation link. The secret in the link is the proof, so these
+// forms carry no CSRF field (see the exemption in middleware/csrf.ts).
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../deps.js';
+import {
+  type ConfirmationView,
+  confirmMailbox,
+  inspectConfirmation,
+} from '../../features/mailboxes/confirm-mailbox.js';
+import { wantsHtml } from '../negotiate.js';
+import { ConfirmedPage, ConfirmPage, confirmTitle } from './confirm.js';
+import { LinkProblem, linkProblemStatus, linkProblemTitle } from './link-problem.js';
+import { renderPage } from './render.js';
+
+function showProblem(c: Context<AppEnv>, found: ConfirmationView) {
+  const state = found.state === 'valid' ? 'unknown' : found.state;
+  const props = { purpose: 'confirm' as const, state, mailboxState: found.mailbox?.state };
+  return renderPage(
+    c,
+    { title: linkProblemTitle(props), status: linkProblemStatus(state) },
+    <LinkProblem {...props} />,
+  );
+}
+
+export function confirmPageRoutes() {
+  const router = new Hono<AppEnv>();
+
+  router.get('/confirm/:token', async (c) => {
+    const token = c.req.param('token');
+    const found = await inspectConfirmation(c.var.deps, token);
+    if (found.state !== 'valid' || !found.mailbox) return showProblem(c, found);
+    const props = {
+      token,
+      address: found.mailbox.address,
+      kind: found.mailbox.kind,
+      authorityName: found.authorityName ?? found.mailbox.authorityCode,
+      reconfirming: found.mailbox.state === 'confirmed',
+    };
+    return renderPage(c, { title: confirmTitle(props) }, <ConfirmPage {...props} />);
+  });
+
+  router.post('/confirm/:token', async (c) => {
+    const found = await confirmMailbox(c.var.deps, c.req.param('token'), c.var.clientIp);
+    if (!wantsHtml(c)) {
+      const status = found.state === 'valid' ? 200 : linkProblemStatus(found.state);
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        {
+          state: found.state,
+          mailbox: found.mailbox ? { id: found.mailbox.id, state: found.mailbox.state } : null,
+        },
+        status,
+      );
+    }
+    if (found.state !== 'valid' || !found.mailbox) return showProblem(c, found);
+    const props = {
+      address: found.mailbox.address,
+      kind: found.mailbox.kind,
+      authorityName: found.authorityName ?? found.mailbox.authorityCode,
+      reconfirming: false,
+    };
+    return renderPage(c, { title: 'Mailbox confirmed' }, <ConfirmedPage {...props} />);
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+// The confirmation link's pages: what following it will do (one button), and that it is done.
+import { kindText, Panel } from '../components/bits.js';
+
+export interface ConfirmProps {
+  token: string;
+  address: string;
+  kind: string;
+  authorityName: string;
+  /** A re-confirmation of a mailbox that is already confirmed. */
+  reconfirming: boolean;
+}
+
+export function confirmTitle(p: Omit<ConfirmProps, 'token'>): string {
+  const kind = (kindText[p.kind] ?? p.kind).toLowerCase();
+  return p.reconfirming
+    ? `Confirm ${p.address} is still the ${kind} mailbox for ${p.authorityName}`
+    : `Confirm ${p.address} as the ${kind} mailbox for ${p.authorityName}`;
+}
+
+export function ConfirmPage(p: ConfirmProps) {
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <h1 class="govuk-heading-l app-break-words">{confirmTitle(p)}</h1>
+        <p class="govuk-body">
+          {p.reconfirming
+            ? 'We check every so often that the mailbox is still read, so that warnings reach someone.'
+            : 'Once you confirm, the NCSC and your WARP can send security advisories to this mailbox.'}
+        </p>
+        <form method="post" action={`/confirm/${p.token}`} novalidate>
+          <button
+            type="submit"
+            class="govuk-button"
+            data-module="govuk-button"
+            data-prevent-double-click="true"
+          >
+            Confirm
+          </button>
+        </form>
+        <p class="govuk-body">
+          If you did not expect this, you do not need to do anything: nothing is sent to the mailbox unless
+          someone confirms it.
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export function ConfirmedPage(p: Omit<ConfirmProps, 'token'>) {
+  const kind = (kindText[p.kind] ?? p.kind).toLowerCase();
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <Panel title="Mailbox confirmed">
+          {p.address} is the {kind} mailbox for {p.authorityName}
+        </Panel>
+        <h2 class="govuk-heading-m">What happens next</h2>
+        <p class="govuk-body">
+          The NCSC and your WARP send security advisories to this mailbox. Each one has a link to say your
+          team has read it.
+        </p>
+        <p class="govuk-body">
+          To see or change your council’s mailboxes,{' '}
+          <a class="govuk-link" href="/sign-in">
+            sign in
+          </a>
+          .
+        </p>
+      </div>
+    </div>
+  );
+}

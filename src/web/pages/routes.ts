@@ -1,0 +1,20 @@
+// Every page route, as one router to mount at "/". Their access is declared in features/auth/policy.ts.
+import { Hono } from 'hono';
+import type { AppEnv } from '../../deps.js';
+import { accountPageRoutes } from './account-routes.js';
+import { approvalsPageRoutes } from './approvals-routes.js';
+import { confirmPageRoutes } from './confirm-routes.js';
+import { registerPageRoutes } from './register-routes.js';
+import { signInPageRoutes } from './sign-in-routes.js';
+import { startRoutes } from './start.js';
+
+export function pageRoutes() {
+  const router = new Hono<AppEnv>();
+  router.route('/', startRoutes());
+  router.route('/', registerPageRoutes());
+  router.route('/', confirmPageRoutes());
+  router.route('/', signInPageRoutes());
+  router.route('/', accountPageRoutes());
+  router.route('/', approvalsPageRoutes());
+  return router;
+}

@@ -1,0 +1,157 @@
+// Sign-in and sign-out: the magic link for councils, an API token for staff; both start a session cookie.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../../deps.js';
+import { enforceLimits } from '../../features/abuse/rate-limit.js';
+import { auditEntry } from '../../features/audit/record.js';
+import {
+  inspectSignInLink,
+  requestSignInLink,
+  signInRequestedMessage,
+  signInWithLink,
+} from '../../features/auth/magic-link.js';
+import { type Role, roles } from '../../features/auth/principal.js';
+import { createSession, endSession, SESSION_COOKIE } from '../../features/auth/sessions.js';
+import { authenticateToken } from '../../features/auth/tokens.js';
+import { inBackground } from '../../lib/background.js';
+import { csrfToken } from '../../middleware/csrf.js';
+import { LinkProblem, linkProblemStatus, linkProblemTitle } from './link-problem.js';
+import { formFields, renderPage } from './render.js';
+import { SignInLinkPage, SignInPage, SignInSentPage, signInTitle } from './sign-in.js';
+
+function showSignIn(c: Context<AppEnv>, address = '', errors: { address?: string; token?: string } = {}) {
+  const hasErrors = Boolean(errors.address || errors.token);
+  return renderPage(
+    c,
+    { title: signInTitle, hasErrors, status: hasErrors ? 422 : 200 },
+    <SignInPage csrf={csrfToken(c)} address={address} errors={errors} />,
+  );
+}
+
+/** Ends the session the browser had (if any) and sets the new one's cookie. */
+async function startSession(c: Context<AppEnv>, session: { secret: string }) {
+  const deps = c.var.deps;
+  const previous = getCookie(c, SESSION_COOKIE);
+  if (previous) await endSession(deps, previous);
+  setCookie(c, SESSION_COOKIE, session.secret, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: deps.config.PUBLIC_BASE_URL.startsWith('https:'),
+    path: '/',
+    maxAge: deps.config.SESSION_TTL_HOURS * 3600,
+  });
+}
+
+function isSessionRole(role: string): role is Role {
+  return (roles as readonly string[]).includes(role);
+}
+
+export function signInPageRoutes() {
+  const router = new Hono<AppEnv>();
+
+  router.get('/sign-in', (c) => showSignIn(c));
+
+  router.post('/sign-in', async (c) => {
+    const address = (await formFields(c))('address').trim();
+    if (!address) return showSignIn(c, '', { address: 'Enter the mailbox address' });
+    // Sent in the background: the same page, in the same time, whether or not the address is registered.
+    inBackground(
+      c,
+      c.var.deps.db,
+      c.var.log,
+      'sign-in link',
+      requestSignInLink(c.var.deps, c.var.clientIp, address),
+    );
+    return renderPage(
+      c,
+      { title: 'Check your mailbox' },
+      <SignInSentPage message={signInRequestedMessage} />,
+    );
+  });
+
+  // Registered before /sign-in/:token so that this static path is the one that answers.
+  router.post('/sign-in/token', async (c) => {
+    const deps = c.var.deps;
+    const secret = (await formFields(c))('token').trim();
+    if (!secret) return showSignIn(c, '', { token: 'Enter your API token' });
+    await enforceLimits(
+      deps,
+      [
+        {
+          key: `token-sign-in:ip:${c.var.clientIp}`,
+          max: deps.config.RATE_LIMIT_PER_IP,
+          windowSeconds: 3600,
+        },
+      ],
+      'sign-in attempts from your network',
+    );
+    const principal = await authenticateToken(deps, secret);
+    if (!principal)
+      return showSignIn(c, '', { token: 'The token is not valid, or it has expired or been revoked' });
+    const role = principal.role;
+    if (!isSessionRole(role))
+      return showSignIn(c, '', { token: 'This token cannot be used to sign in to pages' });
+    const now = deps.clock.now();
+    const session = await createSession(deps, {
+      actor: principal.actor,
+      role,
+      label: principal.label,
+      authorityCode: principal.authorityCode,
+      warpId: principal.warpId,
+    });
+    await auditEntry(deps.db, { principal, requestId: c.var.requestId, ip: c.var.clientIp }, now, {
+      action: 'session.sign-in',
+      subjectType: 'token',
+      subjectId: principal.actor.replace(/^token:/, ''),
+      after: { role, session: session.actor },
+    });
+    await startSession(c, session);
+    return c.redirect(role === 'admin' ? '/admin/approvals' : '/account', 303);
+  });
+
+  router.get('/sign-in/:token', async (c) => {
+    const token = c.req.param('token');
+    const found = await inspectSignInLink(c.var.deps, token);
+    if (found.state !== 'valid') {
+      const props = { purpose: 'sign-in' as const, state: found.state };
+      return renderPage(
+        c,
+        { title: linkProblemTitle(props), status: linkProblemStatus(found.state) },
+        <LinkProblem {...props} />,
+      );
+    }
+    return renderPage(
+      c,
+      { title: `Sign in to ${found.authorityName}` },
+      <SignInLinkPage token={token} authorityName={found.authorityName} />,
+    );
+  });
+
+  router.post('/sign-in/:token', async (c) => {
+    const result = await signInWithLink(c.var.deps, c.req.param('token'), c.var.clientIp);
+    if (result.state !== 'valid' || !result.session) {
+      const state = result.state === 'valid' ? 'unknown' : result.state;
+      const props = { purpose: 'sign-in' as const, state };
+      return renderPage(
+        c,
+        { title: linkProblemTitle(props), status: linkProblemStatus(state) },
+        <LinkProblem {...props} />,
+      );
+    }
+    await startSession(c, result.session);
+    return c.redirect('/account', 303);
+  });
+
+  router.post('/sign-out', async (c) => {
+    const secret = getCookie(c, SESSION_COOKIE);
+    if (secret) await endSession(c.var.deps, secret);
+    deleteCookie(c, SESSION_COOKIE, {
+      path: '/',
+      secure: c.var.deps.config.PUBLIC_BASE_URL.startsWith('https:'),
+    });
+    return c.redirect('/', 303);
+  });
+
+  return router;
+}

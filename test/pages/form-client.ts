@@ -1,0 +1,129 @@
+// A small browser stand-in for page tests: keeps cookies, asks for HTML, and sends forms with the CSRF
+// field the last page carried.
+import type { Deps } from '../../src/deps.js';
+import type { Role } from '../../src/features/auth/principal.js';
+import { createSession, SESSION_COOKIE } from '../../src/features/auth/sessions.js';
+import type { TestApp } from '../support/app.js';
+
+export interface PageResponse {
+  status: number;
+  html: string;
+  location: string | null;
+  setCookies: string[];
+}
+
+export function browser(t: TestApp) {
+  const jar = new Map<string, string>();
+  let lastCsrf = '';
+
+  function remember(res: Response) {
+    const setCookies = res.headers.getSetCookie();
+    for (const line of setCookies) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (!value || /max-age=0/i.test(line)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    return setCookies;
+  }
+
+  async function request(
+    method: string,
+    path: string,
+    options: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<PageResponse> {
+    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...options.headers };
+    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (options.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    }
+    const res = await t.app.request(path, { method, headers, body });
+    const setCookies = remember(res);
+    const html = await res.text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html);
+    if (csrf) lastCsrf = csrf[1]!;
+    return { status: res.status, html, location: res.headers.get('location'), setCookies };
+  }
+
+  return {
+    jar,
+    get: (path: string, headers?: Record<string, string>) => request('GET', path, { headers }),
+    /** Posts a form with the CSRF token of the last page that had one. */
+    submit: (path: string, fields: Record<string, string> = {}, headers?: Record<string, string>) =>
+      request('POST', path, { form: { _csrf: lastCsrf, ...fields }, headers }),
+    /** Posts a form exactly as given (no CSRF field added). */
+    post: (path: string, fields: Record<string, string>, headers?: Record<string, string>) =>
+      request('POST', path, { form: fields, headers }),
+    get csrf() {
+      return lastCsrf;
+    },
+    /** Starts a session the way sign-in does and puts its cookie in the jar. */
+    async signInAs(
+      deps: Deps,
+      session: { role: Role; label?: string; authorityCode?: string; warpId?: string },
+    ) {
+      const created = await createSession(deps, {
+        actor: `test:${session.role}`,
+        label: `test ${session.role}`,
+        ...session,
+      });
+      jar.set(SESSION_COOKIE, created.secret);
+      return created;
+    },
+  };
+}
+
+export type Browser = ReturnType<typeof browser>;
+
+/** The link (path only) in the last message sent to an address. */
+export function linkIn(t: TestApp, to: string, kind: 'confirm' | 'sign-in'): string {
+  const sent = (t.deps.mailer as unknown as { to(a: string): Array<{ text: string }> }).to(to);
+  const last = sent.at(-1);
+  if (!last) throw new Error(`no mail was sent to ${to}`);
+  const match = new RegExp(`https?://[^/\\s]+(/${kind}/[A-Za-z0-9_-]+)`).exec(last.text);
+  if (!match) throw new Error(`no ${kind} link in the mail to ${to}`);
+  return match[1]!;
+}
+
+export function sentTo(t: TestApp, to: string): number {
+  return (t.deps.mailer as unknown as { to(a: string): unknown[] }).to(to).length;
+}
+
+/** The text of the page's <title>. */
+export function titleOf(html: string): string {
+  return /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
+}
+
+/** Standard register data: Cardiff and Newport (Wales), with their domains. */
+export async function seedCouncils(t: TestApp) {
+  const { insertAuthority, insertDomains } = await import('../support/factories.js');
+  await insertAuthority(t.db, {
+    code: 'CRF',
+    name: 'Cardiff Council',
+    shortName: 'Cardiff',
+    nation: 'Wales',
+    region: 'Wales',
+    type: 'UA',
+  });
+  await insertAuthority(t.db, {
+    code: 'NWP',
+    name: 'Newport City Council',
+    shortName: 'Newport',
+    nation: 'Wales',
+    region: 'Wales',
+    type: 'UA',
+  });
+  await insertAuthority(t.db, {
+    code: 'NSH',
+    name: 'Newark and Sherwood District Council',
+    shortName: 'Newark and Sherwood',
+  });
+  await insertAuthority(t.db, { code: 'OLD', name: 'Old District Council', current: false });
+  await insertDomains(t.db, 'CRF', ['cardiff.gov.uk']);
+  await insertDomains(t.db, 'NWP', ['newport.gov.uk']);
+  await insertDomains(t.db, 'NSH', ['newark-sherwooddc.gov.uk']);
+}
