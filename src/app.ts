@@ -21,6 +21,7 @@ import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
 import { renderErrorPage } from './web/error-page.js';
 import { wantsHtml } from './web/negotiate.js';
+import { advisoryReleasePages } from './web/pages/advisory-release.js';
 import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
 
@@ -73,6 +74,7 @@ export function createApp(deps: Deps) {
   app.route('/', advisoryTrackingRoutes());
   app.route('/', pageRoutes());
   app.route('/', advisoryPageRoutes());
+  app.route('/', advisoryReleasePages());
   app.route('/', advisoryTrackingPages());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

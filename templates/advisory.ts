@@ -1,5 +1,6 @@
 // The advisory e-mail: the TLP label in the subject and as the first line, the labelled content, an end
 // marker, then the acknowledgement link. Updates and cancellations say what they change.
+import { type TlpLabel, tlpColours, tlpMeaning } from '../src/features/advisories/tlp.js';
 import { defineTemplate, html, layout, line, link, p, raw, type SafeHtml } from './template.js';
 
 export interface AdvisoryData {
@@ -21,23 +22,6 @@ export interface AdvisoryData {
   ackUrl: string;
   recipientLabel: string;
 }
-
-const tlpColours: Record<string, string> = {
-  RED: '#FF2B2B',
-  AMBER: '#FFC000',
-  'AMBER+STRICT': '#FFC000',
-  GREEN: '#33FF00',
-  CLEAR: '#FFFFFF',
-};
-
-const tlpMeaning: Record<string, string> = {
-  RED: 'For the eyes and ears of individual recipients only, no further disclosure.',
-  AMBER:
-    'Limited disclosure: recipients may share it with their organisation and its clients on a need-to-know basis.',
-  'AMBER+STRICT': 'Limited disclosure: recipients may share it within their organisation only.',
-  GREEN: 'Limited disclosure: recipients may share it within their community, not publicly.',
-  CLEAR: 'Disclosure is not limited.',
-};
 
 const kindPrefix = (d: AdvisoryData) =>
   d.kind === 'update' ? 'UPDATE: ' : d.kind === 'cancellation' ? 'CANCELLED: ' : '';
@@ -62,15 +46,12 @@ export default defineTemplate<AdvisoryData>({
     if (d.references.length) lines.push('References:', ...d.references.map((r) => `- ${r}`));
     lines.push('', `END OF TLP:${d.tlp} CONTENT`, '');
     lines.push(`Acknowledge that your team has received this: ${d.ackUrl}`, '');
-    lines.push(
-      `Sent to ${d.recipientLabel} by ${d.serviceName}.`,
-      `TLP:${d.tlp}: ${tlpMeaning[d.tlp] ?? ''}`,
-    );
+    lines.push(`Sent to ${d.recipientLabel} by ${d.serviceName}.`, `TLP:${d.tlp}: ${tlpMeaning(d.tlp)}`);
     return `${lines.join('\n')}\n`;
   },
 
   html: (d) => {
-    const label = html`<p style="margin: 0 0 20px 0; font-family: monospace; font-size: 16px;"><span style="background-color: #000000; color: ${raw(tlpColours[d.tlp] ?? '#FFFFFF')}; padding: 2px 6px; font-weight: 700;">TLP:${d.tlp}</span></p>`;
+    const label = html`<p style="margin: 0 0 20px 0; font-family: monospace; font-size: 16px;"><span style="background-color: #000000; color: ${raw(tlpColours[d.tlp as TlpLabel] ?? '#FFFFFF')}; padding: 2px 6px; font-weight: 700;">TLP:${d.tlp}</span></p>`;
     const body: SafeHtml[] = [label];
     if (d.test) body.push(p(html`<strong>THIS IS A TEST MESSAGE.</strong> No action is needed.`));
     body.push(p(html`<strong>Severity:</strong> ${d.severity}`));
@@ -93,7 +74,7 @@ export default defineTemplate<AdvisoryData>({
     if (d.references.length) body.push(html`<ul>${d.references.map((r) => html`<li>${link(r)}</li>`)}</ul>`);
     body.push(html`<p style="margin: 20px 0; font-family: monospace;">END OF TLP:${d.tlp} CONTENT</p>`);
     body.push(p(html`<strong>${link(d.ackUrl, 'Acknowledge that your team has received this')}</strong>`));
-    body.push(p(html`Sent to ${d.recipientLabel}. TLP:${d.tlp}: ${tlpMeaning[d.tlp] ?? ''}`));
+    body.push(p(html`Sent to ${d.recipientLabel}. TLP:${d.tlp}: ${tlpMeaning(d.tlp)}`));
     return layout({ serviceName: d.serviceName, title: fullTitle(d), body: html`${body}` });
   },
 });

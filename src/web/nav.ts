@@ -6,8 +6,10 @@ export function navFor(principal: Principal | null | undefined, path: string): N
   const items: Array<Omit<NavItem, 'current'>> = [{ href: '/register', text: 'Register' }];
   const role = principal?.role;
   if (role === 'council') items.push({ href: '/account', text: 'Your council' });
-  else if (role === 'warp') items.push({ href: '/account', text: 'Your account' });
-  else if (role === 'admin') items.push({ href: '/admin/approvals', text: 'Approvals' });
+  else if (role === 'warp')
+    items.push({ href: '/advisories', text: 'Advisories' }, { href: '/account', text: 'Your account' });
+  else if (role === 'admin')
+    items.push({ href: '/advisories', text: 'Advisories' }, { href: '/admin/approvals', text: 'Approvals' });
   else items.push({ href: '/sign-in', text: 'Sign in' });
   return items.map((item) => ({
     ...item,

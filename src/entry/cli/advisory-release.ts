@@ -5,6 +5,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from '../../features/advisories/dispatch.js';
 import { approveAdvisory, cancelAdvisory, releaseAdvisory } from '../../features/advisories/release.js';
+import { advisoryReport } from '../../features/advisories/report.js';
+import { reportCsv } from '../../features/advisories/report-csv.js';
 import { cliPrincipal } from '../../features/auth/principal.js';
 import { type CliCommand, type CliIo, parseWith, UsageError } from './io.js';
 
@@ -91,4 +93,15 @@ export const advisoryDispatchCommand: CliCommand = async (ctx, args) => {
       (next ? ` Next retry due ${new Date(next).toISOString()}.` : ''),
   );
   return stats.failed > 0 ? 1 : 0;
+};
+
+export const advisoryReportUsage =
+  'advisory report <id> [--csv]            per council: mailbox, status, reply, acknowledged';
+
+export const advisoryReportCommand: CliCommand = async (ctx, args) => {
+  const { id, values } = oneId(args, { csv: { type: 'boolean' } });
+  const report = await advisoryReport(await ctx.deps(), cliPrincipal, id);
+  if (values.csv) ctx.io.out(reportCsv(report).trimEnd());
+  else ctx.io.out(JSON.stringify(report, null, 2));
+  return 0;
 };

@@ -7,17 +7,14 @@ import {
   advisoryDispatchCommand,
   advisoryReleaseCommand,
   advisoryReleaseUsage,
+  advisoryReportCommand,
+  advisoryReportUsage,
 } from './advisory-release.js';
 import { type CliCommand, UsageError } from './io.js';
 
 export const advisoryUsage = `${advisoryCreateUsage}
-${advisoryReleaseUsage}`;
-
-const notYet =
-  (verb: string): CliCommand =>
-  async () => {
-    throw new UsageError(`advisory ${verb} is not available yet in this version of the command line`);
-  };
+${advisoryReleaseUsage}
+${advisoryReportUsage}`;
 
 /** Each verb gets the arguments after its name. */
 const verbs: Record<string, CliCommand> = {
@@ -26,7 +23,7 @@ const verbs: Record<string, CliCommand> = {
   release: advisoryReleaseCommand,
   approve: advisoryApproveCommand,
   cancel: advisoryCancelCommand,
-  report: notYet('report'),
+  report: advisoryReportCommand,
 };
 
 export const advisoryCommand: CliCommand = async (ctx, args) => {

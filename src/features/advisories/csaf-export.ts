@@ -2,6 +2,7 @@
 // Valid by construction: that profile needs a summary/description note and an external reference, and
 // forbids `/vulnerabilities` (mandatory test 6.1.27.3), so CVE ids go in as external references to their
 // CVE records instead. CSAF 2.0 carries TLP 1.0 labels; the TLP 2.0 label is stated in the distribution text.
+
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import { advisories } from '../../db/schema.js';
@@ -10,6 +11,7 @@ import { AppError } from '../../errors.js';
 import type { Principal } from '../auth/principal.js';
 import { publicAdvisoryUrl } from './feed-entries.js';
 import { type AdvisoryRow, findAdvisoryInScope } from './report-scope.js';
+import { tlpMeaning } from './tlp.js';
 
 /** TLP 2.0 (ours) → TLP 1.0 (the only labels CSAF 2.0's schema allows). */
 export const csafTlpLabel: Record<AdvisoryRow['tlp'], 'WHITE' | 'GREEN' | 'AMBER' | 'RED'> = {
@@ -18,15 +20,6 @@ export const csafTlpLabel: Record<AdvisoryRow['tlp'], 'WHITE' | 'GREEN' | 'AMBER
   AMBER: 'AMBER',
   'AMBER+STRICT': 'AMBER',
   RED: 'RED',
-};
-
-const tlpMeaning: Record<AdvisoryRow['tlp'], string> = {
-  CLEAR: 'Disclosure is not limited.',
-  GREEN: 'Limited disclosure: recipients may share it within their community, not publicly.',
-  AMBER:
-    'Limited disclosure: recipients may share it with their organisation and its clients on a need-to-know basis.',
-  'AMBER+STRICT': 'Limited disclosure: recipients may share it within their organisation only.',
-  RED: 'For the eyes and ears of individual recipients only, no further disclosure.',
 };
 
 const revisionSummary: Record<AdvisoryRow['kind'], string> = {
@@ -154,7 +147,7 @@ export function buildCsafDocument(
       title: advisory.title,
       publisher: { category: 'coordinator', name: config.SERVICE_NAME, namespace: config.PUBLIC_BASE_URL },
       distribution: {
-        text: `TLP:${advisory.tlp} (FIRST TLP 2.0). ${tlpMeaning[advisory.tlp]}`,
+        text: `TLP:${advisory.tlp} (FIRST TLP 2.0). ${tlpMeaning(advisory.tlp)}`,
         tlp: { label: csafTlpLabel[advisory.tlp], url: 'https://www.first.org/tlp/' },
       },
       aggregate_severity: { text: advisory.severity[0]!.toUpperCase() + advisory.severity.slice(1) },

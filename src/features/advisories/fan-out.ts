@@ -5,31 +5,11 @@ import type { BatchItem } from '../../db/client.js';
 import { type advisories, authorities, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
+import { senderOf } from './advisory-scope.js';
 import { audienceCondition, recipientMailboxCondition } from './audience.js';
+import { requireUsableTestAudience } from './test-audiences.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
-
-/** The scope an advisory's audience is resolved in: its WARP's for a WARP advisory, else everything. */
-export function authorScope(advisory: AdvisoryRow): Principal {
-  return advisory.warpId
-    ? {
-        actor: advisory.createdBy,
-        label: 'author',
-        role: 'warp',
-        warpId: advisory.warpId,
-        authorityCode: null,
-        via: 'system',
-      }
-    : {
-        actor: advisory.createdBy,
-        label: 'author',
-        role: 'admin',
-        warpId: null,
-        authorityCode: null,
-        via: 'system',
-      };
-}
 
 function deadline(deps: Deps, now: number): number {
   return now + Math.round(deps.config.DELIVERY_DEADLINE_HOURS * 3600_000);
@@ -37,7 +17,7 @@ function deadline(deps: Deps, now: number): number {
 
 /** The statement that creates every delivery of a (non-test) advisory. */
 export function createDeliveriesStatement(deps: Deps, advisory: AdvisoryRow, now: number): BatchItem {
-  const where = sql`${audienceCondition(advisory.audience, authorScope(advisory))} and ${recipientMailboxCondition(advisory.tlp)}`;
+  const where = sql`${audienceCondition(advisory.audience, senderOf(advisory))} and ${recipientMailboxCondition(advisory.tlp)}`;
   return deps.db.run(sql`
     insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
       next_attempt_at, deadline_at, created_at)
@@ -51,14 +31,9 @@ export function createDeliveriesStatement(deps: Deps, advisory: AdvisoryRow, now
 /** The statements that create a test advisory's deliveries: its named test audience only. */
 export async function createTestDeliveriesStatements(deps: Deps, advisory: AdvisoryRow, now: number) {
   if (!advisory.testAudience) throw new AppError('conflict', 'A test advisory needs a test audience.');
-  const audience = await deps.db.query.testAudiences.findFirst({
-    where: (t, { eq }) => eq(t.name, advisory.testAudience!),
-  });
-  if (!audience || audience.addresses.length === 0)
-    throw new AppError(
-      'conflict',
-      `The test audience "${advisory.testAudience}" does not exist or is empty.`,
-    );
+  const audience = await requireUsableTestAudience(deps, senderOf(advisory), advisory.testAudience);
+  if (audience.addresses.length === 0)
+    throw new AppError('conflict', `The test audience "${advisory.testAudience}" has no addresses.`);
   return audience.addresses.map((address) =>
     deps.db.run(sql`
       insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,

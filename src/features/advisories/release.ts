@@ -7,8 +7,10 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { type ActorContext, auditEntry } from '../audit/record.js';
 import type { Principal } from '../auth/principal.js';
+import { findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { previewAudience } from './audience.js';
-import { authorScope, createDeliveriesStatement, createTestDeliveriesStatements } from './fan-out.js';
+import { createDeliveriesStatement, createTestDeliveriesStatements } from './fan-out.js';
+import { needsSecondAdmin } from './preview-advisory.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 
@@ -30,13 +32,13 @@ function announce(deps: Deps, id: string) {
   for (const listener of listeners.get(deps.db) ?? []) listener(id);
 }
 
+/** The advisory, if the caller may release, approve or cancel it (admins; its own WARP's operators). */
 async function loadAdvisory(deps: Deps, principal: Principal, id: string): Promise<AdvisoryRow> {
-  const row = await deps.db.query.advisories.findFirst({ where: eq(advisories.id, id) });
-  const visible =
-    row &&
-    (principal.role === 'admin' ||
-      (principal.role === 'warp' && row.warpId && row.warpId === principal.warpId));
-  if (!row || !visible)
+  const row = await findVisibleAdvisory(deps, principal, id);
+  if (
+    principal.role !== 'admin' &&
+    !(principal.role === 'warp' && row.warpId && row.warpId === principal.warpId)
+  )
     throw new AppError('not_found', `There is no advisory with id "${id}" that you can manage.`);
   return row;
 }
@@ -81,8 +83,8 @@ export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: strin
   if (advisory.state !== 'draft')
     throw new AppError('conflict', `Only a draft can be released; this advisory is ${advisory.state}.`);
   const now = deps.clock.now();
-  const preview = await previewAudience(deps, authorScope(advisory), advisory.audience, advisory.tlp);
-  const needsSecond = !advisory.test && (preview.warps.length > 1 || advisory.tlp === 'RED');
+  const preview = await previewAudience(deps, senderOf(advisory), advisory.audience, advisory.tlp);
+  const needsSecond = !advisory.test && needsSecondAdmin(preview.warps, advisory.tlp);
   if (!advisory.test && preview.mailboxes === 0)
     throw new AppError(
       'conflict',

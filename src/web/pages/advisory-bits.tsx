@@ -2,15 +2,13 @@
 // plain-words description of an audience.
 import type { Child } from 'hono/jsx';
 import type { Audience } from '../../db/schema.js';
+import { tlpMeanings as sharedTlpMeanings } from '../../features/advisories/tlp.js';
 import { describedBy, ErrorMessage } from '../components/error-summary.js';
 
 /** FIRST TLP 2.0, in one line each; TLP:RED also says where this service sends it. */
 export const tlpMeanings: Record<string, string> = {
-  CLEAR: 'Recipients can spread this to the world: there is no limit on disclosure.',
-  GREEN: 'Recipients can share this within their community, but not publicly.',
-  AMBER: 'Recipients can share this within their organisation and its clients, on a need-to-know basis only.',
-  'AMBER+STRICT': 'Recipients can share this within their own organisation only, on a need-to-know basis.',
-  RED: 'For the eyes and ears of individual recipients only, no further disclosure. Sent to confirmed primary mailboxes only.',
+  ...sharedTlpMeanings,
+  RED: `${sharedTlpMeanings.RED} Sent to confirmed primary mailboxes only.`,
 };
 
 const tlpColour: Record<string, string> = {

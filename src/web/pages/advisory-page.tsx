@@ -15,6 +15,7 @@ export interface AdvisoryPageProps {
   warpNames?: Map<string, string>;
   /** A confirmation to show at the top (e.g. "Draft saved"). */
   banner?: string;
+  error?: string;
   /** SLOT: release / approve / cancel buttons (drawn by the release feature). */
   actions?: Child;
   /** SLOT: progress of a send and per-council outcomes (drawn by the fan-out feature). */
@@ -143,6 +144,7 @@ export function AdvisoryPage({
   parent,
   warpNames,
   banner,
+  error,
   actions,
   progress,
 }: AdvisoryPageProps) {
@@ -151,6 +153,16 @@ export function AdvisoryPage({
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
         {banner && <SuccessBanner>{banner}</SuccessBanner>}
+        {error && (
+          <div class="govuk-error-summary" data-module="govuk-error-summary">
+            <div role="alert">
+              <h2 class="govuk-error-summary__title">There is a problem</h2>
+              <div class="govuk-error-summary__body">
+                <p class="govuk-body">{error}</p>
+              </div>
+            </div>
+          </div>
+        )}
         <span class="govuk-caption-l">
           {kindCaption[a.kind] ?? a.kind} {a.reference}
           {a.test ? ' (test)' : ''}

@@ -1,5 +1,6 @@
 // GET /advisories (the list), GET and POST /advisories/new (compose), GET /advisories/:id (one advisory
 // with its reach). Staff only, by the policy table; the verbs are the API's own.
+
 import { asc, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -25,6 +26,8 @@ import {
 } from './advisory-form.js';
 import { type AdvisoryListFilters, AdvisoryListPage, advisoryListTitle } from './advisory-list.js';
 import { AdvisoryPage, advisoryPageTitle } from './advisory-page.js';
+import { releaseOutcomes } from './advisory-release-outcomes.js';
+import { releaseSlots } from './advisory-release-slots.js';
 import { pageError, renderPage } from './render.js';
 
 const PAGE_SIZE = 50;
@@ -158,6 +161,8 @@ export interface AdvisoryPageSlots {
   /** SLOT for the fan-out feature: the progress of a send. */
   progress?: Child;
   banner?: string;
+  /** A refused action (e.g. approving your own advisory), shown at the top of the page. */
+  error?: string;
   status?: ContentfulStatusCode;
 }
 
@@ -181,6 +186,7 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, slots: Adviso
     deps.db.select({ id: warps.id, name: warps.name }).from(warps),
   ]);
   const advisory = toAdvisoryView(row);
+  const release = await releaseSlots(c, advisory);
   return renderPage(
     c,
     { title: advisoryPageTitle(advisory), status: slots.status },
@@ -190,8 +196,9 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, slots: Adviso
       parent={parentRow[0] ?? null}
       warpNames={new Map(warpRows.map((w) => [w.id, w.name]))}
       banner={slots.banner}
-      actions={slots.actions}
-      progress={slots.progress}
+      error={slots.error}
+      actions={slots.actions ?? release.actions}
+      progress={slots.progress ?? release.progress}
     />,
   );
 }
@@ -250,7 +257,9 @@ export function advisoryPageRoutes() {
   router.get('/advisories/:id', (c) =>
     // SLOT: the release feature passes `actions` and the fan-out feature `progress` here.
     showAdvisory(c, c.req.param('id'), {
-      banner: c.req.query('saved') ? 'Draft saved. Check who it reaches before you release it.' : undefined,
+      banner: c.req.query('saved')
+        ? 'Draft saved. Check who it reaches before you release it.'
+        : releaseOutcomes[c.req.query('done') ?? ''],
     }),
   );
 

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAdvisory, drain, seedFanOut } from '../advisories/fanout-support.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { browser } from './form-client.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+  await seedFanOut(t);
+});
+afterEach(() => t.close());
+
+async function adminBrowser(actor: string) {
+  const b = browser(t);
+  await b.signInAs(t.deps, { role: 'admin', label: actor });
+  return b;
+}
+
+describe('releasing an advisory from its page', () => {
+  it('releases, needs a second admin for several WARPs, then shows progress and the report', async () => {
+    const author = await t.tokenFor('admin');
+    const { id } = await createAdvisory(t, author);
+    const first = browser(t);
+    // The first admin signs in with the author's token, so the page knows them as the author.
+    await first.get('/sign-in');
+    expect((await first.submit('/sign-in/token', { token: author })).status).toBe(303);
+
+    const page = await first.get(`/advisories/${id}`);
+    expect(page.html).toContain(`action="/advisories/${id}/release"`);
+    const released = await first.submit(`/advisories/${id}/release`);
+    expect(released.status).toBe(303);
+    const waiting = await first.get(released.location!);
+    expect(waiting.html).toContain('A second admin must approve this');
+    expect(waiting.html).not.toContain(`action="/advisories/${id}/approve"`);
+    // The author cannot approve by posting the form directly either.
+    const self = await first.submit(`/advisories/${id}/approve`);
+    expect(self.status).toBe(403);
+    expect(self.html).toContain('A second admin must approve this');
+
+    const second = await adminBrowser('second admin');
+    const view = await second.get(`/advisories/${id}`);
+    expect(view.html).toContain(`action="/advisories/${id}/approve"`);
+    const approved = await second.submit(`/advisories/${id}/approve`);
+    expect(approved.status).toBe(303);
+    await drain(t);
+    const progress = await second.get(`/advisories/${id}`);
+    expect(progress.html).toContain('12 of 12 messages finished (100%)');
+    expect(progress.html).toContain(`/api/v1/advisories/${id}/report.csv`);
+    expect(progress.html).toContain('primary@wa0.gov.uk');
+  });
+
+  it('cancels from the page; the form needs its CSRF token; councils cannot', async () => {
+    const admin = await t.tokenFor('admin');
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    const b = await adminBrowser('admin');
+    await b.get(`/advisories/${id}`);
+    const forged = await b.post(`/advisories/${id}/cancel`, { reason: 'x' });
+    expect(forged.status).toBe(403);
+    const cancelled = await b.submit(`/advisories/${id}/cancel`, { reason: 'sent in error' });
+    expect(cancelled.status).toBe(303);
+    const after = await b.get(cancelled.location!);
+    expect(after.html).toContain('Cancelled: nothing more will be sent.');
+    const council = browser(t);
+    await council.signInAs(t.deps, { role: 'council', authorityCode: 'WA0' });
+    expect((await council.get(`/advisories/${id}`)).status).toBe(403);
+  });
+});
