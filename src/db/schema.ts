@@ -141,6 +141,18 @@ export const mailboxes = sqliteTable(
     confirmedAt: at('confirmed_at'),
     retiredAt: at('retired_at'),
     retiredReason: text('retired_reason'),
+    // Reachability (kept up to date by re-confirmation sweeps, bounces and checks).
+    /** When the mailbox must next prove it is read; set on each confirmation. */
+    reconfirmDueAt: at('reconfirm_due_at'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastReminderAt: at('last_reminder_at'),
+    /** Re-confirmation overdue past the grace period; cleared by confirming. */
+    staleAt: at('stale_at'),
+    /** A hard bounce, or the domain takes no mail; cleared by confirming. */
+    unreachableAt: at('unreachable_at'),
+    unreachableReason: text('unreachable_reason'),
+    softBounces: integer('soft_bounces').notNull().default(0),
+    lastBounceAt: at('last_bounce_at'),
   },
   (t) => [
     index('mailboxes_authority_idx').on(t.authorityCode, t.state),
@@ -322,4 +334,73 @@ export const serviceSecrets = sqliteTable('service_secrets', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
   createdAt: at('created_at').notNull(),
+});
+
+// ---------- reachability and mail-security checks ----------
+
+export const checkKinds = ['mx', 'spf', 'dmarc', 'mta-sts', 'tls-rpt', 'security-txt'] as const;
+export const checkSeverities = ['ok', 'info', 'warning', 'critical', 'temporary'] as const;
+
+/** One result of one check of one domain; every run is kept, so history is a query. */
+export const domainChecks = sqliteTable(
+  'domain_checks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    domain: text('domain').notNull(),
+    kind: text('kind', { enum: checkKinds }).notNull(),
+    severity: text('severity', { enum: checkSeverities }).notNull(),
+    /** A plain-English explanation a council officer can act on. */
+    summary: text('summary').notNull(),
+    detail: text('detail', { mode: 'json' }),
+    checkedAt: at('checked_at').notNull(),
+  },
+  (t) => [index('domain_checks_domain_idx').on(t.domain, t.kind, t.checkedAt)],
+);
+
+export const bounces = sqliteTable(
+  'bounces',
+  {
+    id: text('id').primaryKey(),
+    receivedAt: at('received_at').notNull(),
+    deliveryId: text('delivery_id'),
+    mailboxId: text('mailbox_id'),
+    recipient: text('recipient'),
+    /** `failed` (permanent), `delayed`, `delivered`, `relayed`, `expanded` (RFC 3464 Action), or `unknown`. */
+    action: text('action').notNull(),
+    status: text('status'),
+    diagnostic: text('diagnostic'),
+    source: text('source').notNull(),
+  },
+  (t) => [
+    index('bounces_mailbox_idx').on(t.mailboxId, t.receivedAt),
+    index('bounces_delivery_idx').on(t.deliveryId),
+  ],
+);
+
+// ---------- coverage ----------
+
+/** A daily snapshot of coverage: one row per (day, grouping, group), idempotent per day. */
+export const coverageSnapshots = sqliteTable(
+  'coverage_snapshots',
+  {
+    day: text('day').notNull(),
+    dimension: text('dimension').notNull(),
+    key: text('key').notNull(),
+    counts: text('counts', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+    takenAt: at('taken_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.dimension, t.key] })],
+);
+
+// ---------- staff ----------
+
+/** NCSC staff and WARP operators who sign in to the pages by magic link (tokens work without this). */
+export const staffMembers = sqliteTable('staff_members', {
+  address: text('address').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['admin', 'warp'] }).notNull(),
+  warpId: text('warp_id').references(() => warps.id),
+  createdBy: text('created_by').notNull(),
+  createdAt: at('created_at').notNull(),
+  disabledAt: at('disabled_at'),
 });
