@@ -23,8 +23,9 @@ export async function openLibsqlDatabase(url: string, authToken?: string): Promi
   }
   const client = createClient({ url, authToken });
   if (url.startsWith('file:')) {
-    // WAL lets readers and one writer work side by side; busy_timeout lets several processes share the file.
-    await client.execute('PRAGMA busy_timeout = 5000');
+    // WAL lets readers and one writer work side by side; busy_timeout lets several processes share the file
+    // (a writer waits for another's transaction instead of failing).
+    await client.execute('PRAGMA busy_timeout = 30000');
     if (!url.includes(':memory:')) await client.execute('PRAGMA journal_mode = WAL');
   }
   if (url.startsWith('file:') || url === ':memory:') await client.execute('PRAGMA foreign_keys = ON');

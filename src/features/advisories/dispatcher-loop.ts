@@ -1,8 +1,18 @@
 // The dispatcher as a long-running loop (the Node process): drains due deliveries, then sleeps until the
 // next retry falls due, a release wakes it, or the idle poll (other instances may release work too).
+import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from './dispatch.js';
 import { onRelease } from './release.js';
+
+/** Whether any advisory is sending or any retry is overdue (a read, cheap on the indexes). */
+async function hasWork(deps: Deps): Promise<boolean> {
+  const [row] = await deps.db.all<{ n: number }>(sql`
+    select (select count(*) from advisories where state = 'sending')
+      + (select count(*) from deliveries where status in ('temporary-failure', 'technical-failure')
+           and next_attempt_at is not null and deadline_at <= ${deps.clock.now().getTime()}) as n`);
+  return Number(row?.n ?? 0) > 0;
+}
 
 export interface DispatcherLoop {
   wake(): void;
@@ -26,6 +36,7 @@ export function startDispatcherLoop(deps: Deps): DispatcherLoop {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
+        controller.signal.removeEventListener('abort', done);
         wakeUp = null;
         resolve();
       }
@@ -37,8 +48,11 @@ export function startDispatcherLoop(deps: Deps): DispatcherLoop {
     while (!controller.signal.aborted) {
       woken = false;
       try {
-        const stats = await drainDeliveries(deps, options);
-        if (stats.claimed > 0) deps.log.info('dispatch', { ...stats });
+        // Idle polls only read: the write lock is taken only when there is work to claim.
+        if (await hasWork(deps)) {
+          const stats = await drainDeliveries(deps, options);
+          if (stats.claimed > 0) deps.log.info('dispatch', { ...stats });
+        }
         const next = await nextRetryAt(deps);
         const idle = deps.config.DISPATCH_IDLE_POLL_MS;
         const wait = next === null ? idle : Math.max(50, Math.min(idle, next - deps.clock.now().getTime()));

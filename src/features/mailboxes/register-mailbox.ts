@@ -140,6 +140,14 @@ export async function registerMailbox(
     confirmedAt: vouched ? now : null,
     retiredAt: null,
     retiredReason: null,
+    reconfirmDueAt: null,
+    remindersSent: 0,
+    lastReminderAt: null,
+    staleAt: null,
+    unreachableAt: null,
+    unreachableReason: null,
+    softBounces: 0,
+    lastBounceAt: null,
   };
   const view = toMailboxView(row);
   const items: BatchItem[] = [
