@@ -1,0 +1,219 @@
+// The service killed with SIGKILL in the middle of a fan-out, then started again on the same database:
+// the real process (`tsx src/entry/node.ts`), the real SMTP adapter and an SMTP server slow enough that the
+// kill lands part-way. Nothing may be lost: every recipient ends with the message, a recipient that got it
+// twice got the same Message-ID both times, and there is exactly one delivery row per mailbox.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
+import { authorities, mailboxes, warps } from '../../src/db/schema.js';
+import { buildNodeRuntime } from '../../src/entry/node-deps.js';
+import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { createToken } from '../../src/features/auth/tokens.js';
+import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import {
+  advisoryBody,
+  countBy,
+  eventually,
+  type ServiceProcess,
+  startService,
+  tempFolder,
+} from './support.js';
+
+const COUNCILS = 300;
+const WARPS = ['north', 'midlands', 'south'];
+const address = (i: number) => `cyber@c${String(i).padStart(3, '0')}.gov.uk`;
+const everyone = Array.from({ length: COUNCILS }, (_, i) => address(i));
+
+const folder = tempFolder('crash');
+const services: ServiceProcess[] = [];
+let sink: SmtpSink;
+let env: Record<string, string>;
+let author: string;
+let approver: string;
+
+/**
+ * Seeds the database file before the service first opens it: councils, mailboxes, two admin tokens. The
+ * file is opened and migrated the way the service does it (`buildNodeRuntime`: openLibsqlDatabase +
+ * migrateDatabase), and the tokens are made through the real code path.
+ */
+async function seed() {
+  const runtime = await buildNodeRuntime({
+    DATABASE_URL: folder.databaseUrl,
+    OUTBOX_DIR: `${folder.dir}/outbox`,
+    LOG_LEVEL: 'silent',
+  });
+  try {
+    const { deps } = runtime;
+    const db = deps.db;
+    const now = new Date();
+    await db
+      .insert(warps)
+      .values(WARPS.map((id) => ({ id, name: `${id} WARP`, createdAt: now, updatedAt: now })));
+    const councils = everyone.map((_, i) => ({
+      code: `C${String(i).padStart(3, '0')}`,
+      name: `Crash Test Council ${i}`,
+      shortName: `Crash Test ${i}`,
+      nation: 'England',
+      region: 'South East',
+      type: 'NMD',
+      typeName: 'Non-metropolitan district',
+      current: true,
+      warpId: WARPS[i % WARPS.length]!,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < councils.length; i += 50)
+      await db.insert(authorities).values(councils.slice(i, i + 50));
+    const boxes = councils.map((c, i) => ({
+      id: `mbx-${c.code}`,
+      authorityCode: c.code,
+      address: address(i),
+      kind: 'primary' as const,
+      team: 'Cyber Security Team',
+      phone: '029 2087 2000',
+      state: 'confirmed' as const,
+      needsApproval: false,
+      looksPersonal: false,
+      createdBy: 'test',
+      createdAt: now,
+      updatedAt: now,
+      confirmedAt: now,
+    }));
+    for (let i = 0; i < boxes.length; i += 50) await db.insert(mailboxes).values(boxes.slice(i, i + 50));
+    const token = async (name: string) =>
+      (await createToken(deps, { principal: cliPrincipal }, { role: 'admin', name })).token;
+    author = await token('NCSC duty officer');
+    approver = await token('NCSC second admin');
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function api(service: ServiceProcess, method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, text };
+}
+
+async function deliveryRows(advisoryId: string) {
+  const database = await openLibsqlDatabase(folder.databaseUrl);
+  try {
+    const rs = await database.client.execute({
+      sql: 'select id, mailbox_id, address, status, attempts from deliveries where advisory_id = ?',
+      args: [advisoryId],
+    });
+    return rs.rows.map((r) => ({
+      id: String(r.id),
+      mailboxId: String(r.mailbox_id),
+      address: String(r.address),
+      status: String(r.status),
+      attempts: Number(r.attempts),
+    }));
+  } finally {
+    database.close();
+  }
+}
+
+beforeAll(async () => {
+  await seed();
+  // A slow server: each message waits before its 250, so the fan-out takes seconds, not milliseconds.
+  sink = await startSmtpSink({ delayMs: ({ stage }) => (stage === 'data' ? 25 : 0) });
+  env = {
+    PORT: '0',
+    DATABASE_URL: folder.databaseUrl,
+    OUTBOX_DIR: `${folder.dir}/outbox`,
+    PUBLIC_BASE_URL: 'http://cyber-contacts.test',
+    SMTP_URL: sink.url,
+    SMTP_POOL_CONNECTIONS: '2',
+    DISPATCH_LEASE_SECONDS: '2',
+    DISPATCH_IDLE_POLL_MS: '200',
+    DISPATCH_BATCH_SIZE: '10',
+    LOG_LEVEL: 'info',
+    REGISTER_SYNC_ON_EMPTY: 'false',
+  };
+}, 60_000);
+
+afterAll(async () => {
+  for (const service of services) await service.kill('SIGKILL');
+  await sink?.close();
+  folder.cleanup();
+}, 30_000);
+
+describe('a SIGKILL in the middle of a fan-out', () => {
+  it('loses nothing: after a restart every recipient has the message, resends keep their Message-ID', async () => {
+    const first = await startService(env);
+    services.push(first);
+
+    const created = await api(first, 'POST', '/api/v1/advisories', author, advisoryBody());
+    expect(created.status, created.text).toBe(201);
+    const { id } = created.body as { id: string };
+    const released = await api(first, 'POST', `/api/v1/advisories/${id}/release`, author);
+    expect(released.body).toMatchObject({ state: 'awaiting-approval', needsSecondApproval: true });
+    const approved = await api(first, 'POST', `/api/v1/advisories/${id}/approve`, approver);
+    expect(approved.body).toMatchObject({ state: 'sending', deliveries: COUNCILS });
+
+    // Some, not all, have arrived: kill the whole process group without warning.
+    await sink.waitFor(40, 60_000);
+    await first.kill('SIGKILL');
+    const atKill = sink.messages.length;
+    expect(first.child.signalCode ?? first.child.exitCode).not.toBeNull();
+    await expect(fetch(`${first.url}/healthz`)).rejects.toThrow();
+    expect(atKill).toBeLessThan(COUNCILS);
+    const killed = await deliveryRows(id);
+    expect(killed.filter((r) => r.status === 'delivered').length).toBeLessThan(COUNCILS);
+
+    // The same service again, on the same database and the same SMTP server.
+    const second = await startService(env);
+    services.push(second);
+    const sent = await eventually(
+      async () => {
+        const got = await api(second, 'GET', `/api/v1/advisories/${id}`, author);
+        return got.body?.state === 'sent' ? got.body : undefined;
+      },
+      'the advisory to be sent after the restart',
+      90_000,
+      200,
+    );
+    expect(sent.state).toBe('sent');
+    expect(sink.messages.length).toBeGreaterThan(atKill);
+
+    // Exactly one delivery row per mailbox, all delivered.
+    const rows = await deliveryRows(id);
+    expect(rows).toHaveLength(COUNCILS);
+    expect(new Set(rows.map((r) => r.mailboxId)).size).toBe(COUNCILS);
+    expect(countBy(rows.map((r) => r.status))).toEqual(new Map([['delivered', COUNCILS]]));
+    const deliveryOf = new Map(rows.map((r) => [r.address, r.id]));
+
+    // Every recipient has it at least once; a recipient that got it again got the very same message.
+    const received = new Map<string, Set<string>>();
+    for (const m of sink.messages) {
+      expect(m.rcptTo).toHaveLength(1);
+      const to = m.rcptTo[0]!;
+      expect(m.parsed.messageId).toBe(`<delivery.${deliveryOf.get(to)}@cyber-contacts.test>`);
+      const ids = received.get(to) ?? new Set<string>();
+      ids.add(m.parsed.messageId!);
+      received.set(to, ids);
+    }
+    expect([...received.keys()].sort()).toEqual([...everyone].sort());
+    for (const [to, ids] of received) expect(ids.size, to).toBe(1);
+    // Only a delivery the killed process had claimed and not written back can have gone out twice;
+    // one it had recorded as delivered never goes out again.
+    const times = countBy(sink.messages.map((m) => m.rcptTo[0]!));
+    const twice = [...times.entries()].filter(([, n]) => n > 1).map(([to]) => to);
+    const leasedAtKill = new Set(killed.filter((r) => r.status === 'sending').map((r) => r.address));
+    for (const to of twice) expect(leasedAtKill.has(to), to).toBe(true);
+    for (const r of killed.filter((k) => k.status === 'delivered'))
+      expect(times.get(r.address), r.address).toBe(1);
+    for (const n of times.values()) expect(n).toBeLessThanOrEqual(2);
+    console.info(
+      `crash-sigkill: ${atKill} of ${COUNCILS} received before the kill, ${twice.length} received twice, ` +
+        `${leasedAtKill.size} leased by the killed process`,
+    );
+  }, 180_000); // a safety net for a loaded machine; it takes about 15 s
+});

@@ -1,0 +1,219 @@
+// End-to-end helpers: the app wired to the real SMTP adapter and a real SMTP sink, the shared reference
+// data, advisories made through the API, and the service started as a child process (`tsx src/entry/node.ts`).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { type SmtpMailerOptions, smtpMailer } from '../../src/adapters/mailer-smtp.js';
+import type { Mailer } from '../../src/ports/mailer.js';
+import { makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
+import { repoRoot } from '../support/cli.js';
+import {
+  type SinkMessage,
+  type SmtpSink,
+  type SmtpSinkOptions,
+  startSmtpSink,
+} from '../support/smtp-sink.js';
+
+/** A file of the shared reference data (read from the repository's parent folder, never copied). */
+export function sharedData(name: 'uk_local_authorities_current.csv' | 'ukps_user_domains.json'): Buffer {
+  return readFileSync(new URL(`../../../shared/data/${name}`, import.meta.url));
+}
+
+export interface SmtpTestApp {
+  t: TestApp;
+  sink: SmtpSink;
+  /** The real SMTP adapter, pointed at the sink. */
+  smtp: Mailer;
+  /** Sends through the sink from now on (until then the app keeps the in-memory mailer). */
+  useSmtp(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The test app (in-memory database, fixed clock) with an SMTP sink and the real SMTP adapter built from the
+ * app's own config (`SMTP_URL` = the sink). The sink disables STARTTLS, so the client needs no `ignoreTLS`.
+ */
+export async function smtpTestApp(
+  options: TestAppOptions & { sink?: SmtpSinkOptions; smtp?: SmtpMailerOptions } = {},
+): Promise<SmtpTestApp> {
+  const sink = await startSmtpSink(options.sink);
+  const t = await makeTestApp({ ...options, env: { SMTP_URL: sink.url, ...options.env } });
+  const smtp = smtpMailer(t.deps.config, t.log, options.smtp);
+  return {
+    t,
+    sink,
+    smtp,
+    useSmtp() {
+      t.deps.mailer = smtp;
+    },
+    async close() {
+      await smtp.close();
+      await sink.close();
+      t.close();
+    },
+  };
+}
+
+export const advisoryBody = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Actively exploited VPN vulnerability',
+  summary: 'Patch the VPN appliance today.',
+  body: 'Apply the **vendor fix** to every appliance.\n\nSee the vendor advisory.',
+  severity: 'high',
+  tlp: 'AMBER',
+  cves: ['CVE-2026-12345'],
+  references: ['https://www.ncsc.gov.uk/'],
+  audience: { all: true },
+  test: false,
+  ...overrides,
+});
+
+type Call = (method: string, path: string, opts?: { token?: string; body?: unknown }) => Promise<Response>;
+
+/** POST /api/v1/advisories, expecting 201. */
+export async function createAdvisory(call: Call, token: string, overrides: Record<string, unknown> = {}) {
+  const res = await call('POST', '/api/v1/advisories', { token, body: advisoryBody(overrides) });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; state: string; reference: string };
+}
+
+/** Releases and (when it needs one) approves with a second admin; returns the approval's answer. */
+export async function releaseAndApprove(call: Call, id: string, author: string, second: string) {
+  const released = await call('POST', `/api/v1/advisories/${id}/release`, { token: author });
+  expect(released.status, await released.clone().text()).toBe(200);
+  const r = (await released.json()) as { state: string; needsSecondApproval: boolean; deliveries: number };
+  if (r.state === 'sending') return r;
+  expect(r).toMatchObject({ state: 'awaiting-approval', needsSecondApproval: true, deliveries: 0 });
+  const approved = await call('POST', `/api/v1/advisories/${id}/approve`, { token: second });
+  expect(approved.status, await approved.clone().text()).toBe(200);
+  return (await approved.json()) as { state: string; needsSecondApproval: boolean; deliveries: number };
+}
+
+/** How many times each value occurs. */
+export function countBy<T>(values: Iterable<T>): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
+/** Accepted messages per envelope recipient. */
+export const acceptedPerRecipient = (sink: SmtpSink) => countBy(sink.messages.flatMap((m) => m.rcptTo));
+
+/** RCPT TO commands the sink saw per address (accepted, refused or dropped). */
+export const rcptPerAddress = (sink: SmtpSink) =>
+  countBy(sink.events.filter((e) => e.stage === 'rcpt').map((e) => e.address ?? ''));
+
+/** The messages accepted for one recipient. */
+export const messagesTo = (sink: SmtpSink, address: string): SinkMessage[] =>
+  sink.messages.filter((m) => m.rcptTo.includes(address));
+
+/** The path (`/ack/<token>`) of the acknowledgement link in a received advisory's text part. */
+export function ackPathIn(message: SinkMessage, baseUrl: string): string {
+  const text = message.parsed.text ?? '';
+  const escaped = baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${escaped}(/ack/[A-Za-z0-9._-]+)`).exec(text);
+  expect(match, `an acknowledgement link in:\n${text}`).not.toBeNull();
+  return match![1]!;
+}
+
+/** The path (`/confirm/<secret>`) of the confirmation link in a received message's text part. */
+export function confirmPathIn(message: SinkMessage | undefined, baseUrl: string): string {
+  expect(message, 'a message was received').toBeDefined();
+  const text = message!.parsed.text ?? '';
+  const escaped = baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${escaped}(/confirm/[A-Za-z0-9_-]+)`).exec(text);
+  expect(match, `a confirmation link in:\n${text}`).not.toBeNull();
+  return match![1]!;
+}
+
+/** A temporary folder (unique per call) with a database file URL in it. */
+export function tempFolder(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), `cyber-contacts-${prefix}-`));
+  return {
+    dir,
+    databaseUrl: `file:${join(dir, 'service.db')}`,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs` (a safety net). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** The base URL from the "listening" log line. */
+  url: string;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  /** Sends `signal` to the whole process group (tsx runs the service in a child of its own). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts the service as `npm start` does (`tsx src/entry/node.ts`) in its own process group, with only
+ * the given environment, and waits for its "listening" line.
+ */
+export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/entry/node.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    output += d;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    output += d;
+  });
+  const service: ServiceProcess = {
+    child,
+    url: '',
+    output: () => output,
+    async kill(signal = 'SIGKILL') {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // the group is gone already
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    },
+  };
+  try {
+    service.url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening" line; output:\n${output}`)), 45_000);
+      const look = () => {
+        const m = /"msg":"listening","url":"(http:\/\/[^"]+)"/.exec(output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout!.on('data', look);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the service exited (${code ?? signal}) before listening; output:\n${output}`));
+      });
+    });
+  } catch (err) {
+    await service.kill();
+    throw err;
+  }
+  return service;
+}
