@@ -107,6 +107,11 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
   const fromAddress = assertSingleAddress('MAIL_FROM', config.MAIL_FROM);
   const dkim = dkimOptions(config, log);
   const transport = nodemailer.createTransport({
+    // Bounded waits (nodemailer's own default is 10 minutes): a hung relay turns into a retryable fault
+    // well inside the fan-out's lease. SMTP_URL query parameters override them.
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
     ...(parseConnectionUrl(config.SMTP_URL) as SMTPPoolOptions),
     maxConnections: config.SMTP_POOL_CONNECTIONS,
     ...rateOptions(config.SMTP_RATE_PER_SECOND),
