@@ -7,6 +7,7 @@ import { auditEntry } from '../audit/record.js';
 import { mailboxHolder } from '../auth/principal.js';
 import { inspectLink, type LinkState, spendLink } from './links.js';
 import { sendConfirmed, sendReplaced } from './notify.js';
+import { confirmedReachability } from './reachability.js';
 import { confirmedOfKind, retireReplacedStatements } from './rotation.js';
 import type { MailboxRow } from './view.js';
 
@@ -45,26 +46,33 @@ export async function confirmMailbox(deps: Deps, secret: string, ip: string): Pr
   const actor = { principal: mailboxHolder(mailbox.id, mailbox.authorityCode), ip };
 
   if (mailbox.state === 'confirmed') {
-    // Re-confirmation: the mailbox proves it is still read.
+    // Re-confirmation: the mailbox proves it is still read (no longer stale or unreachable).
+    const reachability = confirmedReachability(deps.config, now);
     await deps.db.batch([
       spendLink(deps, tokenHash, now),
-      deps.db.update(mailboxes).set({ confirmedAt: now, updatedAt: now }).where(eq(mailboxes.id, mailbox.id)),
+      deps.db
+        .update(mailboxes)
+        .set({ ...reachability, updatedAt: now })
+        .where(eq(mailboxes.id, mailbox.id)),
       auditEntry(deps.db, actor, now, {
         action: 'mailbox.reconfirm',
         subjectType: 'mailbox',
         subjectId: mailbox.id,
+        before: { staleAt: mailbox.staleAt, unreachableAt: mailbox.unreachableAt },
+        after: { reconfirmDueAt: reachability.reconfirmDueAt },
       }),
     ]);
-    return { ...found, mailbox: { ...mailbox, confirmedAt: now } };
+    return { ...found, mailbox: { ...mailbox, ...reachability, updatedAt: now } };
   }
 
   const replaced = await confirmedOfKind(deps, mailbox.authorityCode, mailbox.kind, mailbox.id);
-  const confirmed: MailboxRow = { ...mailbox, state: 'confirmed', confirmedAt: now, updatedAt: now };
+  const reachability = confirmedReachability(deps.config, now);
+  const confirmed: MailboxRow = { ...mailbox, state: 'confirmed', ...reachability, updatedAt: now };
   const [spent] = await deps.db.batch([
     spendLink(deps, tokenHash, now).returning({ usedAt: linkTokens.usedAt }),
     deps.db
       .update(mailboxes)
-      .set({ state: 'confirmed', confirmedAt: now, updatedAt: now })
+      .set({ state: 'confirmed', ...reachability, updatedAt: now })
       .where(and(eq(mailboxes.id, mailbox.id), eq(mailboxes.state, 'pending'))),
     auditEntry(deps.db, actor, now, {
       action: 'mailbox.confirm',

@@ -4,6 +4,8 @@ import { mailboxes, type mailboxStates } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../auth/principal.js';
 import { authorityScope } from '../auth/scope.js';
+import { latestChecksFor } from '../checks/latest.js';
+import { domainOf } from '../checks/status.js';
 import { toMailboxView } from './view.js';
 
 export interface MailboxQuery {
@@ -30,5 +32,15 @@ export async function listMailboxes(deps: Deps, principal: Principal, q: Mailbox
       .offset(q.offset),
     deps.db.select({ n: count() }).from(mailboxes).where(filter),
   ]);
-  return { items: rows.map(toMailboxView), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+  const checks = await latestChecksFor(
+    deps,
+    rows.map((r) => domainOf(r.address)),
+  );
+  const items = rows.map((r) =>
+    toMailboxView(r, {
+      checks: checks.get(domainOf(r.address)),
+      softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD,
+    }),
+  );
+  return { items, total: total?.n ?? 0, limit: q.limit, offset: q.offset };
 }

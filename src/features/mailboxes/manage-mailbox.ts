@@ -7,6 +7,8 @@ import { enforceLimits } from '../abuse/rate-limit.js';
 import { type ActorContext, auditEntry } from '../audit/record.js';
 import type { Principal } from '../auth/principal.js';
 import { canSeeAuthority } from '../auth/scope.js';
+import { latestChecksFor } from '../checks/latest.js';
+import { domainOf } from '../checks/status.js';
 import { issueLink } from './links.js';
 import { sendConfirmation } from './notify.js';
 import { confirmationTtl, loadAuthority } from './register-mailbox.js';
@@ -37,7 +39,12 @@ export async function mailboxHistory(deps: Deps, id: string) {
 
 export async function getMailbox(deps: Deps, principal: Principal, id: string) {
   const mailbox = await findVisibleMailbox(deps, principal, id);
-  return { ...toMailboxView(mailbox), history: await mailboxHistory(deps, id) };
+  const domain = domainOf(mailbox.address);
+  const checks = (await latestChecksFor(deps, [domain])).get(domain);
+  return {
+    ...toMailboxView(mailbox, { checks, softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD }),
+    history: await mailboxHistory(deps, id),
+  };
 }
 
 export async function resendConfirmation(deps: Deps, actor: ActorContext, id: string) {

@@ -11,6 +11,7 @@ import { canSeeAuthority } from '../auth/scope.js';
 import { checkAddress, domainIsAffiliated } from './address.js';
 import { issueLink } from './links.js';
 import { sendApprovalNeeded, sendConfirmation, sendConfirmed, sendReplaced } from './notify.js';
+import { confirmedReachability } from './reachability.js';
 import { confirmedOfKind, retireReplacedStatements } from './rotation.js';
 import type { MailboxRegistrationInput } from './schemas.js';
 import { type MailboxRow, personalAddressWarning, toMailboxView } from './view.js';
@@ -148,6 +149,7 @@ export async function registerMailbox(
     unreachableReason: null,
     softBounces: 0,
     lastBounceAt: null,
+    ...(vouched ? confirmedReachability(deps.config, now) : {}),
   };
   const view = toMailboxView(row);
   const items: BatchItem[] = [
@@ -270,12 +272,13 @@ async function vouchForExisting(
     existing.kind,
     existing.id,
   )) as MailboxRow[];
+  const reachability = confirmedReachability(deps.config, now);
   const confirmed: MailboxRow = {
     ...existing,
     state: 'confirmed',
     approvedAt: existing.approvedAt ?? now,
     approvedBy: existing.approvedBy ?? actor.principal.actor,
-    confirmedAt: now,
+    ...reachability,
     updatedAt: now,
   };
   await deps.db.batch([
@@ -285,7 +288,7 @@ async function vouchForExisting(
         state: 'confirmed',
         approvedAt: confirmed.approvedAt,
         approvedBy: confirmed.approvedBy,
-        confirmedAt: now,
+        ...reachability,
         updatedAt: now,
       })
       .where(and(eq(mailboxes.id, existing.id), eq(mailboxes.state, existing.state))),

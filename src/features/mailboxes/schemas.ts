@@ -1,6 +1,7 @@
 // What a mailbox registration must look like: one zod schema for the API, the page and the CSV import.
 import { z } from '@hono/zod-openapi';
 import { mailboxKinds, mailboxStates } from '../../db/schema.js';
+import { mailboxStatuses } from '../checks/status.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const noControl = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029]*$/;
@@ -70,5 +71,18 @@ export const MailboxSchema = z
     confirmedAt: z.string().nullable(),
     retiredAt: z.string().nullable(),
     retiredReason: z.string().nullable(),
+    status: z.enum(mailboxStatuses).openapi({
+      description:
+        'Reachability: unverified (not confirmed yet), confirmed, stale (re-confirmation overdue), unreachable (hard bounce, or the domain takes no mail), at-risk (soft bounces, or the domain’s checks), retired',
+    }),
+    reachability: z.object({
+      reasons: z.array(z.string()),
+      reconfirmDueAt: z.string().nullable(),
+      staleAt: z.string().nullable(),
+      unreachableAt: z.string().nullable(),
+      unreachableReason: z.string().nullable(),
+      softBounces: z.number().int(),
+      lastBounceAt: z.string().nullable(),
+    }),
   })
   .openapi('Mailbox');

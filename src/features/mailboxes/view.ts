@@ -1,9 +1,17 @@
 // The mailbox as the API shows it.
 import type { mailboxes } from '../../db/schema.js';
+import type { LatestChecks } from '../checks/latest.js';
+import { mailboxStatusDetail, type StatusOptions } from '../checks/status.js';
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
 
-export function toMailboxView(row: MailboxRow) {
+/** What the status is derived from beyond the row: its domain's latest checks (none: row-only rules). */
+export interface StatusContext extends StatusOptions {
+  checks?: LatestChecks;
+}
+
+export function toMailboxView(row: MailboxRow, context: StatusContext = {}) {
+  const { status, reasons } = mailboxStatusDetail(row, context.checks, context);
   return {
     id: row.id,
     authority: row.authorityCode,
@@ -22,6 +30,17 @@ export function toMailboxView(row: MailboxRow) {
     confirmedAt: row.confirmedAt?.toISOString() ?? null,
     retiredAt: row.retiredAt?.toISOString() ?? null,
     retiredReason: row.retiredReason,
+    /** confirmed, unverified, stale, unreachable, at-risk or retired (see features/checks/status.ts). */
+    status,
+    reachability: {
+      reasons,
+      reconfirmDueAt: row.reconfirmDueAt?.toISOString() ?? null,
+      staleAt: row.staleAt?.toISOString() ?? null,
+      unreachableAt: row.unreachableAt?.toISOString() ?? null,
+      unreachableReason: row.unreachableReason,
+      softBounces: row.softBounces,
+      lastBounceAt: row.lastBounceAt?.toISOString() ?? null,
+    },
   };
 }
 

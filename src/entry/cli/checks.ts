@@ -1,0 +1,95 @@
+// `checks run|sweep|bounce`: the reachability checks on demand from the console.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { cliPrincipal } from '../../features/auth/principal.js';
+import { recordBounce } from '../../features/checks/bounces.js';
+import { sweepReconfirmations } from '../../features/checks/reconfirm.js';
+import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/checks/run-checks.js';
+import { type CliCommand, parseWith, UsageError } from './io.js';
+
+export const checksUsage = `checks run [--domain DOMAIN] [--due] [--json]   DNS and mail-security checks of the mailbox domains
+checks sweep [--json]                            re-confirmation links, reminders, stale marking
+checks bounce <file.eml> [--json]                record a bounce (an RFC 3464 report) from a file`;
+
+const RunArgs = z
+  .object({
+    domain: z
+      .string()
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i, '--domain must be a domain name')
+      .optional(),
+    due: z.boolean().optional(),
+    json: z.boolean().optional(),
+  })
+  .strict();
+
+function line(run: DomainCheckRun): string {
+  const kinds = run.results.map((r) => `${r.kind}:${r.severity}`).join(' ');
+  const marks = [
+    run.markedUnreachable.length ? `${run.markedUnreachable.length} mailbox(es) marked unreachable` : '',
+    run.restored.length ? `${run.restored.length} restored` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${run.domain}  ${kinds}${marks ? `  (${marks})` : ''}`;
+}
+
+export const checksCommand: CliCommand = async (ctx, args) => {
+  const [verb, ...rest] = args;
+  const actor = { principal: cliPrincipal };
+  if (verb === 'run') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { domain: { type: 'string' }, due: { type: 'boolean' }, json: { type: 'boolean' } },
+      strict: true,
+    });
+    const input = parseWith(RunArgs, values);
+    const deps = await ctx.deps();
+    const runs = input.domain
+      ? [await runDomainChecks(deps, input.domain, actor)]
+      : await runChecks(deps, {
+          dueOnly: input.due,
+          onDomain: (run) => {
+            if (!input.json) ctx.io.out(line(run));
+          },
+        });
+    if (input.json) ctx.io.out(JSON.stringify(runs, null, 2));
+    else if (input.domain) {
+      for (const run of runs) {
+        ctx.io.out(line(run));
+        for (const r of run.results) ctx.io.out(`  ${r.kind} (${r.severity}): ${r.summary}`);
+      }
+    } else ctx.io.err(`Checked ${runs.length} domain(s).`);
+    return 0;
+  }
+  if (verb === 'sweep') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
+    const deps = await ctx.deps();
+    const result = await sweepReconfirmations(deps, actor);
+    if (values.json) ctx.io.out(JSON.stringify(result, null, 2));
+    else
+      ctx.io.out(
+        `Re-confirmation links sent: ${result.linksSent.length}; reminders: ${result.reminders.length}; marked stale: ${result.stale.length}; WARPs told: ${result.warps.length}.`,
+      );
+    return 0;
+  }
+  if (verb === 'bounce') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('Give one file: the bounce message (.eml).');
+    const raw = await readFile(positionals[0]!, 'utf8');
+    const deps = await ctx.deps();
+    const outcome = await recordBounce(deps, actor, raw, { source: 'cli' });
+    if (values.json) ctx.io.out(JSON.stringify(outcome, null, 2));
+    else if (!outcome.matched) ctx.io.out('Recorded; it matched no delivery.');
+    else
+      for (const r of outcome.recipients)
+        ctx.io.out(`${r.recipient ?? '(unknown recipient)'}: ${r.action} ${r.status ?? ''} → ${r.effect}`);
+    return 0;
+  }
+  throw new UsageError(verb ? `Unknown checks command "${verb}".` : 'Give a checks command.');
+};

@@ -1,0 +1,105 @@
+// A small, careful HTTP GET for the checks (MTA-STS policies, security.txt): https only, a timeout, a size
+// limit enforced while the body streams in, and redirects handled by the caller's rule.
+import type { Deps } from '../../deps.js';
+
+export type FetchTextResult =
+  | { kind: 'ok'; url: string; status: number; contentType: string; text: string }
+  | { kind: 'redirect'; url: string; status: number; location: string | null }
+  | { kind: 'http-error'; url: string; status: number }
+  | { kind: 'too-large'; url: string; limit: number }
+  | { kind: 'network'; url: string; reason: string };
+
+export interface FetchTextOptions {
+  timeoutMs: number;
+  maxBytes: number;
+  /** How many https → https redirects to follow (0: report the redirect). */
+  maxRedirects?: number;
+}
+
+/** Stops reading a body we will not use; not awaited, as a cancelled source need not acknowledge it. */
+function discard(body: ReadableStream<Uint8Array> | null) {
+  body?.cancel().catch(() => undefined);
+}
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: number) {
+  if (!body) return { ok: true as const, text: '' };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => undefined); // not awaited: a cancelled source need not acknowledge it
+      return { ok: false as const };
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return {
+    ok: true as const,
+    text: new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(all),
+  };
+}
+
+export async function fetchText(
+  deps: Pick<Deps, 'fetch'>,
+  start: string,
+  options: FetchTextOptions,
+): Promise<FetchTextResult> {
+  let url = start;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  for (let hop = 0; ; hop++) {
+    if (!url.startsWith('https://')) return { kind: 'network', url, reason: 'not an https URL' };
+    let res: Response;
+    try {
+      res = await deps.fetch(url, {
+        redirect: 'manual',
+        signal,
+        headers: { accept: 'text/plain', 'user-agent': 'cyber-contacts reachability check' },
+      });
+    } catch (err) {
+      const e = err as Error;
+      const reason = signal.aborted ? `no answer within ${options.timeoutMs / 1000} s` : e.message;
+      return { kind: 'network', url, reason } satisfies FetchTextResult;
+    }
+    if (res.status >= 300 && res.status < 400) {
+      discard(res.body);
+      const location = res.headers.get('location');
+      const next = location ? new URL(location, url).href : null;
+      if (next?.startsWith('https://') && hop < (options.maxRedirects ?? 0)) {
+        url = next;
+        continue;
+      }
+      return { kind: 'redirect', url, status: res.status, location: next } satisfies FetchTextResult;
+    }
+    if (!res.ok) {
+      discard(res.body);
+      return { kind: 'http-error', url, status: res.status } satisfies FetchTextResult;
+    }
+    const declared = Number(res.headers.get('content-length') ?? '0');
+    if (declared > options.maxBytes) {
+      discard(res.body);
+      return { kind: 'too-large', url, limit: options.maxBytes } satisfies FetchTextResult;
+    }
+    try {
+      const body = await readLimited(res.body, options.maxBytes);
+      if (!body.ok) return { kind: 'too-large', url, limit: options.maxBytes } satisfies FetchTextResult;
+      return {
+        kind: 'ok',
+        url,
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? '',
+        text: body.text,
+      } satisfies FetchTextResult;
+    } catch (err) {
+      return { kind: 'network', url, reason: (err as Error).message } satisfies FetchTextResult;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// The service's own /.well-known/security.txt (RFC 9116): Contact, Expires, Canonical, Policy,
+// Preferred-Languages, from the config.
+import type { Config } from '../../config.js';
+import { mailDomain } from '../mail/compose.js';
+
+const YEAR_MS = 365 * 86_400_000;
+
+export function securityTxt(config: Config, now: Date): string {
+  const contacts = (config.SECURITY_CONTACT ?? `mailto:security@${mailDomain(config)}`)
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .map((c) => (/^[a-z][a-z0-9+.-]*:/i.test(c) ? c : `mailto:${c}`));
+  // A year ahead, to the day, so the file does not change with every request.
+  const expires = config.SECURITY_EXPIRES
+    ? new Date(config.SECURITY_EXPIRES)
+    : new Date(Math.floor((now.getTime() + YEAR_MS) / 86_400_000) * 86_400_000);
+  const lines = [
+    ...contacts.map((c) => `Contact: ${c}`),
+    `Expires: ${expires.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+    `Canonical: ${config.PUBLIC_BASE_URL}/.well-known/security.txt`,
+    ...(config.SECURITY_POLICY_URL ? [`Policy: ${config.SECURITY_POLICY_URL}`] : []),
+    'Preferred-Languages: en',
+  ];
+  return `${lines.join('\n')}\n`;
+}

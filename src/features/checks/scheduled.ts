@@ -1,0 +1,35 @@
+// The scheduled work of the reachability feature, for any runtime: the Node scheduler calls these with
+// jitter, a Workers cron trigger can call `runScheduledWork(deps, kind)` the same way.
+import type { Deps } from '../../deps.js';
+import { type SweepResult, sweepReconfirmations } from './reconfirm.js';
+import { type DomainCheckRun, runChecks } from './run-checks.js';
+
+export type ScheduledKind = 'checks' | 'reconfirmations' | 'all';
+
+export interface ScheduledOutcome {
+  checks?: Array<Pick<DomainCheckRun, 'domain' | 'markedUnreachable' | 'restored'>>;
+  reconfirmations?: SweepResult;
+}
+
+/** Checks the domains that are due (at most CHECKS_PER_RUN), and/or runs the re-confirmation sweep. */
+export async function runScheduledWork(
+  deps: Deps,
+  kind: ScheduledKind,
+  signal?: AbortSignal,
+): Promise<ScheduledOutcome> {
+  const outcome: ScheduledOutcome = {};
+  if (kind === 'checks' || kind === 'all') {
+    const runs = await runChecks(deps, { dueOnly: true, limit: deps.config.CHECKS_PER_RUN, signal });
+    outcome.checks = runs.map(({ domain, markedUnreachable, restored }) => ({
+      domain,
+      markedUnreachable,
+      restored,
+    }));
+  }
+  if ((kind === 'reconfirmations' || kind === 'all') && !signal?.aborted)
+    outcome.reconfirmations = await sweepReconfirmations(deps);
+  return outcome;
+}
+
+export { sweepReconfirmations } from './reconfirm.js';
+export { runChecks, runDomainChecks } from './run-checks.js';

@@ -1,0 +1,95 @@
+// The shapes the reachability API answers with.
+import { z } from '@hono/zod-openapi';
+import { checkKinds, checkSeverities, mailboxKinds, mailboxStates } from '../../db/schema.js';
+import { mailboxStatuses } from './status.js';
+
+export const DomainParam = z.object({
+  domain: z
+    .string()
+    .max(253)
+    .regex(
+      /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$/,
+      'Give a domain name, like cardiff.gov.uk',
+    )
+    .transform((d) => d.toLowerCase().replace(/\.$/, ''))
+    .openapi({ example: 'cardiff.gov.uk', param: { name: 'domain', in: 'path' } }),
+});
+
+const FindingSchema = z.object({
+  code: z.string().openapi({ example: 'dmarc-none' }),
+  severity: z.enum(checkSeverities),
+  message: z.string(),
+});
+
+export const CheckSchema = z
+  .object({
+    kind: z.enum(checkKinds),
+    severity: z.enum(checkSeverities),
+    summary: z.string().openapi({
+      example:
+        'Your domain example.gov.uk publishes DMARC with p=none: spoofed mail is not blocked. Move to quarantine or reject.',
+    }),
+    findings: z.array(FindingSchema),
+    detail: z.record(z.string(), z.unknown()),
+    checkedAt: z.string(),
+    lastDefinite: z.any().optional().openapi({
+      description: 'For a temporary result: the latest result that was not temporary',
+    }),
+  })
+  .openapi('DomainCheck');
+
+const Latest = z.record(z.string(), CheckSchema).openapi({ description: 'The latest result of each kind' });
+
+export const DomainChecksSchema = z
+  .object({
+    domain: z.string(),
+    latest: Latest,
+    history: z.array(CheckSchema).optional(),
+  })
+  .openapi('DomainChecks');
+
+export const CheckRunSchema = z
+  .object({
+    domain: z.string(),
+    checkedAt: z.string(),
+    results: z.array(CheckSchema),
+    markedUnreachable: z.array(z.string()).openapi({ description: 'Mailboxes this run marked unreachable' }),
+    restored: z
+      .array(z.string())
+      .openapi({ description: 'Mailboxes whose DNS unreachable mark this run lifted' }),
+  })
+  .openapi('DomainCheckRun');
+
+export const AuthorityChecksSchema = z
+  .object({
+    authority: z.string(),
+    mailboxes: z.array(
+      z.object({
+        id: z.string(),
+        address: z.string(),
+        kind: z.enum(mailboxKinds),
+        state: z.enum(mailboxStates),
+        domain: z.string(),
+        status: z.enum(mailboxStatuses),
+        reasons: z.array(z.string()),
+      }),
+    ),
+    domains: z.array(z.object({ domain: z.string(), latest: Latest })),
+  })
+  .openapi('AuthorityChecks');
+
+export const BounceOutcomeSchema = z
+  .object({
+    matched: z.boolean(),
+    deliveryId: z.string().optional(),
+    mailboxId: z.string().optional(),
+    recipients: z.array(
+      z.object({
+        recipient: z.string().nullable(),
+        action: z.string(),
+        status: z.string().nullable(),
+        effect: z.enum(['unreachable', 'gave-up', 'soft-bounce', 'recorded', 'duplicate']),
+      }),
+    ),
+  })
+  .openapi('BounceOutcome');

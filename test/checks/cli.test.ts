@@ -1,0 +1,36 @@
+// `npm run cli -- checks …` as a child process against a temporary database.
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, tempDatabase } from '../support/cli.js';
+
+const db = tempDatabase();
+afterAll(() => db.cleanup());
+// A DNS server that is not there: every lookup fails for now, so every result is temporary.
+const env = {
+  DNS_SERVERS: '127.0.0.1:9',
+  DNS_TIMEOUT_MS: '200',
+  DNS_TRIES: '1',
+  CHECKS_HTTP_TIMEOUT_MS: '300',
+};
+
+describe('npm run cli -- checks', () => {
+  it('runs the checks of one domain, and records a failing lookup as temporary', async () => {
+    const out = await runCli(['checks', 'run', '--domain', 'example.test'], { databaseUrl: db.url, env });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('example.test  mx:temporary spf:temporary dmarc:temporary');
+    expect(out.stdout).toContain('nothing has been marked unreachable');
+  }, 60_000);
+
+  it('sweeps re-confirmations, records a bounce from a file, and refuses bad usage', async () => {
+    const sweep = await runCli(['checks', 'sweep'], { databaseUrl: db.url, env });
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('Re-confirmation links sent: 0; reminders: 0; marked stale: 0');
+    const file = fileURLToPath(new URL('./fixtures/postfix-bounce.eml', import.meta.url));
+    const bounce = await runCli(['checks', 'bounce', file], { databaseUrl: db.url, env });
+    expect(bounce.code, bounce.stderr).toBe(0);
+    expect(bounce.stdout).toContain('matched no delivery');
+    const bad = await runCli(['checks', 'run', '--domain', 'not a domain'], { databaseUrl: db.url, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--domain must be a domain name');
+  }, 60_000);
+});

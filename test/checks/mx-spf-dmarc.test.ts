@@ -1,0 +1,219 @@
+// The DNS checks against the in-memory resolver: every MX, SPF, DMARC and TLS-RPT finding, and temporary
+// failures that never count as "takes no mail".
+import { describe, expect, it } from 'vitest';
+import { memoryResolver } from '../../src/adapters/resolver-memory.js';
+import { checkDmarc, organisationalDomain, parseDmarc } from '../../src/features/checks/dmarc.js';
+import { findingCodes } from '../../src/features/checks/findings.js';
+import { checkMx } from '../../src/features/checks/mx.js';
+import { checkSpf, parseSpf } from '../../src/features/checks/spf.js';
+import { checkTlsRpt } from '../../src/features/checks/tls-rpt.js';
+import { goodZone } from './support.js';
+
+const D = 'example.gov.uk';
+
+describe('MX', () => {
+  it('is ok when every MX host has an address', async () => {
+    const mx = await checkMx(memoryResolver(goodZone(D)), D);
+    expect(mx.result.severity).toBe('ok');
+    expect(mx.hosts).toEqual([`mx1.${D}`, `mx2.${D}`]);
+    expect(mx.takesNoMail).toBe(false);
+    expect(mx.result.summary).toContain(`mx1.${D} and mx2.${D}`);
+  });
+
+  it('treats a null MX (MX 0 .) as taking no mail (RFC 7505)', async () => {
+    const mx = await checkMx(memoryResolver({ [D]: { MX: ['0 .'], A: ['192.0.2.1'] } }), D);
+    expect(mx.takesNoMail).toBe(true);
+    expect(mx.result.severity).toBe('critical');
+    expect(findingCodes(mx.result.detail)).toEqual(['null-mx']);
+    expect(mx.result.summary).toContain('accepts no mail');
+  });
+
+  it('warns about a null MX beside real MX records, but mail still flows', async () => {
+    const zone = { ...goodZone(D), [D]: { MX: ['0 .', `10 mx1.${D}`] } };
+    const mx = await checkMx(memoryResolver(zone), D);
+    expect(mx.takesNoMail).toBe(false);
+    expect(findingCodes(mx.result.detail)).toContain('null-mx-mixed');
+  });
+
+  it('falls back to the implicit MX (RFC 5321 §5.1) when there is no MX but an address', async () => {
+    const mx = await checkMx(memoryResolver({ [D]: { AAAA: ['2001:db8::1'] } }), D);
+    expect(mx.takesNoMail).toBe(false);
+    expect(mx.hosts).toEqual([D]);
+    expect(mx.result.severity).toBe('warning');
+    expect(findingCodes(mx.result.detail)).toEqual(['implicit-mx']);
+    expect(mx.result.summary).toContain('2001:db8::1');
+  });
+
+  it('takes no mail when there is no MX and no address, or the domain does not exist', async () => {
+    const nothing = await checkMx(memoryResolver({ [D]: { TXT: ['v=spf1 -all'] } }), D);
+    expect(nothing.takesNoMail).toBe(true);
+    expect(findingCodes(nothing.result.detail)).toEqual(['no-mail-host']);
+    const missing = await checkMx(memoryResolver({}), D);
+    expect(missing.takesNoMail).toBe(true);
+    expect(findingCodes(missing.result.detail)).toEqual(['domain-not-found']);
+  });
+
+  it('finds an MX host that is an alias (CNAME)', async () => {
+    const zone = {
+      [D]: { MX: [`10 mail.${D}`] },
+      [`mail.${D}`]: { CNAME: `real-mx.${D}` },
+      [`real-mx.${D}`]: { A: ['192.0.2.30'] },
+    };
+    const mx = await checkMx(memoryResolver(zone), D);
+    expect(mx.result.severity).toBe('warning');
+    expect(findingCodes(mx.result.detail)).toEqual(['mx-cname']);
+    expect(mx.result.summary).toContain(`Point the MX at real-mx.${D}`);
+  });
+
+  it('finds MX hosts that resolve to nothing: critical when none has an address', async () => {
+    const none = await checkMx(memoryResolver({ [D]: { MX: [`10 gone.${D}`] } }), D);
+    expect(none.result.severity).toBe('critical');
+    expect(findingCodes(none.result.detail)).toEqual(['mx-no-address']);
+    expect(none.takesNoMail).toBe(false); // a bounce, not DNS alone, decides that the mailbox is unreachable
+
+    const zone = { ...goodZone(D), [D]: { MX: [`10 mx1.${D}`, `20 gone.${D}`] } };
+    const some = await checkMx(memoryResolver(zone), D);
+    expect(some.result.severity).toBe('warning');
+    expect(findingCodes(some.result.detail)).toEqual(['mx-some-no-address']);
+  });
+
+  it('records SERVFAIL and timeouts as temporary, never as taking no mail', async () => {
+    for (const failure of ['SERVFAIL', 'TIMEOUT', 'REFUSED'] as const) {
+      const whole = await checkMx(memoryResolver({ [D]: failure }), D);
+      expect(whole.result.severity).toBe('temporary');
+      expect(whole.takesNoMail).toBe(false);
+      expect(whole.result.summary).toContain('nothing has been marked unreachable');
+    }
+    const host = await checkMx(memoryResolver({ [D]: { MX: [`10 mx1.${D}`] }, [`mx1.${D}`]: 'TIMEOUT' }), D);
+    expect(host.result.severity).toBe('temporary');
+    const implicit = await checkMx(memoryResolver({ [D]: { MX: [], A: 'SERVFAIL' } }), D);
+    expect(implicit.result.severity).toBe('temporary');
+    expect(implicit.takesNoMail).toBe(false);
+  });
+});
+
+describe('SPF', () => {
+  const spf = (records: string[] | 'SERVFAIL') =>
+    checkSpf(
+      D,
+      records === 'SERVFAIL'
+        ? { status: 'temporary', reason: 'SERVFAIL' }
+        : records.length
+          ? { status: 'found', records }
+          : { status: 'none', reason: 'nodata' },
+    );
+  it.each([
+    [['v=spf1 mx -all'], 'ok', 'spf-fail-all'],
+    [['v=spf1 include:spf.protection.outlook.com ~all'], 'info', 'spf-softfail-all'],
+    [['v=spf1 mx ?all'], 'warning', 'spf-neutral-all'],
+    [['v=spf1 +all'], 'critical', 'spf-pass-all'],
+    [['v=spf1 all'], 'critical', 'spf-pass-all'],
+    [['v=spf1 mx'], 'warning', 'spf-no-all'],
+    [['v=spf1 redirect=_spf.example.net'], 'info', 'spf-redirect'],
+    [['v=spf1 mx -all', 'v=spf1 include:x.example ~all'], 'warning', 'spf-multiple'],
+    [['google-site-verification=abc'], 'warning', 'spf-missing'],
+    [[], 'warning', 'spf-missing'],
+  ] as const)('%j → %s (%s)', (records, severity, code) => {
+    const result = spf([...records]);
+    expect(result.severity).toBe(severity);
+    expect(findingCodes(result.detail)).toEqual([code]);
+  });
+
+  it('is temporary when the TXT lookup fails for now', () => {
+    expect(spf('SERVFAIL').severity).toBe('temporary');
+  });
+
+  it('parses the all qualifier and redirect', () => {
+    expect(parseSpf('v=spf1 ip4:192.0.2.0/24 -ALL')).toMatchObject({ all: '-' });
+    expect(parseSpf('V=SPF1 redirect=_spf.Example.net')).toMatchObject({
+      all: null,
+      redirect: '_spf.example.net',
+    });
+  });
+});
+
+describe('DMARC', () => {
+  const dmarc = (record: string | string[] | 'SERVFAIL' | null, extra = {}) =>
+    checkDmarc(
+      memoryResolver({
+        ...(record === null
+          ? {}
+          : { [`_dmarc.${D}`]: record === 'SERVFAIL' ? 'SERVFAIL' : { TXT: [record].flat() } }),
+        ...extra,
+      }),
+      D,
+    );
+
+  it('says in plain English that p=none blocks nothing', async () => {
+    const result = await dmarc('v=DMARC1; p=none; rua=mailto:dmarc@example.gov.uk');
+    expect(result.severity).toBe('warning');
+    expect(result.summary).toBe(
+      `Your domain ${D} publishes DMARC with p=none: spoofed mail is not blocked. Move to quarantine or reject.`,
+    );
+  });
+
+  it.each([
+    ['v=DMARC1; p=reject; rua=mailto:d@example.gov.uk', 'ok', ['dmarc-reject']],
+    ['v=DMARC1; p=quarantine; rua=mailto:d@example.gov.uk', 'ok', ['dmarc-quarantine']],
+    [
+      'v=DMARC1; p=quarantine; pct=25; rua=mailto:d@example.gov.uk',
+      'info',
+      ['dmarc-pct', 'dmarc-quarantine'],
+    ],
+    ['v=DMARC1; p=reject', 'info', ['dmarc-no-rua', 'dmarc-reject']],
+    ['v=DMARC1; p=bogus; rua=mailto:d@example.gov.uk', 'warning', ['dmarc-invalid']],
+    ['v=DMARC1; rua=mailto:d@example.gov.uk', 'warning', ['dmarc-none']],
+  ] as const)('%s → %s', async (record, severity, codes) => {
+    const result = await dmarc(record);
+    expect(result.severity).toBe(severity);
+    expect(findingCodes(result.detail).sort()).toEqual([...codes].sort());
+  });
+
+  it('finds a missing record, several records, and a temporary failure', async () => {
+    expect(findingCodes((await dmarc(null)).detail)).toEqual(['dmarc-missing']);
+    expect(findingCodes((await dmarc(['v=DMARC1; p=reject', 'v=DMARC1; p=none'])).detail)).toEqual([
+      'dmarc-multiple',
+    ]);
+    expect((await dmarc('SERVFAIL')).severity).toBe('temporary');
+  });
+
+  it('falls back to the organisational domain for a subdomain, using its sp=', async () => {
+    const sub = `it.${D}`;
+    const result = await checkDmarc(
+      memoryResolver({
+        [`_dmarc.${D}`]: { TXT: ['v=DMARC1; p=reject; sp=none; rua=mailto:d@example.gov.uk'] },
+      }),
+      sub,
+    );
+    expect(findingCodes(result.detail)).toEqual(['dmarc-none']);
+    expect(result.detail).toMatchObject({ at: D, inherited: true });
+    expect(organisationalDomain('it.cardiff.gov.uk')).toBe('cardiff.gov.uk');
+    expect(organisationalDomain('mail.example.com')).toBe('example.com');
+  });
+
+  it('parses tags case-insensitively and keeps the rua URIs', () => {
+    expect(parseDmarc('v=DMARC1;P=Reject; pct=50 ; rua=mailto:a@x.example,mailto:b@y.example')).toMatchObject(
+      {
+        policy: 'reject',
+        pct: 50,
+        rua: ['mailto:a@x.example', 'mailto:b@y.example'],
+      },
+    );
+  });
+});
+
+describe('TLS-RPT', () => {
+  const tls = (zone: Parameters<typeof memoryResolver>[0]) => checkTlsRpt(memoryResolver(zone), D);
+  it('is ok with a rua, info when missing, warning when invalid or doubled, temporary on SERVFAIL', async () => {
+    expect((await tls(goodZone(D))).severity).toBe('ok');
+    expect(findingCodes((await tls({})).detail)).toEqual(['tls-rpt-missing']);
+    expect((await tls({})).severity).toBe('info');
+    const invalid = await tls({ [`_smtp._tls.${D}`]: { TXT: ['v=TLSRPTv1; rua=ftp://x'] } });
+    expect(findingCodes(invalid.detail)).toEqual(['tls-rpt-invalid']);
+    const twice = await tls({
+      [`_smtp._tls.${D}`]: { TXT: ['v=TLSRPTv1; rua=mailto:a@b.example', 'v=TLSRPTv1;'] },
+    });
+    expect(findingCodes(twice.detail)).toEqual(['tls-rpt-multiple']);
+    expect((await tls({ [`_smtp._tls.${D}`]: 'TIMEOUT' })).severity).toBe('temporary');
+  });
+});

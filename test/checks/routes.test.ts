@@ -1,0 +1,187 @@
+// The reachability API: who may read and run a domain's checks, an authority's statuses, the mailbox
+// status in the mailbox API, and the service's own security.txt.
+import { HttpResponse, http } from 'msw';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryResolver } from '../../src/adapters/resolver-memory.js';
+import { policy } from '../../src/features/auth/policy.js';
+import { seedCouncils } from '../mailboxes/support.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { useMsw } from '../support/msw.js';
+import { goodZone, insertMailbox, servePolicy } from './support.js';
+
+useMsw(
+  servePolicy('cardiff.gov.uk'),
+  http.get(/^https:\/\/.*\/\.well-known\/security\.txt$/, () => new HttpResponse('', { status: 404 })),
+);
+
+let t: TestApp;
+let tokens: Record<'admin' | 'wales' | 'london' | 'cardiff' | 'camden' | 'inbound', string>;
+let resolver: ReturnType<typeof memoryResolver>;
+beforeEach(async () => {
+  resolver = memoryResolver({
+    ...goodZone('cardiff.gov.uk'),
+    'camden.gov.uk': { MX: ['10 mx.camden.gov.uk'], TXT: [] },
+    'mx.camden.gov.uk': { A: ['192.0.2.99'] },
+    '_dmarc.camden.gov.uk': { TXT: ['v=DMARC1; p=none'] },
+  });
+  t = await makeTestApp({ deps: { resolver }, env: { CHECKS_RATE_PER_HOUR: '2' } });
+  await seedCouncils(t);
+  await insertMailbox(t.db, { id: 'mbxcardiff', authorityCode: 'CRF', address: 'cyber@cardiff.gov.uk' });
+  await insertMailbox(t.db, { id: 'mbxcamden', authorityCode: 'CMD', address: 'soc@camden.gov.uk' });
+  tokens = {
+    admin: await t.tokenFor('admin'),
+    wales: await t.tokenFor('warp', { warp: 'wales' }),
+    london: await t.tokenFor('warp', { warp: 'london' }),
+    cardiff: await t.tokenFor('council', { authority: 'CRF' }),
+    camden: await t.tokenFor('council', { authority: 'CMD' }),
+    inbound: await t.tokenFor('inbound'),
+  };
+});
+
+const run = (domain: string, token = tokens.admin) =>
+  t.call('POST', `/api/v1/domains/${domain}/checks`, { token });
+const read = (path: string, token: string) => t.call('GET', path, { token });
+
+describe('POST /api/v1/domains/{domain}/checks', () => {
+  it('runs every check now and stores one row per kind', async () => {
+    const res = await run('Cardiff.gov.uk');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.domain).toBe('cardiff.gov.uk');
+    expect(
+      Object.fromEntries(body.results.map((r: { kind: string; severity: string }) => [r.kind, r.severity])),
+    ).toEqual({
+      mx: 'ok',
+      spf: 'ok',
+      dmarc: 'ok',
+      'mta-sts': 'ok',
+      'tls-rpt': 'ok',
+      'security-txt': 'info',
+    });
+  });
+
+  it('is for admins only, for known domains only, and rate limited per domain', async () => {
+    for (const who of ['wales', 'cardiff', 'inbound'] as const)
+      expect((await run('cardiff.gov.uk', tokens[who])).status).toBe(403);
+    expect((await t.app.request('/api/v1/domains/cardiff.gov.uk/checks', { method: 'POST' })).status).toBe(
+      401,
+    );
+    expect((await run('example.com')).status).toBe(404); // the service is not a DNS probe for any domain
+    expect((await run('not a domain')).status).toBe(422);
+    expect((await run('cardiff.gov.uk')).status).toBe(200);
+    expect((await run('cardiff.gov.uk')).status).toBe(200); // CHECKS_RATE_PER_HOUR=2
+    const limited = await run('cardiff.gov.uk');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
+
+describe('GET /api/v1/domains/{domain}/checks', () => {
+  it('shows the latest result of each kind, and the history on request', async () => {
+    await run('camden.gov.uk');
+    resolver.set('camden.gov.uk', 'SERVFAIL');
+    await run('camden.gov.uk');
+    const res = await read('/api/v1/domains/camden.gov.uk/checks', tokens.admin);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.latest.mx.severity).toBe('temporary');
+    expect(body.latest.mx.lastDefinite.severity).toBe('ok'); // the DNS hiccup hides nothing
+    expect(body.latest.dmarc.summary).toContain('p=none: spoofed mail is not blocked');
+    expect(body).not.toHaveProperty('history');
+    const history = await (
+      await read('/api/v1/domains/camden.gov.uk/checks?history=true', tokens.admin)
+    ).json();
+    expect(history.history).toHaveLength(12); // two runs of six checks, every run kept
+  });
+
+  it('is open to staff and the council with a mailbox there, and 404 to anyone else', async () => {
+    await run('cardiff.gov.uk');
+    const path = '/api/v1/domains/cardiff.gov.uk/checks';
+    for (const who of ['admin', 'wales', 'cardiff'] as const)
+      expect((await read(path, tokens[who])).status, who).toBe(200);
+    for (const who of ['london', 'camden'] as const)
+      expect((await read(path, tokens[who])).status, who).toBe(404);
+    expect((await read(path, tokens.inbound)).status).toBe(403);
+    expect((await t.app.request(path, { headers: { accept: 'application/json' } })).status).toBe(401);
+  });
+});
+
+describe('GET /api/v1/authorities/{code}/checks and the mailbox status', () => {
+  it('gives each mailbox its status and reasons, with its domain’s checks', async () => {
+    await run('camden.gov.uk');
+    const res = await read('/api/v1/authorities/CMD/checks', tokens.camden);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.mailboxes).toEqual([
+      expect.objectContaining({
+        id: 'mbxcamden',
+        domain: 'camden.gov.uk',
+        status: 'at-risk',
+        reasons: ['Its domain has neither an effective DMARC policy nor an effective SPF record.'],
+      }),
+    ]);
+    expect(body.domains[0].latest.spf.findings[0].code).toBe('spf-missing');
+    const list = await (await read('/api/v1/mailboxes', tokens.admin)).json();
+    expect(
+      Object.fromEntries(list.items.map((m: { id: string; status: string }) => [m.id, m.status])),
+    ).toEqual({
+      mbxcardiff: 'confirmed',
+      mbxcamden: 'at-risk',
+    });
+    const one = await (await read('/api/v1/mailboxes/mbxcamden', tokens.camden)).json();
+    expect(one).toMatchObject({ status: 'at-risk', reachability: { softBounces: 0, staleAt: null } });
+  });
+
+  it('is scoped like the mailboxes: WARP members and the council itself', async () => {
+    expect((await read('/api/v1/authorities/CRF/checks', tokens.wales)).status).toBe(200);
+    expect((await read('/api/v1/authorities/CRF/checks', tokens.cardiff)).status).toBe(200);
+    expect((await read('/api/v1/authorities/CRF/checks', tokens.london)).status).toBe(403);
+    expect((await read('/api/v1/authorities/CRF/checks', tokens.camden)).status).toBe(403);
+    expect((await read('/api/v1/authorities/NOPE/checks', tokens.admin)).status).toBe(404);
+    expect((await t.app.request('/api/v1/authorities/CRF/checks')).status).toBe(401);
+  });
+});
+
+describe('GET /.well-known/security.txt', () => {
+  it('publishes Contact, Expires a year ahead, Canonical and Preferred-Languages (RFC 9116)', async () => {
+    const res = await t.app.request('/.well-known/security.txt');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; charset=utf-8/i);
+    expect(await res.text()).toBe(
+      [
+        'Contact: mailto:security@cyber-contacts.test',
+        'Expires: 2027-11-30T00:00:00Z',
+        'Canonical: http://cyber-contacts.test/.well-known/security.txt',
+        'Preferred-Languages: en',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('takes its contacts, expiry and policy from the config', async () => {
+    const configured = await makeTestApp({
+      env: {
+        SECURITY_CONTACT: 'mailto:psirt@ncsc.example, https://ncsc.example/report',
+        SECURITY_EXPIRES: '2027-03-31T23:59:59Z',
+        SECURITY_POLICY_URL: 'https://ncsc.example/disclosure',
+      },
+    });
+    const text = await (await configured.app.request('/.well-known/security.txt')).text();
+    expect(text.split('\n')).toEqual([
+      'Contact: mailto:psirt@ncsc.example',
+      'Contact: https://ncsc.example/report',
+      'Expires: 2027-03-31T23:59:59Z',
+      'Canonical: http://cyber-contacts.test/.well-known/security.txt',
+      'Policy: https://ncsc.example/disclosure',
+      'Preferred-Languages: en',
+      '',
+    ]);
+    await configured.close();
+  });
+
+  it('is public, and every reachability route is in the policy table', () => {
+    expect(policy['GET /.well-known/security.txt']).toBe('public');
+    expect(policy['POST /api/v1/inbound/bounces']).toEqual(['inbound']);
+    expect(policy['POST /api/v1/domains/:domain/checks']).toEqual(['admin']);
+  });
+});

@@ -1,0 +1,71 @@
+// Shared set-up for the reachability tests: mailbox rows, a well-configured zone, and the HTTP edge
+// (MTA-STS policy files, security.txt) served by msw.
+import { readFileSync } from 'node:fs';
+import { HttpResponse, http } from 'msw';
+import type { Zones } from '../../src/adapters/resolver-memory.js';
+import type { Db } from '../../src/db/client.js';
+import { mailboxes } from '../../src/db/schema.js';
+import { FACTORY_TIME } from '../support/factories.js';
+
+export type MailboxInsert = typeof mailboxes.$inferInsert;
+
+let n = 0;
+/** Inserts a confirmed primary mailbox (any field overridable) and returns it. */
+export async function insertMailbox(db: Db, overrides: Partial<MailboxInsert> & { authorityCode: string }) {
+  n += 1;
+  const row: MailboxInsert = {
+    id: `mbx${String(n).padStart(6, '0')}test`,
+    address: `cyber@${overrides.authorityCode.toLowerCase()}.gov.uk`,
+    kind: 'primary',
+    team: 'Cyber Security Team',
+    phone: '029 2087 2000',
+    state: 'confirmed',
+    needsApproval: false,
+    looksPersonal: false,
+    createdBy: 'test',
+    createdAt: FACTORY_TIME,
+    updatedAt: FACTORY_TIME,
+    confirmedAt: FACTORY_TIME,
+    ...overrides,
+  };
+  const [inserted] = await db.insert(mailboxes).values(row).returning();
+  return inserted!;
+}
+
+/** A domain with everything in order: MX with addresses, SPF -all, DMARC reject, MTA-STS, TLS-RPT. */
+export function goodZone(domain: string): Zones {
+  return {
+    [domain]: {
+      MX: [`10 mx1.${domain}`, `20 mx2.${domain}`],
+      TXT: ['v=spf1 ip4:192.0.2.0/24 -all', 'google-site-verification=x'],
+      A: ['192.0.2.80'],
+    },
+    [`mx1.${domain}`]: { A: ['192.0.2.25'] },
+    [`mx2.${domain}`]: { A: ['192.0.2.26'], AAAA: ['2001:db8::26'] },
+    [`_dmarc.${domain}`]: { TXT: [`v=DMARC1; p=reject; rua=mailto:dmarc@${domain}`] },
+    [`_mta-sts.${domain}`]: { TXT: ['v=STSv1; id=20261130T090000'] },
+    [`_smtp._tls.${domain}`]: { TXT: [`v=TLSRPTv1; rua=mailto:tls-reports@${domain}`] },
+  };
+}
+
+export const policyFile = (domain: string, mode = 'enforce', mx = [`mx1.${domain}`, `*.${domain}`]) =>
+  ['version: STSv1', `mode: ${mode}`, ...mx.map((m) => `mx: ${m}`), 'max_age: 604800', ''].join('\r\n');
+
+/** msw: the MTA-STS policy file of `domain`. */
+export const servePolicy = (domain: string, body = policyFile(domain), status = 200) =>
+  http.get(
+    `https://mta-sts.${domain}/.well-known/mta-sts.txt`,
+    () => new HttpResponse(body, { status, headers: { 'content-type': 'text/plain' } }),
+  );
+
+/** msw: the security.txt of `domain` (404 when body is null). */
+export const serveSecurityTxt = (domain: string, body: string | null) =>
+  http.get(`https://${domain}/.well-known/security.txt`, () =>
+    body === null
+      ? new HttpResponse('Not found', { status: 404, headers: { 'content-type': 'text/html' } })
+      : new HttpResponse(body, { headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+  );
+
+export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+export const DAY = 86_400_000;
