@@ -1,0 +1,115 @@
+// One authority as staff (or the council itself) see it on /authorities/:code: the register entry, its
+// coverage bucket, its mailboxes with their reachability status and the latest checks of their domains
+// (issue 5's status and checks), and the advisories delivered to it with when it acknowledged them.
+// Outside the caller's scope it is "not found", exactly like a code that does not exist.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { advisories, deliveries, mailboxes } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { canSeeAuthority } from '../auth/scope.js';
+import { type LatestChecks, latestChecksFor } from '../checks/latest.js';
+import { domainOf, type MailboxStatus, mailboxStatusDetail } from '../checks/status.js';
+import { type AuthorityDetail, getAuthority, normaliseAuthorityCode } from '../register/get-authority.js';
+import { authorityBucket, type Bucket, liveMailboxStates } from './mailbox-state.js';
+
+export interface ProfileMailbox {
+  id: string;
+  address: string;
+  kind: string;
+  team: string;
+  state: string;
+  status: MailboxStatus;
+  reasons: string[];
+  createdAt: Date;
+  confirmedAt: Date | null;
+  reconfirmDueAt: Date | null;
+  staleAt: Date | null;
+  unreachableAt: Date | null;
+}
+
+export interface ProfileAdvisory {
+  id: string;
+  reference: string;
+  title: string;
+  tlp: string;
+  sentAt: Date | null;
+  deliveries: number;
+  delivered: number;
+  failed: number;
+  acknowledgedAt: Date | null;
+}
+
+export interface AuthorityProfile {
+  authority: AuthorityDetail;
+  bucket: Bucket | null;
+  mailboxes: ProfileMailbox[];
+  /** Mailboxes retired or refused over time (not listed). */
+  removedMailboxes: number;
+  checks: Array<{ domain: string; checks: LatestChecks }>;
+  advisories: ProfileAdvisory[];
+}
+
+const ADVISORY_LIMIT = 50;
+const failures = "'permanent-failure', 'technical-failure', 'temporary-failure'";
+
+export async function authorityProfile(deps: Deps, principal: Principal, codeInput: string): Promise<AuthorityProfile> {
+  const code = normaliseAuthorityCode(codeInput);
+  if (!(await canSeeAuthority(deps.db, principal, code)))
+    throw new AppError('not_found', `There is no authority with code "${codeInput}" that you can see.`);
+  const { db } = deps;
+  const [authority, rows, sent] = await Promise.all([
+    getAuthority(deps, code),
+    db.select().from(mailboxes).where(eq(mailboxes.authorityCode, code)).orderBy(mailboxes.kind, mailboxes.createdAt),
+    db
+      .select({
+        id: advisories.id,
+        reference: advisories.reference,
+        title: advisories.title,
+        tlp: advisories.tlp,
+        sentAt: advisories.sentAt,
+        deliveries: sql<number>`count(*)`.mapWith(Number),
+        delivered: sql<number>`sum(case when ${deliveries.status} = 'delivered' then 1 else 0 end)`.mapWith(Number),
+        failed: sql<number>`sum(case when ${deliveries.status} in (${sql.raw(failures)}) then 1 else 0 end)`.mapWith(
+          Number,
+        ),
+        acknowledgedAt: sql<number | null>`min(${deliveries.acknowledgedAt})`,
+      })
+      .from(deliveries)
+      .innerJoin(advisories, eq(advisories.id, deliveries.advisoryId))
+      .where(and(eq(deliveries.authorityCode, code), eq(advisories.test, false)))
+      .groupBy(advisories.id)
+      .orderBy(desc(advisories.createdAt))
+      .limit(ADVISORY_LIMIT),
+  ]);
+  const live = rows.filter((r) => (liveMailboxStates as readonly string[]).includes(r.state));
+  const domains = [...new Set([...authority.domains, ...live.map((m) => domainOf(m.address))])].sort();
+  const latest = await latestChecksFor(deps, domains);
+  return {
+    authority,
+    bucket: authority.status === 'current' ? authorityBucket(rows) : null,
+    mailboxes: live.map((m) => {
+      const { status, reasons } = mailboxStatusDetail(m, latest.get(domainOf(m.address)) ?? {});
+      return {
+        id: m.id,
+        address: m.address,
+        kind: m.kind,
+        team: m.team,
+        state: m.state,
+        status,
+        reasons,
+        createdAt: m.createdAt,
+        confirmedAt: m.confirmedAt,
+        reconfirmDueAt: m.reconfirmDueAt,
+        staleAt: m.staleAt,
+        unreachableAt: m.unreachableAt,
+      };
+    }),
+    removedMailboxes: rows.length - live.length,
+    checks: domains.map((domain) => ({ domain, checks: latest.get(domain) ?? {} })),
+    advisories: sent.map((a) => ({
+      ...a,
+      acknowledgedAt: a.acknowledgedAt === null ? null : new Date(Number(a.acknowledgedAt)),
+    })),
+  };
+}

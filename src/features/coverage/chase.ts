@@ -1,0 +1,206 @@
+// The chase list: current authorities with no confirmed primary mailbox (everything outside the
+// `confirmed` bucket), each with what is missing and since when. Names, so staff only: the caller's scope
+// is a condition in the query (admin: all; WARP operator: its members; council: its own row).
+import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
+import { authorities, mailboxes, warps } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../auth/principal.js';
+import { authorityScope } from '../auth/scope.js';
+import { type Bucket, bucketOfRank, liveMailboxStates, mailboxRankSql, rank } from './mailbox-state.js';
+import { type CoverageFilters, coverageFilter } from './report.js';
+
+/** What an authority outside the confirmed bucket lacks. */
+export const missingKinds = [
+  'no-mailbox',
+  'no-primary',
+  'awaiting-approval',
+  'pending-confirmation',
+  'stale',
+  'unreachable',
+] as const;
+export type Missing = (typeof missingKinds)[number];
+
+export const chaseBuckets = ['stale', 'unreachable', 'pending', 'none'] as const satisfies readonly Bucket[];
+export type ChaseBucket = (typeof chaseBuckets)[number];
+
+export interface ChaseQuery extends CoverageFilters {
+  /** Only these buckets (default: every bucket but confirmed). */
+  bucket?: ChaseBucket[];
+  limit: number;
+  offset: number;
+}
+
+export interface ChaseItem {
+  code: string;
+  name: string;
+  nation: string;
+  region: string;
+  type: string;
+  typeName: string;
+  warp: { id: string; name: string } | null;
+  bucket: ChaseBucket;
+  missing: Missing;
+  /** When the gap began (ISO 8601): registered, stale or unreachable since; null when it never had a mailbox. */
+  since: string | null;
+  /** The gap in words, e.g. "Pending confirmation since 3 November 2026". */
+  reason: string;
+}
+
+export interface ChaseList {
+  items: ChaseItem[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const live = sql.raw(liveMailboxStates.map((s) => `'${s}'`).join(', '));
+const r = mailboxRankSql;
+const bestSql = sql<number>`coalesce(max(${r}), 0)`;
+const bucketRanks: Record<ChaseBucket, number[]> = {
+  stale: [rank.stale],
+  unreachable: [rank.unreachable],
+  pending: [rank.pending, rank.awaitingApproval],
+  none: [rank.none],
+};
+
+function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit' | 'offset'>) {
+  const { db } = deps;
+  const having: SQL[] = [sql`${bestSql} < ${rank.confirmed}`];
+  if (q.bucket?.length) {
+    const ranks = q.bucket.flatMap((b) => bucketRanks[b]);
+    having.push(sql`${bestSql} in (${sql.join(
+      ranks.map((n) => sql.raw(String(n))),
+      sql`, `,
+    )})`);
+  }
+  return db
+    .select({
+      code: authorities.code,
+      name: authorities.name,
+      nation: authorities.nation,
+      region: authorities.region,
+      type: authorities.type,
+      typeName: authorities.typeName,
+      warpId: authorities.warpId,
+      warpName: sql<string | null>`max(${warps.name})`.as('warp_name'),
+      best: bestSql.as('best'),
+      staleSince: sql<number | null>`min(case when ${r} = ${rank.stale} then ${mailboxes.staleAt} end)`.as(
+        'stale_since',
+      ),
+      unreachableSince: sql<
+        number | null
+      >`min(case when ${r} = ${rank.unreachable} then ${mailboxes.unreachableAt} end)`.as('unreachable_since'),
+      pendingSince: sql<
+        number | null
+      >`min(case when ${r} = ${rank.pending} then coalesce(${mailboxes.approvedAt}, ${mailboxes.createdAt}) end)`.as(
+        'pending_since',
+      ),
+      awaitingSince: sql<
+        number | null
+      >`min(case when ${r} = ${rank.awaitingApproval} then ${mailboxes.createdAt} end)`.as('awaiting_since'),
+      lostSince: sql<
+        number | null
+      >`max(case when ${mailboxes.kind} = 'primary' and ${mailboxes.state} = 'retired' then ${mailboxes.retiredAt} end)`.as(
+        'lost_since',
+      ),
+      others: sql<number>`sum(case when ${mailboxes.kind} <> 'primary' and ${mailboxes.state} in (${live}) then 1 else 0 end)`.as(
+        'others',
+      ),
+    })
+    .from(authorities)
+    .leftJoin(mailboxes, eq(mailboxes.authorityCode, authorities.code))
+    .leftJoin(warps, eq(warps.id, authorities.warpId))
+    .where(
+      and(
+        eq(authorities.current, true),
+        coverageFilter(q),
+        authorityScope(db, principal, authorities.code),
+      ),
+    )
+    .groupBy(authorities.code)
+    .having(and(...having));
+}
+
+const ukDate = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
+
+/** "3 November 2026". */
+export function ukDay(ms: number | Date): string {
+  return ukDate.format(typeof ms === 'number' ? new Date(ms) : ms);
+}
+
+type Row = Awaited<ReturnType<typeof chaseQuery>>[number];
+
+function describe(row: Row): { missing: Missing; since: number | null; reason: string } {
+  const n = (v: number | null) => (v === null || v === undefined ? null : Number(v));
+  const best = Number(row.best);
+  if (best === rank.stale) {
+    const since = n(row.staleSince);
+    return { missing: 'stale', since, reason: `Stale (not re-confirmed) since ${ukDay(since ?? 0)}` };
+  }
+  if (best === rank.unreachable) {
+    const since = n(row.unreachableSince);
+    return { missing: 'unreachable', since, reason: `Unreachable since ${ukDay(since ?? 0)}` };
+  }
+  if (best === rank.pending) {
+    const since = n(row.pendingSince);
+    return {
+      missing: 'pending-confirmation',
+      since,
+      reason: `Pending confirmation since ${ukDay(since ?? 0)}`,
+    };
+  }
+  if (best === rank.awaitingApproval) {
+    const since = n(row.awaitingSince);
+    return { missing: 'awaiting-approval', since, reason: `Awaiting approval since ${ukDay(since ?? 0)}` };
+  }
+  const since = n(row.lostSince);
+  const others = Number(row.others ?? 0) > 0;
+  const missing: Missing = others ? 'no-primary' : 'no-mailbox';
+  const what = others ? 'No primary mailbox (only a secondary or out-of-hours one)' : 'No mailbox at all';
+  return { missing, since, reason: since === null ? what : `${what} since ${ukDay(since)}` };
+}
+
+function toItem(row: Row): ChaseItem {
+  const d = describe(row);
+  return {
+    code: row.code,
+    name: row.name,
+    nation: row.nation,
+    region: row.region,
+    type: row.type,
+    typeName: row.typeName,
+    warp: row.warpId ? { id: row.warpId, name: row.warpName ?? row.warpId } : null,
+    bucket: bucketOfRank(Number(row.best)) as ChaseBucket,
+    missing: d.missing,
+    since: d.since === null ? null : new Date(d.since).toISOString(),
+    reason: d.reason,
+  };
+}
+
+/** A page of the chase list, by name, within the caller's scope, with the total (two queries). */
+export async function chaseList(deps: Deps, principal: Principal, q: ChaseQuery): Promise<ChaseList> {
+  const base = chaseQuery(deps, principal, q);
+  const [rows, [total]] = await Promise.all([
+    base.orderBy(asc(authorities.name), asc(authorities.code)).limit(q.limit).offset(q.offset),
+    deps.db.select({ n: count() }).from(chaseQuery(deps, principal, q).as('chase')),
+  ]);
+  return { items: rows.map(toItem), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+}
+
+/** The whole chase list (for the CSV), by name. */
+export async function fullChaseList(
+  deps: Deps,
+  principal: Principal,
+  q: Omit<ChaseQuery, 'limit' | 'offset'>,
+): Promise<ChaseItem[]> {
+  const rows = await chaseQuery(deps, principal, q).orderBy(asc(authorities.name), asc(authorities.code));
+  return rows.map(toItem);
+}
+
+/** The authority codes in a chase bucket filter, validated (for the routes). */
+export const isChaseBucket = (v: string): v is ChaseBucket => (chaseBuckets as readonly string[]).includes(v);

@@ -1,0 +1,79 @@
+// THE one place where a mailbox's coverage state is derived: the SQL rank the coverage, chase and snapshot
+// queries aggregate over every authority at once, and the same rule in TypeScript for one authority's page.
+// "Stale" and "unreachable" come straight from the mailbox's reachability columns (`stale_at`,
+// `unreachable_at` set), exactly as `mailboxStatus(row, latestChecks)` in src/features/checks/status.ts
+// decides them (a test holds the two together); its `at-risk` (a confirmed mailbox whose domain checks or
+// soft bounces worry it) still counts as confirmed here, because the report must stay one grouped query
+// over the mailbox rows. Change the rule here, in both halves, and nowhere else.
+//
+// Buckets. Every current authority counts in exactly ONE bucket, by the best state among its PRIMARY
+// mailboxes (secondary and out-of-hours mailboxes are extras and never change the bucket):
+//   confirmed   a confirmed primary that is neither stale nor unreachable
+//   stale       else a confirmed primary whose re-confirmation is overdue past its grace (stale_at set)
+//   unreachable else a live primary that bounced hard or whose domain takes no mail (unreachable_at set,
+//               whether or not it was confirmed; a mailbox both stale and unreachable counts as unreachable)
+//   pending     else a primary registered but not yet confirmed: waiting for its confirmation link, or
+//               waiting for an admin to approve its domain (awaiting-approval)
+//   none        no live primary at all (never registered, retired or refused; it may have a secondary)
+// so confirmed + stale + unreachable + pending + none = authorities.
+import { type SQL, sql } from 'drizzle-orm';
+import { mailboxes } from '../../db/schema.js';
+
+/** The live states a mailbox can count with. */
+export const liveMailboxStates = ['awaiting-approval', 'pending', 'confirmed'] as const;
+
+export const buckets = ['confirmed', 'stale', 'unreachable', 'pending', 'none'] as const;
+export type Bucket = (typeof buckets)[number];
+
+/** Ranks, best first. `awaiting-approval` ranks below `pending` (for the chase list) but shares its bucket. */
+export const rank = {
+  confirmed: 5,
+  stale: 4,
+  unreachable: 3,
+  pending: 2,
+  awaitingApproval: 1,
+  none: 0,
+} as const;
+
+export function bucketOfRank(r: number): Bucket {
+  if (r >= rank.confirmed) return 'confirmed';
+  if (r === rank.stale) return 'stale';
+  if (r === rank.unreachable) return 'unreachable';
+  if (r >= rank.awaitingApproval) return 'pending';
+  return 'none';
+}
+
+/**
+ * The rank of one row of `mailboxes` (0 for anything that is not a live primary, and for the null row of a
+ * left join). Aggregate it with max() per authority.
+ */
+export const mailboxRankSql: SQL<number> = sql<number>`(case
+  when ${mailboxes.kind} <> 'primary' or ${mailboxes.kind} is null then 0
+  when ${mailboxes.state} not in ('awaiting-approval', 'pending', 'confirmed') then 0
+  when ${mailboxes.unreachableAt} is not null then ${sql.raw(String(rank.unreachable))}
+  when ${mailboxes.state} = 'confirmed' and ${mailboxes.staleAt} is not null then ${sql.raw(String(rank.stale))}
+  when ${mailboxes.state} = 'confirmed' then ${sql.raw(String(rank.confirmed))}
+  when ${mailboxes.state} = 'pending' then ${sql.raw(String(rank.pending))}
+  when ${mailboxes.state} = 'awaiting-approval' then ${sql.raw(String(rank.awaitingApproval))}
+  else 0 end)`;
+
+/** The rank of one mailbox row in TypeScript: the same rule as `mailboxRankSql`. */
+export function mailboxRank(row: {
+  kind: string;
+  state: string;
+  staleAt: Date | null;
+  unreachableAt: Date | null;
+}): number {
+  if (row.kind !== 'primary' || !(liveMailboxStates as readonly string[]).includes(row.state)) return rank.none;
+  if (row.unreachableAt) return rank.unreachable;
+  if (row.state === 'confirmed') return row.staleAt ? rank.stale : rank.confirmed;
+  if (row.state === 'pending') return rank.pending;
+  if (row.state === 'awaiting-approval') return rank.awaitingApproval;
+  return rank.none;
+}
+
+/** One authority's bucket from its mailbox rows (any kinds and states). */
+export function authorityBucket(rows: ReadonlyArray<Parameters<typeof mailboxRank>[0]>): Bucket {
+  return bucketOfRank(rows.reduce<number>((best, row) => Math.max(best, mailboxRank(row)), rank.none));
+}
+

@@ -1,0 +1,177 @@
+// The coverage report: per group (nation, region, WARP or council type) and in total, how many current
+// authorities are in each bucket (see mailbox-state.ts), with percentages. One SQL statement: an inner
+// select joins each current authority to its live primary mailboxes (an index seek per authority) and
+// groups by authority to rank it by its best one; the outer select counts the ranks per group.
+// Counts only: no authority name or mailbox address leaves here.
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { authorities, mailboxes, warps } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { type Bucket, buckets, liveMailboxStates, mailboxRankSql, rank } from './mailbox-state.js';
+
+export const dimensions = ['nation', 'region', 'warp', 'type'] as const;
+export type Dimension = (typeof dimensions)[number];
+
+export interface CoverageFilters {
+  nation?: string[];
+  region?: string[];
+  /** WARP ids. */
+  warp?: string[];
+  /** Register type codes (UA, NMD …); matched upper-case. */
+  type?: string[];
+}
+
+export type BucketCounts = Record<Bucket, number> & { authorities: number };
+
+export interface CoverageCounts extends BucketCounts {
+  /** Share of `authorities` in each bucket, as a percentage with one decimal (0 when there are none). */
+  percentConfirmed: number;
+  percentStale: number;
+  percentUnreachable: number;
+  percentPending: number;
+  percentNone: number;
+}
+
+export interface CoverageGroup extends CoverageCounts {
+  /** The group's value (nation, region, WARP id, type code); null for authorities in no WARP. `all` for the total. */
+  key: string | null;
+  /** What people read: the WARP's or type's name; the key itself for nations and regions. */
+  label: string;
+}
+
+export interface CoverageReport {
+  by: Dimension;
+  filters: CoverageFilters;
+  total: CoverageGroup;
+  groups: CoverageGroup[];
+}
+
+/** A percentage of `n` in `of` with one decimal. */
+export function percent(n: number, of: number): number {
+  return of === 0 ? 0 : Math.round((n * 1000) / of) / 10;
+}
+
+export function emptyCounts(): BucketCounts {
+  return { authorities: 0, confirmed: 0, stale: 0, unreachable: 0, pending: 0, none: 0 };
+}
+
+/** Adds the percentages to bucket counts. */
+export function withPercentages(c: BucketCounts): CoverageCounts {
+  return {
+    authorities: c.authorities,
+    confirmed: c.confirmed,
+    stale: c.stale,
+    unreachable: c.unreachable,
+    pending: c.pending,
+    none: c.none,
+    percentConfirmed: percent(c.confirmed, c.authorities),
+    percentStale: percent(c.stale, c.authorities),
+    percentUnreachable: percent(c.unreachable, c.authorities),
+    percentPending: percent(c.pending, c.authorities),
+    percentNone: percent(c.none, c.authorities),
+  };
+}
+
+export function sumCounts(rows: readonly BucketCounts[]): BucketCounts {
+  const total = emptyCounts();
+  for (const r of rows) {
+    total.authorities += r.authorities;
+    for (const b of buckets) total[b] += r[b];
+  }
+  return total;
+}
+
+export const noWarpLabel = 'No WARP';
+export const totalKey = 'all';
+export const totalLabel = 'All current authorities';
+
+/** The condition the filters put on `authorities` (current authorities only is added by the callers). */
+export function coverageFilter(f: CoverageFilters): SQL | undefined {
+  const where: SQL[] = [];
+  if (f.nation?.length) where.push(inArray(authorities.nation, f.nation));
+  if (f.region?.length) where.push(inArray(authorities.region, f.region));
+  if (f.type?.length)
+    where.push(
+      inArray(
+        authorities.type,
+        f.type.map((t) => t.toUpperCase()),
+      ),
+    );
+  if (f.warp?.length) where.push(inArray(authorities.warpId, f.warp));
+  return where.length ? and(...where) : undefined;
+}
+
+/** Joins an authority to its live primary mailboxes (index mailboxes_authority_idx: code, state). */
+export const livePrimaryJoin: SQL = and(
+  eq(mailboxes.authorityCode, authorities.code),
+  eq(mailboxes.kind, 'primary'),
+  inArray(mailboxes.state, [...liveMailboxStates]),
+)!;
+
+/** An authority's best rank over the joined live primaries (0 for none), in a query grouped by authority. */
+export const bestRankSql: SQL<number> = sql<number>`coalesce(max(${mailboxRankSql}), 0)`;
+
+const keyColumn = {
+  nation: authorities.nation,
+  region: authorities.region,
+  warp: authorities.warpId,
+  type: authorities.type,
+} as const;
+
+const countWhere = (column: SQL.Aliased<number>, condition: string) =>
+  sql<number>`sum(case when ${column} ${sql.raw(condition)} then 1 else 0 end)`.mapWith(Number);
+
+/** The coverage report by one dimension, optionally filtered: one SQL statement. */
+export async function coverageReport(
+  deps: Deps,
+  options: { by: Dimension; filters?: CoverageFilters },
+): Promise<CoverageReport> {
+  const { by } = options;
+  const filters = options.filters ?? {};
+  const { db } = deps;
+  const key = keyColumn[by];
+  const label =
+    by === 'warp' ? sql<string | null>`${warps.name}` : by === 'type' ? authorities.typeName : key;
+  const perAuthority = db
+    .select({
+      key: sql<string | null>`${key}`.as('group_key'),
+      label: sql<string | null>`${label}`.as('group_label'),
+      best: bestRankSql.as('best_rank'),
+    })
+    .from(authorities)
+    .leftJoin(mailboxes, livePrimaryJoin)
+    .leftJoin(warps, eq(warps.id, authorities.warpId))
+    .where(and(eq(authorities.current, true), coverageFilter(filters)))
+    .groupBy(authorities.code)
+    .as('per_authority');
+  const best = perAuthority.best;
+  const rows = await db
+    .select({
+      key: perAuthority.key,
+      label: sql<string | null>`max(${perAuthority.label})`,
+      authorities: sql<number>`count(*)`.mapWith(Number),
+      confirmed: countWhere(best, `= ${rank.confirmed}`),
+      stale: countWhere(best, `= ${rank.stale}`),
+      unreachable: countWhere(best, `= ${rank.unreachable}`),
+      pending: countWhere(best, `in (${rank.pending}, ${rank.awaitingApproval})`),
+      none: countWhere(best, `= ${rank.none}`),
+    })
+    .from(perAuthority)
+    .groupBy(sql`${perAuthority.key}`)
+    .orderBy(sql`${perAuthority.key} is null`, sql`${perAuthority.key}`);
+
+  const groups = rows.map(
+    (r): CoverageGroup => ({
+      key: r.key,
+      label: r.key === null ? noWarpLabel : (r.label ?? r.key),
+      ...withPercentages(r),
+    }),
+  );
+  if (by === 'warp' || by === 'type')
+    groups.sort((a, b) => Number(a.key === null) - Number(b.key === null) || a.label.localeCompare(b.label));
+  return {
+    by,
+    filters,
+    total: { key: totalKey, label: totalLabel, ...withPercentages(sumCounts(groups)) },
+    groups,
+  };
+}

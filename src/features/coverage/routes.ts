@@ -1,0 +1,273 @@
+// The coverage API. The report, its CSV and its history are public and carry counts only; the chase list
+// names authorities, so it needs a signed-in caller and is scoped in the query (WARP operators: their
+// members; councils: their own row). Taking a snapshot on demand is an admin's.
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.js';
+import { bearer, createRouter, json, PageQuery, pick } from '../../openapi.js';
+import { requirePrincipal } from '../auth/actor.js';
+import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
+import { chaseCsv, coverageCsv } from './csv.js';
+import { buckets } from './mailbox-state.js';
+import { coverageReport, dimensions } from './report.js';
+import { addDays, coverageHistory, snapshotCoverage, ukDayKey } from './snapshot.js';
+
+const MAX_VALUES = 20;
+const MAX_HISTORY_DAYS = 3660;
+export const DEFAULT_HISTORY_DAYS = 90;
+
+/** A filter that takes repeated (`?nation=Wales&nation=Scotland`) or comma-separated values. */
+const multi = (description: string, example: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : (Array.isArray(v) ? v : [v])
+            .flatMap((s) => s.split(','))
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
+    .pipe(z.array(z.string().max(100)).max(MAX_VALUES, `At most ${MAX_VALUES} values.`).optional())
+    .openapi({ description: `${description} Repeat the parameter or separate values with commas.`, example });
+
+const Filters = z.object({
+  nation: multi('Only these nations (England, Wales, Scotland, Northern Ireland).', 'Wales'),
+  region: multi('Only these regions, as in the register (e.g. "London", "North West").', 'London'),
+  warp: multi('Only the members of these WARPs (ids).', 'wales'),
+  type: multi('Only these register type codes (e.g. UA, NMD, LBO); any case.', 'UA,WPA'),
+});
+
+const ReportQuery = Filters.extend({
+  by: z
+    .enum(dimensions)
+    .default('nation')
+    .openapi({ description: 'How to group: nation, region, WARP or council type', example: 'nation' }),
+});
+
+const Counts = {
+  authorities: z.number().int().openapi({ description: 'Current authorities in the group' }),
+  confirmed: z
+    .number()
+    .int()
+    .openapi({ description: 'With a confirmed primary mailbox that is neither stale nor unreachable' }),
+  stale: z.number().int().openapi({ description: 'Best primary is confirmed but its re-confirmation is overdue' }),
+  unreachable: z
+    .number()
+    .int()
+    .openapi({ description: 'Best primary bounces, or its domain takes no mail' }),
+  pending: z
+    .number()
+    .int()
+    .openapi({ description: 'A primary is registered but not confirmed yet (or waits for approval)' }),
+  none: z.number().int().openapi({ description: 'No live primary mailbox at all' }),
+  percentConfirmed: z.number().openapi({ description: 'confirmed / authorities, a percentage with one decimal' }),
+  percentStale: z.number(),
+  percentUnreachable: z.number(),
+  percentPending: z.number(),
+  percentNone: z.number(),
+};
+
+const Group = z
+  .object({
+    key: z.string().nullable().openapi({
+      description: 'The nation, region, WARP id or type code; null for authorities in no WARP; "all" for the total',
+      example: 'Wales',
+    }),
+    label: z.string().openapi({ example: 'Wales' }),
+    ...Counts,
+  })
+  .openapi('CoverageGroup', {
+    description:
+      'Each current authority counts in exactly one bucket, by its best primary mailbox: confirmed > stale > unreachable > pending > none; the buckets add up to `authorities`.',
+  });
+
+const Report = z
+  .object({
+    by: z.enum(dimensions),
+    filters: z.object({
+      nation: z.array(z.string()).optional(),
+      region: z.array(z.string()).optional(),
+      warp: z.array(z.string()).optional(),
+      type: z.array(z.string()).optional(),
+    }),
+    total: Group,
+    groups: z.array(Group),
+  })
+  .openapi('CoverageReport');
+
+const ChaseItem = z
+  .object({
+    code: z.string().openapi({ example: 'CRF' }),
+    name: z.string().openapi({ example: 'Cardiff Council' }),
+    nation: z.string(),
+    region: z.string(),
+    type: z.string(),
+    typeName: z.string(),
+    warp: z.object({ id: z.string(), name: z.string() }).nullable(),
+    bucket: z.enum(chaseBuckets),
+    missing: z.enum(missingKinds),
+    since: z.string().nullable().openapi({ description: 'When the gap began; null when it never had a mailbox' }),
+    reason: z.string().openapi({ example: 'Pending confirmation since 3 November 2026' }),
+  })
+  .openapi('ChaseItem');
+
+const ChaseQuery = Filters.extend({
+  bucket: multi('Only these buckets: stale, unreachable, pending, none.', 'none,pending').pipe(
+    z.array(z.enum(chaseBuckets)).optional(),
+  ),
+});
+
+const HistoryQuery = z.object({
+  by: z.enum(dimensions).default('nation'),
+  from: z.iso
+    .date()
+    .optional()
+    .openapi({ description: `First day (YYYY-MM-DD); default ${DEFAULT_HISTORY_DAYS - 1} days before \`to\`` }),
+  to: z.iso.date().optional().openapi({ description: 'Last day (YYYY-MM-DD); default today (UK)' }),
+});
+
+const History = z
+  .object({
+    by: z.enum(dimensions),
+    from: z.string(),
+    to: z.string(),
+    days: z.array(z.object({ day: z.string(), total: Group, groups: z.array(Group) })),
+  })
+  .openapi('CoverageHistory');
+
+const Snapshot = z
+  .object({ day: z.string(), rows: z.number().int(), takenAt: z.string() })
+  .openapi('CoverageSnapshot');
+
+const csv = (description: string) => ({
+  description,
+  content: { 'text/csv': { schema: z.string() } },
+});
+
+const csvHeaders = (name: string) => ({
+  'content-type': 'text/csv; charset=utf-8',
+  'content-disposition': `attachment; filename="${name}"`,
+});
+
+export function coverageRoutes() {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/coverage',
+      tags: ['Coverage'],
+      summary: 'Coverage by nation, region, WARP or council type (public: counts only)',
+      description: `Current authorities only. Each counts in exactly one bucket (${buckets.join(', ')}), by its best primary mailbox; the buckets add up to \`authorities\`. Percentages have one decimal.`,
+      request: { query: ReportQuery },
+      responses: { 200: json(Report, 'Coverage, per group and in total'), ...pick(422) },
+    }),
+    async (c) => {
+      const { by, ...filters } = c.req.valid('query');
+      return c.json(await coverageReport(c.var.deps, { by, filters }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/coverage.csv',
+      tags: ['Coverage'],
+      summary: 'The coverage report as CSV (public: counts only)',
+      description: 'One line per group, then the total (key `all`).',
+      request: { query: ReportQuery },
+      responses: { 200: csv('Coverage as CSV'), ...pick(422) },
+    }),
+    async (c) => {
+      const { by, ...filters } = c.req.valid('query');
+      const report = await coverageReport(c.var.deps, { by, filters });
+      return c.body(coverageCsv(report), 200, csvHeaders(`coverage-by-${by}.csv`));
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/coverage/history',
+      tags: ['Coverage'],
+      summary: 'Coverage over time from the daily snapshots, for plotting (public: counts only)',
+      request: { query: HistoryQuery },
+      responses: { 200: json(History, 'One entry per day with a snapshot, oldest first'), ...pick(422) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const to = q.to ?? ukDayKey(c.var.deps.clock.now());
+      const from = q.from ?? addDays(to, -(DEFAULT_HISTORY_DAYS - 1));
+      if (from > to)
+        throw new AppError('validation_failed', '`from` must not be after `to`.', {
+          errors: [{ path: 'from', message: 'Must be on or before `to`' }],
+        });
+      if (from < addDays(to, -MAX_HISTORY_DAYS))
+        throw new AppError('validation_failed', `Ask for at most ${MAX_HISTORY_DAYS} days at a time.`, {
+          errors: [{ path: 'from', message: `At most ${MAX_HISTORY_DAYS} days before \`to\`` }],
+        });
+      return c.json(await coverageHistory(c.var.deps, { by: q.by, from, to }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/coverage/snapshots',
+      tags: ['Coverage'],
+      summary: 'Take today’s coverage snapshot now (admin)',
+      description:
+        'The service takes one on a schedule; taking it again the same day replaces that day’s snapshot.',
+      security: bearer,
+      responses: { 200: json(Snapshot, 'The snapshot taken'), ...pick(401, 403) },
+    }),
+    async (c) => c.json(await snapshotCoverage(c.var.deps), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/coverage/chase',
+      tags: ['Coverage'],
+      summary: 'The chase list: authorities with no confirmed primary mailbox, what is missing and since when',
+      description:
+        'Signed-in callers only, scoped in the query: admins see every authority, WARP operators their members, a council its own row. By name.',
+      security: bearer,
+      request: { query: ChaseQuery.extend(PageQuery.shape) },
+      responses: {
+        200: json(
+          z
+            .object({
+              items: z.array(ChaseItem),
+              total: z.number().int(),
+              limit: z.number().int(),
+              offset: z.number().int(),
+            })
+            .openapi('ChaseList'),
+          'A page of the chase list',
+        ),
+        ...pick(401, 403, 422),
+      },
+    }),
+    async (c) => c.json(await chaseList(c.var.deps, requirePrincipal(c), c.req.valid('query')), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/coverage/chase.csv',
+      tags: ['Coverage'],
+      summary: 'The whole chase list as CSV (scoped as the JSON)',
+      security: bearer,
+      request: { query: ChaseQuery },
+      responses: { 200: csv('The chase list as CSV'), ...pick(401, 403, 422) },
+    }),
+    async (c) => {
+      const items = await fullChaseList(c.var.deps, requirePrincipal(c), c.req.valid('query'));
+      return c.body(chaseCsv(items), 200, csvHeaders('chase-list.csv'));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,289 @@
+// Server-rendered SVG charts: no script, no external file, only presentation attributes (the CSP allows no
+// inline style). Each chart is one `role="img"` named by its <title> and described by its <desc>; the page
+// puts the data table beside it. Colours are GOV.UK's, each at least 3:1 against white, and segments are
+// separated by white gaps so they are told apart without colour; lines also differ in dash pattern.
+import type { BucketCounts } from '../../features/coverage/report.js';
+
+export const bucketStyle = {
+  confirmed: { colour: '#00703c', text: 'Confirmed' },
+  stale: { colour: '#4c2c92', text: 'Stale' },
+  unreachable: { colour: '#d4351c', text: 'Unreachable' },
+  pending: { colour: '#1d70b8', text: 'Pending' },
+  none: { colour: '#505a5f', text: 'None' },
+} as const;
+
+const bucketOrder = ['confirmed', 'stale', 'unreachable', 'pending', 'none'] as const;
+const font = 'GDS Transport, arial, sans-serif';
+const ink = '#0b0c0c';
+const grid = '#b1b4b6';
+
+const pct = (n: number, of: number) => (of === 0 ? 0 : (n * 100) / of);
+const oneDecimal = (x: number) => `${(Math.round(x * 10) / 10).toFixed(1)}%`;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export interface BarDatum {
+  label: string;
+  counts: BucketCounts;
+}
+
+/** The legend for the bucket colours, as HTML (the swatches are decoration). */
+export function BucketLegend() {
+  return (
+    <ul class="app-chart-legend">
+      {bucketOrder.map((b) => (
+        <li>
+          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <rect width="16" height="16" fill={bucketStyle[b].colour} />
+          </svg>{' '}
+          {bucketStyle[b].text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * A 100% stacked horizontal bar per group: the share of its authorities in each bucket, confirmed first,
+ * with the percentage confirmed at the end of the bar.
+ */
+export function CoverageBarChart({
+  id,
+  title,
+  description,
+  data,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  data: BarDatum[];
+}) {
+  const width = 760;
+  const labelWidth = 210;
+  const valueWidth = 70;
+  const barWidth = width - labelWidth - valueWidth - 10;
+  const rowHeight = 30;
+  const barHeight = 20;
+  const top = 10;
+  const axis = 26;
+  const height = top + data.length * rowHeight + axis;
+  const x0 = labelWidth;
+  return (
+    <svg
+      class="app-chart"
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      viewBox={`0 0 ${width} ${height}`}
+      width={width}
+      height={height}
+      font-family={font}
+      font-size="14"
+      xmlns="http://www.w3.org/2000/svg"
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      {[0, 25, 50, 75, 100].map((tick) => {
+        const x = x0 + (barWidth * tick) / 100;
+        return (
+          <g>
+            <line
+              x1={x}
+              x2={x}
+              y1={top - 4}
+              y2={top + data.length * rowHeight}
+              stroke={grid}
+              stroke-width="1"
+            />
+            <text x={x} y={height - 8} text-anchor="middle" fill={ink}>
+              {`${tick}%`}
+            </text>
+          </g>
+        );
+      })}
+      {data.map((d, i) => {
+        const y = top + i * rowHeight + (rowHeight - barHeight) / 2;
+        let offset = 0;
+        return (
+          <g>
+            <text x={labelWidth - 10} y={y + barHeight / 2 + 5} text-anchor="end" fill={ink}>
+              {clip(d.label, 26)}
+            </text>
+            {bucketOrder.map((b) => {
+              const w = (barWidth * pct(d.counts[b], d.counts.authorities)) / 100;
+              const x = x0 + offset;
+              offset += w;
+              return w > 0 ? (
+                <rect
+                  x={x}
+                  y={y}
+                  width={Math.max(w - 1, 0.5)}
+                  height={barHeight}
+                  fill={bucketStyle[b].colour}
+                />
+              ) : null;
+            })}
+            <text x={x0 + barWidth + 8} y={y + barHeight / 2 + 5} fill={ink} font-weight="700">
+              {oneDecimal(pct(d.counts.confirmed, d.counts.authorities))}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+export interface LineSeries {
+  label: string;
+  /** Values (0–100) by day (YYYY-MM-DD), oldest first. */
+  points: Array<{ day: string; value: number }>;
+}
+
+const seriesStyles = [
+  { colour: '#0b0c0c', dash: undefined, width: 3 },
+  { colour: '#1d70b8', dash: '8 4', width: 2 },
+  { colour: '#00703c', dash: '2 3', width: 2 },
+  { colour: '#d4351c', dash: '10 3 2 3', width: 2 },
+  { colour: '#4c2c92', dash: '5 5', width: 2 },
+  { colour: '#6f4e37', dash: '1 4', width: 2 },
+];
+
+export const maxLineSeries = seriesStyles.length;
+
+const shortDay = (day: string) =>
+  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+
+/**
+ * One line per series (at most six, each with its own dash pattern), labelled at its end; the scale runs from
+ * 0% to the smallest of 2, 4, 8, 20, 40, 60, 80 or 100% that holds every value (quarters stay round).
+ */
+export function CoverageLineChart({
+  id,
+  title,
+  description,
+  series,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  series: LineSeries[];
+}) {
+  const width = 760;
+  const height = 320;
+  const left = 50;
+  const right = 190;
+  const top = 15;
+  const bottom = 40;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const days = [...new Set(series.flatMap((s) => s.points.map((p) => p.day)))].sort();
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const xOf = (day: string) =>
+    days.length <= 1 ? left + plotW / 2 : left + (plotW * (dayIndex.get(day) ?? 0)) / (days.length - 1);
+  const shown = series.slice(0, maxLineSeries);
+  // The scale: the smallest of these that holds every value, so that low coverage is not a flat line.
+  const highest = Math.max(0, ...shown.flatMap((s) => s.points.map((p) => p.value)));
+  const yMax = [2, 4, 8, 20, 40, 60, 80, 100].find((m) => highest <= m) ?? 100;
+  const yOf = (v: number) => top + plotH - (plotH * Math.min(Math.max(v, 0), yMax)) / yMax;
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
+  // End labels, pushed apart so that they never overlap, and kept inside the chart.
+  const gap = 16;
+  const ends = shown.map((s, i) => ({ i, y: yOf(s.points.at(-1)?.value ?? 0) })).sort((a, b) => a.y - b.y);
+  for (let k = 1; k < ends.length; k++) ends[k]!.y = Math.max(ends[k]!.y, ends[k - 1]!.y + gap);
+  const lowest = top + plotH;
+  for (let k = ends.length - 1; k >= 0; k--)
+    ends[k]!.y = Math.min(ends[k]!.y, k === ends.length - 1 ? lowest : ends[k + 1]!.y - gap);
+  const labelY = new Map(ends.map((e) => [e.i, e.y]));
+  const xTicks =
+    days.length <= 1
+      ? days
+      : [...new Set([days[0]!, days[Math.floor((days.length - 1) / 2)]!, days.at(-1)!])];
+  const anchor = (day: string) =>
+    days.length <= 1 ? 'middle' : day === days[0] ? 'start' : day === days.at(-1) ? 'end' : 'middle';
+  return (
+    <svg
+      class="app-chart"
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      viewBox={`0 0 ${width} ${height}`}
+      width={width}
+      height={height}
+      font-family={font}
+      font-size="14"
+      xmlns="http://www.w3.org/2000/svg"
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      {yTicks.map((tick) => (
+        <g>
+          <line x1={left} x2={left + plotW} y1={yOf(tick)} y2={yOf(tick)} stroke={grid} stroke-width="1" />
+          <text x={left - 8} y={yOf(tick) + 5} text-anchor="end" fill={ink}>
+            {`${Number.isInteger(tick) ? tick : tick.toFixed(1)}%`}
+          </text>
+        </g>
+      ))}
+      {xTicks.map((day) => (
+        <text x={xOf(day)} y={height - 12} text-anchor={anchor(day)} fill={ink}>
+          {shortDay(day)}
+        </text>
+      ))}
+      {shown.map((s, i) => {
+        const style = seriesStyles[i]!;
+        const path = s.points.map(
+          (p, k) => `${k === 0 ? 'M' : 'L'}${xOf(p.day).toFixed(1)},${yOf(p.value).toFixed(1)}`,
+        );
+        const last = s.points.at(-1);
+        return (
+          <g>
+            {s.points.length > 1 && (
+              <path
+                d={path.join(' ')}
+                fill="none"
+                stroke={style.colour}
+                stroke-width={style.width}
+                stroke-dasharray={style.dash}
+              />
+            )}
+            {s.points.length <= 31 &&
+              s.points.map((p) => <circle cx={xOf(p.day)} cy={yOf(p.value)} r="3" fill={style.colour} />)}
+            {last && (
+              <text x={left + plotW + 10} y={(labelY.get(i) ?? 0) + 5} fill={ink}>
+                {`${clip(s.label, 18)} ${oneDecimal(last.value)}`}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+/** The dash pattern legend for line series, as HTML. */
+export function LineLegend({ labels }: { labels: string[] }) {
+  return (
+    <ul class="app-chart-legend">
+      {labels.slice(0, maxLineSeries).map((label, i) => {
+        const style = seriesStyles[i]!;
+        return (
+          <li>
+            <svg width="32" height="12" viewBox="0 0 32 12" aria-hidden="true" focusable="false">
+              <line
+                x1="0"
+                x2="32"
+                y1="6"
+                y2="6"
+                stroke={style.colour}
+                stroke-width={style.width}
+                stroke-dasharray={style.dash}
+              />
+            </svg>{' '}
+            {label}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

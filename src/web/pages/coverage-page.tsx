@@ -1,0 +1,298 @@
+// GET /coverage (public: counts only) and GET /dashboard (staff: by region, nation, WARP or type, with a
+// chart over time from the daily snapshots and the way to the chase list).
+import type { CoverageReport, Dimension } from '../../features/coverage/report.js';
+import { dimensions } from '../../features/coverage/report.js';
+import type { CoverageHistory } from '../../features/coverage/snapshot.js';
+import {
+  BucketLegend,
+  CoverageBarChart,
+  CoverageLineChart,
+  LineLegend,
+  type LineSeries,
+  maxLineSeries,
+} from '../components/charts.js';
+import {
+  BucketDefinitions,
+  barDescription,
+  CoverageTable,
+  CoverageTotals,
+  dimensionText,
+} from './coverage-bits.js';
+
+export const publicCoverageTitle = 'Council cyber security mailboxes: coverage';
+export const dashboardTitle = 'Coverage dashboard';
+
+const toBars = (report: CoverageReport) => report.groups.map((g) => ({ label: g.label, counts: g }));
+
+export function PublicCoveragePage({ report }: { report: CoverageReport }) {
+  const { total } = report;
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-full">
+        <h1 class="govuk-heading-l">{publicCoverageTitle}</h1>
+        <p class="govuk-body-l">
+          {total.confirmed.toLocaleString('en-GB')} of the UK’s {total.authorities.toLocaleString('en-GB')}{' '}
+          current local authorities ({total.percentConfirmed.toFixed(1)}%) have given the National Cyber
+          Security Centre a dedicated cyber security mailbox that is confirmed and reachable.
+        </p>
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-one-half">
+            <h2 class="govuk-heading-m">All of the UK</h2>
+            <CoverageTotals total={total} />
+          </div>
+        </div>
+        <h2 class="govuk-heading-m">By nation</h2>
+        <figure class="app-figure">
+          <CoverageBarChart
+            id="chart-nation"
+            title="Coverage by nation"
+            description={barDescription(report.groups, 'nation')}
+            data={toBars(report)}
+          />
+          <figcaption>
+            <BucketLegend />
+          </figcaption>
+        </figure>
+        <CoverageTable
+          id="table-nation"
+          caption="Current authorities by nation and state of their primary mailbox"
+          groupHeading="Nation"
+          groups={report.groups}
+          total={total}
+        />
+        <BucketDefinitions />
+        <h2 class="govuk-heading-m">Download the numbers</h2>
+        <ul class="govuk-list">
+          {dimensions.map((by) => (
+            <li>
+              <a class="govuk-link" href={`/api/v1/coverage.csv?by=${by}`} download>
+                Coverage by {dimensionText[by].heading} (CSV)
+              </a>
+            </li>
+          ))}
+          <li>
+            <a class="govuk-link" href="/api/v1/coverage?by=nation">
+              Coverage by nation (JSON)
+            </a>
+          </li>
+          <li>
+            <a class="govuk-link" href="/api/v1/coverage/history?by=nation">
+              Coverage over time (JSON)
+            </a>
+          </li>
+        </ul>
+        <p class="govuk-body">
+          Is your council missing?{' '}
+          <a class="govuk-link" href="/register">
+            Register your council’s mailbox
+          </a>
+          .
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export interface DashboardProps {
+  by: Dimension;
+  report: CoverageReport;
+  history: CoverageHistory;
+  /** A WARP operator's own WARP: the dashboard shows its members only. */
+  warpName?: string | null;
+  chaseTotal: number;
+}
+
+function GroupChoice({ by }: { by: Dimension }) {
+  return (
+    <nav class="app-group-choice" aria-label="Group coverage by">
+      <p class="govuk-body govuk-!-margin-bottom-1">Group by:</p>
+      <ul class="govuk-list app-inline-list">
+        {(['region', 'nation', 'warp', 'type'] as const).map((d) => (
+          <li>
+            {d === by ? (
+              <a class="govuk-link app-current-link" href={`/dashboard?by=${d}`} aria-current="page">
+                {dimensionText[d].one}
+              </a>
+            ) : (
+              <a class="govuk-link" href={`/dashboard?by=${d}`}>
+                {dimensionText[d].one}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** The lines of the chart over time: the total, and each group when there are few enough to read. */
+export function historySeries(history: CoverageHistory): LineSeries[] {
+  const total: LineSeries = {
+    label: 'All',
+    points: history.days.map((d) => ({ day: d.day, value: d.total.percentConfirmed })),
+  };
+  const labels = [...new Set(history.days.flatMap((d) => d.groups.map((g) => g.label)))];
+  if (labels.length === 0 || labels.length > maxLineSeries - 1) return [total];
+  return [
+    total,
+    ...labels.map((label) => ({
+      label,
+      points: history.days.flatMap((d) => {
+        const g = d.groups.find((x) => x.label === label);
+        return g ? [{ day: d.day, value: g.percentConfirmed }] : [];
+      }),
+    })),
+  ];
+}
+
+const ukDate = (day: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${day}T00:00:00Z`));
+
+function HistorySection({ history, by }: { history: CoverageHistory; by: Dimension }) {
+  if (history.days.length === 0)
+    return (
+      <p class="govuk-body">
+        There are no snapshots yet. The service takes one every day, so this chart starts tomorrow.
+      </p>
+    );
+  const series = historySeries(history);
+  const first = history.days[0]!;
+  const last = history.days.at(-1)!;
+  const grouped = series.length > 1;
+  const description =
+    `Percentage of current authorities with a confirmed primary mailbox, from ${ukDate(first.day)} to ${ukDate(last.day)}` +
+    `${grouped ? `, in total and by ${dimensionText[by].heading}` : ' in total'}. ` +
+    series
+      .map((s) => `${s.label}: ${s.points[0]?.value.toFixed(1)}% to ${s.points.at(-1)?.value.toFixed(1)}%`)
+      .join('; ') +
+    '. The table that follows gives every day.';
+  return (
+    <>
+      <figure class="app-figure">
+        <CoverageLineChart
+          id="chart-history"
+          title="Percentage confirmed over time"
+          description={description}
+          series={series}
+        />
+        <figcaption>
+          <LineLegend labels={series.map((s) => s.label)} />
+        </figcaption>
+      </figure>
+      <details class="govuk-details">
+        <summary class="govuk-details__summary">
+          <span class="govuk-details__summary-text">Show the numbers for each day</span>
+        </summary>
+        <div class="govuk-details__text">
+          <section class="app-table-scroll" tabindex={0} aria-labelledby="table-history-caption">
+            <table class="govuk-table app-table--compact" id="table-history">
+              <caption class="govuk-table__caption govuk-table__caption--s" id="table-history-caption">
+                Percentage confirmed by day
+              </caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">
+                    Day
+                  </th>
+                  {series.map((s) => (
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                      {s.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                {[...history.days].reverse().map((d) => (
+                  <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header">
+                      {ukDate(d.day)}
+                    </th>
+                    {series.map((s) => {
+                      const p = s.points.find((x) => x.day === d.day);
+                      return (
+                        <td class="govuk-table__cell govuk-table__cell--numeric">
+                          {p ? `${p.value.toFixed(1)}%` : '–'}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </div>
+      </details>
+    </>
+  );
+}
+
+export function DashboardPage({ by, report, history, warpName, chaseTotal }: DashboardProps) {
+  const heading = dimensionText[by].heading;
+  const csvQuery = new URLSearchParams({ by });
+  for (const w of report.filters.warp ?? []) csvQuery.append('warp', w);
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-full">
+        {warpName && <span class="govuk-caption-l">{warpName}</span>}
+        <h1 class="govuk-heading-l">{dashboardTitle}</h1>
+        <GroupChoice by={by} />
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-one-half">
+            <h2 class="govuk-heading-m">{warpName ? 'Your members' : 'All of the UK'}</h2>
+            <CoverageTotals total={report.total} />
+          </div>
+          <div class="govuk-grid-column-one-half">
+            <h2 class="govuk-heading-m">To chase</h2>
+            <p class="govuk-body">
+              {chaseTotal.toLocaleString('en-GB')} current{' '}
+              {chaseTotal === 1 ? 'authority has' : 'authorities have'} no confirmed primary mailbox.
+            </p>
+            <p class="govuk-body">
+              <a class="govuk-link" href="/dashboard/chase">
+                See the chase list
+              </a>
+            </p>
+          </div>
+        </div>
+        <h2 class="govuk-heading-m">Coverage by {heading}</h2>
+        {report.groups.length === 0 ? (
+          <p class="govuk-body">There are no current authorities to show.</p>
+        ) : (
+          <>
+            <figure class="app-figure">
+              <CoverageBarChart
+                id="chart-groups"
+                title={`Coverage by ${heading}`}
+                description={barDescription(report.groups, heading)}
+                data={toBars(report)}
+              />
+              <figcaption>
+                <BucketLegend />
+              </figcaption>
+            </figure>
+            <CoverageTable
+              id="table-groups"
+              caption={`Current authorities by ${heading} and state of their primary mailbox`}
+              groupHeading={dimensionText[by].one}
+              groups={report.groups}
+              total={report.total}
+            />
+          </>
+        )}
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/api/v1/coverage.csv?${csvQuery}`} download>
+            Download coverage by {heading} (CSV)
+          </a>
+        </p>
+        <BucketDefinitions />
+        <h2 class="govuk-heading-m">Coverage over time</h2>
+        <HistorySection history={history} by={by} />
+      </div>
+    </div>
+  );
+}
