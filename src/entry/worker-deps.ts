@@ -1,0 +1,115 @@
+// Builds the service's dependencies on Cloudflare Workers from the Worker's `env`: its string values go
+// through the same config schema as Node's process.env; the bindings pick the adapters.
+//   database: the D1 binding `DB` when present, else DATABASE_URL (libsql:// or https://, Turso) with
+//             DATABASE_AUTH_TOKEN;
+//   mail:     Amazon SES's HTTP API (MAIL_PROVIDER=ses, the only choice here: no raw TCP for SMTP);
+//   DNS:      DNS-over-HTTPS at DOH_URL;
+//   fan-out:  the `DELIVERY_QUEUE` producer, which a release hands its advisory to.
+import type { GetConnInfo } from 'hono/conninfo';
+import { type D1Binding, openD1Database } from '../adapters/db-d1.js';
+import { openLibsqlWebDatabase } from '../adapters/db-libsql-web.js';
+import { sesMailer } from '../adapters/mailer-ses.js';
+import { dohResolver } from '../adapters/resolver-doh.js';
+import { type Config, parseConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import { systemClock } from '../ports/clock.js';
+import { jsonLogger, type Logger } from '../ports/logger.js';
+import type { Mailer } from '../ports/mailer.js';
+import { cryptoRandom } from '../ports/random.js';
+
+/** A queue message: "send what is due of this advisory". */
+export interface DispatchMessage {
+  advisoryId: string;
+}
+
+/** The part of a Queue producer binding the service uses. */
+export interface QueueProducer<Body> {
+  send(body: Body, options?: { delaySeconds?: number; contentType?: 'json' }): Promise<unknown>;
+}
+
+/** The Worker's env: [vars] and secrets (strings) and the bindings wrangler.toml declares. */
+export interface WorkerEnv {
+  /** The D1 database ([[d1_databases]] binding "DB"). */
+  DB?: D1Binding;
+  /** The fan-out queue's producer ([[queues.producers]] binding "DELIVERY_QUEUE"). */
+  DELIVERY_QUEUE?: QueueProducer<DispatchMessage>;
+  [name: string]: unknown;
+}
+
+export interface WorkerRuntime {
+  deps: Deps;
+  queue?: QueueProducer<DispatchMessage>;
+}
+
+export interface WorkerDepsOptions {
+  /** Where log lines go (console.log, which Workers Logs collect, by default). */
+  logWrite?: (line: string) => void;
+}
+
+/** The env's string values (vars and secrets), which is all the config schema reads. */
+export function configRecord(env: WorkerEnv): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') record[name] = value;
+  return record;
+}
+
+/** Cloudflare puts the client's address in CF-Connecting-IP (a client cannot set it). */
+export const workerConnInfo: GetConnInfo = (c) => ({
+  remote: { address: c.req.header('cf-connecting-ip') },
+});
+
+function workerDatabase(env: WorkerEnv, config: Config, log: Logger): Db {
+  if (env.DB) return openD1Database(env.DB);
+  if (/^(libsql|https?|wss?):\/\//.test(config.DATABASE_URL)) {
+    if (!config.DATABASE_AUTH_TOKEN)
+      log.warn('DATABASE_AUTH_TOKEN is not set: Turso will refuse the connection');
+    return openLibsqlWebDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN).db;
+  }
+  throw new Error(
+    'No database: bind a D1 database as DB (wrangler.toml [[d1_databases]]) or set DATABASE_URL to a libsql:// or https:// URL (Turso) and DATABASE_AUTH_TOKEN.',
+  );
+}
+
+function workerMailer(config: Config, log: Logger): Mailer {
+  const provider = config.MAIL_PROVIDER ?? 'ses';
+  if (provider !== 'ses')
+    throw new Error(
+      `MAIL_PROVIDER=${provider} cannot run on Workers (no SMTP, no files): use ses with SES_REGION, SES_ACCESS_KEY_ID and SES_SECRET_ACCESS_KEY.`,
+    );
+  return sesMailer(config, log);
+}
+
+export function buildWorkerRuntime(env: WorkerEnv, options: WorkerDepsOptions = {}): WorkerRuntime {
+  const config = parseConfig(configRecord(env));
+  const log = jsonLogger(config.LOG_LEVEL, options.logWrite);
+  const queue = env.DELIVERY_QUEUE;
+  const fetcher: typeof fetch = (input, init) => fetch(input, init);
+  const deps: Deps = {
+    config,
+    db: workerDatabase(env, config, log),
+    clock: systemClock(),
+    log,
+    random: cryptoRandom(),
+    mailer: workerMailer(config, log),
+    fetch: fetcher,
+    resolver: dohResolver({
+      url: config.DOH_URL,
+      fetch: fetcher,
+      timeoutMs: config.DNS_TIMEOUT_MS,
+      tries: config.DNS_TRIES,
+    }),
+    connInfo: workerConnInfo,
+    // GOV.UK Frontend's files are static assets ([assets] in wrangler.toml), served before the Worker runs.
+  };
+  if (queue) {
+    deps.dispatchQueue = {
+      enqueue: async (advisoryId) => {
+        await queue.send({ advisoryId }, { contentType: 'json' });
+      },
+    };
+  } else {
+    log.warn('no DELIVERY_QUEUE binding: released advisories are sent by the scheduled dispatch only');
+  }
+  return queue ? { deps, queue } : { deps };
+}

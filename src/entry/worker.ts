@@ -1,0 +1,254 @@
+// The Cloudflare Workers entry: the same app as on Node, and the background work Node runs in-process
+// split over the Workers triggers.
+//   fetch     — the API and the pages: createApp(deps).fetch (background work goes to ctx.waitUntil).
+//   queue     — the fan-out: a release enqueues its advisory; the consumer claims and sends its due
+//               deliveries with the same database leases as Node, within a time and subrequest budget, and
+//               enqueues the advisory again (delayed until the next retry falls due) while work remains.
+//   scheduled — the cron triggers in wrangler.toml (see `cronJobs`): a dispatch safety net (overdue
+//               retries, leases of a consumer that died, releases whose queue message was lost), escalation
+//               of unacknowledged advisories, domain checks, re-confirmation sweeps, the coverage snapshot,
+//               and loading the register into an empty database.
+import { createApp } from '../app.js';
+import type { Deps } from '../deps.js';
+import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advisories/dispatch.js';
+import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
+import { runScheduledWork } from '../features/checks/scheduled.js';
+import { snapshotCoverage } from '../features/coverage/snapshot.js';
+import { syncRegisterIfEmpty } from '../features/register/import-sync.js';
+import {
+  buildWorkerRuntime,
+  type DispatchMessage,
+  type QueueProducer,
+  type WorkerEnv,
+  type WorkerRuntime,
+} from './worker-deps.js';
+
+type App = ReturnType<typeof createApp>;
+/** The execution context Workers pass to every handler (waitUntil keeps work alive after the answer). */
+type ExecutionContext = Parameters<App['fetch']>[2] & {};
+
+/** The parts of a queue batch the consumer uses. */
+interface QueueMessage {
+  readonly id: string;
+  readonly body: unknown;
+  readonly attempts: number;
+  ack(): void;
+  retry(options?: { delaySeconds?: number }): void;
+}
+interface QueueBatch {
+  readonly queue: string;
+  readonly messages: readonly QueueMessage[];
+}
+interface ScheduledController {
+  readonly cron: string;
+  readonly scheduledTime: number;
+}
+
+/** Queues delay a message by at most 12 hours. */
+const MAX_QUEUE_DELAY_SECONDS = 43_200;
+/** A consumer that failed hands its messages back to the queue after this long (then the dead-letter queue). */
+const RETRY_AFTER_ERROR_SECONDS = 30;
+
+// One runtime (config, database, mailer …) and app per isolate: Workers keep `env` for the isolate's life.
+const runtimes = new WeakMap<object, { runtime: WorkerRuntime; app: App }>();
+
+function runtimeFor(env: WorkerEnv) {
+  let entry = runtimes.get(env);
+  if (!entry) {
+    const runtime = buildWorkerRuntime(env);
+    entry = { runtime, app: createApp(runtime.deps) };
+    runtimes.set(env, entry);
+  }
+  return entry;
+}
+
+// ---------- fan-out ----------
+
+export function isDispatchMessage(body: unknown): body is DispatchMessage {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as DispatchMessage).advisoryId === 'string' &&
+    (body as DispatchMessage).advisoryId.length > 0
+  );
+}
+
+/** Enqueues the advisory again for when its next delivery falls due, if any is waiting. */
+async function continueLater(
+  deps: Deps,
+  queue: QueueProducer<DispatchMessage> | undefined,
+  advisoryId: string,
+) {
+  const next = await nextRetryAt(deps, advisoryId);
+  if (next === null) return null;
+  const delaySeconds = Math.min(
+    MAX_QUEUE_DELAY_SECONDS,
+    Math.max(0, Math.ceil((next - deps.clock.now().getTime()) / 1000)),
+  );
+  // Without a producer binding the scheduled dispatch picks it up.
+  await queue?.send({ advisoryId }, { delaySeconds, contentType: 'json' });
+  return delaySeconds;
+}
+
+/**
+ * The queue consumer: each advisory named in the batch (once, however many messages name it) is drained
+ * of its due deliveries, sharing one budget of EDGE_DISPATCH_SECONDS and EDGE_DISPATCH_MAX_DELIVERIES; what
+ * is left (out of budget, or retries due later) goes back on the queue as a new message. A failure hands the
+ * messages back to the queue (after its retries, the dead-letter queue); the leases in the database make
+ * any repeat harmless.
+ */
+export async function consumeDispatchBatch(
+  runtime: WorkerRuntime,
+  batch: QueueBatch,
+): Promise<{ advisories: number; claimed: number }> {
+  const { deps, queue } = runtime;
+  const started = Date.now();
+  const budgetMs = deps.config.EDGE_DISPATCH_SECONDS * 1000;
+  let room = deps.config.EDGE_DISPATCH_MAX_DELIVERIES;
+  let claimed = 0;
+  const byAdvisory = new Map<string, QueueMessage[]>();
+  for (const message of batch.messages) {
+    if (!isDispatchMessage(message.body)) {
+      deps.log.warn('dropping a queue message that names no advisory', {
+        queue: batch.queue,
+        id: message.id,
+      });
+      message.ack();
+      continue;
+    }
+    const list = byAdvisory.get(message.body.advisoryId) ?? [];
+    list.push(message);
+    byAdvisory.set(message.body.advisoryId, list);
+  }
+  for (const [advisoryId, messages] of byAdvisory) {
+    try {
+      const left = budgetMs - (Date.now() - started);
+      if (left > 1000 && room > 0) {
+        const stats = await drainDeliveries(
+          deps,
+          dispatchOptions(deps, { advisoryId, maxDeliveries: room, signal: AbortSignal.timeout(left) }),
+        );
+        room -= stats.claimed;
+        claimed += stats.claimed;
+        if (stats.claimed > 0) deps.log.info('dispatch (queue)', { advisoryId, ...stats });
+      }
+      const delay = await continueLater(deps, queue, advisoryId);
+      if (delay !== null) deps.log.debug('fan-out continues later', { advisoryId, delaySeconds: delay });
+      for (const m of messages) m.ack();
+    } catch (err) {
+      deps.log.error('queue dispatch failed; the messages go back to the queue', { advisoryId, err });
+      for (const m of messages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
+    }
+  }
+  return { advisories: byAdvisory.size, claimed };
+}
+
+// ---------- scheduled work ----------
+
+export type ScheduledJob = 'dispatch' | 'escalate' | 'checks' | 'reconfirmations' | 'coverage' | 'register';
+
+/** Which jobs each cron trigger runs. wrangler.toml's [triggers] crons must list exactly these. */
+export const cronJobs: Readonly<Record<string, readonly ScheduledJob[]>> = {
+  // Every 5 minutes: the dispatch safety net, and escalation (a cheap read until something is due).
+  '*/5 * * * *': ['dispatch', 'escalate'],
+  // Every 15 minutes: the slice of mailbox domains that are due a check (CHECKS_PER_RUN at most).
+  '*/15 * * * *': ['checks'],
+  // Every 6 hours: re-confirmation links, reminders and staleness; the daily coverage snapshot (idempotent per
+  // UK day, so four runs a day never miss one); the register, if the database is still empty.
+  '17 */6 * * *': ['reconfirmations', 'coverage', 'register'],
+};
+
+const allJobs: readonly ScheduledJob[] = [
+  'dispatch',
+  'escalate',
+  'checks',
+  'reconfirmations',
+  'coverage',
+  'register',
+];
+
+async function runJob(deps: Deps, job: ScheduledJob, signal: AbortSignal): Promise<unknown> {
+  switch (job) {
+    case 'dispatch':
+      return drainDeliveries(
+        deps,
+        dispatchOptions(deps, { maxDeliveries: deps.config.EDGE_DISPATCH_MAX_DELIVERIES, signal }),
+      );
+    case 'escalate':
+      return (await escalateUnacknowledged(deps)).map((r) => ({
+        advisory: r.reference,
+        councils: r.councils.length,
+      }));
+    case 'checks':
+      return runScheduledWork(deps, 'checks', signal);
+    case 'reconfirmations':
+      return runScheduledWork(deps, 'reconfirmations', signal);
+    case 'coverage':
+      return snapshotCoverage(deps);
+    case 'register':
+      return syncRegisterIfEmpty(deps, { signal });
+  }
+}
+
+/**
+ * Runs the jobs of one cron trigger side by side, each on its own (one failing does not stop the others),
+ * and throws afterwards if any failed, so the trigger shows as failed. An unknown cron (a local test trigger)
+ * runs every job.
+ */
+export async function runScheduled(
+  runtime: WorkerRuntime,
+  cron: string,
+): Promise<Record<string, { ok: boolean; result?: unknown; error?: string }>> {
+  const { deps } = runtime;
+  const jobs = cronJobs[cron] ?? allJobs;
+  if (!cronJobs[cron]) deps.log.warn('unknown cron: running every scheduled job', { cron });
+  const signal = AbortSignal.timeout(deps.config.EDGE_DISPATCH_SECONDS * 1000);
+  const settled = await Promise.allSettled(jobs.map((job) => runJob(deps, job, signal)));
+  const outcome: Record<string, { ok: boolean; result?: unknown; error?: string }> = {};
+  const failures: unknown[] = [];
+  settled.forEach((s, i) => {
+    const job = jobs[i]!;
+    if (s.status === 'fulfilled') {
+      outcome[job] = { ok: true, result: s.value };
+    } else {
+      failures.push(s.reason);
+      outcome[job] = { ok: false, error: (s.reason as Error)?.message ?? String(s.reason) };
+      deps.log.error('scheduled job failed', { cron, job, err: s.reason });
+    }
+  });
+  deps.log.info('scheduled jobs done', {
+    cron,
+    jobs: Object.fromEntries(Object.entries(outcome).map(([job, o]) => [job, o.ok])),
+  });
+  if (failures.length) throw new AggregateError(failures, `scheduled jobs failed: ${cron}`);
+  return outcome;
+}
+
+// ---------- the handlers ----------
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    let app: App;
+    try {
+      app = runtimeFor(env).app;
+    } catch (err) {
+      // A configuration error: say so in the log, never to the client.
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'worker start-up failed', err: (err as Error).message }),
+      );
+      return new Response('The service is not configured correctly.', {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+    return app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
+    await runScheduled(runtimeFor(env).runtime, controller.cron);
+  },
+
+  async queue(batch: QueueBatch, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
+    await consumeDispatchBatch(runtimeFor(env).runtime, batch);
+  },
+};
