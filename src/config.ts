@@ -50,6 +50,8 @@ export const configSchema = z
     DISPATCH_BATCH_SIZE: positiveInt.default(200),
     DISPATCH_LEASE_SECONDS: positiveInt.default(300),
     DISPATCH_IDLE_POLL_MS: positiveInt.default(2000),
+    /** On SIGTERM: how long sends in flight may take before their leases are given back and the process exits. */
+    SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),
     DELIVERY_RETRY_BASE_SECONDS: positiveInt.default(30),
     DELIVERY_RETRY_MAX_SECONDS: positiveInt.default(1800),
     DELIVERY_DEADLINE_HOURS: z.coerce.number().positive().default(24),
@@ -59,10 +61,81 @@ export const configSchema = z
       .regex(/^[A-Z0-9-]{2,20}$/)
       .default('NCSC'),
 
+    // reachability: DNS and mail-security checks, re-confirmation, bounces, security.txt
+    /** `node` (node:dns, the servers below) or `doh` (DNS-over-HTTPS at DOH_URL, as on the edge). */
+    DNS_RESOLVER: z.enum(['node', 'doh']).default('node'),
+    /** Comma-separated DNS servers for the Node resolver, e.g. `127.0.0.1:5353`; the system's when absent. */
+    DNS_SERVERS: z.string().optional(),
+    DNS_TIMEOUT_MS: positiveInt.default(5000),
+    DNS_TRIES: positiveInt.max(10).default(2),
+    DOH_URL: z.url({ protocol: /^https?$/ }).default('https://cloudflare-dns.com/dns-query'),
+    /** How often each mailbox domain is checked; the schedule spreads the domains across the interval. */
+    CHECKS_INTERVAL_HOURS: z.coerce.number().positive().default(24),
+    /** At most this many domains per scheduled run (the run repeats every few minutes). */
+    CHECKS_PER_RUN: positiveInt.default(50),
+    CHECKS_HTTP_TIMEOUT_MS: positiveInt.default(10_000),
+    /** On-demand check runs (POST /api/v1/domains/{domain}/checks) per domain per hour. */
+    CHECKS_RATE_PER_HOUR: positiveInt.default(10),
+    RECONFIRM_DAYS: positiveInt.default(180),
+    /** Days after the re-confirmation link went out when reminders go, e.g. "7,14". */
+    RECONFIRM_REMINDER_DAYS: z
+      .string()
+      .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, 'a comma-separated list of whole days, e.g. 7,14')
+      .default('7,14')
+      .transform((v) =>
+        [
+          ...new Set(
+            v
+              .split(',')
+              .map((d) => d.trim())
+              .filter(Boolean)
+              .map(Number),
+          ),
+        ]
+          .filter((d) => d > 0)
+          .sort((a, b) => a - b),
+      ),
+    /** Days after the re-confirmation link went out when an unconfirmed mailbox becomes stale. */
+    RECONFIRM_GRACE_DAYS: positiveInt.default(30),
+    RECONFIRM_SWEEP_HOURS: z.coerce.number().positive().default(6),
+    /** Delayed-delivery reports (soft bounces) at which a mailbox counts as at risk. */
+    SOFT_BOUNCE_THRESHOLD: positiveInt.default(3),
+    INBOUND_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+    /** security.txt (RFC 9116): Contact lines (comma-separated URIs); `mailto:security@<mail domain>` when absent. */
+    SECURITY_CONTACT: z.string().optional(),
+    /** security.txt Expires (ISO 8601); a year from now when absent. */
+    SECURITY_EXPIRES: z.iso.datetime({ offset: true }).optional(),
+    SECURITY_POLICY_URL: z.url({ protocol: /^https?$/ }).optional(),
+
     // abuse resistance: limits on everything that sends mail, per hour
     RATE_LIMIT_PER_IP: positiveInt.default(30),
     RATE_LIMIT_PER_AUTHORITY: positiveInt.default(20),
     RATE_LIMIT_PER_ADDRESS: positiveInt.default(5),
+
+    // the edge (Cloudflare Workers): mail through Amazon SES's HTTP API, fan-out through a queue
+    /**
+     * The mail adapter. Workers: only `ses` (the default there). Node picks `smtp` when SMTP_URL is set and
+     * the `outbox` folder otherwise.
+     */
+    MAIL_PROVIDER: z.enum(['smtp', 'outbox', 'ses']).optional(),
+    /** The SES region, e.g. `eu-west-2` (London). */
+    SES_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-2')
+      .optional(),
+    SES_ACCESS_KEY_ID: z.string().min(1).optional(),
+    SES_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** Only for temporary credentials (STS). */
+    SES_SESSION_TOKEN: z.string().min(1).optional(),
+    /** The SES API's base URL; `https://email.<SES_REGION>.amazonaws.com` when absent (tests point it at a fake). */
+    SES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    /** An SES configuration set (event publishing: bounces and complaints to SNS or EventBridge). */
+    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    SES_TIMEOUT_MS: positiveInt.default(15_000),
+    /** Wall time one queue or cron invocation spends sending before it hands the rest on (Workers). */
+    EDGE_DISPATCH_SECONDS: positiveInt.default(60),
+    /** Deliveries one queue or cron invocation claims at most (each send is a subrequest; Workers allow 1000). */
+    EDGE_DISPATCH_MAX_DELIVERIES: positiveInt.max(900).default(300),
   })
   .transform((c) => ({
     ...c,

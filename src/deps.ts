@@ -8,6 +8,7 @@ import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
 import type { Mailer } from './ports/mailer.js';
 import type { Random } from './ports/random.js';
+import type { Resolver } from './ports/resolver.js';
 
 export interface Deps {
   config: Config;
@@ -16,12 +17,23 @@ export interface Deps {
   log: Logger;
   random: Random;
   mailer: Mailer;
-  /** Outbound HTTP (register source); the global fetch unless a test passes another. */
+  /** Outbound HTTP (register source, MTA-STS policies, security.txt); the global fetch unless a test passes another. */
   fetch: typeof fetch;
+  /** DNS for the reachability checks: node:dns on Node, DNS-over-HTTPS on the edge, in memory in tests. */
+  resolver: Resolver;
   /** The runtime's connection info (client address); absent in tests. */
   connInfo?: GetConnInfo;
   /** Serves GOV.UK Frontend's files under /assets (Node); the edge serves them as static assets. */
   assets?: MiddlewareHandler;
+  /**
+   * Hands a released advisory's fan-out to a queue (Workers: Cloudflare Queues), called after the release
+   * commits. Absent on Node, whose dispatcher loop hears the release through `onRelease`.
+   */
+  dispatchQueue?: DispatchQueue;
+}
+
+export interface DispatchQueue {
+  enqueue(advisoryId: string): Promise<void>;
 }
 
 export interface AppEnv {

@@ -404,3 +404,21 @@ export const staffMembers = sqliteTable('staff_members', {
   createdAt: at('created_at').notNull(),
   disabledAt: at('disabled_at'),
 });
+
+/**
+ * Single-use sign-in links for staff members, the sibling of `link_tokens` (whose `mailbox_id` is a required
+ * reference to a mailbox): the secret goes in the e-mail, only its hash is kept, each link expires.
+ */
+export const staffLinkTokens = sqliteTable(
+  'staff_link_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    address: text('address')
+      .notNull()
+      .references(() => staffMembers.address),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('staff_link_tokens_address_idx').on(t.address)],
+);

@@ -2,6 +2,8 @@
 import type { Deps } from '../deps.js';
 import { startDispatcherLoop } from '../features/advisories/dispatcher-loop.js';
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
+import { runScheduledWork } from '../features/checks/scheduled.js';
+import { snapshotCoverage } from '../features/coverage/snapshot.js';
 import { syncRegisterIfEmpty } from '../features/register/import-sync.js';
 import { startSchedule } from './node-schedule.js';
 
@@ -25,6 +27,27 @@ export function startBackgroundWork(deps: Deps): BackgroundWork {
           firstAfterMs: 60_000,
           run: () => escalateUnacknowledged(deps),
         },
+        {
+          // Every few minutes a slice of the domains that are due: CHECKS_INTERVAL_HOURS spread out.
+          name: 'domain checks',
+          everyMs: Math.min(15 * 60_000, deps.config.CHECKS_INTERVAL_HOURS * 3600_000),
+          firstAfterMs: 2 * 60_000,
+          run: (signal) => runScheduledWork(deps, 'checks', signal),
+        },
+        {
+          name: 're-confirmation sweep',
+          everyMs: deps.config.RECONFIRM_SWEEP_HOURS * 3600_000,
+          firstAfterMs: 5 * 60_000,
+          run: (signal) => runScheduledWork(deps, 'reconfirmations', signal),
+        },
+        {
+          // The daily coverage snapshot. Idempotent per (UK) day, so it runs every 6 hours: with the
+          // schedule's jitter a 24-hour period could skip a calendar day; this never does.
+          name: 'coverage snapshot',
+          everyMs: 6 * 3600_000,
+          firstAfterMs: 3 * 60_000,
+          run: () => snapshotCoverage(deps),
+        },
       ],
       deps.log,
       controller.signal,
@@ -33,7 +56,10 @@ export function startBackgroundWork(deps: Deps): BackgroundWork {
   return {
     async stop() {
       controller.abort();
-      await Promise.allSettled([...tasks, dispatcher.stop()]);
+      await Promise.allSettled([
+        ...tasks,
+        dispatcher.stop({ graceMs: deps.config.SHUTDOWN_GRACE_SECONDS * 1000 }),
+      ]);
     },
   };
 }

@@ -7,6 +7,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { migrateDatabase, openLibsqlDatabase } from '../adapters/db-libsql.js';
 import { nodeMailer } from '../adapters/mailer-node.js';
+import { dohResolver } from '../adapters/resolver-doh.js';
+import { nodeResolver } from '../adapters/resolver-node.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { systemClock } from '../ports/clock.js';
@@ -41,6 +43,15 @@ export async function buildNodeRuntime(
     random: cryptoRandom(),
     mailer: nodeMailer(config, log),
     fetch: globalThis.fetch.bind(globalThis),
+    resolver:
+      config.DNS_RESOLVER === 'doh'
+        ? dohResolver({
+            url: config.DOH_URL,
+            fetch: globalThis.fetch.bind(globalThis),
+            timeoutMs: config.DNS_TIMEOUT_MS,
+            tries: config.DNS_TRIES,
+          })
+        : nodeResolver(config),
     connInfo: getConnInfo,
     assets: govukAssets(),
   };

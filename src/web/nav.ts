@@ -3,18 +3,42 @@ import type { Principal } from '../features/auth/principal.js';
 import type { NavItem } from './layout.js';
 
 export function navFor(principal: Principal | null | undefined, path: string): NavItem[] {
-  const items: Array<Omit<NavItem, 'current'>> = [{ href: '/register', text: 'Register' }];
   const role = principal?.role;
-  if (role === 'council') items.push({ href: '/account', text: 'Your council' });
+  const items: Array<Omit<NavItem, 'current'>> = [];
+  if (role === 'council')
+    items.push(
+      { href: '/register', text: 'Register' },
+      { href: '/coverage', text: 'Coverage' },
+      { href: '/account', text: 'Your council' },
+    );
   else if (role === 'warp')
-    items.push({ href: '/advisories', text: 'Advisories' }, { href: '/account', text: 'Your account' });
+    items.push(
+      { href: '/dashboard', text: 'Dashboard' },
+      { href: '/dashboard/chase', text: 'Chase list' },
+      { href: '/advisories', text: 'Advisories' },
+    );
   else if (role === 'admin')
-    items.push({ href: '/advisories', text: 'Advisories' }, { href: '/admin/approvals', text: 'Approvals' });
-  else items.push({ href: '/sign-in', text: 'Sign in' });
-  return items.map((item) => ({
-    ...item,
-    current: path === item.href || (item.href !== '/' && path.startsWith(`${item.href}/`)),
-  }));
+    items.push(
+      { href: '/dashboard', text: 'Dashboard' },
+      { href: '/dashboard/chase', text: 'Chase list' },
+      { href: '/advisories', text: 'Advisories' },
+      { href: '/admin/approvals', text: 'Approvals' },
+    );
+  else
+    items.push(
+      { href: '/register', text: 'Register' },
+      { href: '/coverage', text: 'Coverage' },
+      { href: '/sign-in', text: 'Sign in' },
+    );
+  // The page is under the item with the longest matching path (so /dashboard/chase is "Chase list" only).
+  const matches = (href: string) => path === href || (href !== '/' && path.startsWith(`${href}/`));
+  const current = items
+    .filter((item) => matches(item.href))
+    .reduce<string | null>(
+      (best, item) => (best && best.length >= item.href.length ? best : item.href),
+      null,
+    );
+  return items.map((item) => ({ ...item, current: item.href === current }));
 }
 
 /** Whether the principal is a browser session (one that can sign out with a form). */

@@ -14,4 +14,12 @@ export const appCss = `.app-table--compact .govuk-table__cell, .app-table--compa
 .app-button-row { display: flex; flex-wrap: wrap; gap: 0 15px; align-items: flex-start; margin-top: 20px; }
 .app-button-row form { margin: 0; }
 .app-pre { white-space: pre-wrap; overflow-x: auto; background: #f3f2f1; padding: 10px; font-size: 14px; }
+.app-figure { margin: 0 0 20px 0; }
+.app-chart { display: block; max-width: 100%; height: auto; }
+.app-chart-legend { list-style: none; margin: 10px 0 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 5px 20px; font-family: "GDS Transport", arial, sans-serif; font-size: 16px; color: #0b0c0c; }
+.app-chart-legend li { display: flex; align-items: center; gap: 6px; }
+.app-inline-list li { display: inline-block; margin-right: 20px; }
+.app-current-link { font-weight: 700; text-decoration: none; color: #0b0c0c; }
+.app-table-scroll { overflow-x: auto; margin-bottom: 20px; }
+.app-table-scroll:focus { outline: 3px solid #fd0; }
 `;

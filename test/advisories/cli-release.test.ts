@@ -10,7 +10,8 @@ afterAll(() => db.cleanup());
 const cli = (...args: string[]) => runCli(args, { databaseUrl: db.url });
 
 describe('advisory commands', () => {
-  it('creates, releases, dispatches with a progress bar and reports', async () => {
+  // Seven CLI processes, each compiling TypeScript at start: generous on a loaded 2-core machine.
+  it('creates, releases, dispatches with a progress bar and reports', { timeout: 120_000 }, async () => {
     expect((await cli('register', 'import', '../shared/data/uk_local_authorities_current.csv')).code).toBe(0);
     const mailboxes = join(db.dir, 'mailboxes.csv');
     writeFileSync(

@@ -123,18 +123,20 @@ describe('GET /account', () => {
     );
   });
 
-  it('sends an admin to the approvals page and shows a WARP operator a short staff page', async () => {
+  it('sends staff (admins and WARP operators) to their dashboard', async () => {
     const admin = browser(t);
     await admin.signInAs(t.deps, { role: 'admin' });
     const res = await admin.get('/account');
     expect(res.status).toBe(303);
-    expect(res.location).toBe('/admin/approvals');
+    expect(res.location).toBe('/dashboard');
     const { insertWarp } = await import('../support/factories.js');
     const warp = await insertWarp(t.db);
     const operator = browser(t);
     await operator.signInAs(t.deps, { role: 'warp', warpId: warp.id });
     const home = await operator.get('/account');
-    expect(home.status).toBe(200);
-    expect(home.html).toContain('You are signed in');
+    expect(home.status).toBe(303);
+    expect(home.location).toBe('/dashboard');
+    const dashboard = await operator.get('/dashboard');
+    expect(dashboard.status).toBe(200);
   });
 });

@@ -126,7 +126,7 @@ describe('staff sign-in with an API token', () => {
     await b.get('/sign-in');
     const res = await b.submit('/sign-in/token', { token });
     expect(res.status).toBe(303);
-    expect(res.location).toBe('/admin/approvals');
+    expect(res.location).toBe('/dashboard');
     const approvals = await b.get('/admin/approvals');
     expect(approvals.status).toBe(200);
     expect(approvals.html).toContain('href="/admin/approvals" aria-current="page">Approvals');

@@ -2,6 +2,7 @@
 
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { memoryMailer } from '../../src/adapters/mailer-memory.js';
+import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
@@ -36,6 +37,8 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     log,
     random: cryptoRandom(() => clock.now().getTime()),
     fetch: (...args) => fetch(...args),
+    // DNS: an empty zone map (every name NXDOMAIN) unless the test passes its own resolver.
+    resolver: memoryResolver(),
     ...options.deps,
   };
   const app = createApp(deps);

@@ -1,6 +1,6 @@
 // Checks an audience before it is saved: a WARP operator addresses only its own members (403), and the
 // WARPs and councils it names must exist, so a typo is an error rather than a silently smaller send.
-import { inArray } from 'drizzle-orm';
+import { inJsonList } from '../../db/client.js';
 import { type Audience, authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError, type FieldError } from '../../errors.js';
@@ -16,7 +16,10 @@ export async function checkAudience(
   await assertAudienceAllowed(deps, sender, audience);
   const errors: FieldError[] = [];
   if (audience.warps?.length) {
-    const found = await deps.db.select({ id: warps.id }).from(warps).where(inArray(warps.id, audience.warps));
+    const found = await deps.db
+      .select({ id: warps.id })
+      .from(warps)
+      .where(inJsonList(warps.id, audience.warps));
     const missing = audience.warps.filter((w) => !found.some((f) => f.id === w));
     if (missing.length)
       errors.push({ path: `${path}.warps`, message: `There is no WARP with id ${missing.join(', ')}` });
@@ -26,7 +29,7 @@ export async function checkAudience(
     const found = await deps.db
       .select({ code: authorities.code, current: authorities.current })
       .from(authorities)
-      .where(inArray(authorities.code, codes));
+      .where(inJsonList(authorities.code, codes));
     const missing = codes.filter((c) => !found.some((f) => f.code === c));
     const former = found.filter((f) => !f.current).map((f) => f.code);
     if (missing.length)

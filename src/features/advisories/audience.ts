@@ -1,7 +1,8 @@
 // Who an advisory reaches. Within a dimension values are alternatives (Wales or Scotland); across
 // dimensions they narrow (Welsh unitaries = nations:[Wales] and types:[WPA]); explicit authority codes are
 // always added. Only current authorities; WARP operators only ever reach their own members.
-import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, or, type SQL, sql } from 'drizzle-orm';
+import { inJsonList } from '../../db/client.js';
 import { type Audience, authorities, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
@@ -15,12 +16,14 @@ export function isEmptyAudience(a: Audience): boolean {
 export function audienceCondition(audience: Audience, principal: Principal): SQL {
   const parts: SQL[] = [];
   const narrowing: SQL[] = [];
-  if (audience.nations?.length) narrowing.push(inArray(authorities.nation, audience.nations));
-  if (audience.regions?.length) narrowing.push(inArray(authorities.region, audience.regions));
-  if (audience.warps?.length) narrowing.push(inArray(authorities.warpId, audience.warps));
+  // Lists go in as one JSON parameter each: an audience may name hundreds of councils, and D1 allows at
+  // most 100 bound parameters in a statement.
+  if (audience.nations?.length) narrowing.push(inJsonList(authorities.nation, audience.nations));
+  if (audience.regions?.length) narrowing.push(inJsonList(authorities.region, audience.regions));
+  if (audience.warps?.length) narrowing.push(inJsonList(authorities.warpId, audience.warps));
   if (audience.types?.length)
     narrowing.push(
-      inArray(
+      inJsonList(
         authorities.type,
         audience.types.map((t) => t.toUpperCase()),
       ),
@@ -29,7 +32,7 @@ export function audienceCondition(audience: Audience, principal: Principal): SQL
   else if (narrowing.length) parts.push(and(...narrowing)!);
   if (audience.authorities?.length)
     parts.push(
-      inArray(
+      inJsonList(
         authorities.code,
         audience.authorities.map((c) => c.toUpperCase()),
       ),
@@ -61,7 +64,7 @@ export async function assertAudienceAllowed(
     const rows = await deps.db
       .select({ code: authorities.code, warpId: authorities.warpId })
       .from(authorities)
-      .where(inArray(authorities.code, codes));
+      .where(inJsonList(authorities.code, codes));
     const outside = codes.filter((c) => rows.find((r) => r.code === c)?.warpId !== own);
     if (outside.length)
       throw new AppError('forbidden', `These councils are not members of your WARP: ${outside.join(', ')}.`, {

@@ -28,8 +28,19 @@ export function onRelease(deps: Deps, listener: ReleaseListener): () => void {
   return () => set.delete(listener);
 }
 
-function announce(deps: Deps, id: string) {
+/**
+ * After a release commits: wakes this process's dispatcher (Node) and hands the fan-out to the dispatch queue
+ * when there is one (Workers). A failed enqueue is logged, not thrown: the release has happened, and the
+ * scheduled dispatch sweep sends whatever no queue message started.
+ */
+async function announce(deps: Deps, id: string) {
   for (const listener of listeners.get(deps.db) ?? []) listener(id);
+  await deps.dispatchQueue?.enqueue(id).catch((err: unknown) => {
+    deps.log.error('could not enqueue the fan-out; the scheduled dispatch will send it', {
+      advisoryId: id,
+      err,
+    });
+  });
 }
 
 /** The advisory, if the caller may release, approve or cancel it (admins; its own WARP's operators). */
@@ -135,7 +146,7 @@ export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: strin
     }),
   ];
   await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
-  announce(deps, id);
+  await announce(deps, id);
   return { id, state: 'sending', needsSecondApproval: false, deliveries: await countDeliveries(deps, id) };
 }
 
@@ -170,7 +181,7 @@ export async function approveAdvisory(deps: Deps, actor: ActorContext, id: strin
       after: { state: 'sending' },
     }),
   ] as [BatchItem, ...BatchItem[]]);
-  announce(deps, id);
+  await announce(deps, id);
   return { id, state: 'sending', needsSecondApproval: true, deliveries: await countDeliveries(deps, id) };
 }
 

@@ -19,6 +19,7 @@ export const policy: Record<string, Access> = {
   'GET /app.js': anyone,
   'GET /app.css': anyone,
   'GET /api/v1/me': signedIn,
+  'GET /metrics': admin, // Prometheus text; a scraper uses an admin API token
 
   // register
   'POST /api/v1/register/imports': admin,
@@ -44,6 +45,13 @@ export const policy: Record<string, Access> = {
   'POST /api/v1/mailboxes/:id/refuse': admin,
   'POST /api/v1/mailboxes/:id/resend': signedIn,
   'DELETE /api/v1/mailboxes/:id': signedIn,
+
+  // reachability (src/features/checks): domain checks, statuses, bounces, the service's security.txt
+  'GET /api/v1/domains/:domain/checks': signedIn, // scoped in the handler: a council sees its own domains
+  'POST /api/v1/domains/:domain/checks': admin,
+  'GET /api/v1/authorities/:code/checks': signedIn,
+  'POST /api/v1/inbound/bounces': ['inbound'],
+  'GET /.well-known/security.txt': anyone,
 
   // advisories: release control
   'POST /api/v1/advisories/:id/release': ['admin', 'warp'],
@@ -79,6 +87,18 @@ export const policy: Record<string, Access> = {
   'POST /api/v1/tokens': admin,
   'DELETE /api/v1/tokens/:id': admin,
   'GET /api/v1/audit': signedIn,
+  'GET /api/v1/staff': admin,
+  'POST /api/v1/staff': admin,
+  'DELETE /api/v1/staff/:address': admin,
+
+  // coverage (src/features/coverage): counts are public; the chase list names councils, so it is
+  // signed-in only and scoped in the query (WARP: its members; council: its own row)
+  'GET /api/v1/coverage': anyone,
+  'GET /api/v1/coverage.csv': anyone,
+  'GET /api/v1/coverage/history': anyone,
+  'POST /api/v1/coverage/snapshots': admin,
+  'GET /api/v1/coverage/chase': signedIn,
+  'GET /api/v1/coverage/chase.csv': signedIn,
 
   // pages (src/web/pages)
   'GET /': anyone,
@@ -95,6 +115,10 @@ export const policy: Record<string, Access> = {
   'GET /account': signedIn,
   'POST /account/mailboxes/:id/resend': ['council'],
   'POST /account/mailboxes/:id/retire': ['council'],
+  'GET /coverage': anyone,
+  'GET /dashboard': staff,
+  'GET /dashboard/chase': staff,
+  'GET /authorities/:code': signedIn, // scoped in the handler: staff their scope, a council its own
   'GET /admin/approvals': admin,
   'POST /admin/approvals/:id/approve': admin,
   'POST /admin/approvals/:id/refuse': admin,

@@ -47,7 +47,7 @@ export function decodeImportText(content: string | Uint8Array, limit: number, ex
   } else {
     if (content.length > limit) throw tooLarge(content.length, limit);
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(content);
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
     } catch {
       throw new AppError(
         'bad_request',

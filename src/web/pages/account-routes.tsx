@@ -11,7 +11,7 @@ import { actorOf, requirePrincipal } from '../../features/auth/actor.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import { resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
-import { AccountPage, StaffHomePage } from './account.js';
+import { AccountPage } from './account.js';
 import { pageError, renderPage, statusOf } from './render.js';
 
 const liveStates = ['awaiting-approval', 'pending', 'confirmed'] as const;
@@ -56,13 +56,8 @@ export function accountPageRoutes() {
 
   router.get('/account', async (c) => {
     const principal = requirePrincipal(c);
-    if (principal.role === 'admin') return c.redirect('/admin/approvals', 303);
-    if (principal.role !== 'council')
-      return renderPage(
-        c,
-        { title: 'You are signed in' },
-        <StaffHomePage label={principal.label} role={principal.role} />,
-      );
+    // Staff have the dashboard as their home; this page is a council's own.
+    if (principal.role !== 'council') return c.redirect('/dashboard', 303);
     return showAccount(c);
   });
 

@@ -3,6 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { MailboxView } from '../../features/mailboxes/view.js';
 import { CsrfField, formatDateTime, kindText, StateTag, SuccessBanner } from '../components/bits.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
+import { Reachability } from '../components/reachability.js';
 
 export interface AccountProps {
   csrf: string;
@@ -36,6 +37,12 @@ function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) 
           <Row label="Team">{mailbox.team}</Row>
           <Row label="Phone">{mailbox.phone}</Row>
           <Row label="Confirmed">{mailbox.confirmedAt ? formatDateTime(mailbox.confirmedAt) : 'Not yet'}</Row>
+          <Row label="Reachability">
+            <Reachability status={mailbox.status} reasons={mailbox.reachability.reasons} />
+          </Row>
+          {mailbox.reachability.reconfirmDueAt && (
+            <Row label="Next re-confirmation">{formatDateTime(mailbox.reachability.reconfirmDueAt)}</Row>
+          )}
         </dl>
         <div class="app-button-row">
           {mailbox.state === 'pending' && (
@@ -80,26 +87,6 @@ export function AccountPage({ csrf, authorityName, mailboxes, errors, done }: Ac
         <a href="/register" draggable="false" class="govuk-button" data-module="govuk-button">
           Register another mailbox
         </a>
-      </div>
-    </div>
-  );
-}
-
-export function StaffHomePage({ label, role }: { label: string; role: string }) {
-  return (
-    <div class="govuk-grid-row">
-      <div class="govuk-grid-column-two-thirds">
-        <h1 class="govuk-heading-l">You are signed in</h1>
-        <p class="govuk-body">
-          You are signed in as {label} ({role === 'warp' ? 'WARP operator' : role}).
-        </p>
-        <p class="govuk-body">
-          The pages for WARP operators are not ready yet. Use the{' '}
-          <a class="govuk-link" href="/docs">
-            API
-          </a>{' '}
-          with your token to see your member councils.
-        </p>
       </div>
     </div>
   );

@@ -1,8 +1,8 @@
 // GET /admin/approvals and its approve and refuse buttons (admins only, by the policy table).
 
-import { inArray } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { inJsonList } from '../../db/client.js';
 import { authorities } from '../../db/schema.js';
 import type { AppEnv } from '../../deps.js';
 import type { AppError } from '../../errors.js';
@@ -38,7 +38,7 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
     const rows = await deps.db
       .select({ code: authorities.code, name: authorities.name })
       .from(authorities)
-      .where(inArray(authorities.code, codes));
+      .where(inJsonList(authorities.code, codes));
     for (const r of rows) names.set(r.code, r.name);
     for (const code of codes) domains.set(code, await authorityDomainList(deps, code));
   }

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../deps.js';
 import { accountPageRoutes } from './account-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
+import { coveragePageRoutes } from './coverage-routes.js';
 import { registerPageRoutes } from './register-routes.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
@@ -16,5 +17,6 @@ export function pageRoutes() {
   router.route('/', signInPageRoutes());
   router.route('/', accountPageRoutes());
   router.route('/', approvalsPageRoutes());
+  router.route('/', coveragePageRoutes());
   return router;
 }

@@ -14,11 +14,17 @@ import {
 import { type Role, roles } from '../../features/auth/principal.js';
 import { createSession, endSession, SESSION_COOKIE } from '../../features/auth/sessions.js';
 import { authenticateToken } from '../../features/auth/tokens.js';
+import {
+  inspectStaffSignInLink,
+  requestStaffSignInLink,
+  signInStaffWithLink,
+} from '../../features/staff/sign-in.js';
 import { inBackground } from '../../lib/background.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { LinkProblem, linkProblemStatus, linkProblemTitle } from './link-problem.js';
 import { formFields, renderPage } from './render.js';
 import { SignInLinkPage, SignInPage, SignInSentPage, signInTitle } from './sign-in.js';
+import { StaffSignInLinkPage } from './staff-sign-in.js';
 
 function showSignIn(c: Context<AppEnv>, address = '', errors: { address?: string; token?: string } = {}) {
   const hasErrors = Boolean(errors.address || errors.token);
@@ -55,13 +61,17 @@ export function signInPageRoutes() {
   router.post('/sign-in', async (c) => {
     const address = (await formFields(c))('address').trim();
     if (!address) return showSignIn(c, '', { address: 'Enter the mailbox address' });
-    // Sent in the background: the same page, in the same time, whether or not the address is registered.
+    // Sent in the background: the same page, in the same time, whether or not the address is registered
+    // (as a confirmed mailbox, or as an enabled staff member: each gets its own kind of link).
     inBackground(
       c,
       c.var.deps.db,
       c.var.log,
       'sign-in link',
-      requestSignInLink(c.var.deps, c.var.clientIp, address),
+      Promise.all([
+        requestSignInLink(c.var.deps, c.var.clientIp, address),
+        requestStaffSignInLink(c.var.deps, c.var.clientIp, address),
+      ]),
     );
     return renderPage(
       c,
@@ -107,12 +117,30 @@ export function signInPageRoutes() {
       after: { role, session: session.actor },
     });
     await startSession(c, session);
-    return c.redirect(role === 'admin' ? '/admin/approvals' : '/account', 303);
+    return c.redirect(role === 'council' ? '/account' : '/dashboard', 303);
   });
 
   router.get('/sign-in/:token', async (c) => {
     const token = c.req.param('token');
     const found = await inspectSignInLink(c.var.deps, token);
+    if (found.state === 'unknown') {
+      // Not a council's link: perhaps a staff member's.
+      const staff = await inspectStaffSignInLink(c.var.deps, token);
+      if (staff.state === 'valid' && staff.staff)
+        return renderPage(
+          c,
+          { title: 'Sign in as staff' },
+          <StaffSignInLinkPage token={token} name={staff.staff.name} role={staff.staff.role} />,
+        );
+      if (staff.state === 'expired' || staff.state === 'used') {
+        const props = { purpose: 'sign-in' as const, state: staff.state };
+        return renderPage(
+          c,
+          { title: linkProblemTitle(props), status: linkProblemStatus(staff.state) },
+          <LinkProblem {...props} />,
+        );
+      }
+    }
     if (found.state !== 'valid') {
       const props = { purpose: 'sign-in' as const, state: found.state };
       return renderPage(
@@ -130,6 +158,22 @@ export function signInPageRoutes() {
 
   router.post('/sign-in/:token', async (c) => {
     const result = await signInWithLink(c.var.deps, c.req.param('token'), c.var.clientIp);
+    if (result.state === 'unknown') {
+      // Not a council's link: perhaps a staff member's.
+      const staff = await signInStaffWithLink(c.var.deps, c.req.param('token'), c.var.clientIp);
+      if (staff.state === 'valid' && staff.session) {
+        await startSession(c, staff.session);
+        return c.redirect('/dashboard', 303);
+      }
+      if (staff.state === 'expired' || staff.state === 'used') {
+        const props = { purpose: 'sign-in' as const, state: staff.state };
+        return renderPage(
+          c,
+          { title: linkProblemTitle(props), status: linkProblemStatus(staff.state) },
+          <LinkProblem {...props} />,
+        );
+      }
+    }
     if (result.state !== 'valid' || !result.session) {
       const state = result.state === 'valid' ? 'unknown' : result.state;
       const props = { purpose: 'sign-in' as const, state };

@@ -21,7 +21,8 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
         <h2 class="govuk-heading-m">Council: e-mail me a sign-in link</h2>
         <p class="govuk-body">
           We send a link to your council’s confirmed cyber security mailbox. Following it signs you in to
-          manage your council’s mailboxes.
+          manage your council’s mailboxes. NCSC and WARP staff added to the service can ask for a link with
+          their own address.
         </p>
         <form method="post" action="/sign-in" novalidate>
           <CsrfField token={csrf} />
