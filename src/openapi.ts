@@ -96,3 +96,24 @@ export function listOf<T extends z.ZodType>(item: T, name: string) {
     })
     .openapi(name);
 }
+
+const MAX_FILTER_VALUES = 20;
+
+/** A query filter that takes repeated (`?type=UA&type=MD`) or comma-separated (`?type=UA,MD`) values. */
+export function multiValueQuery(description: string, example: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : (Array.isArray(v) ? v : [v])
+            .flatMap((s) => s.split(','))
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().max(100)).max(MAX_FILTER_VALUES, `At most ${MAX_FILTER_VALUES} values.`).optional(),
+    )
+    .openapi({ description: `${description} Repeat the parameter or separate values with commas.`, example });
+}

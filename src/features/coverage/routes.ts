@@ -3,7 +3,7 @@
 // members; councils: their own row). Taking a snapshot on demand is an admin's.
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.js';
-import { bearer, createRouter, json, PageQuery, pick } from '../../openapi.js';
+import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
 import { requirePrincipal } from '../auth/actor.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { chaseCsv, coverageCsv } from './csv.js';
@@ -11,31 +11,14 @@ import { buckets } from './mailbox-state.js';
 import { coverageReport, dimensions } from './report.js';
 import { addDays, coverageHistory, snapshotCoverage, ukDayKey } from './snapshot.js';
 
-const MAX_VALUES = 20;
 const MAX_HISTORY_DAYS = 3660;
 export const DEFAULT_HISTORY_DAYS = 90;
 
-/** A filter that takes repeated (`?nation=Wales&nation=Scotland`) or comma-separated values. */
-const multi = (description: string, example: string) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) =>
-      v === undefined
-        ? undefined
-        : (Array.isArray(v) ? v : [v])
-            .flatMap((s) => s.split(','))
-            .map((s) => s.trim())
-            .filter(Boolean),
-    )
-    .pipe(z.array(z.string().max(100)).max(MAX_VALUES, `At most ${MAX_VALUES} values.`).optional())
-    .openapi({ description: `${description} Repeat the parameter or separate values with commas.`, example });
-
 const Filters = z.object({
-  nation: multi('Only these nations (England, Wales, Scotland, Northern Ireland).', 'Wales'),
-  region: multi('Only these regions, as in the register (e.g. "London", "North West").', 'London'),
-  warp: multi('Only the members of these WARPs (ids).', 'wales'),
-  type: multi('Only these register type codes (e.g. UA, NMD, LBO); any case.', 'UA,WPA'),
+  nation: multiValueQuery('Only these nations (England, Wales, Scotland, Northern Ireland).', 'Wales'),
+  region: multiValueQuery('Only these regions, as in the register (e.g. "London", "North West").', 'London'),
+  warp: multiValueQuery('Only the members of these WARPs (ids).', 'wales'),
+  type: multiValueQuery('Only these register type codes (e.g. UA, NMD, LBO); any case.', 'UA,WPA'),
 });
 
 const ReportQuery = Filters.extend({
@@ -51,17 +34,19 @@ const Counts = {
     .number()
     .int()
     .openapi({ description: 'With a confirmed primary mailbox that is neither stale nor unreachable' }),
-  stale: z.number().int().openapi({ description: 'Best primary is confirmed but its re-confirmation is overdue' }),
-  unreachable: z
+  stale: z
     .number()
     .int()
-    .openapi({ description: 'Best primary bounces, or its domain takes no mail' }),
+    .openapi({ description: 'Best primary is confirmed but its re-confirmation is overdue' }),
+  unreachable: z.number().int().openapi({ description: 'Best primary bounces, or its domain takes no mail' }),
   pending: z
     .number()
     .int()
     .openapi({ description: 'A primary is registered but not confirmed yet (or waits for approval)' }),
   none: z.number().int().openapi({ description: 'No live primary mailbox at all' }),
-  percentConfirmed: z.number().openapi({ description: 'confirmed / authorities, a percentage with one decimal' }),
+  percentConfirmed: z
+    .number()
+    .openapi({ description: 'confirmed / authorities, a percentage with one decimal' }),
   percentStale: z.number(),
   percentUnreachable: z.number(),
   percentPending: z.number(),
@@ -71,7 +56,8 @@ const Counts = {
 const Group = z
   .object({
     key: z.string().nullable().openapi({
-      description: 'The nation, region, WARP id or type code; null for authorities in no WARP; "all" for the total',
+      description:
+        'The nation, region, WARP id or type code; null for authorities in no WARP; "all" for the total',
       example: 'Wales',
     }),
     label: z.string().openapi({ example: 'Wales' }),
@@ -107,13 +93,16 @@ const ChaseItem = z
     warp: z.object({ id: z.string(), name: z.string() }).nullable(),
     bucket: z.enum(chaseBuckets),
     missing: z.enum(missingKinds),
-    since: z.string().nullable().openapi({ description: 'When the gap began; null when it never had a mailbox' }),
+    since: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the gap began; null when it never had a mailbox' }),
     reason: z.string().openapi({ example: 'Pending confirmation since 3 November 2026' }),
   })
   .openapi('ChaseItem');
 
 const ChaseQuery = Filters.extend({
-  bucket: multi('Only these buckets: stale, unreachable, pending, none.', 'none,pending').pipe(
+  bucket: multiValueQuery('Only these buckets: stale, unreachable, pending, none.', 'none,pending').pipe(
     z.array(z.enum(chaseBuckets)).optional(),
   ),
 });
@@ -123,7 +112,9 @@ const HistoryQuery = z.object({
   from: z.iso
     .date()
     .optional()
-    .openapi({ description: `First day (YYYY-MM-DD); default ${DEFAULT_HISTORY_DAYS - 1} days before \`to\`` }),
+    .openapi({
+      description: `First day (YYYY-MM-DD); default ${DEFAULT_HISTORY_DAYS - 1} days before \`to\``,
+    }),
   to: z.iso.date().optional().openapi({ description: 'Last day (YYYY-MM-DD); default today (UK)' }),
 });
 
@@ -230,7 +221,8 @@ export function coverageRoutes() {
       method: 'get',
       path: '/api/v1/coverage/chase',
       tags: ['Coverage'],
-      summary: 'The chase list: authorities with no confirmed primary mailbox, what is missing and since when',
+      summary:
+        'The chase list: authorities with no confirmed primary mailbox, what is missing and since when',
       description:
         'Signed-in callers only, scoped in the query: admins see every authority, WARP operators their members, a council its own row. By name.',
       security: bearer,

@@ -1,34 +1,22 @@
 // The authorities API: list and read register authorities (any signed-in role); admins edit their domains.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
+import { bearer, createRouter, json, listOf, multiValueQuery, PageQuery, pick } from '../../openapi.js';
 import { actorOf } from '../auth/actor.js';
 import { addAuthorityDomain, removeAuthorityDomain } from './authority-domains.js';
 import { getAuthority } from './get-authority.js';
 import { listAuthorities } from './list-authorities.js';
 
-const MAX_VALUES = 20;
-
-/** A filter that takes repeated (`?type=UA&type=MD`) or comma-separated (`?type=UA,MD`) values. */
-const multi = (description: string, example: string) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) =>
-      v === undefined
-        ? undefined
-        : (Array.isArray(v) ? v : [v])
-            .flatMap((s) => s.split(','))
-            .map((s) => s.trim())
-            .filter(Boolean),
-    )
-    .pipe(z.array(z.string().max(100)).max(MAX_VALUES, `At most ${MAX_VALUES} values.`).optional())
-    .openapi({ description: `${description} Repeat the parameter or separate values with commas.`, example });
-
 const AuthorityQuery = PageQuery.extend({
-  nation: multi('Nation, exactly as in the register (England, Wales, Scotland, Northern Ireland).', 'Wales'),
-  region: multi('Region, exactly as in the register (e.g. "London", "North West", "Wales").', 'London'),
-  type: multi('Register type code (e.g. UA, NMD, LBO, MD, CTY, WPA); any case.', 'UA,WPA'),
-  warp: multi('WARP id.', 'wales'),
+  nation: multiValueQuery(
+    'Nation, exactly as in the register (England, Wales, Scotland, Northern Ireland).',
+    'Wales',
+  ),
+  region: multiValueQuery(
+    'Region, exactly as in the register (e.g. "London", "North West", "Wales").',
+    'London',
+  ),
+  type: multiValueQuery('Register type code (e.g. UA, NMD, LBO, MD, CTY, WPA); any case.', 'UA,WPA'),
+  warp: multiValueQuery('WARP id.', 'wales'),
   status: z
     .enum(['current', 'former'])
     .optional()
