@@ -31,6 +31,18 @@ export async function claimDeliveries(
   advisoryId?: string,
 ): Promise<ClaimedDelivery[]> {
   const onlyOne = advisoryId ? sql`and d.advisory_id = ${advisoryId}` : sql``;
+  const sendingAdvisory = sql`d.advisory_id in (select a.id from advisories a where a.state = 'sending') ${onlyOne}`;
+  // Each kind of due delivery is read in next_attempt_at order from its own index range, at most `limit` of
+  // each, so a claim reads a few hundred index entries however long the queue is. (One OR over the kinds
+  // made SQLite collect and sort every due delivery on every claim: quadratic in the size of a fan-out.)
+  const due = (status: string) => sql`
+    select * from (select d.id, d.next_attempt_at from deliveries d
+      where d.status = ${status} and d.next_attempt_at <= ${now} and ${sendingAdvisory}
+      order by d.next_attempt_at limit ${limit})`;
+  const leaseRunOut = sql`
+    select * from (select d.id, d.next_attempt_at from deliveries d
+      where d.status = 'sending' and d.lease_expires_at <= ${now} and ${sendingAdvisory}
+      order by d.next_attempt_at limit ${limit})`;
   const rows = await deps.db.all<{
     id: string;
     advisory_id: string;
@@ -45,13 +57,13 @@ export async function claimDeliveries(
     set status = 'sending', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}, attempts = attempts + 1,
         first_attempt_at = coalesce(first_attempt_at, ${now})
     where id in (
-      select d.id from deliveries d
-      where d.advisory_id in (select a.id from advisories a where a.state = 'sending') ${onlyOne}
-        and (
-          (d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at <= ${now})
-          or (d.status = 'sending' and d.lease_expires_at <= ${now})
-        )
-      order by d.next_attempt_at
+      select id from (
+        ${due('created')}
+        union all ${due('temporary-failure')}
+        union all ${due('technical-failure')}
+        union all ${leaseRunOut}
+      )
+      order by next_attempt_at
       limit ${limit}
     )
     returning id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, attempts, deadline_at`);
@@ -73,6 +85,28 @@ export async function releaseLeases(deps: Deps, owner: string, ids: string[], no
     const chunk = ids.slice(i, i + 90);
     await deps.db.run(sql`
       update deliveries set lease_expires_at = ${now}, attempts = max(attempts - 1, 0)
+      where status = 'sending' and lease_owner = ${owner} and id in (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})`);
+  }
+}
+
+/**
+ * Extends this worker's leases on deliveries it still holds (queued, being sent, or sent with the outcome
+ * not yet written), so that a live worker's leases never run out and nobody, itself included, claims them again.
+ */
+export async function renewLeases(
+  deps: Deps,
+  owner: string,
+  ids: string[],
+  now: number,
+  leaseMs: number,
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    await deps.db.run(sql`
+      update deliveries set lease_expires_at = ${now + leaseMs}
       where status = 'sending' and lease_owner = ${owner} and id in (${sql.join(
         chunk.map((id) => sql`${id}`),
         sql`, `,

@@ -1,20 +1,20 @@
 // The fan-out engine: claims due deliveries in batches, sends them through the mailer with bounded
 // concurrency (the mailer's pool sets connections and rate), and writes outcomes back in batches.
 // Claiming the next batch overlaps with sending the current one, so the pool never runs dry.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { BatchItem } from '../../db/client.js';
-import { advisories, authorities, deliveries } from '../../db/schema.js';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { advisories, authorities } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { OutgoingMessage, SendResult } from '../../ports/mailer.js';
+import type { SendResult } from '../../ports/mailer.js';
 import {
   type ClaimedDelivery,
   claimDeliveries,
   completeAdvisories,
   expireOverdue,
   releaseLeases,
+  renewLeases,
 } from './claim.js';
-import { type DeliveryUpdate, outcomeUpdate, type RetryPolicy } from './delivery-outcome.js';
-import { type DeliveryForMessage, prepareAdvisoryMessages } from './message.js';
+import { type DeliveryUpdate, outcomeUpdate, type RetryPolicy, recordOutcomes } from './delivery-outcome.js';
+import { type AdvisoryMessageBuilder, prepareAdvisoryMessages } from './message.js';
 
 export interface DispatchOptions {
   /** This worker's lease owner id (unique per process or instance). */
@@ -25,6 +25,11 @@ export interface DispatchOptions {
   retry: RetryPolicy;
   /** Only this advisory's deliveries (CLI, queue consumers). */
   advisoryId?: string;
+  /**
+   * Claim at most this many deliveries in this drain, then stop (a Workers invocation has a budget of
+   * subrequests); unlimited when absent. Stop in time with `signal`: unsent claims are given back.
+   */
+  maxDeliveries?: number;
   signal?: AbortSignal;
   onProgress?: (stats: DispatchStats) => void;
 }
@@ -54,31 +59,47 @@ const FLUSH_EVERY = 100;
 export async function drainDeliveries(deps: Deps, options: DispatchOptions): Promise<DispatchStats> {
   const stats: DispatchStats = { claimed: 0, delivered: 0, retrying: 0, failed: 0 };
   const queue: ClaimedDelivery[] = [];
-  const builders = new Map<string, Promise<((d: DeliveryForMessage) => Promise<OutgoingMessage>) | null>>();
+  const builders = new Map<string, Promise<AdvisoryMessageBuilder | null>>();
   const authorityNames = new Map<string, string>();
   const pending: Array<{ delivery: ClaimedDelivery; update: DeliveryUpdate }> = [];
   const touched = new Set<string>();
+  // Claimed by this drain and not yet written back. Their leases are renewed every third of a lease, so a
+  // slow send never lets them run out; one that ran out anyway and comes back in a claim is not sent again.
+  const held = new Set<string>();
+  const renewEvery = options.leaseMs / 3;
   let claiming: Promise<number> | null = null;
   let exhausted = false;
   let flushing: Promise<void> = Promise.resolve();
   const now = () => deps.clock.now().getTime();
+  let renewedAt = now();
 
   await expireOverdue(deps, now());
 
   function claimMore(): Promise<number> {
     if (claiming) return claiming;
     claiming = (async () => {
+      const room =
+        options.maxDeliveries === undefined
+          ? options.batchSize
+          : Math.min(options.batchSize, options.maxDeliveries - stats.claimed);
+      if (room <= 0) {
+        exhausted = true;
+        return 0;
+      }
       const claimed = await claimDeliveries(
         deps,
         options.owner,
-        options.batchSize,
+        room,
         options.leaseMs,
         now(),
         options.advisoryId,
       );
-      await loadAuthorityNames(claimed);
-      stats.claimed += claimed.length;
-      queue.push(...claimed);
+      const fresh = claimed.filter((d) => !held.has(d.id));
+      for (const d of fresh) held.add(d.id);
+      await loadAuthorityNames(fresh);
+      signAhead(fresh);
+      stats.claimed += fresh.length;
+      queue.push(...fresh);
       if (claimed.length === 0) exhausted = true;
       return claimed.length;
     })().finally(() => {
@@ -100,6 +121,21 @@ export async function drainDeliveries(deps: Deps, options: DispatchOptions): Pro
         .where(inArray(authorities.code, missing.slice(i, i + 90)));
       for (const r of rows) authorityNames.set(r.code, r.name);
     }
+  }
+
+  /** Signs a claimed batch's acknowledgement links together (see AdvisoryMessageBuilder.signAhead). */
+  function signAhead(claimed: ClaimedDelivery[]) {
+    const byAdvisory = new Map<string, string[]>();
+    for (const d of claimed) {
+      const ids = byAdvisory.get(d.advisoryId);
+      if (ids) ids.push(d.id);
+      else byAdvisory.set(d.advisoryId, [d.id]);
+    }
+    for (const [advisoryId, ids] of byAdvisory)
+      builderFor(advisoryId).then(
+        (build) => build?.signAhead(ids),
+        () => {}, // deliver() reports a builder that failed
+      );
   }
 
   async function next(): Promise<ClaimedDelivery | null> {
@@ -127,30 +163,18 @@ export async function drainDeliveries(deps: Deps, options: DispatchOptions): Pro
 
   function flush(): Promise<void> {
     const items = pending.splice(0);
-    if (items.length === 0) return flushing;
+    const renew = now() - renewedAt >= renewEvery;
+    if (items.length === 0 && !renew) return flushing;
+    if (renew) renewedAt = now();
     flushing = flushing.then(async () => {
-      const statements: BatchItem[] = items.map(({ delivery, update }) =>
-        deps.db
-          .update(deliveries)
-          .set({
-            status: update.status,
-            nextAttemptAt: update.nextAttemptAt,
-            lastReply: update.lastReply,
-            lastCode: update.lastCode,
-            ...(update.deliveredAt ? { deliveredAt: update.deliveredAt } : {}),
-            ...(update.failedAt ? { failedAt: update.failedAt } : {}),
-            leaseOwner: null,
-            leaseExpiresAt: null,
-          })
-          .where(
-            and(
-              eq(deliveries.id, delivery.id),
-              eq(deliveries.leaseOwner, options.owner),
-              eq(deliveries.status, 'sending'),
-            ),
-          ),
+      if (renew) await renewLeases(deps, options.owner, [...held], now(), options.leaseMs);
+      if (items.length === 0) return;
+      await recordOutcomes(
+        deps,
+        options.owner,
+        items.map(({ delivery, update }) => ({ id: delivery.id, update })),
       );
-      await deps.db.batch(statements as [BatchItem, ...BatchItem[]]);
+      for (const { delivery } of items) held.delete(delivery.id);
       await completeAdvisories(deps, [...touched], now());
       options.onProgress?.({ ...stats });
     });
@@ -179,14 +203,39 @@ export async function drainDeliveries(deps: Deps, options: DispatchOptions): Pro
     else stats.failed++;
     pending.push({ delivery, update });
     touched.add(delivery.advisoryId);
-    if (pending.length >= FLUSH_EVERY) await flush();
+    // Once stopping, each outcome is written at once: a send that never finishes must not hold up the others'.
+    if (pending.length >= FLUSH_EVERY || now() - renewedAt >= renewEvery || options.signal?.aborted)
+      await flush();
   }
+
+  // On stop, write what has been sent and give back what was claimed but not started, at once: a send in
+  // flight may hang (a mail server that stopped answering) and the caller may not wait for it.
+  let stopping: Promise<void> = Promise.resolve();
+  const onAbort = () => {
+    const unsent = queue.splice(0);
+    for (const d of unsent) held.delete(d.id);
+    stopping = flush()
+      .then(() =>
+        releaseLeases(
+          deps,
+          options.owner,
+          unsent.map((d) => d.id),
+          now(),
+        ),
+      )
+      .catch((err) => deps.log.error('could not give back leases on stop', { err }));
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, async () => {
     for (let d = await next(); d; d = await next()) await deliver(d);
   });
   await Promise.all(workers);
+  options.signal?.removeEventListener('abort', onAbort);
+  await stopping;
   await flush();
+  // A claim still under way when the signal came adds to the queue: wait for it, so its leases go back too.
+  if (claiming) await (claiming as Promise<number>).catch(() => 0);
   if (options.signal?.aborted && queue.length) {
     await releaseLeases(
       deps,
@@ -207,10 +256,11 @@ export async function drainDeliveries(deps: Deps, options: DispatchOptions): Pro
   return stats;
 }
 
-/** When the next retry falls due (ms), or null when nothing is waiting. */
-export async function nextRetryAt(deps: Deps): Promise<number | null> {
+/** When the next retry falls due (ms), or null when nothing is waiting; of one advisory when given. */
+export async function nextRetryAt(deps: Deps, advisoryId?: string): Promise<number | null> {
+  const onlyOne = advisoryId ? sql`and d.advisory_id = ${advisoryId}` : sql``;
   const [row] = await deps.db.all<{ at: number | null }>(sql`
     select min(d.next_attempt_at) as at from deliveries d join advisories a on a.id = d.advisory_id
-    where a.state = 'sending' and d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at is not null`);
+    where a.state = 'sending' and d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at is not null ${onlyOne}`);
   return row?.at == null ? null : Number(row.at);
 }

@@ -26,8 +26,10 @@ const ACK = 'https://ack-placeholder.invalid/ACK5c1f';
 const WHO = 'RECIPIENTPLACEHOLDER5c1f';
 
 export function deliveryMessageId(deps: Pick<Deps, 'config'>, deliveryId: string): string {
-  return `<delivery.${deliveryId}@${mailDomain(deps.config)}>`;
+  return deliveryMessageIdIn(mailDomain(deps.config), deliveryId);
 }
+
+const deliveryMessageIdIn = (domain: string, deliveryId: string) => `<delivery.${deliveryId}@${domain}>`;
 
 export function threadMessageId(deps: Pick<Deps, 'config'>, threadId: string): string {
   return `<advisory.${threadId}@${mailDomain(deps.config)}>`;
@@ -35,15 +37,31 @@ export function threadMessageId(deps: Pick<Deps, 'config'>, threadId: string): s
 
 /** The VERP envelope sender: bounces come back to an address that names the delivery. */
 export function verpAddress(deps: Pick<Deps, 'config'>, deliveryId: string): string {
-  return `bounces+${deliveryId}@${mailDomain(deps.config)}`;
+  return verpAddressIn(mailDomain(deps.config), deliveryId);
 }
+
+const verpAddressIn = (domain: string, deliveryId: string) => `bounces+${deliveryId}@${domain}`;
 
 export function ackUrl(deps: Pick<Deps, 'config'>, token: string): string {
   return `${deps.config.PUBLIC_BASE_URL}/ack/${token}`;
 }
 
-/** Prepares an advisory for sending: returns a function building each delivery's message. */
-export async function prepareAdvisoryMessages(deps: Deps, advisory: AdvisoryRow) {
+/** Builds each delivery's message of one advisory. */
+export interface AdvisoryMessageBuilder {
+  (delivery: DeliveryForMessage): Promise<OutgoingMessage>;
+  /**
+   * Starts signing these deliveries' acknowledgement links now, all together; building their messages
+   * then takes the signatures ready. Web Crypto hands every signature to a worker thread: a burst of them
+   * costs less than half as much per signature as one at a time between sends.
+   */
+  signAhead(deliveryIds: readonly string[]): void;
+}
+
+/** Prepares an advisory for sending: returns the function building each delivery's message. */
+export async function prepareAdvisoryMessages(
+  deps: Deps,
+  advisory: AdvisoryRow,
+): Promise<AdvisoryMessageBuilder> {
   let originalReference: string | null = null;
   const earlier = new Map<string, string>(); // mailbox → the delivery of the message this one follows
   if (advisory.parentId) {
@@ -80,14 +98,22 @@ export async function prepareAdvisoryMessages(deps: Deps, advisory: AdvisoryRow)
     ackUrl: ACK,
     recipientLabel: WHO,
   };
-  // Rendered once with placeholders the escaping leaves alone.
+  // Rendered once with placeholders the escaping leaves alone, and cut at them once: each message is then
+  // a few concatenations, not a search of both bodies for every placeholder.
   const base = composeMessage(deps.config, advisoryTemplate, data, 'placeholder@invalid.example', {
     messageId: `advisory.${advisory.id}`,
   });
+  const textPieces = cutAtPlaceholders(base.text);
+  const htmlPieces = base.html === undefined ? undefined : cutAtPlaceholders(base.html);
   const thread = threadMessageId(deps, advisory.threadId);
+  const domain = mailDomain(deps.config); // parsed once, not twice per message
 
-  return async (delivery: DeliveryForMessage): Promise<OutgoingMessage> => {
-    const url = ackUrl(deps, await signedToken(deps, 'ack', delivery.id));
+  const signing = new Map<string, Promise<string>>();
+
+  const build = async (delivery: DeliveryForMessage): Promise<OutgoingMessage> => {
+    const ahead = signing.get(delivery.id);
+    if (ahead) signing.delete(delivery.id);
+    const url = ackUrl(deps, await (ahead ?? signedToken(deps, 'ack', delivery.id)));
     const who = delivery.authorityName
       ? `the ${kindLabel(delivery.mailboxKind)} security mailbox of ${delivery.authorityName}`
       : `${delivery.address} (test audience)`;
@@ -100,19 +126,50 @@ export async function prepareAdvisoryMessages(deps: Deps, advisory: AdvisoryRow)
       const previous = earlier.get(delivery.mailboxId);
       const references = [thread];
       if (previous) {
-        headers['In-Reply-To'] = deliveryMessageId(deps, previous);
-        references.push(deliveryMessageId(deps, previous));
+        headers['In-Reply-To'] = deliveryMessageIdIn(domain, previous);
+        references.push(deliveryMessageIdIn(domain, previous));
       }
       headers.References = references.join(' ');
     }
     return {
       ...base,
       to: delivery.address,
-      text: base.text.replaceAll(ACK, url).replaceAll(WHO, who),
-      html: base.html?.replaceAll(ACK, escapeHtml(url)).replaceAll(WHO, escapeHtml(who)),
-      messageId: deliveryMessageId(deps, delivery.id),
-      envelopeFrom: verpAddress(deps, delivery.id),
+      text: fillPlaceholders(textPieces, url, who),
+      html: htmlPieces && fillPlaceholders(htmlPieces, escapeHtml(url), escapeHtml(who)),
+      messageId: deliveryMessageIdIn(domain, delivery.id),
+      envelopeFrom: verpAddressIn(domain, delivery.id),
       headers,
     };
   };
+  return Object.assign(build, {
+    signAhead(deliveryIds: readonly string[]) {
+      for (const id of deliveryIds) {
+        if (signing.has(id)) continue;
+        const token = signedToken(deps, 'ack', id);
+        token.catch(() => {}); // a failure surfaces when the message is built
+        signing.set(id, token);
+      }
+    },
+  });
+}
+
+/** A rendered body as text pieces and slots: 0 where the acknowledgement link goes, 1 where the recipient does. */
+type Pieces = Array<string | 0 | 1>;
+
+function cutAtPlaceholders(body: string): Pieces {
+  const pieces: Pieces = [];
+  body.split(ACK).forEach((part, i) => {
+    if (i > 0) pieces.push(0);
+    part.split(WHO).forEach((text, j) => {
+      if (j > 0) pieces.push(1);
+      pieces.push(text);
+    });
+  });
+  return pieces;
+}
+
+function fillPlaceholders(pieces: Pieces, ack: string, who: string): string {
+  let body = '';
+  for (const piece of pieces) body += piece === 0 ? ack : piece === 1 ? who : piece;
+  return body;
 }
