@@ -1,5 +1,5 @@
 // createApp(deps): the whole service as one Hono app, for Node, workerd and tests alike.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -11,11 +11,16 @@ import { advisoryReleaseRoutes } from './features/advisories/release-routes.js';
 import { advisoryTrackingPages } from './features/advisories/tracking-pages.js';
 import { advisoryTrackingRoutes } from './features/advisories/tracking-routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { reachabilityRoutes } from './features/checks/routes.js';
+import { coverageRoutes } from './features/coverage/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { registerRoutes } from './features/register/routes.js';
+import { staffRoutes } from './features/staff/routes.js';
+import { metricsRoutes } from './features/system/metrics-routes.js';
 import { systemRoutes } from './features/system/routes.js';
 import { authenticate, authorise } from './middleware/authorise.js';
 import { csrfProtection } from './middleware/csrf.js';
+import { createHttpMetrics, httpMetrics } from './middleware/http-metrics.js';
 import { requestContext } from './middleware/request-context.js';
 import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
@@ -30,7 +35,9 @@ const importPaths = new Set(['/api/v1/register/imports', '/api/v1/register/domai
 
 export function createApp(deps: Deps) {
   const app = createRouter();
-
+  // Per-process request counts and latencies for GET /metrics (first, so it times everything below).
+  const http = createHttpMetrics();
+  app.use('*', httpMetrics(http));
   app.use('*', requestContext(deps));
   app.use(
     '*',
@@ -61,14 +68,19 @@ export function createApp(deps: Deps) {
       },
     })(c, next),
   );
+  app.use('*', readableForms());
   app.use('*', authenticate());
   app.use('*', authorise());
   app.use('*', csrfProtection());
 
   app.route('/', systemRoutes(deps));
+  app.route('/', metricsRoutes(deps, http));
   app.route('/', registerRoutes());
   app.route('/', authRoutes());
+  app.route('/', staffRoutes());
+  app.route('/', coverageRoutes());
   app.route('/', mailboxRoutes());
+  app.route('/', reachabilityRoutes());
   app.route('/', advisoryAuthoringRoutes());
   app.route('/', advisoryReleaseRoutes());
   app.route('/', advisoryTrackingRoutes());
@@ -120,6 +132,13 @@ function respondWithError(c: Context<AppEnv>, err: unknown) {
   let error: unknown = err;
   if (err instanceof HTTPException && !(err instanceof AppError)) {
     error = new AppError(codeForStatus(err.status), err.message || 'The request could not be handled.');
+  } else if (isDatabaseBusy(err)) {
+    // Another writer held the lock past the busy timeout; the write was rolled back whole (one batch).
+    error = new AppError('unavailable', 'The service is busy. Try again in a moment.', {
+      extra: { retryAfter: 2 },
+      cause: err,
+    });
+    (c.var.log ?? c.var.deps?.log)?.warn('database busy', { err });
   }
   if (!(error instanceof AppError)) {
     (c.var.log ?? c.var.deps?.log)?.error('unhandled error', { err });
@@ -134,6 +153,40 @@ function respondWithError(c: Context<AppEnv>, err: unknown) {
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json; charset=utf-8',
   });
+}
+
+/**
+ * A form body that cannot be parsed (a broken multipart body, say) is the client's error: 400 here, once,
+ * instead of a 500 from wherever it is first read (the CSRF check, a page, a link route). Hono keeps the
+ * parsed form, so nothing reads the body twice. Only form types, and only where a form is read: pages, link
+ * routes, and the CSRF check of a browser's API call. An API client with a token is left to its route,
+ * which answers 415 for a form where it wants JSON or CSV.
+ */
+function readableForms(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    const form =
+      type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded');
+    const apiClient = c.req.path.startsWith('/api/') && c.req.header('authorization') !== undefined;
+    if (form && !apiClient && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      await c.req.parseBody().catch((err: unknown) => {
+        // Too large stays 413 (hono's body limit recognises its own error).
+        if (err instanceof AppError || (err instanceof Error && err.name === 'BodyLimitError')) throw err;
+        throw new AppError('bad_request', 'The form could not be read.', { cause: err });
+      });
+    }
+    await next();
+  };
+}
+
+/** SQLITE_BUSY (libsql, Turso) or D1's "database is locked", however deep in the error's causes. */
+function isDatabaseBusy(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
+    if (typeof message === 'string' && /SQLITE_BUSY|database is locked/i.test(message)) return true;
+  }
+  return false;
 }
 
 function codeForStatus(status: number): ErrorCode {

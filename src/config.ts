@@ -16,6 +16,8 @@ export const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.string().min(1).default('file:./data/cyber-contacts.db'),
     DATABASE_AUTH_TOKEN: z.string().optional(),
+    /** A file database: how long a write waits for another connection's lock before answering 503. */
+    DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     REGISTER_SOURCE_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_REGISTER_SOURCE_URL),
     REGISTER_SYNC_ON_EMPTY: flag.default(true),

@@ -32,7 +32,9 @@ export async function buildNodeRuntime(
 ): Promise<NodeRuntime> {
   const config = parseConfig(env);
   const log: Logger = jsonLogger(options.logLevel ?? config.LOG_LEVEL, options.logWrite);
-  const database = await openLibsqlDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const database = await openLibsqlDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+  });
   await migrateDatabase(database.db);
   const clock = systemClock();
   const deps: Deps = {

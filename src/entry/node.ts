@@ -25,7 +25,9 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   deps.log.info('shutting down', { signal });
-  const force = setTimeout(() => process.exit(1), 15_000);
+  // The dispatcher waits SHUTDOWN_GRACE_SECONDS for sends in flight, then gives their leases back; this is
+  // the backstop if anything else hangs.
+  const force = setTimeout(() => process.exit(1), (deps.config.SHUTDOWN_GRACE_SECONDS + 5) * 1000);
   force.unref();
   server.close();
   await background.stop();

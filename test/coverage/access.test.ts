@@ -16,9 +16,26 @@ beforeAll(async () => {
   t = await makeTestApp();
   await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
   await insertWarp(t.db, { id: 'london', name: 'London WARP', region: 'London' });
-  await insertAuthority(t.db, { code: 'CRF', name: 'Cardiff Council', nation: 'Wales', region: 'Wales', warpId: 'wales' });
-  await insertAuthority(t.db, { code: 'NWP', name: 'Newport City Council', nation: 'Wales', region: 'Wales', warpId: 'wales' });
-  await insertAuthority(t.db, { code: 'CMD', name: 'London Borough of Camden', region: 'London', warpId: 'london' });
+  await insertAuthority(t.db, {
+    code: 'CRF',
+    name: 'Cardiff Council',
+    nation: 'Wales',
+    region: 'Wales',
+    warpId: 'wales',
+  });
+  await insertAuthority(t.db, {
+    code: 'NWP',
+    name: 'Newport City Council',
+    nation: 'Wales',
+    region: 'Wales',
+    warpId: 'wales',
+  });
+  await insertAuthority(t.db, {
+    code: 'CMD',
+    name: 'London Borough of Camden',
+    region: 'London',
+    warpId: 'london',
+  });
   tokens.council = await t.tokenFor('council', { authority: 'CRF' });
   tokens.warp = await t.tokenFor('warp', { warp: 'wales' });
   tokens.admin = await t.tokenFor('admin');
@@ -71,7 +88,8 @@ describe('the coverage and staff API', () => {
       for (const caller of callers) {
         const res = await t.call(method, path, { token: tokens[caller], body });
         got.push(res.status);
-        if (res.status === 201) await t.call('DELETE', '/api/v1/staff/duty@ncsc.gov.uk', { token: tokens.admin });
+        if (res.status === 201)
+          await t.call('DELETE', '/api/v1/staff/duty@ncsc.gov.uk', { token: tokens.admin });
       }
       expect(got).toEqual(expected);
     });

@@ -2,6 +2,7 @@
 // rank the authority page uses agree on every kind of row, and both agree with issue 5's mailboxStatus on
 // what is stale, unreachable, unverified or gone (its at-risk still counts as confirmed coverage).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailboxStates } from '../../src/db/schema.js';
 import { mailboxStatus } from '../../src/features/checks/status.js';
 import {
   authorityBucket,
@@ -10,7 +11,6 @@ import {
   rank,
 } from '../../src/features/coverage/mailbox-state.js';
 import { coverageReport } from '../../src/features/coverage/report.js';
-import { mailboxStates } from '../../src/db/schema.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { insertAuthority } from '../support/factories.js';
 import { insertMailbox } from './support.js';
@@ -57,7 +57,12 @@ describe('the bucket rule', () => {
     for (const [i, row] of combos.entries()) {
       const code = `Q${String(i).padStart(3, '0')}`;
       await insertAuthority(t.db, { code, nation: 'Testland' });
-      await insertMailbox(t.db, { authorityCode: code, state: row.state, staleAt: row.staleAt, unreachableAt: row.unreachableAt });
+      await insertMailbox(t.db, {
+        authorityCode: code,
+        state: row.state,
+        staleAt: row.staleAt,
+        unreachableAt: row.unreachableAt,
+      });
       // a healthy secondary never lifts the bucket
       await insertMailbox(t.db, { authorityCode: code, kind: 'secondary' });
       expected[authorityBucket([row])] += 1;
@@ -69,7 +74,10 @@ describe('the bucket rule', () => {
   });
 
   it('takes the best of an authority’s primaries', () => {
-    const row = (state: string, extra: Partial<{ staleAt: Date; unreachableAt: Date; kind: string }> = {}) => ({
+    const row = (
+      state: string,
+      extra: Partial<{ staleAt: Date; unreachableAt: Date; kind: string }> = {},
+    ) => ({
       kind: 'primary',
       state,
       staleAt: null,
@@ -77,8 +85,12 @@ describe('the bucket rule', () => {
       ...extra,
     });
     expect(authorityBucket([row('pending'), row('confirmed', { staleAt: when })])).toBe('stale');
-    expect(authorityBucket([row('confirmed', { unreachableAt: when }), row('confirmed', { staleAt: when })])).toBe('stale');
-    expect(authorityBucket([row('awaiting-approval'), row('confirmed', { unreachableAt: when })])).toBe('unreachable');
+    expect(
+      authorityBucket([row('confirmed', { unreachableAt: when }), row('confirmed', { staleAt: when })]),
+    ).toBe('stale');
+    expect(authorityBucket([row('awaiting-approval'), row('confirmed', { unreachableAt: when })])).toBe(
+      'unreachable',
+    );
     expect(authorityBucket([row('retired'), row('refused')])).toBe('none');
     expect(authorityBucket([row('confirmed', { kind: 'secondary' })])).toBe('none');
     expect(authorityBucket([])).toBe('none');

@@ -4,7 +4,13 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { expectedByNation, expectedTotal, importSharedRegister, seedKnownCoverage, since } from './support.js';
+import {
+  expectedByNation,
+  expectedTotal,
+  importSharedRegister,
+  seedKnownCoverage,
+  since,
+} from './support.js';
 
 interface Item {
   code: string;
@@ -88,7 +94,12 @@ describe('GET /api/v1/coverage/chase', () => {
       reason: 'No mailbox at all since 15 August 2026',
     });
     expect(by('LDS')).toMatchObject({ bucket: 'none', missing: 'no-mailbox', since: null });
-    expect(by('KEC')).toMatchObject({ bucket: 'none', missing: 'no-mailbox', since: null, reason: 'No mailbox at all' });
+    expect(by('KEC')).toMatchObject({
+      bucket: 'none',
+      missing: 'no-mailbox',
+      since: null,
+      reason: 'No mailbox at all',
+    });
   });
 
   it('filters by bucket and by the coverage filters', async () => {
@@ -133,7 +144,11 @@ describe('GET /api/v1/coverage/chase.csv', () => {
     const json = await all('', admin);
     expect(rows.map((r) => r.code)).toEqual(json.map((i) => i.code));
     const swa = rows.find((r) => r.code === 'SWA')!;
-    expect(swa).toMatchObject({ bucket: 'unreachable', missing: 'unreachable', since: since.SWA.toISOString() });
+    expect(swa).toMatchObject({
+      bucket: 'unreachable',
+      missing: 'unreachable',
+      since: since.SWA.toISOString(),
+    });
 
     const wales = await t.tokenFor('warp', { warp: 'wales' });
     const scoped = parse(await (await t.call('GET', '/api/v1/coverage/chase.csv', { token: wales })).text(), {

@@ -18,7 +18,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-async function as(role: 'admin' | 'warp' | 'council', scope: { warpId?: string; authorityCode?: string } = {}) {
+async function as(
+  role: 'admin' | 'warp' | 'council',
+  scope: { warpId?: string; authorityCode?: string } = {},
+) {
   const b = browser(t);
   await b.signInAs(t.deps, { role, ...scope });
   return b;
@@ -32,11 +35,15 @@ describe('GET /dashboard', () => {
     expect(res.html).toContain('<h1 class="govuk-heading-l">Coverage dashboard</h1>');
     expect(res.html).toContain('href="/dashboard?by=region" aria-current="page">Region');
     expect(res.html).toContain('<a class="govuk-link" href="/dashboard?by=warp">WARP</a>');
-    expect(res.html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-groups-title chart-groups-desc"/);
+    expect(res.html).toMatch(
+      /<svg[^>]*role="img"[^>]*aria-labelledby="chart-groups-title chart-groups-desc"/,
+    );
     expect(res.html).toContain('<title id="chart-groups-title">Coverage by region</title>');
     expect(res.html).toContain('Yorkshire and The Humber: 0.0% confirmed of');
     expect(res.html).toContain('<th scope="row" class="govuk-table__header">Wales</th>');
-    expect(res.html).toContain(`${expectedTotal.authorities - expectedTotal.confirmed} current authorities have no confirmed primary mailbox`);
+    expect(res.html).toContain(
+      `${expectedTotal.authorities - expectedTotal.confirmed} current authorities have no confirmed primary mailbox`,
+    );
     expect(res.html).toContain('There are no snapshots yet.');
     expect(res.html).toContain('href="/dashboard" aria-current="page">Dashboard');
     for (const item of ['Chase list', 'Advisories', 'Approvals']) expect(res.html).toContain(`>${item}</a>`);
@@ -57,7 +64,9 @@ describe('GET /dashboard', () => {
     expect(res.html.match(/<path d="M[^"]*" fill="none"/g)).toHaveLength(5);
     const byRegion = await b.get('/dashboard?by=region');
     // twelve regions are too many lines to read: the total alone
-    expect(byRegion.html).toContain('Percentage of current authorities with a confirmed primary mailbox, from 30 November 2026 to 1 December 2026 in total.');
+    expect(byRegion.html).toContain(
+      'Percentage of current authorities with a confirmed primary mailbox, from 30 November 2026 to 1 December 2026 in total.',
+    );
   });
 
   it('shows a WARP operator its own members, and its WARP beside the total over time', async () => {
@@ -69,7 +78,9 @@ describe('GET /dashboard', () => {
     expect(res.html).toContain('21 current authorities have no confirmed primary mailbox');
     expect(res.html).not.toContain('>Scottish unitary authority<');
     expect(res.html).toContain('in total and by council type');
-    expect(res.html).toContain('<th scope="col" class="govuk-table__header govuk-table__header--numeric">Wales WARP</th>');
+    expect(res.html).toContain(
+      '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Wales WARP</th>',
+    );
     expect(res.html).toContain('href="/api/v1/coverage.csv?by=type&amp;warp=wales"');
   });
 
@@ -109,7 +120,9 @@ describe('GET /authorities/:code', () => {
     expect(res.html).toContain('Reachable');
     expect(res.html).toContain('Latest checks of cardiff.gov.uk');
     expect(res.html).toContain('DMARC policy is reject.');
-    expect(res.html).toContain(`<a class="govuk-link" href="/advisories/${advisory.id}">${advisory.reference}</a>`);
+    expect(res.html).toContain(
+      `<a class="govuk-link" href="/advisories/${advisory.id}">${advisory.reference}</a>`,
+    );
     expect(res.html).toContain('Patch the VPN now');
     expect(res.html).toContain('1 January 2026 at 10:30am');
     expect(res.html).toContain('<strong class="govuk-tag govuk-tag--grey">Not yet</strong>');

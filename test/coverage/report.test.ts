@@ -61,7 +61,10 @@ const counts = (g: Group) => ({
 });
 
 function expectBucketsAddUp(g: Group) {
-  expect(buckets.reduce((s, b) => s + g[b], 0), `${g.label}`).toBe(g.authorities);
+  expect(
+    buckets.reduce((s, b) => s + g[b], 0),
+    `${g.label}`,
+  ).toBe(g.authorities);
 }
 
 describe('GET /api/v1/coverage', () => {
@@ -99,7 +102,13 @@ describe('GET /api/v1/coverage', () => {
     expect(wales.percentNone).toBe(86.4); // 19 of 22
     expect(body.total.percentConfirmed).toBe(1); // 4 of 397 = 1.0076
     for (const g of [body.total, ...body.groups])
-      for (const p of [g.percentConfirmed, g.percentStale, g.percentUnreachable, g.percentPending, g.percentNone])
+      for (const p of [
+        g.percentConfirmed,
+        g.percentStale,
+        g.percentUnreachable,
+        g.percentPending,
+        g.percentNone,
+      ])
         expect(Math.round(p * 10)).toBeCloseTo(p * 10, 9);
   });
 
@@ -174,7 +183,9 @@ describe('the API, the CSV and the page agree', () => {
     expect(page.html).toContain('<th scope="row" class="govuk-table__header">Total</th>');
     expect(page.html).toContain(`${json.total.confirmed} of the UK’s 397`);
     // the chart: an SVG named by its title and described, one bar per nation
-    expect(page.html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-nation-title chart-nation-desc"/);
+    expect(page.html).toMatch(
+      /<svg[^>]*role="img"[^>]*aria-labelledby="chart-nation-title chart-nation-desc"/,
+    );
     expect(page.html).toContain('<title id="chart-nation-title">Coverage by nation</title>');
     expect(page.html).toContain('Wales: 4.5% confirmed of 22');
   });

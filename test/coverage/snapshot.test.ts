@@ -74,15 +74,37 @@ describe('GET /api/v1/coverage/history', () => {
     expect(body).toMatchObject({ by: 'nation', from: '2026-11-01', to: '2026-12-31' });
     expect(body.days.map((d) => d.day)).toEqual(['2026-11-30', '2026-12-01']);
     const [first, second] = body.days;
-    expect(first!.total).toMatchObject({ key: 'all', authorities: 397, confirmed: expectedTotal.confirmed + 1 });
-    expect(second!.total).toMatchObject({ confirmed: expectedTotal.confirmed + 2, stale: expectedTotal.stale - 1 });
+    expect(first!.total).toMatchObject({
+      key: 'all',
+      authorities: 397,
+      confirmed: expectedTotal.confirmed + 1,
+    });
+    expect(second!.total).toMatchObject({
+      confirmed: expectedTotal.confirmed + 2,
+      stale: expectedTotal.stale - 1,
+    });
     expect(second!.groups.map((g) => g.key)).toEqual(['England', 'Northern Ireland', 'Scotland', 'Wales']);
     for (const g of second!.groups)
-      for (const field of ['label', 'authorities', 'confirmed', 'pending', 'stale', 'unreachable', 'none', 'percentConfirmed'])
+      for (const field of [
+        'label',
+        'authorities',
+        'confirmed',
+        'pending',
+        'stale',
+        'unreachable',
+        'none',
+        'percentConfirmed',
+      ])
         expect(g).toHaveProperty(field);
-    expect(second!.groups.find((g) => g.key === 'Wales')).toMatchObject({ confirmed: 2, stale: 0, percentConfirmed: 9.1 });
+    expect(second!.groups.find((g) => g.key === 'Wales')).toMatchObject({
+      confirmed: 2,
+      stale: 0,
+      percentConfirmed: 9.1,
+    });
 
-    const warps = (await (await t.call('GET', '/api/v1/coverage/history?by=warp&from=2026-12-01')).json()) as {
+    const warps = (await (
+      await t.call('GET', '/api/v1/coverage/history?by=warp&from=2026-12-01')
+    ).json()) as {
       days: Array<{ groups: Array<{ key: string; label: string }> }>;
     };
     expect(warps.days).toHaveLength(1);
@@ -101,7 +123,12 @@ describe('GET /api/v1/coverage/history', () => {
   });
 
   it('refuses a range that ends before it starts, or a bad date', async () => {
-    for (const q of ['from=2026-12-02&to=2026-12-01', 'from=yesterday', 'from=2000-01-01&to=2026-12-01', 'by=county']) {
+    for (const q of [
+      'from=2026-12-02&to=2026-12-01',
+      'from=yesterday',
+      'from=2000-01-01&to=2026-12-01',
+      'by=county',
+    ]) {
       const res = await t.call('GET', `/api/v1/coverage/history?${q}`);
       expect(res.status, q).toBe(422);
     }

@@ -15,12 +15,23 @@ let admin: string;
 beforeEach(async () => {
   t = await makeTestApp();
   await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
-  await insertAuthority(t.db, { code: 'CRF', name: 'Cardiff Council', nation: 'Wales', region: 'Wales', warpId: 'wales' });
+  await insertAuthority(t.db, {
+    code: 'CRF',
+    name: 'Cardiff Council',
+    nation: 'Wales',
+    region: 'Wales',
+    warpId: 'wales',
+  });
   admin = await t.tokenFor('admin');
 });
 afterEach(() => t.close());
 
-const operator = { address: 'Duty@Wales-WARP.gov.uk', name: 'Wales WARP duty desk', role: 'warp', warp: 'wales' };
+const operator = {
+  address: 'Duty@Wales-WARP.gov.uk',
+  name: 'Wales WARP duty desk',
+  role: 'warp',
+  warp: 'wales',
+};
 
 async function addOperator() {
   const res = await t.call('POST', '/api/v1/staff', { token: admin, body: operator });
@@ -48,22 +59,31 @@ describe('the staff API', () => {
     });
     const again = await t.call('POST', '/api/v1/staff', { token: admin, body: operator });
     expect(again.status).toBe(409);
-    const list = (await (await t.call('GET', '/api/v1/staff', { token: admin })).json()) as { items: unknown[] };
+    const list = (await (await t.call('GET', '/api/v1/staff', { token: admin })).json()) as {
+      items: unknown[];
+    };
     expect(list.items).toHaveLength(1);
 
     const gone = await t.call('DELETE', '/api/v1/staff/duty@wales-warp.gov.uk', { token: admin });
     expect(gone.status).toBe(200);
     expect(((await gone.json()) as { disabledAt: string }).disabledAt).toBe('2026-11-30T09:00:00.000Z');
-    expect(((await (await t.call('GET', '/api/v1/staff', { token: admin })).json()) as { items: unknown[] }).items).toEqual([]);
+    expect(
+      ((await (await t.call('GET', '/api/v1/staff', { token: admin })).json()) as { items: unknown[] }).items,
+    ).toEqual([]);
     const withDisabled = (await (
       await t.call('GET', '/api/v1/staff?includeDisabled=true', { token: admin })
     ).json()) as { items: unknown[] };
     expect(withDisabled.items).toHaveLength(1);
-    const back = await t.call('POST', '/api/v1/staff', { token: admin, body: { ...operator, name: 'Duty desk' } });
+    const back = await t.call('POST', '/api/v1/staff', {
+      token: admin,
+      body: { ...operator, name: 'Duty desk' },
+    });
     expect(back.status).toBe(200);
     expect(await back.json()).toMatchObject({ name: 'Duty desk', disabledAt: null });
 
-    const actions = (await t.db.select().from(auditLog)).map((a) => a.action).filter((a) => a.startsWith('staff.'));
+    const actions = (await t.db.select().from(auditLog))
+      .map((a) => a.action)
+      .filter((a) => a.startsWith('staff.'));
     expect(actions).toEqual(['staff.add', 'staff.disable', 'staff.enable']);
   });
 
@@ -96,7 +116,9 @@ describe('staff sign-in by magic link', () => {
     expect(sentTo(t, 'duty@wales-warp.gov.uk')).toBe(1);
     expect(sentTo(t, 'nobody@wales-warp.gov.uk')).toBe(0);
     const mail = t.mailer.to('duty@wales-warp.gov.uk')[0]!;
-    expect(mail.subject).toBe('Sign in to Council cyber contacts for Wales WARP duty desk (operator of Wales WARP)');
+    expect(mail.subject).toBe(
+      'Sign in to Council cyber contacts for Wales WARP duty desk (operator of Wales WARP)',
+    );
     expect(mail.text).toContain('The link works once.');
   });
 
@@ -117,7 +139,10 @@ describe('staff sign-in by magic link', () => {
     expect(me.status).toBe(200);
     expect(me.html).toContain('<span class="govuk-caption-l">Wales WARP</span>');
     expect(me.html).toContain('Signed in as Wales WARP duty desk.');
-    const [session] = await t.db.select().from(sessions).where(eq(sessions.actor, 'staff:duty@wales-warp.gov.uk'));
+    const [session] = await t.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.actor, 'staff:duty@wales-warp.gov.uk'));
     expect(session).toMatchObject({ role: 'warp', warpId: 'wales', authorityCode: null });
     const audit = await t.db
       .select()
@@ -179,19 +204,26 @@ describe('npm run cli -- staff', () => {
   afterAll(() => db.cleanup());
 
   it('adds, lists and disables staff', async () => {
-    const add = await runCli(['staff', 'add', 'Duty@NCSC.gov.uk', '--role', 'admin', '--name', 'NCSC duty officer'], {
-      databaseUrl: db.url,
-    });
+    const add = await runCli(
+      ['staff', 'add', 'Duty@NCSC.gov.uk', '--role', 'admin', '--name', 'NCSC duty officer'],
+      {
+        databaseUrl: db.url,
+      },
+    );
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('Added admin duty@ncsc.gov.uk "NCSC duty officer"');
     const list = await runCli(['staff', 'list', '--json'], { databaseUrl: db.url });
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout)).toMatchObject([{ address: 'duty@ncsc.gov.uk', role: 'admin', createdBy: 'cli' }]);
+    expect(JSON.parse(list.stdout)).toMatchObject([
+      { address: 'duty@ncsc.gov.uk', role: 'admin', createdBy: 'cli' },
+    ]);
     const off = await runCli(['staff', 'disable', 'duty@ncsc.gov.uk'], { databaseUrl: db.url });
     expect(off.code).toBe(0);
     expect(off.stdout).toContain('Disabled duty@ncsc.gov.uk');
-    const bad = await runCli(['staff', 'add', 'x@ncsc.gov.uk', '--role', 'warp', '--name', 'X'], { databaseUrl: db.url });
+    const bad = await runCli(['staff', 'add', 'x@ncsc.gov.uk', '--role', 'warp', '--name', 'X'], {
+      databaseUrl: db.url,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('A WARP operator needs the WARP they operate.');
     const usage = await runCli(['staff', 'add', '--role', 'admin'], { databaseUrl: db.url });

@@ -9,7 +9,10 @@ import type { TestApp } from '../support/app.js';
 import { FACTORY_TIME } from '../support/factories.js';
 
 /** The shared register CSV, resolved from this file's URL (never copied into the project). */
-export const registerCsvUrl = new URL('../../../shared/data/uk_local_authorities_current.csv', import.meta.url);
+export const registerCsvUrl = new URL(
+  '../../../shared/data/uk_local_authorities_current.csv',
+  import.meta.url,
+);
 
 export async function importSharedRegister(t: Pick<TestApp, 'deps'>) {
   return importRegister(
@@ -94,7 +97,11 @@ export async function seedKnownCoverage(t: TestApp) {
     body: registration({ address: 'ooh@cardiff.gov.uk', kind: 'out-of-hours' }),
   });
   await insertMailbox(t.db, { authorityCode: 'NWP', staleAt: since.NWP });
-  await insertMailbox(t.db, { authorityCode: 'SWA', unreachableAt: since.SWA, unreachableReason: '550 5.1.1' });
+  await insertMailbox(t.db, {
+    authorityCode: 'SWA',
+    unreachableAt: since.SWA,
+    unreachableReason: '550 5.1.1',
+  });
   await insertMailbox(t.db, { authorityCode: 'SWA', state: 'pending', createdAt: day('2026-11-20') });
   await insertMailbox(t.db, { authorityCode: 'VGL', kind: 'secondary' });
   // Scotland: EDH confirmed, GLG pending, ABD awaiting approval.
@@ -121,7 +128,14 @@ export const expectedByNation = {
   Scotland: { authorities: 32, confirmed: 1, stale: 0, unreachable: 0, pending: 2, none: 29 },
   Wales: { authorities: 22, confirmed: 1, stale: 1, unreachable: 1, pending: 0, none: 19 },
 };
-export const expectedTotal = { authorities: 397, confirmed: 4, stale: 2, unreachable: 2, pending: 2, none: 387 };
+export const expectedTotal = {
+  authorities: 397,
+  confirmed: 4,
+  stale: 2,
+  unreachable: 2,
+  pending: 2,
+  none: 387,
+};
 
 /** Names and addresses of the known subset: none may appear on a public page or in a public answer. */
 export const privateNames = [

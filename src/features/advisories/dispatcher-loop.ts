@@ -2,6 +2,7 @@
 // next retry falls due, a release wakes it, or the idle poll (other instances may release work too).
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
+import { releaseLeases } from './claim.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from './dispatch.js';
 import { onRelease } from './release.js';
 
@@ -16,7 +17,12 @@ async function hasWork(deps: Deps): Promise<boolean> {
 
 export interface DispatcherLoop {
   wake(): void;
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, lets the sends in flight finish and gives back the leases of what was claimed but not
+   * sent. A send still unfinished after `graceMs` (a mail server that stopped answering) is not waited for:
+   * every lease this worker still holds is given back, so another worker can claim it at once.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 export function startDispatcherLoop(deps: Deps): DispatcherLoop {
@@ -66,10 +72,32 @@ export function startDispatcherLoop(deps: Deps): DispatcherLoop {
 
   return {
     wake,
-    async stop() {
+    async stop({ graceMs }: { graceMs?: number } = {}) {
       unsubscribe();
       controller.abort();
-      await loop;
+      if (graceMs === undefined) return loop;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finished = await Promise.race([
+        loop.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (finished) return;
+      const held = await deps.db.all<{ id: string }>(
+        sql`select id from deliveries where status = 'sending' and lease_owner = ${options.owner}`,
+      );
+      await releaseLeases(
+        deps,
+        options.owner,
+        held.map((r) => r.id),
+        deps.clock.now().getTime(),
+      );
+      deps.log.warn('dispatcher stopped with sends unfinished; their leases are given back', {
+        graceMs,
+        released: held.length,
+      });
     },
   };
 }

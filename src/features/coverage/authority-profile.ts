@@ -53,14 +53,22 @@ export interface AuthorityProfile {
 const ADVISORY_LIMIT = 50;
 const failures = "'permanent-failure', 'technical-failure', 'temporary-failure'";
 
-export async function authorityProfile(deps: Deps, principal: Principal, codeInput: string): Promise<AuthorityProfile> {
+export async function authorityProfile(
+  deps: Deps,
+  principal: Principal,
+  codeInput: string,
+): Promise<AuthorityProfile> {
   const code = normaliseAuthorityCode(codeInput);
   if (!(await canSeeAuthority(deps.db, principal, code)))
     throw new AppError('not_found', `There is no authority with code "${codeInput}" that you can see.`);
   const { db } = deps;
   const [authority, rows, sent] = await Promise.all([
     getAuthority(deps, code),
-    db.select().from(mailboxes).where(eq(mailboxes.authorityCode, code)).orderBy(mailboxes.kind, mailboxes.createdAt),
+    db
+      .select()
+      .from(mailboxes)
+      .where(eq(mailboxes.authorityCode, code))
+      .orderBy(mailboxes.kind, mailboxes.createdAt),
     db
       .select({
         id: advisories.id,
@@ -69,10 +77,13 @@ export async function authorityProfile(deps: Deps, principal: Principal, codeInp
         tlp: advisories.tlp,
         sentAt: advisories.sentAt,
         deliveries: sql<number>`count(*)`.mapWith(Number),
-        delivered: sql<number>`sum(case when ${deliveries.status} = 'delivered' then 1 else 0 end)`.mapWith(Number),
-        failed: sql<number>`sum(case when ${deliveries.status} in (${sql.raw(failures)}) then 1 else 0 end)`.mapWith(
+        delivered: sql<number>`sum(case when ${deliveries.status} = 'delivered' then 1 else 0 end)`.mapWith(
           Number,
         ),
+        failed:
+          sql<number>`sum(case when ${deliveries.status} in (${sql.raw(failures)}) then 1 else 0 end)`.mapWith(
+            Number,
+          ),
         acknowledgedAt: sql<number | null>`min(${deliveries.acknowledgedAt})`,
       })
       .from(deliveries)

@@ -68,10 +68,12 @@ function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit
   const having: SQL[] = [sql`${bestSql} < ${rank.confirmed}`];
   if (q.bucket?.length) {
     const ranks = q.bucket.flatMap((b) => bucketRanks[b]);
-    having.push(sql`${bestSql} in (${sql.join(
-      ranks.map((n) => sql.raw(String(n))),
-      sql`, `,
-    )})`);
+    having.push(
+      sql`${bestSql} in (${sql.join(
+        ranks.map((n) => sql.raw(String(n))),
+        sql`, `,
+      )})`,
+    );
   }
   return db
     .select({
@@ -89,7 +91,9 @@ function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit
       ),
       unreachableSince: sql<
         number | null
-      >`min(case when ${r} = ${rank.unreachable} then ${mailboxes.unreachableAt} end)`.as('unreachable_since'),
+      >`min(case when ${r} = ${rank.unreachable} then ${mailboxes.unreachableAt} end)`.as(
+        'unreachable_since',
+      ),
       pendingSince: sql<
         number | null
       >`min(case when ${r} = ${rank.pending} then coalesce(${mailboxes.approvedAt}, ${mailboxes.createdAt}) end)`.as(
@@ -103,19 +107,16 @@ function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit
       >`max(case when ${mailboxes.kind} = 'primary' and ${mailboxes.state} = 'retired' then ${mailboxes.retiredAt} end)`.as(
         'lost_since',
       ),
-      others: sql<number>`sum(case when ${mailboxes.kind} <> 'primary' and ${mailboxes.state} in (${live}) then 1 else 0 end)`.as(
-        'others',
-      ),
+      others:
+        sql<number>`sum(case when ${mailboxes.kind} <> 'primary' and ${mailboxes.state} in (${live}) then 1 else 0 end)`.as(
+          'others',
+        ),
     })
     .from(authorities)
     .leftJoin(mailboxes, eq(mailboxes.authorityCode, authorities.code))
     .leftJoin(warps, eq(warps.id, authorities.warpId))
     .where(
-      and(
-        eq(authorities.current, true),
-        coverageFilter(q),
-        authorityScope(db, principal, authorities.code),
-      ),
+      and(eq(authorities.current, true), coverageFilter(q), authorityScope(db, principal, authorities.code)),
     )
     .groupBy(authorities.code)
     .having(and(...having));

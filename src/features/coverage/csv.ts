@@ -46,7 +46,18 @@ export function chaseCsv(items: readonly ChaseItem[]): string {
   const lines = [
     csvLine(chaseColumns),
     ...items.map((i) =>
-      csvLine([i.code, i.name, i.nation, i.region, i.type, i.warp?.id ?? null, i.bucket, i.missing, i.since, i.reason]),
+      csvLine([
+        i.code,
+        i.name,
+        i.nation,
+        i.region,
+        i.type,
+        i.warp?.id ?? null,
+        i.bucket,
+        i.missing,
+        i.since,
+        i.reason,
+      ]),
     ),
   ];
   return `${lines.join('\r\n')}\r\n`;

@@ -64,7 +64,8 @@ export function mailboxRank(row: {
   staleAt: Date | null;
   unreachableAt: Date | null;
 }): number {
-  if (row.kind !== 'primary' || !(liveMailboxStates as readonly string[]).includes(row.state)) return rank.none;
+  if (row.kind !== 'primary' || !(liveMailboxStates as readonly string[]).includes(row.state))
+    return rank.none;
   if (row.unreachableAt) return rank.unreachable;
   if (row.state === 'confirmed') return row.staleAt ? rank.stale : rank.confirmed;
   if (row.state === 'pending') return rank.pending;
@@ -76,4 +77,3 @@ export function mailboxRank(row: {
 export function authorityBucket(rows: ReadonlyArray<Parameters<typeof mailboxRank>[0]>): Bucket {
   return bucketOfRank(rows.reduce<number>((best, row) => Math.max(best, mailboxRank(row)), rank.none));
 }
-

@@ -73,7 +73,13 @@ export async function snapshotCoverage(deps: Deps): Promise<SnapshotResult> {
   const rows: Array<typeof coverageSnapshots.$inferInsert> = [
     { day, dimension: TOTAL_DIMENSION, key: totalKey, counts: countsOf(reports[0]!.total), takenAt },
     ...reports.flatMap((report) =>
-      report.groups.map((g) => ({ day, dimension: report.by, key: g.key ?? '', counts: countsOf(g), takenAt })),
+      report.groups.map((g) => ({
+        day,
+        dimension: report.by,
+        key: g.key ?? '',
+        counts: countsOf(g),
+        takenAt,
+      })),
     ),
   ];
   const writes: BatchItem[] = [db.delete(coverageSnapshots).where(eq(coverageSnapshots.day, day))];

@@ -1,0 +1,201 @@
+// GET /metrics: the service's state and traffic in the Prometheus text exposition format (0.0.4).
+// The database figures (deliveries, queue depth, advisories, mailboxes, checks) are read at scrape time,
+// so every instance reports the same shared state; the HTTP figures and process memory are this process's
+// own (see middleware/http-metrics.ts).
+import { inArray, sql } from 'drizzle-orm';
+import {
+  advisoryStates,
+  checkKinds,
+  checkSeverities,
+  deliveryStatuses,
+  mailboxes,
+  mailboxKinds,
+  mailboxStates,
+} from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { type HttpMetrics, latencyBuckets } from '../../middleware/http-metrics.js';
+import { latestChecksFor } from '../checks/latest.js';
+import { domainOf, mailboxStatusDetail, mailboxStatuses } from '../checks/status.js';
+
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+type Labels = Record<string, string | number>;
+
+/** A label value with backslash, double quote and line feed escaped, as the format requires. */
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labels(l: Labels): string {
+  const parts = Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(String(v))}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+function num(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Number.POSITIVE_INFINITY) return '+Inf';
+  return String(Math.round(n * 1e6) / 1e6);
+}
+
+class Exposition {
+  private lines: string[] = [];
+  family(name: string, type: 'gauge' | 'counter' | 'histogram', help: string) {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  }
+  sample(name: string, l: Labels, value: number) {
+    this.lines.push(`${name}${labels(l)} ${num(value)}`);
+  }
+  text() {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+/** Counts per key, with every known key present (0 when absent), so each series always exists. */
+function countsOf<K extends string>(
+  known: readonly K[],
+  rows: Array<{ k: string; n: number }>,
+): Map<string, number> {
+  const out = new Map<string, number>(known.map((k) => [k, 0]));
+  for (const r of rows) out.set(r.k, (out.get(r.k) ?? 0) + Number(r.n));
+  return out;
+}
+
+const live = ['awaiting-approval', 'pending', 'confirmed'] as const;
+
+export interface ProcessMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external?: number;
+}
+
+/** The process's memory where the runtime tells it (Node; Workers with nodejs_compat), else null. */
+export function processMemory(): ProcessMemory | null {
+  const proc = (globalThis as { process?: { memoryUsage?: () => ProcessMemory } }).process;
+  if (typeof proc?.memoryUsage !== 'function') return null;
+  try {
+    return proc.memoryUsage();
+  } catch {
+    return null;
+  }
+}
+
+export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<string> {
+  const db = deps.db;
+  const now = deps.clock.now().getTime();
+  const out = new Exposition();
+
+  const [deliveryRows, dueRows, advisoryRows, mailboxRows, checkRows] = await Promise.all([
+    db.all<{ k: string; n: number }>(sql`select status as k, count(*) as n from deliveries group by status`),
+    db.all<{ due: number; leased: number; waiting: number }>(sql`
+      select
+        (select count(*) from deliveries d join advisories a on a.id = d.advisory_id
+          where a.state = 'sending' and d.status in ('created', 'temporary-failure', 'technical-failure')
+            and d.next_attempt_at <= ${now})
+        + (select count(*) from deliveries d join advisories a on a.id = d.advisory_id
+          where a.state = 'sending' and d.status = 'sending' and d.lease_expires_at <= ${now}) as due,
+        (select count(*) from deliveries where status = 'sending' and lease_expires_at > ${now}) as leased,
+        (select count(*) from deliveries where status in ('created', 'temporary-failure', 'technical-failure')
+            and next_attempt_at > ${now}) as waiting`),
+    db.all<{ k: string; n: number }>(sql`select state as k, count(*) as n from advisories group by state`),
+    db.all<{ state: string; kind: string; n: number }>(
+      sql`select state, kind, count(*) as n from mailboxes group by state, kind`,
+    ),
+    db.all<{ kind: string; severity: string; n: number }>(sql`
+      select c.kind, c.severity, count(*) as n from domain_checks c
+      where c.id = (select max(x.id) from domain_checks x where x.domain = c.domain and x.kind = c.kind)
+      group by c.kind, c.severity`),
+  ]);
+
+  out.family('cc_deliveries', 'gauge', 'Advisory deliveries by status.');
+  for (const [status, n] of countsOf(deliveryStatuses, deliveryRows))
+    out.sample('cc_deliveries', { status }, n);
+
+  const q = dueRows[0] ?? { due: 0, leased: 0, waiting: 0 };
+  out.family('cc_delivery_queue_due', 'gauge', 'Deliveries that a dispatcher may claim now (queue depth).');
+  out.sample('cc_delivery_queue_due', {}, Number(q.due));
+  out.family(
+    'cc_delivery_queue_leased',
+    'gauge',
+    'Deliveries leased by a dispatcher and not yet written back.',
+  );
+  out.sample('cc_delivery_queue_leased', {}, Number(q.leased));
+  out.family('cc_delivery_queue_waiting', 'gauge', 'Deliveries waiting for a later retry.');
+  out.sample('cc_delivery_queue_waiting', {}, Number(q.waiting));
+
+  out.family('cc_advisories', 'gauge', 'Advisories by state.');
+  for (const [state, n] of countsOf(advisoryStates, advisoryRows)) out.sample('cc_advisories', { state }, n);
+
+  out.family('cc_mailboxes', 'gauge', 'Mailboxes by lifecycle state and kind.');
+  for (const state of mailboxStates)
+    for (const kind of mailboxKinds) {
+      const n = mailboxRows.find((r) => r.state === state && r.kind === kind)?.n ?? 0;
+      out.sample('cc_mailboxes', { state, kind }, Number(n));
+    }
+
+  // The reachability status of each live mailbox, derived as the API derives it (row + latest checks).
+  const liveRows = await db
+    .select({
+      address: mailboxes.address,
+      state: mailboxes.state,
+      staleAt: mailboxes.staleAt,
+      unreachableAt: mailboxes.unreachableAt,
+      unreachableReason: mailboxes.unreachableReason,
+      softBounces: mailboxes.softBounces,
+    })
+    .from(mailboxes)
+    .where(inArray(mailboxes.state, [...live]));
+  const checks = await latestChecksFor(
+    deps,
+    liveRows.map((r) => domainOf(r.address)),
+  );
+  const statuses = new Map<string, number>(mailboxStatuses.map((s) => [s, 0]));
+  for (const r of liveRows) {
+    const { status } = mailboxStatusDetail(r, checks.get(domainOf(r.address)), {
+      softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD,
+    });
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
+  out.family('cc_mailbox_status', 'gauge', 'Live mailboxes (not retired or refused) by reachability status.');
+  for (const [status, n] of statuses)
+    if (status !== 'retired') out.sample('cc_mailbox_status', { status }, n);
+
+  out.family(
+    'cc_domain_checks_latest',
+    'gauge',
+    'The latest result of each check kind per domain, by severity.',
+  );
+  for (const kind of checkKinds)
+    for (const severity of checkSeverities) {
+      const n = checkRows.find((r) => r.kind === kind && r.severity === severity)?.n ?? 0;
+      out.sample('cc_domain_checks_latest', { kind, severity }, Number(n));
+    }
+
+  const series = http
+    .series()
+    .sort((a, b) => `${a.route} ${a.method} ${a.status}`.localeCompare(`${b.route} ${b.method} ${b.status}`));
+  out.family('cc_http_requests_total', 'counter', 'HTTP requests answered by this process since it started.');
+  for (const s of series)
+    out.sample('cc_http_requests_total', { route: s.route, method: s.method, status: s.status }, s.count);
+  out.family('cc_http_request_duration_seconds', 'histogram', 'Time to answer, by route, method and status.');
+  for (const s of series) {
+    const l = { route: s.route, method: s.method, status: s.status };
+    latencyBuckets.forEach((le, i) => {
+      out.sample('cc_http_request_duration_seconds_bucket', { ...l, le: num(le) }, s.buckets[i]!);
+    });
+    out.sample('cc_http_request_duration_seconds_bucket', { ...l, le: '+Inf' }, s.count);
+    out.sample('cc_http_request_duration_seconds_sum', l, s.sumSeconds);
+    out.sample('cc_http_request_duration_seconds_count', l, s.count);
+  }
+
+  const memory = processMemory();
+  if (memory) {
+    out.family('process_resident_memory_bytes', 'gauge', 'Resident set size of this process.');
+    out.sample('process_resident_memory_bytes', {}, memory.rss);
+    out.family('cc_process_heap_used_bytes', 'gauge', 'JavaScript heap in use in this process.');
+    out.sample('cc_process_heap_used_bytes', {}, memory.heapUsed);
+    out.family('cc_process_heap_total_bytes', 'gauge', 'JavaScript heap allocated by this process.');
+    out.sample('cc_process_heap_total_bytes', {}, memory.heapTotal);
+  }
+  return out.text();
+}
