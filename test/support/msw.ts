@@ -5,7 +5,7 @@ import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
-/** A file in /work/shared/data, read where it lies (never copied into the project). */
+/** A file in ../shared/data (beside the checkout), read where it lies (never copied into the project). */
 export function sharedDataFile(name: string): Buffer {
   return readFileSync(new URL(`../../../shared/data/${name}`, import.meta.url));
 }

@@ -81,7 +81,7 @@ export function checkDomainList(value: unknown): DomainList {
   if (!result.success)
     throw new AppError(
       'validation_failed',
-      `The file is not the public-sector domain list (expected {"version", "domains": [{"domain_pattern", "organisation_type_id", "notes"}]}): ${describeIssues(result.error.issues)}`,
+      `The file is not the public-sector domain list (expected an object with "version" and a "domains" list whose entries have domain_pattern, organisation_type_id and notes): ${describeIssues(result.error.issues)}`,
       { errors: fieldErrors(result.error.issues).slice(0, 20) },
     );
   return result.data;

@@ -2,6 +2,7 @@
 import { advisoryStates, tlpLabels } from '../../db/schema.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
 import { formatDateTime } from '../components/bits.js';
+import { Pagination } from '../components/pagination.js';
 import { AdvisoryStateTag, advisoryStateText, TlpTag } from './advisory-bits.js';
 
 export const advisoryListTitle = 'Advisories';
@@ -142,32 +143,13 @@ export function AdvisoryListPage({ items, total, limit, offset, filters }: Advis
             </tbody>
           </table>
         )}
-        {total > limit && (
-          <nav class="govuk-pagination" aria-label="Pages of advisories">
-            {offset > 0 && (
-              <div class="govuk-pagination__prev">
-                <a
-                  class="govuk-link govuk-pagination__link"
-                  href={pageHref(filters, Math.max(0, offset - limit))}
-                  rel="prev"
-                >
-                  <span class="govuk-pagination__link-title">Previous page</span>
-                </a>
-              </div>
-            )}
-            {offset + limit < total && (
-              <div class="govuk-pagination__next">
-                <a
-                  class="govuk-link govuk-pagination__link"
-                  href={pageHref(filters, offset + limit)}
-                  rel="next"
-                >
-                  <span class="govuk-pagination__link-title">Next page</span>
-                </a>
-              </div>
-            )}
-          </nav>
-        )}
+        <Pagination
+          total={total}
+          limit={limit}
+          offset={offset}
+          label="Pages of advisories"
+          href={(o) => pageHref(filters, o)}
+        />
       </div>
     </div>
   );

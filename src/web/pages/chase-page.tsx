@@ -2,6 +2,7 @@
 // by name, in pages, with a CSV download of the whole list. Staff only; scoped by the query.
 import type { ChaseBucket, ChaseList } from '../../features/coverage/chase.js';
 import { chaseBuckets } from '../../features/coverage/chase.js';
+import { Pagination } from '../components/pagination.js';
 import { BucketTag } from './coverage-bits.js';
 
 export const chaseTitle = 'Chase list';
@@ -113,28 +114,13 @@ export function ChasePage({
             </tbody>
           </table>
         )}
-        {total > limit && (
-          <nav class="govuk-pagination" aria-label="Pages of the chase list">
-            {offset > 0 && (
-              <div class="govuk-pagination__prev">
-                <a
-                  class="govuk-link govuk-pagination__link"
-                  href={href(bucket, Math.max(0, offset - limit))}
-                  rel="prev"
-                >
-                  <span class="govuk-pagination__link-title">Previous page</span>
-                </a>
-              </div>
-            )}
-            {offset + limit < total && (
-              <div class="govuk-pagination__next">
-                <a class="govuk-link govuk-pagination__link" href={href(bucket, offset + limit)} rel="next">
-                  <span class="govuk-pagination__link-title">Next page</span>
-                </a>
-              </div>
-            )}
-          </nav>
-        )}
+        <Pagination
+          total={total}
+          limit={limit}
+          offset={offset}
+          label="Pages of the chase list"
+          href={(o) => href(bucket, o)}
+        />
       </div>
     </div>
   );
