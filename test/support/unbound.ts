@@ -2,7 +2,7 @@
 // unbound.conf (local-zone / local-data), starts `unbound -d -c conf` as a child and waits until it answers.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,13 @@ export interface UnboundZones {
   broken?: string[];
 }
 
+/** A Debian binary from /usr/sbin (which a non-login PATH may lack), else by name from PATH. */
+function sbin(name: string): string {
+  return existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name;
+}
+
 export function unboundAvailable(): boolean {
-  return spawnSync('sh', ['-c', 'command -v unbound'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(sbin('unbound'), ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
 async function freePort(): Promise<number> {
@@ -68,11 +73,13 @@ export async function startUnbound(config: UnboundZones) {
   ].join('\n');
   const file = join(dir, 'unbound.conf');
   writeFileSync(file, conf);
-  const check = spawnSync('unbound-checkconf', [file], { encoding: 'utf8' });
+  const check = spawnSync(sbin('unbound-checkconf'), [file], { encoding: 'utf8' });
   if (check.status !== 0 && check.error === undefined)
     throw new Error(`unbound.conf is not valid: ${check.stdout}${check.stderr}`);
 
-  const child: ChildProcess = spawn('unbound', ['-d', '-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(sbin('unbound'), ['-d', '-c', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
