@@ -3,7 +3,6 @@
 // kill lands part-way. Nothing may be lost: every recipient ends with the message, a recipient that got it
 // twice got the same Message-ID both times, and there is exactly one delivery row per mailbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { authorities, mailboxes, warps } from '../../src/db/schema.js';
 import { buildNodeRuntime } from '../../src/entry/node-deps.js';
 import { cliPrincipal } from '../../src/features/auth/principal.js';
@@ -11,8 +10,10 @@ import { createToken } from '../../src/features/auth/tokens.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import {
   advisoryBody,
+  callService,
   countBy,
   eventually,
+  readRows,
   type ServiceProcess,
   startService,
   tempFolder,
@@ -88,36 +89,22 @@ async function seed() {
   }
 }
 
-async function api(service: ServiceProcess, method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-}
+const api = (service: ServiceProcess, method: string, path: string, token: string, body?: unknown) =>
+  callService(service, token, method, path, body);
 
 async function deliveryRows(advisoryId: string) {
-  const database = await openLibsqlDatabase(folder.databaseUrl);
-  try {
-    const rs = await database.client.execute({
-      sql: 'select id, mailbox_id, address, status, attempts from deliveries where advisory_id = ?',
-      args: [advisoryId],
-    });
-    return rs.rows.map((r) => ({
-      id: String(r.id),
-      mailboxId: String(r.mailbox_id),
-      address: String(r.address),
-      status: String(r.status),
-      attempts: Number(r.attempts),
-    }));
-  } finally {
-    database.close();
-  }
+  const rows = await readRows(
+    folder.databaseUrl,
+    'select id, mailbox_id, address, status, attempts from deliveries where advisory_id = ?',
+    [advisoryId],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    mailboxId: String(r.mailbox_id),
+    address: String(r.address),
+    status: String(r.status),
+    attempts: Number(r.attempts),
+  }));
 }
 
 beforeAll(async () => {

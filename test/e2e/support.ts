@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { type SmtpMailerOptions, smtpMailer } from '../../src/adapters/mailer-smtp.js';
 import type { Mailer } from '../../src/ports/mailer.js';
 import { makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
@@ -216,4 +217,34 @@ export async function startService(env: Record<string, string>): Promise<Service
     throw err;
   }
   return service;
+}
+
+/** A JSON call to a running service with a bearer token; the body parsed when there is one. */
+export async function callService(
+  service: ServiceProcess,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, text };
+}
+
+/** Rows from a service's database file, read through a connection of its own (the service may be down). */
+export async function readRows(databaseUrl: string, sql: string, args: Array<string | number>) {
+  const database = await openLibsqlDatabase(databaseUrl);
+  try {
+    return (await database.client.execute({ sql, args })).rows;
+  } finally {
+    database.close();
+  }
 }

@@ -3,12 +3,19 @@
 // them, gives back the deliveries it had claimed but not sent (their lease ends now, not in five minutes),
 // and exits 0 within its grace period. A second process then sends the rest straight away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { authorities, mailboxes, warps } from '../../src/db/schema.js';
 import { buildNodeRuntime } from '../../src/entry/node-deps.js';
 import { cliPrincipal } from '../../src/features/auth/principal.js';
 import { createToken } from '../../src/features/auth/tokens.js';
-import { advisoryBody, eventually, type ServiceProcess, startService, tempFolder } from '../e2e/support.js';
+import {
+  advisoryBody,
+  callService,
+  eventually,
+  readRows,
+  type ServiceProcess,
+  startService,
+  tempFolder,
+} from '../e2e/support.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 
 const COUNCILS = 120;
@@ -89,35 +96,21 @@ async function seed(extraEnv: Record<string, string> = {}) {
   }
 }
 
-async function api(service: ServiceProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${admin}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-}
+const api = (service: ServiceProcess, method: string, path: string, body?: unknown) =>
+  callService(service, admin, method, path, body);
 
 async function deliveries(advisoryId: string) {
-  const database = await openLibsqlDatabase(folder.databaseUrl);
-  try {
-    const rs = await database.client.execute({
-      sql: 'select address, status, lease_expires_at, attempts from deliveries where advisory_id = ?',
-      args: [advisoryId],
-    });
-    return rs.rows.map((r) => ({
-      address: String(r.address),
-      status: String(r.status),
-      leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
-      attempts: Number(r.attempts),
-    }));
-  } finally {
-    database.close();
-  }
+  const rows = await readRows(
+    folder.databaseUrl,
+    'select address, status, lease_expires_at, attempts from deliveries where advisory_id = ?',
+    [advisoryId],
+  );
+  return rows.map((r) => ({
+    address: String(r.address),
+    status: String(r.status),
+    leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
+    attempts: Number(r.attempts),
+  }));
 }
 
 const slow = ({ stage }: { stage: string }) => (stage === 'data' ? 40 : 0);
