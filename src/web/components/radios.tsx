@@ -1,4 +1,5 @@
-// GOV.UK radios in a fieldset: the first radio carries the field's id, so the error summary can link to it.
+// GOV.UK radios and checkboxes in a fieldset: the first input carries the field's id, so the error summary
+// can link to it. The two differ only in input type, class prefix and how many can be chosen.
 import type { Child } from 'hono/jsx';
 import { describedBy, ErrorMessage } from './error-summary.js';
 
@@ -20,8 +21,16 @@ export interface RadiosProps {
   small?: boolean;
 }
 
-export function Radios(p: RadiosProps) {
+type ChoiceKind = 'radios' | 'checkboxes';
+
+interface ChoiceGroupProps extends Omit<RadiosProps, 'value'> {
+  kind: ChoiceKind;
+  isChecked: (value: string) => boolean;
+}
+
+function ChoiceGroup(p: ChoiceGroupProps) {
   const name = p.name ?? p.id;
+  const k = p.kind;
   return (
     <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
       <fieldset class="govuk-fieldset" aria-describedby={describedBy(p.id, p.hint, p.error)}>
@@ -34,25 +43,25 @@ export function Radios(p: RadiosProps) {
           </div>
         ) : null}
         <ErrorMessage id={p.id} text={p.error} />
-        <div class={`govuk-radios${p.small ? ' govuk-radios--small' : ''}`} data-module="govuk-radios">
+        <div class={`govuk-${k}${p.small ? ` govuk-${k}--small` : ''}`} data-module={`govuk-${k}`}>
           {p.items.map((item, i) => {
             const id = i === 0 ? p.id : `${p.id}-${i + 1}`;
             return (
-              <div class="govuk-radios__item">
+              <div class={`govuk-${k}__item`}>
                 <input
-                  class="govuk-radios__input"
+                  class={`govuk-${k}__input`}
                   id={id}
                   name={name}
-                  type="radio"
+                  type={k === 'radios' ? 'radio' : 'checkbox'}
                   value={item.value}
-                  checked={p.value === item.value}
+                  checked={p.isChecked(item.value)}
                   aria-describedby={item.hint ? `${id}-item-hint` : undefined}
                 />
-                <label class="govuk-label govuk-radios__label" for={id}>
+                <label class={`govuk-label govuk-${k}__label`} for={id}>
                   {item.text}
                 </label>
                 {item.hint ? (
-                  <div id={`${id}-item-hint`} class="govuk-hint govuk-radios__hint">
+                  <div id={`${id}-item-hint`} class={`govuk-hint govuk-${k}__hint`}>
                     {item.hint}
                   </div>
                 ) : null}
@@ -63,4 +72,16 @@ export function Radios(p: RadiosProps) {
       </fieldset>
     </div>
   );
+}
+
+export function Radios(p: RadiosProps) {
+  return <ChoiceGroup {...p} kind="radios" isChecked={(v) => p.value === v} />;
+}
+
+export interface CheckboxesProps extends Omit<RadiosProps, 'value'> {
+  values: readonly string[];
+}
+
+export function Checkboxes(p: CheckboxesProps) {
+  return <ChoiceGroup {...p} kind="checkboxes" isChecked={(v) => p.values.includes(v)} />;
 }

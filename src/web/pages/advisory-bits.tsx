@@ -1,9 +1,7 @@
-// Pieces the advisory pages share: GOV.UK checkboxes, the TLP and state tags, TLP 2.0 meanings, and a
+// Pieces the advisory pages share: the checkboxes (from components/radios), the TLP and state tags, TLP 2.0 meanings, and a
 // plain-words description of an audience.
-import type { Child } from 'hono/jsx';
 import type { Audience } from '../../db/schema.js';
 import { tlpMeanings as sharedTlpMeanings } from '../../features/advisories/tlp.js';
-import { describedBy, ErrorMessage } from '../components/error-summary.js';
 
 /** FIRST TLP 2.0, in one line each; TLP:RED also says where this service sends it. */
 export const tlpMeanings: Record<string, string> = {
@@ -63,68 +61,5 @@ export function describeAudience(a: Audience, warpNames: Map<string, string> = n
   return parts;
 }
 
-export interface CheckboxItem {
-  value: string;
-  text: Child;
-  hint?: Child;
-}
-
-export interface CheckboxesProps {
-  id: string;
-  name: string;
-  legend: Child;
-  legendClass?: string;
-  hint?: Child;
-  items: CheckboxItem[];
-  values: readonly string[];
-  error?: string;
-  small?: boolean;
-}
-
-/** GOV.UK checkboxes in a fieldset: the first box carries the field's id, for the error summary's link. */
-export function Checkboxes(p: CheckboxesProps) {
-  return (
-    <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
-      <fieldset class="govuk-fieldset" aria-describedby={describedBy(p.id, p.hint, p.error)}>
-        <legend class={`govuk-fieldset__legend ${p.legendClass ?? 'govuk-fieldset__legend--s'}`}>
-          {p.legend}
-        </legend>
-        {p.hint ? (
-          <div id={`${p.id}-hint`} class="govuk-hint">
-            {p.hint}
-          </div>
-        ) : null}
-        <ErrorMessage id={p.id} text={p.error} />
-        <div
-          class={`govuk-checkboxes${p.small ? ' govuk-checkboxes--small' : ''}`}
-          data-module="govuk-checkboxes"
-        >
-          {p.items.map((item, i) => {
-            const id = i === 0 ? p.id : `${p.id}-${i + 1}`;
-            return (
-              <div class="govuk-checkboxes__item">
-                <input
-                  class="govuk-checkboxes__input"
-                  id={id}
-                  name={p.name}
-                  type="checkbox"
-                  value={item.value}
-                  checked={p.values.includes(item.value)}
-                  aria-describedby={item.hint ? `${id}-item-hint` : undefined}
-                />
-                <label class="govuk-label govuk-checkboxes__label" for={id}>
-                  {item.text}
-                </label>
-                {item.hint ? (
-                  <div id={`${id}-item-hint`} class="govuk-hint govuk-checkboxes__hint">
-                    {item.hint}
-                  </div>
-                ) : null}
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
-  );
-}
+export type { RadioItem as CheckboxItem } from '../components/radios.js';
+export { Checkboxes, type CheckboxesProps } from '../components/radios.js';
