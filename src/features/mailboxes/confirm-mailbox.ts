@@ -16,6 +16,8 @@ export interface ConfirmationView {
   mailbox?: MailboxRow;
   authorityName?: string;
   expiresAt?: Date;
+  /** The stored hash of the link, so confirming spends it without looking it up again. */
+  tokenHash?: string;
 }
 
 export async function inspectConfirmation(deps: Deps, secret: string): Promise<ConfirmationView> {
@@ -30,6 +32,7 @@ export async function inspectConfirmation(deps: Deps, secret: string): Promise<C
     mailbox,
     authorityName: authority?.name ?? mailbox.authorityCode,
     expiresAt: found.link.expiresAt,
+    tokenHash: found.link.tokenHash,
   };
   if (found.state !== 'valid') return { state: found.state, ...view };
   const reconfirming = found.link.purpose === 'reconfirm' && mailbox.state === 'confirmed';
@@ -39,10 +42,9 @@ export async function inspectConfirmation(deps: Deps, secret: string): Promise<C
 
 export async function confirmMailbox(deps: Deps, secret: string, ip: string): Promise<ConfirmationView> {
   const found = await inspectConfirmation(deps, secret);
-  if (found.state !== 'valid' || !found.mailbox) return found;
-  const mailbox = found.mailbox;
+  if (found.state !== 'valid' || !found.mailbox || !found.tokenHash) return found;
+  const { mailbox, tokenHash } = found;
   const now = deps.clock.now();
-  const tokenHash = (await inspectLink(deps, secret, ['confirm', 'reconfirm'])).link!.tokenHash;
   const actor = { principal: mailboxHolder(mailbox.id, mailbox.authorityCode), ip };
 
   if (mailbox.state === 'confirmed') {
