@@ -50,3 +50,17 @@ export function describeError(err: unknown): string {
   if (err instanceof z.ZodError) return describeIssues(err.issues);
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Prints a list as JSON (`--json`) or one line per item, with a line of its own when it is empty. */
+export function printList<T>(
+  io: CliIo,
+  items: readonly T[],
+  options: { json?: boolean; empty: string; line: (item: T) => string },
+): void {
+  if (options.json) {
+    io.out(JSON.stringify(items, null, 2));
+    return;
+  }
+  if (items.length === 0) io.out(options.empty);
+  for (const item of items) io.out(options.line(item));
+}

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../features/auth/principal.js';
 import { addStaff, disableStaff, listStaff, staffRoles } from '../../features/staff/members.js';
-import { type CliCommand, parseWith, UsageError } from './io.js';
+import { type CliCommand, parseWith, printList, UsageError } from './io.js';
 
 export const staffUsage = `staff add <address> --role admin|warp [--warp ID] --name TEXT
 staff list [--all] [--json]
@@ -49,16 +49,15 @@ export const staffCommand: CliCommand = async (ctx, args) => {
     });
     const deps = await ctx.deps();
     const staff = await listStaff(deps, { includeDisabled: values.all });
-    if (values.json) {
-      ctx.io.out(JSON.stringify(staff, null, 2));
-      return 0;
-    }
-    if (staff.length === 0) ctx.io.out('No staff members.');
-    for (const s of staff) {
-      const scope = s.warp ? `warp=${s.warp}` : '';
-      const state = s.disabledAt ? `disabled ${s.disabledAt}` : `added ${s.createdAt}`;
-      ctx.io.out(`${s.address}  ${s.role.padEnd(5)}  ${scope.padEnd(16)}  ${s.name}  (${state})`);
-    }
+    printList(ctx.io, staff, {
+      json: values.json,
+      empty: 'No staff members.',
+      line: (s) => {
+        const scope = s.warp ? `warp=${s.warp}` : '';
+        const state = s.disabledAt ? `disabled ${s.disabledAt}` : `added ${s.createdAt}`;
+        return `${s.address}  ${s.role.padEnd(5)}  ${scope.padEnd(16)}  ${s.name}  (${state})`;
+      },
+    });
     return 0;
   }
   if (verb === 'disable') {

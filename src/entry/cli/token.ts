@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../features/auth/principal.js';
 import { createToken, listTokens, revokeToken, tokenRoles } from '../../features/auth/tokens.js';
-import { type CliCommand, parseWith, UsageError } from './io.js';
+import { type CliCommand, parseWith, printList, UsageError } from './io.js';
 
 export const tokenUsage = `token create --role admin|warp|council|inbound [--warp ID] [--authority CODE] [--name TEXT] [--expires ISO-DATE]
 token list [--all] [--json]
@@ -67,16 +67,15 @@ export const tokenCommand: CliCommand = async (ctx, args) => {
     });
     const deps = await ctx.deps();
     const tokens = await listTokens(deps, { includeRevoked: values.all });
-    if (values.json) {
-      ctx.io.out(JSON.stringify(tokens, null, 2));
-      return 0;
-    }
-    if (tokens.length === 0) ctx.io.out('No tokens.');
-    for (const t of tokens) {
-      const scope = t.warp ? `warp=${t.warp}` : t.authority ? `authority=${t.authority}` : '';
-      const state = t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`;
-      ctx.io.out(`${t.id}  ${t.role.padEnd(7)}  ${scope.padEnd(16)}  ${t.name}  (${state})`);
-    }
+    printList(ctx.io, tokens, {
+      json: values.json,
+      empty: 'No tokens.',
+      line: (t) => {
+        const scope = t.warp ? `warp=${t.warp}` : t.authority ? `authority=${t.authority}` : '';
+        const state = t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`;
+        return `${t.id}  ${t.role.padEnd(7)}  ${scope.padEnd(16)}  ${t.name}  (${state})`;
+      },
+    });
     return 0;
   }
   if (verb === 'revoke') {
