@@ -18,7 +18,7 @@ import { parseConfig } from '../src/config.js';
 import type { Db } from '../src/db/client.js';
 import { authorities, mailboxes, warps } from '../src/db/schema.js';
 import type { Deps } from '../src/deps.js';
-import { systemPrincipal } from '../src/features/auth/principal.js';
+import { systemPrincipal } from '../src/domain/principal.js';
 import { chaseList } from '../src/features/coverage/chase.js';
 import { coverageReport, dimensions } from '../src/features/coverage/report.js';
 import { snapshotCoverage } from '../src/features/coverage/snapshot.js';

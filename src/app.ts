@@ -8,19 +8,19 @@ import type { AppEnv, Deps } from './deps.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import { advisoryAuthoringRoutes } from './features/advisories/authoring-routes.js';
 import { advisoryReleaseRoutes } from './features/advisories/release-routes.js';
-import { advisoryTrackingPages } from './features/advisories/tracking-pages.js';
 import { advisoryTrackingRoutes } from './features/advisories/tracking-routes.js';
 import { authRoutes } from './features/auth/routes.js';
-import { reachabilityRoutes } from './features/checks/routes.js';
+import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
-import { registerRoutes } from './features/register/routes.js';
+import { reachabilityRoutes } from './features/reachability/routes.js';
 import { staffRoutes } from './features/staff/routes.js';
+import { createHttpMetrics } from './features/system/http-metrics.js';
 import { metricsRoutes } from './features/system/metrics-routes.js';
 import { systemRoutes } from './features/system/routes.js';
 import { authenticate, authorise } from './middleware/authorise.js';
 import { csrfProtection } from './middleware/csrf.js';
-import { createHttpMetrics, httpMetrics } from './middleware/http-metrics.js';
+import { httpMetrics } from './middleware/http-metrics.js';
 import { requestContext } from './middleware/request-context.js';
 import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
@@ -28,7 +28,9 @@ import { renderErrorPage } from './web/error-page.js';
 import { wantsHtml } from './web/negotiate.js';
 import { advisoryReleasePages } from './web/pages/advisory-release.js';
 import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
+import { advisoryTrackingPages } from './web/pages/advisory-tracking-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
+import { staticRoutes } from './web/static.js';
 
 /** Routes that accept whole files (the register CSV, the domain list) get the larger import limit. */
 const importPaths = new Set(['/api/v1/register/imports', '/api/v1/register/domain-imports']);
@@ -74,6 +76,7 @@ export function createApp(deps: Deps) {
   app.use('*', csrfProtection());
 
   app.route('/', systemRoutes(deps));
+  app.route('/', staticRoutes(deps));
   app.route('/', metricsRoutes(deps, http));
   app.route('/', registerRoutes());
   app.route('/', authRoutes());

@@ -1,12 +1,12 @@
 // The admin CLI: `npm run cli -- <command>`. Exits 0 on success, 1 on a failed command, 2 on bad usage.
 
 import { advisoryCommand, advisoryUsage } from './entry/cli/advisory.js';
+import { registerCommand, registerUsage } from './entry/cli/authority-register.js';
 import { checksCommand, checksUsage } from './entry/cli/checks.js';
 import { dbCommand, dbUsage } from './entry/cli/db.js';
 import { type CliCommand, type CliContext, describeError, nodeIo, UsageError } from './entry/cli/io.js';
 import { mailboxesCommand, mailboxesUsage } from './entry/cli/mailboxes.js';
 import { outboxCommand, outboxUsage } from './entry/cli/outbox.js';
-import { registerCommand, registerUsage } from './entry/cli/register.js';
 import { staffCommand, staffUsage } from './entry/cli/staff.js';
 import { tokenCommand, tokenUsage } from './entry/cli/token.js';
 import { buildNodeRuntime, type NodeRuntime } from './entry/node-deps.js';

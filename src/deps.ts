@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import type { Principal } from './features/auth/principal.js';
+import type { Principal } from './domain/principal.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
 import type { Mailer } from './ports/mailer.js';
@@ -30,6 +30,15 @@ export interface Deps {
    * commits. Absent on Node, whose dispatcher loop hears the release through `onRelease`.
    */
   dispatchQueue?: DispatchQueue;
+  /** This process's memory, for /metrics (Node); absent where the runtime does not tell it. */
+  memoryUsage?: () => ProcessMemory;
+}
+
+export interface ProcessMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external?: number;
 }
 
 export interface DispatchQueue {

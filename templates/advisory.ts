@@ -1,6 +1,6 @@
 // The advisory e-mail: the TLP label in the subject and as the first line, the labelled content, an end
 // marker, then the acknowledgement link. Updates and cancellations say what they change.
-import { type TlpLabel, tlpColours, tlpMeaning } from '../src/features/advisories/tlp.js';
+import { type TlpLabel, tlpColours, tlpMeaning } from '../src/domain/tlp.js';
 import { defineTemplate, html, layout, line, link, p, raw, type SafeHtml } from './template.js';
 
 export interface AdvisoryData {

@@ -10,7 +10,7 @@ import {
   type MailboxKind,
   p,
   textLayout,
-  ukDateTime,
+  ukDateTimeWithZone,
 } from './template.js';
 
 export interface ConfirmationData {
@@ -42,7 +42,7 @@ export default defineTemplate<ConfirmationData>({
         : `${line(d.team)} registered this address, ${line(d.address)}, as the ${kindLabel(d.kind)} cyber security mailbox for ${line(d.authorityName)} on ${line(d.serviceName)}.`,
       'To confirm that this mailbox is read and should receive cyber security alerts, open this link:',
       d.confirmUrl,
-      `The link works once. It expires on ${ukDateTime(d.expiresAt)}.`,
+      `The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`,
       d.isReconfirmation
         ? 'If you did not expect this e-mail, or this mailbox should no longer receive alerts for your council, do not open the link and tell your council’s IT security team.'
         : 'If you did not expect this e-mail, ignore it: nothing will be sent to this address.',
@@ -63,7 +63,7 @@ export default defineTemplate<ConfirmationData>({
       }${p('To confirm that this mailbox is read and should receive cyber security alerts, use this link:')}${callToAction(
         d.confirmUrl,
         'Confirm this mailbox',
-      )}${p(`The link works once. It expires on ${ukDateTime(d.expiresAt)}.`)}${inset(
+      )}${p(`The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`)}${inset(
         d.isReconfirmation
           ? 'If you did not expect this e-mail, or this mailbox should no longer receive alerts for your council, do not use the link and tell your council’s IT security team.'
           : 'If you did not expect this e-mail, ignore it: nothing will be sent to this address.',

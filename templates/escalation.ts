@@ -1,6 +1,16 @@
 // To a WARP's operators: member councils that received an advisory but have not acknowledged it. Carries the
 // advisory's TLP label in the subject and before the content, like the advisory itself.
-import { defineTemplate, html, layout, line, link, p, summary, textLayout, ukDateTime } from './template.js';
+import {
+  defineTemplate,
+  html,
+  layout,
+  line,
+  link,
+  p,
+  summary,
+  textLayout,
+  ukDateTimeWithZone,
+} from './template.js';
 
 export interface EscalationCouncil {
   code: string;
@@ -35,9 +45,9 @@ export default defineTemplate<EscalationData>({
     textLayout(d.serviceName, [
       `TLP:${line(d.tlp)}`,
       `${heading(d)}: ${line(d.title)}.`,
-      `It was sent on ${ukDateTime(d.releasedAt)}. These member councils had it delivered but nobody has followed its acknowledgement link, more than ${d.hours} hours later:`,
+      `It was sent on ${ukDateTimeWithZone(d.releasedAt)}. These member councils had it delivered but nobody has followed its acknowledgement link, more than ${d.hours} hours later:`,
       d.councils
-        .map((c) => `- ${line(c.name)} (${line(c.code)}): delivered ${ukDateTime(c.deliveredAt)}`)
+        .map((c) => `- ${line(c.name)} (${line(c.code)}): delivered ${ukDateTimeWithZone(c.deliveredAt)}`)
         .join('\n'),
       'Please check that each of them has seen it. The delivery report:',
       d.reportUrl,
@@ -51,8 +61,8 @@ export default defineTemplate<EscalationData>({
       body: html`<p style="margin: 0 0 20px 0; font-family: monospace; font-size: 16px;"><strong>TLP:${d.tlp}</strong></p>${p(
         html`<strong>${d.reference}: ${d.title}</strong>`,
       )}${p(
-        `It was sent on ${ukDateTime(d.releasedAt)}. These member councils had it delivered but nobody has followed its acknowledgement link, more than ${d.hours} hours later:`,
-      )}${summary(d.councils.map((c) => [`${c.name} (${c.code})`, `Delivered ${ukDateTime(c.deliveredAt)}`] as const))}${p(
+        `It was sent on ${ukDateTimeWithZone(d.releasedAt)}. These member councils had it delivered but nobody has followed its acknowledgement link, more than ${d.hours} hours later:`,
+      )}${summary(d.councils.map((c) => [`${c.name} (${c.code})`, `Delivered ${ukDateTimeWithZone(c.deliveredAt)}`] as const))}${p(
         html`Please check that each of them has seen it. ${link(d.reportUrl, 'See the delivery report')}.`,
       )}<p style="margin: 20px 0; font-family: monospace;">END OF TLP:${d.tlp} CONTENT</p>`,
     }),

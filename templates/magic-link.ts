@@ -1,5 +1,14 @@
 // A single-use sign-in link for council staff, scoped to their council.
-import { callToAction, defineTemplate, html, layout, line, p, textLayout, ukDateTime } from './template.js';
+import {
+  callToAction,
+  defineTemplate,
+  html,
+  layout,
+  line,
+  p,
+  textLayout,
+  ukDateTimeWithZone,
+} from './template.js';
 
 export interface MagicLinkData {
   serviceName: string;
@@ -17,7 +26,7 @@ export default defineTemplate<MagicLinkData>({
     textLayout(d.serviceName, [
       `Use this link to sign in to ${line(d.serviceName)} for ${line(d.authorityName)}:`,
       d.signInUrl,
-      `The link works once. It expires on ${ukDateTime(d.expiresAt)}.`,
+      `The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`,
       'If you did not ask to sign in, ignore this e-mail: nobody can use it without this link. Do not forward it.',
     ]),
 
@@ -28,7 +37,7 @@ export default defineTemplate<MagicLinkData>({
       body: html`${p(html`Use this link to sign in to ${d.serviceName} for ${d.authorityName}.`)}${callToAction(
         d.signInUrl,
         'Sign in',
-      )}${p(`The link works once. It expires on ${ukDateTime(d.expiresAt)}.`)}${p(
+      )}${p(`The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`)}${p(
         'If you did not ask to sign in, ignore this e-mail: nobody can use it without this link. Do not forward it.',
       )}`,
     }),

@@ -9,7 +9,7 @@ import {
   p,
   summary,
   textLayout,
-  ukDateTime,
+  ukDateTimeWithZone,
 } from './template.js';
 
 export interface StaleMailbox {
@@ -42,7 +42,7 @@ export default defineTemplate<MailboxesStaleData>({
       d.mailboxes
         .map(
           (m) =>
-            `- ${line(m.authorityName)} (${line(m.authorityCode)}): ${line(m.address)}, ${kindLabel(m.kind)} mailbox, asked ${ukDateTime(m.askedAt)}`,
+            `- ${line(m.authorityName)} (${line(m.authorityCode)}): ${line(m.address)}, ${kindLabel(m.kind)} mailbox, asked ${ukDateTimeWithZone(m.askedAt)}`,
         )
         .join('\n'),
       'Please contact these councils. Following the link in the e-mail we sent (or registering a new mailbox) restores them.',
@@ -59,7 +59,7 @@ export default defineTemplate<MailboxesStaleData>({
           (m) =>
             [
               `${m.authorityName} (${m.authorityCode})`,
-              `${m.address}, ${kindLabel(m.kind)} mailbox, asked ${ukDateTime(m.askedAt)}`,
+              `${m.address}, ${kindLabel(m.kind)} mailbox, asked ${ukDateTimeWithZone(m.askedAt)}`,
             ] as const,
         ),
       )}${p(

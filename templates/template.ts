@@ -1,16 +1,12 @@
 // What every e-mail template shares: the template type, HTML escaping, UK dates and the plain,
 // accessible GOV.UK-like layout. No node:* imports: templates render on Node and on Workers.
-import type { mailboxKinds } from '../src/db/schema.js';
-import { headerText } from '../src/features/mail/headers.js';
+import type { MailboxKind } from '../src/domain/mailbox-states.js';
+import { ukDateTime } from '../src/domain/uk-time.js';
+import { safeUrl } from '../src/lib/safe-url.js';
+import { headerText } from '../src/mail/headers.js';
+import type { MailTemplate } from '../src/mail/mail-template.js';
 
-/** One message: a subject, a text part and an HTML part, all rendered from the same data. */
-export interface MailTemplate<Data> {
-  subject(data: Data): string;
-  text(data: Data): string;
-  html(data: Data): string;
-}
-
-export type MailboxKind = (typeof mailboxKinds)[number];
+export type { MailboxKind, MailTemplate };
 
 /**
  * Defines a template whose subject can never carry a line break or control character, whatever
@@ -72,11 +68,6 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
-/** A link target that can only be http(s); anything else (javascript:, data:) becomes a dead link. */
-export function safeUrl(url: string): string {
-  return /^https?:\/\//i.test(url.trim()) ? url.trim() : '#';
-}
-
 /** A value on one line of the text part: control characters and line breaks collapse to spaces. */
 export function line(value: string): string {
   return headerText(value);
@@ -85,24 +76,9 @@ export function line(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // Words
 
-const ukDate = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  hourCycle: 'h12',
-});
-
 /** "2 December 2026 at 9:00am (UK time)": GOV.UK style, in the Europe/London time zone. */
-export function ukDateTime(date: Date): string {
-  const parts = Object.fromEntries(ukDate.formatToParts(date).map((p) => [p.type, p.value]));
-  const period = (parts.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  let time = `${parts.hour}:${parts.minute}${period}`;
-  if (time === '12:00pm') time = 'midday';
-  if (time === '12:00am') time = 'midnight';
-  return `${parts.day} ${parts.month} ${parts.year} at ${time} (UK time)`;
+export function ukDateTimeWithZone(date: Date): string {
+  return `${ukDateTime(date)} (UK time)`;
 }
 
 const kindLabels: Record<MailboxKind, string> = {

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { authorities, mailboxes, warps } from '../../src/db/schema.js';
-import type { Principal } from '../../src/features/auth/principal.js';
+import type { Principal } from '../../src/domain/principal.js';
 
 export const WARP_COUNT = 12;
 export const MAILBOXES_PER_COUNCIL = 2;

@@ -1,6 +1,6 @@
 // An in-memory mailer for tests: keeps every message; a test can make chosen recipients fail.
 
-import { assertSafeMessage } from '../features/mail/headers.js';
+import { assertSafeMessage } from '../mail/headers.js';
 import type { Mailer, OutgoingMessage, SendResult } from '../ports/mailer.js';
 
 export function memoryMailer(

@@ -6,8 +6,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../config.js';
-import { assertExtraHeaders, assertSingleAddress } from '../features/mail/address.js';
-import { assertSafeMessage } from '../features/mail/headers.js';
+import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
+import { assertSafeMessage } from '../mail/headers.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer, OutgoingMessage, SendResult } from '../ports/mailer.js';
 

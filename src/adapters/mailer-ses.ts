@@ -28,7 +28,7 @@
 // |   anything else, and a message that cannot be built                     |   the deadline)    |
 import { AwsClient } from 'aws4fetch';
 import type { Config } from '../config.js';
-import { bareAddress, buildMimeMessage } from '../features/mail/mime.js';
+import { bareAddress, buildMimeMessage } from '../mail/mime.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer, OutgoingMessage, SendResult, SendStatus } from '../ports/mailer.js';
 

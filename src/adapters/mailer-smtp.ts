@@ -7,8 +7,8 @@ import type { NodemailerError } from 'nodemailer/lib/errors';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import type { Config } from '../config.js';
-import { assertExtraHeaders, assertSingleAddress } from '../features/mail/address.js';
-import { assertSafeMessage } from '../features/mail/headers.js';
+import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
+import { assertSafeMessage } from '../mail/headers.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer, OutgoingMessage, SendResult, SendStatus } from '../ports/mailer.js';
 

@@ -1,6 +1,10 @@
 // The database schema (SQLite dialect): runs on a libsql file, Turso and D1 alike.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { advisoryKinds, advisoryStates, deliveryStatuses, severities } from '../domain/advisory-states.js';
+import { checkKinds, checkSeverities } from '../domain/check-results.js';
+import { liveMailboxStates, mailboxKinds, mailboxStates } from '../domain/mailbox-states.js';
+import { tlpLabels } from '../domain/tlp.js';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -114,9 +118,6 @@ export const auditLog = sqliteTable(
 
 // ---------- mailboxes, confirmation and sessions ----------
 
-export const mailboxKinds = ['primary', 'secondary', 'out-of-hours'] as const;
-export const mailboxStates = ['awaiting-approval', 'pending', 'confirmed', 'retired', 'refused'] as const;
-
 export const mailboxes = sqliteTable(
   'mailboxes',
   {
@@ -159,7 +160,7 @@ export const mailboxes = sqliteTable(
     index('mailboxes_address_idx').on(t.address),
     uniqueIndex('mailboxes_live_address_idx')
       .on(t.authorityCode, t.address)
-      .where(sql`state in ('awaiting-approval', 'pending', 'confirmed')`),
+      .where(sql.raw(`state in (${liveMailboxStates.map((s) => `'${s}'`).join(', ')})`)),
   ],
 );
 
@@ -205,20 +206,6 @@ export const rateLimitHits = sqliteTable(
 );
 
 // ---------- advisories and fan-out ----------
-
-export const tlpLabels = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-export const severities = ['low', 'medium', 'high', 'critical'] as const;
-export const advisoryStates = ['draft', 'awaiting-approval', 'sending', 'sent', 'cancelled'] as const;
-export const advisoryKinds = ['advisory', 'update', 'cancellation'] as const;
-export const deliveryStatuses = [
-  'created',
-  'sending',
-  'delivered',
-  'temporary-failure',
-  'permanent-failure',
-  'technical-failure',
-  'cancelled',
-] as const;
 
 export interface Audience {
   all?: boolean;
@@ -337,9 +324,6 @@ export const serviceSecrets = sqliteTable('service_secrets', {
 });
 
 // ---------- reachability and mail-security checks ----------
-
-export const checkKinds = ['mx', 'spf', 'dmarc', 'mta-sts', 'tls-rpt', 'security-txt'] as const;
-export const checkSeverities = ['ok', 'info', 'warning', 'critical', 'temporary'] as const;
 
 /** One result of one check of one domain; every run is kept, so history is a query. */
 export const domainChecks = sqliteTable(

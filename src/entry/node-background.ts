@@ -2,9 +2,9 @@
 import type { Deps } from '../deps.js';
 import { startDispatcherLoop } from '../features/advisories/dispatcher-loop.js';
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
-import { runScheduledWork } from '../features/checks/scheduled.js';
+import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
-import { syncRegisterIfEmpty } from '../features/register/import-sync.js';
+import { runScheduledWork } from '../features/reachability/scheduled.js';
 import { startSchedule } from './node-schedule.js';
 
 export interface BackgroundWork {

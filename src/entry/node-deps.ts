@@ -56,6 +56,7 @@ export async function buildNodeRuntime(
         : nodeResolver(config),
     connInfo: getConnInfo,
     assets: govukAssets(),
+    memoryUsage: () => process.memoryUsage(),
   };
   return {
     deps,

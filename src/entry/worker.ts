@@ -12,9 +12,9 @@ import { createApp } from '../app.js';
 import type { Deps } from '../deps.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advisories/dispatch.js';
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
-import { runScheduledWork } from '../features/checks/scheduled.js';
+import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
-import { syncRegisterIfEmpty } from '../features/register/import-sync.js';
+import { runScheduledWork } from '../features/reachability/scheduled.js';
 import {
   buildWorkerRuntime,
   type DispatchMessage,

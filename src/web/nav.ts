@@ -1,5 +1,5 @@
 // The service navigation for whoever is looking: what they can reach, and the page they are on.
-import type { Principal } from '../features/auth/principal.js';
+import type { Principal } from '../domain/principal.js';
 import type { NavItem } from './layout.js';
 
 export function navFor(principal: Principal | null | undefined, path: string): NavItem[] {

@@ -1,4 +1,16 @@
-// The service's own script and stylesheet: small enough to live in code, so both runtimes serve them.
+// The service's own script and stylesheet: small enough to live in code, so both runtimes serve them; and
+// GOV.UK Frontend's files under /assets where the runtime serves them through the app (Node).
+import { Hono } from 'hono';
+import type { AppEnv, Deps } from '../deps.js';
+
+export function staticRoutes(deps: Deps) {
+  const router = new Hono<AppEnv>();
+  if (deps.assets) router.get('/assets/*', deps.assets);
+  router.get('/app.js', (c) => c.body(appJs, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  router.get('/app.css', (c) => c.body(appCss, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  return router;
+}
+
 export const appJs = `document.body.classList.add('js-enabled', 'govuk-frontend-supported');
 import('/assets/govuk-frontend.min.js').then((m) => m.initAll()).catch(() => {});
 `;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { tlpLabels } from '../../src/db/schema.js';
+import { tlpLabels } from '../../src/domain/tlp.js';
 import { buildCsafDocument } from '../../src/features/advisories/csaf-export.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { makeTestApp, type TestApp } from '../support/app.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { addStaff } from '../../src/features/staff/members.js';
 import { importSharedRegister, insertMailbox, seedKnownCoverage } from '../coverage/support.js';

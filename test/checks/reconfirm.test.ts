@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mailboxes } from '../../src/db/schema.js';
-import { sweepReconfirmations } from '../../src/features/checks/reconfirm.js';
+import { sweepReconfirmations } from '../../src/features/reachability/reconfirm.js';
 import { linkIn, registration, seedCouncils } from '../mailboxes/support.js';
 import { insertWarpOperators } from '../support/advisory-factories.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
@@ -209,7 +209,7 @@ describe('re-confirmation', () => {
     expect([...sweep.linksSent, ...sweep.reminders, ...sweep.stale]).toEqual([]);
 
     const { registerMailbox } = await import('../../src/features/mailboxes/register-mailbox.js');
-    const { cliPrincipal } = await import('../../src/features/auth/principal.js');
+    const { cliPrincipal } = await import('../../src/domain/principal.js');
     const vouched = await registerMailbox(
       t.deps,
       { principal: cliPrincipal },

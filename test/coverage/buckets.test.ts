@@ -2,7 +2,7 @@
 // rank the authority page uses agree on every kind of row, and both agree with issue 5's mailboxStatus on
 // what is stale, unreachable, unverified or gone (its at-risk still counts as confirmed coverage).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailboxStates } from '../../src/db/schema.js';
+import { mailboxStates } from '../../src/domain/mailbox-states.js';
 import { mailboxStatus } from '../../src/features/checks/status.js';
 import {
   authorityBucket,

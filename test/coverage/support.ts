@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from '../../src/db/client.js';
 import { mailboxes } from '../../src/db/schema.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
-import { importRegister } from '../../src/features/register/import-register.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
+import { importRegister } from '../../src/features/authority-register/import-register.js';
 import type { TestApp } from '../support/app.js';
 import { FACTORY_TIME } from '../support/factories.js';
 

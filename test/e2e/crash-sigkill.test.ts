@@ -4,8 +4,8 @@
 // twice got the same Message-ID both times, and there is exactly one delivery row per mailbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorities, mailboxes, warps } from '../../src/db/schema.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { buildNodeRuntime } from '../../src/entry/node-deps.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
 import { createToken } from '../../src/features/auth/tokens.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import {

@@ -3,10 +3,10 @@
 // the API, drained by the engine through the SMTP adapter into an SMTP server that parses every message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorities } from '../../src/db/schema.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { importRegister } from '../../src/features/authority-register/import-register.js';
 import { importMailboxes } from '../../src/features/mailboxes/import-mailboxes.js';
-import { importRegister } from '../../src/features/register/import-register.js';
 import {
   acceptedPerRecipient,
   ackPathIn,

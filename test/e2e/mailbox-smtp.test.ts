@@ -2,9 +2,9 @@
 // an SMTP server that parses what it receives. The links are taken from the received messages and
 // followed against the app, as the mailbox holder would.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
-import { importDomains } from '../../src/features/register/import-domains.js';
-import { importRegister } from '../../src/features/register/import-register.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
+import { importDomains } from '../../src/features/authority-register/import-domains.js';
+import { importRegister } from '../../src/features/authority-register/import-register.js';
 import {
   confirmPathIn,
   messagesTo,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { createApp } from '../../src/app.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { createToken } from '../../src/features/auth/tokens.js';
 import { CSRF_COOKIE } from '../../src/middleware/csrf.js';
 import { rowCounts, worldDeps } from '../security/world.js';

@@ -4,8 +4,8 @@
 // and exits 0 within its grace period. A second process then sends the rest straight away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorities, mailboxes, warps } from '../../src/db/schema.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { buildNodeRuntime } from '../../src/entry/node-deps.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
 import { createToken } from '../../src/features/auth/tokens.js';
 import {
   advisoryBody,

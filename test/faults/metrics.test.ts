@@ -12,7 +12,8 @@ let admin: string;
 const NOW = new Date('2026-11-30T09:00:00Z').getTime();
 
 beforeAll(async () => {
-  t = await makeTestApp({ now: '2026-11-30T09:00:00Z' });
+  // Memory comes from the runtime through deps, as the Node entry passes it.
+  t = await makeTestApp({ now: '2026-11-30T09:00:00Z', deps: { memoryUsage: () => process.memoryUsage() } });
   admin = await t.tokenFor('admin');
   await insertAuthority(t.db, { code: 'MET', name: 'Metric Council' });
   const box = (

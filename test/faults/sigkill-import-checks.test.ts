@@ -12,7 +12,8 @@ import { createClient } from '@libsql/client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
-import { checkKinds, mailboxes } from '../../src/db/schema.js';
+import { mailboxes } from '../../src/db/schema.js';
+import { checkKinds } from '../../src/domain/check-results.js';
 import { repoRoot, runCli, tempDatabase } from '../support/cli.js';
 import { FACTORY_TIME, insertAuthority } from '../support/factories.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addressOf, assertSingleAddress } from '../../src/features/mail/address.js';
-import { composeMessage, mailDomain, messageIdFor } from '../../src/features/mail/compose.js';
+import { addressOf, assertSingleAddress } from '../../src/mail/address.js';
+import { composeMessage } from '../../src/mail/compose.js';
+import { mailDomain, messageIdFor } from '../../src/mail/message-ids.js';
 import confirmationTemplate from '../../templates/confirmation.js';
 import { confirmation, mailConfig } from './fixtures.js';
 

@@ -10,7 +10,7 @@ import { nodeMailer } from '../../src/adapters/mailer-node.js';
 import { outboxFilePattern, outboxMailer } from '../../src/adapters/mailer-outbox.js';
 import { type CliContext, UsageError } from '../../src/entry/cli/io.js';
 import { outboxCommandFor } from '../../src/entry/cli/outbox.js';
-import { composeMessage } from '../../src/features/mail/compose.js';
+import { composeMessage } from '../../src/mail/compose.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import confirmationTemplate from '../../templates/confirmation.js';
 import magicLinkTemplate from '../../templates/magic-link.js';

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { dkimVerify } from 'mailauth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifySmtpError, smtpMailer } from '../../src/adapters/mailer-smtp.js';
-import { composeMessage } from '../../src/features/mail/compose.js';
+import { composeMessage } from '../../src/mail/compose.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import type { Mailer, OutgoingMessage } from '../../src/ports/mailer.js';
 import confirmationTemplate from '../../templates/confirmation.js';
@@ -53,7 +53,7 @@ describe('smtpMailer', () => {
     expect(result).toMatchObject({ status: 'delivered', messageId: m.messageId, code: 250 });
     expect(result.reply).toMatch(/^250 Ok: queued as 1/);
 
-    const [got] = await s.waitFor(1);
+    const got = await s.waitForFirst();
     expect(got.mailFrom).toBe('bounces+d-1@mail.cyber-contacts.test');
     expect(got.rcptTo).toEqual(['security@cardiff.gov.uk']);
     expect(got.parsed.messageId).toBe(m.messageId);
@@ -73,7 +73,7 @@ describe('smtpMailer', () => {
     const s = await sink();
     const result = await mailerFor(s).send(message('a@council.test'));
     expect(result.status).toBe('delivered');
-    const [got] = await s.waitFor(1);
+    const got = await s.waitForFirst();
     expect(got.mailFrom).toBe('no-reply@mail.cyber-contacts.test');
   });
 
@@ -194,7 +194,7 @@ describe('smtpMailer', () => {
     });
     const m = message('security@cardiff.gov.uk', { headers: { 'List-Id': '<advisories.test>' } });
     expect((await mailer.send(m)).status).toBe('delivered');
-    const [got] = await s.waitFor(1);
+    const got = await s.waitForFirst();
     expect(got.raw.toString()).toMatch(/^DKIM-Signature: [\s\S]*?\bd=mail\.cyber-contacts\.test;/m);
 
     const lookups: string[] = [];
@@ -276,7 +276,7 @@ describe('header injection', () => {
       'a@council.test',
     );
     expect((await mailerFor(s).send(m)).status).toBe('delivered');
-    const [got] = await s.waitFor(1);
+    const got = await s.waitForFirst();
     expect(got.rcptTo).toEqual(['a@council.test']);
     expect(got.parsed.bcc).toBeUndefined();
     expect(got.parsed.headers.has('bcc')).toBe(false);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ukCalendarDay, ukDate, ukDateTime } from '../../src/domain/uk-time.js';
 import approvalNeededTemplate from '../../templates/approval-needed.js';
 import confirmationTemplate from '../../templates/confirmation.js';
 import confirmedTemplate from '../../templates/confirmed.js';
 import magicLinkTemplate from '../../templates/magic-link.js';
 import mailboxReplacedTemplate from '../../templates/mailbox-replaced.js';
-import { escapeHtml, html, type MailTemplate, raw, ukDateTime } from '../../templates/template.js';
+import { escapeHtml, html, type MailTemplate, raw, ukDateTimeWithZone } from '../../templates/template.js';
 import { approvalNeeded, confirmation, confirmed, magicLink, mailboxReplaced } from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a table of templates with different data types
@@ -134,10 +135,20 @@ describe('templates', () => {
 
 describe('template helpers', () => {
   it('shows dates in UK time, GMT and BST', () => {
-    expect(ukDateTime(new Date('2026-12-02T09:00:00Z'))).toBe('2 December 2026 at 9:00am (UK time)');
-    expect(ukDateTime(new Date('2026-07-02T12:30:00Z'))).toBe('2 July 2026 at 1:30pm (UK time)');
-    expect(ukDateTime(new Date('2026-07-02T11:00:00Z'))).toBe('2 July 2026 at midday (UK time)');
-    expect(ukDateTime(new Date('2026-01-15T00:00:00Z'))).toBe('15 January 2026 at midnight (UK time)');
+    expect(ukDateTimeWithZone(new Date('2026-12-02T09:00:00Z'))).toBe('2 December 2026 at 9:00am (UK time)');
+    expect(ukDateTimeWithZone(new Date('2026-07-02T12:30:00Z'))).toBe('2 July 2026 at 1:30pm (UK time)');
+    expect(ukDateTimeWithZone(new Date('2026-07-02T11:00:00Z'))).toBe('2 July 2026 at midday (UK time)');
+    expect(ukDateTimeWithZone(new Date('2026-01-15T00:00:00Z'))).toBe(
+      '15 January 2026 at midnight (UK time)',
+    );
+  });
+
+  it('formats dates one way for pages and e-mail (the shared UK formatter)', () => {
+    expect(ukDateTime('2026-07-02T11:00:00Z')).toBe('2 July 2026 at midday');
+    expect(ukDateTime(new Date('2026-12-02T17:05:00Z'))).toBe('2 December 2026 at 5:05pm');
+    // Just before midnight UTC in summer is already the next day in the UK.
+    expect(ukDate('2026-07-02T23:30:00Z')).toBe('3 July 2026');
+    expect(ukCalendarDay('2026-03-29')).toBe('29 March 2026');
   });
 
   it('html escapes values, keeps SafeHtml and arrays, drops null/undefined/booleans', () => {

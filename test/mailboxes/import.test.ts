@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { importMailboxes } from '../../src/features/mailboxes/import-mailboxes.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { runCli, tempDatabase } from '../support/cli.js';

@@ -1,7 +1,7 @@
 // A small browser stand-in for page tests: keeps cookies, asks for HTML, and sends forms with the CSRF
 // field the last page carried.
 import type { Deps } from '../../src/deps.js';
-import type { Role } from '../../src/features/auth/principal.js';
+import type { Role } from '../../src/domain/principal.js';
 import { createSession, SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import type { TestApp } from '../support/app.js';
 

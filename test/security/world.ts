@@ -14,8 +14,8 @@ import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { sessions } from '../../src/db/schema.js';
 import type { Deps } from '../../src/deps.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
 import { authenticateSession, createSession } from '../../src/features/auth/sessions.js';
 import { createToken } from '../../src/features/auth/tokens.js';
 import { settleBackground } from '../../src/lib/background.js';
@@ -439,8 +439,8 @@ export async function ownFingerprint(w: WorldApp): Promise<string> {
 }
 
 /** Row counts of the main tables. */
-export async function rowCounts(client: Client): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+export async function rowCounts(client: Client): Promise<Record<(typeof mainTables)[number], number>> {
+  const out = {} as Record<(typeof mainTables)[number], number>;
   for (const table of mainTables) {
     const rs = await client.execute(`select count(*) as n from ${table}`);
     out[table] = Number(rs.rows[0]?.n ?? 0);

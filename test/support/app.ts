@@ -6,7 +6,7 @@ import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { createToken, type TokenRole } from '../../src/features/auth/tokens.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';

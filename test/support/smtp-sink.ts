@@ -71,6 +71,8 @@ export interface SmtpSink {
   stats: { connections: number; open: number; maxOpen: number };
   /** Resolves with the messages once at least `n` were accepted; rejects after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<SinkMessage[]>;
+  /** The first message, once it has arrived. */
+  waitForFirst(timeoutMs?: number): Promise<SinkMessage>;
   /** Replaces some of the behaviour hooks while the sink runs. */
   set(behaviour: SinkBehaviour): void;
   /** Forgets the messages, events and attempt counts (not the behaviour). */
@@ -220,27 +222,34 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   });
   const port = (server.server.address() as AddressInfo).port;
 
+  function waitFor(n: number, timeoutMs = 10_000): Promise<SinkMessage[]> {
+    if (messages.length >= n) return Promise.resolve(messages);
+    return new Promise((resolveWait, rejectWait) => {
+      const check = () => {
+        if (messages.length < n) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolveWait(messages);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        rejectWait(new Error(`smtp sink: ${messages.length} of ${n} messages after ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.add(check);
+    });
+  }
+
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
     events,
     stats,
-    waitFor(n, timeoutMs = 10_000) {
-      if (messages.length >= n) return Promise.resolve(messages);
-      return new Promise((resolveWait, rejectWait) => {
-        const check = () => {
-          if (messages.length < n) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolveWait(messages);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          rejectWait(new Error(`smtp sink: ${messages.length} of ${n} messages after ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-      });
+    waitFor,
+    async waitForFirst(timeoutMs = 10_000) {
+      const [first] = await waitFor(1, timeoutMs);
+      if (!first) throw new Error('smtp sink: no message');
+      return first;
     },
     set(next) {
       Object.assign(behaviour, next);

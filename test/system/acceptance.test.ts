@@ -4,9 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPrincipal } from '../../src/domain/principal.js';
 import { policy } from '../../src/features/auth/policy.js';
-import { cliPrincipal } from '../../src/features/auth/principal.js';
-import { importRegister } from '../../src/features/register/import-register.js';
+import { importRegister } from '../../src/features/authority-register/import-register.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { repoRoot, tempDatabase } from '../support/cli.js';
 

@@ -10,7 +10,7 @@ import {
   formatDate,
   quotedPrintable,
   unstructuredHeader,
-} from '../../src/features/mail/mime.js';
+} from '../../src/mail/mime.js';
 import type { OutgoingMessage } from '../../src/ports/mailer.js';
 
 const date = new Date('2026-11-30T09:05:07Z');

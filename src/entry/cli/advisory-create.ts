@@ -6,11 +6,11 @@ import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { parse as parseYaml } from 'yaml';
 import { warps } from '../../db/schema.js';
+import { cliPrincipal, type Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { createAdvisory } from '../../features/advisories/create-advisory.js';
 import { previewAdvisory } from '../../features/advisories/preview-advisory.js';
 import { AdvisoryInput } from '../../features/advisories/schemas.js';
-import { cliPrincipal, type Principal } from '../../features/auth/principal.js';
 import { fieldErrors } from '../../openapi.js';
 import { type CliCommand, UsageError } from './io.js';
 

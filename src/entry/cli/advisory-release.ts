@@ -3,11 +3,11 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { cliPrincipal } from '../../domain/principal.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from '../../features/advisories/dispatch.js';
 import { approveAdvisory, cancelAdvisory, releaseAdvisory } from '../../features/advisories/release.js';
 import { advisoryReport } from '../../features/advisories/report.js';
 import { reportCsv } from '../../features/advisories/report-csv.js';
-import { cliPrincipal } from '../../features/auth/principal.js';
 import { type CliCommand, type CliIo, parseWith, UsageError } from './io.js';
 
 const actor = { principal: cliPrincipal };

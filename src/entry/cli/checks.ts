@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cliPrincipal } from '../../features/auth/principal.js';
-import { recordBounce } from '../../features/checks/bounces.js';
-import { sweepReconfirmations } from '../../features/checks/reconfirm.js';
-import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/checks/run-checks.js';
+import { cliPrincipal } from '../../domain/principal.js';
+import { recordBounce } from '../../features/reachability/bounces.js';
+import { sweepReconfirmations } from '../../features/reachability/reconfirm.js';
+import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/reachability/run-checks.js';
 import { type CliCommand, parseWith, UsageError } from './io.js';
 
 export const checksUsage = `checks run [--domain DOMAIN] [--due] [--json]   DNS and mail-security checks of the mailbox domains

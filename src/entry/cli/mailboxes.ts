@@ -1,10 +1,10 @@
 // `mailboxes import <file.csv> [--confirmed --reason TEXT]`: load the NCSC's existing list, row by row.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cliPrincipal } from '../../features/auth/principal.js';
+import { cliPrincipal } from '../../domain/principal.js';
 import { importMailboxes } from '../../features/mailboxes/import-mailboxes.js';
+import { readLocalFile } from './authority-register.js';
 import { type CliCommand, parseWith, UsageError } from './io.js';
-import { readLocalFile } from './register.js';
 
 export const mailboxesUsage = `mailboxes import <file.csv> [--confirmed --reason "<why you vouch for these addresses>"] [--json]
   columns: authority, address, kind (primary|secondary|out-of-hours), team, phone`;

@@ -1,7 +1,7 @@
 // `staff add|list|disable`: the NCSC and WARP staff who sign in to the pages by magic link.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cliPrincipal } from '../../features/auth/principal.js';
+import { cliPrincipal } from '../../domain/principal.js';
 import { addStaff, disableStaff, listStaff, staffRoles } from '../../features/staff/members.js';
 import { type CliCommand, parseWith, printList, UsageError } from './io.js';
 

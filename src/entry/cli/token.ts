@@ -1,7 +1,9 @@
 // `token create|list|revoke`: API tokens from the console.
+
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cliPrincipal } from '../../features/auth/principal.js';
+import { authorityCodeSchema } from '../../domain/authority-code.js';
+import { cliPrincipal } from '../../domain/principal.js';
 import { createToken, listTokens, revokeToken, tokenRoles } from '../../features/auth/tokens.js';
 import { type CliCommand, parseWith, printList, UsageError } from './io.js';
 
@@ -13,10 +15,7 @@ const CreateArgs = z
   .object({
     role: z.enum(tokenRoles, { message: `--role must be one of ${tokenRoles.join(', ')}` }),
     warp: z.string().min(1).optional(),
-    authority: z
-      .string()
-      .regex(/^[A-Za-z0-9]{2,10}$/, '--authority must be a register code such as CRF')
-      .optional(),
+    authority: authorityCodeSchema('--authority must be a register code such as CRF').optional(),
     name: z.string().trim().min(1).max(200).optional(),
     expires: z.iso.datetime({ offset: true, message: '--expires must be an ISO date-time' }).optional(),
   })

@@ -3,9 +3,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { advisories, authorities, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { mailboxHolder } from '../../domain/principal.js';
+import { headerText } from '../../mail/headers.js';
 import { auditEntry } from '../audit/record.js';
-import { mailboxHolder } from '../auth/principal.js';
-import { headerText } from '../mail/headers.js';
 import { verifySignedToken } from './signing-key.js';
 
 /** Recorded when the person acknowledging leaves "Your name or team" empty. */

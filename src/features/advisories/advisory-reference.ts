@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { isConstraintViolation } from '../register/warps.js';
+import { isConstraintViolation } from '../authority-register/warps.js';
 
 export function referencePrefix(deps: Deps, warpId: string | null): string {
   return warpId ? warpId.toUpperCase() : deps.config.ADVISORY_REFERENCE_PREFIX;

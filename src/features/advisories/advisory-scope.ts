@@ -1,11 +1,13 @@
 // Who may see and write which advisories: scope as a query condition, single reads that answer 404 for
 // what the caller may not see, and the principal an advisory is sent as (its WARP's, or the NCSC's).
-import { and, eq, exists, inArray, ne, type SQL, sql } from 'drizzle-orm';
+
+import { and, eq, exists, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { inList } from '../../db/limits.js';
 import { advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
 import type { AdvisoryRow } from './view.js';
 
 /**
@@ -26,7 +28,7 @@ export function advisoryScope(db: Db, principal: Principal): SQL | undefined {
           ne(deliveries.status, 'cancelled'),
         ),
       );
-    return and(inArray(advisories.state, ['sending', 'sent', 'cancelled']), exists(sentToCouncil));
+    return and(inList(advisories.state, ['sending', 'sent', 'cancelled']), exists(sentToCouncil));
   }
   return sql`0 = 1`;
 }

@@ -1,10 +1,10 @@
 // Checks an audience before it is saved: a WARP operator addresses only its own members (403), and the
 // WARPs and councils it names must exist, so a typo is an error rather than a silently smaller send.
-import { inJsonList } from '../../db/client.js';
+import { inList } from '../../db/limits.js';
 import { type Audience, authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { Principal } from '../../domain/principal.js';
 import { AppError, type FieldError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
 import { assertAudienceAllowed } from './audience.js';
 
 export async function checkAudience(
@@ -16,10 +16,7 @@ export async function checkAudience(
   await assertAudienceAllowed(deps, sender, audience);
   const errors: FieldError[] = [];
   if (audience.warps?.length) {
-    const found = await deps.db
-      .select({ id: warps.id })
-      .from(warps)
-      .where(inJsonList(warps.id, audience.warps));
+    const found = await deps.db.select({ id: warps.id }).from(warps).where(inList(warps.id, audience.warps));
     const missing = audience.warps.filter((w) => !found.some((f) => f.id === w));
     if (missing.length)
       errors.push({ path: `${path}.warps`, message: `There is no WARP with id ${missing.join(', ')}` });
@@ -29,7 +26,7 @@ export async function checkAudience(
     const found = await deps.db
       .select({ code: authorities.code, current: authorities.current })
       .from(authorities)
-      .where(inJsonList(authorities.code, codes));
+      .where(inList(authorities.code, codes));
     const missing = codes.filter((c) => !found.some((f) => f.code === c));
     const former = found.filter((f) => !f.current).map((f) => f.code);
     if (missing.length)

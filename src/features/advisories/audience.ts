@@ -2,11 +2,11 @@
 // dimensions they narrow (Welsh unitaries = nations:[Wales] and types:[WPA]); explicit authority codes are
 // always added. Only current authorities; WARP operators only ever reach their own members.
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
-import { inJsonList } from '../../db/client.js';
+import { inList } from '../../db/limits.js';
 import { type Audience, authorities, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
 
 export function isEmptyAudience(a: Audience): boolean {
   return !a.all && ![a.nations, a.regions, a.warps, a.types, a.authorities].some((v) => v && v.length > 0);
@@ -18,12 +18,12 @@ export function audienceCondition(audience: Audience, principal: Principal): SQL
   const narrowing: SQL[] = [];
   // Lists go in as one JSON parameter each: an audience may name hundreds of councils, and D1 allows at
   // most 100 bound parameters in a statement.
-  if (audience.nations?.length) narrowing.push(inJsonList(authorities.nation, audience.nations));
-  if (audience.regions?.length) narrowing.push(inJsonList(authorities.region, audience.regions));
-  if (audience.warps?.length) narrowing.push(inJsonList(authorities.warpId, audience.warps));
+  if (audience.nations?.length) narrowing.push(inList(authorities.nation, audience.nations));
+  if (audience.regions?.length) narrowing.push(inList(authorities.region, audience.regions));
+  if (audience.warps?.length) narrowing.push(inList(authorities.warpId, audience.warps));
   if (audience.types?.length)
     narrowing.push(
-      inJsonList(
+      inList(
         authorities.type,
         audience.types.map((t) => t.toUpperCase()),
       ),
@@ -32,7 +32,7 @@ export function audienceCondition(audience: Audience, principal: Principal): SQL
   else if (narrowing.length) parts.push(and(...narrowing)!);
   if (audience.authorities?.length)
     parts.push(
-      inJsonList(
+      inList(
         authorities.code,
         audience.authorities.map((c) => c.toUpperCase()),
       ),
@@ -64,7 +64,7 @@ export async function assertAudienceAllowed(
     const rows = await deps.db
       .select({ code: authorities.code, warpId: authorities.warpId })
       .from(authorities)
-      .where(inJsonList(authorities.code, codes));
+      .where(inList(authorities.code, codes));
     const outside = codes.filter((c) => rows.find((r) => r.code === c)?.warpId !== own);
     if (outside.length)
       throw new AppError('forbidden', `These councils are not members of your WARP: ${outside.join(', ')}.`, {

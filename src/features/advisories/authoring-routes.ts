@@ -1,9 +1,10 @@
 // The advisory authoring API: compose, edit, read (within scope), preview the reach, write updates and
 // cancellations, and manage test audiences. Releasing and sending live in the lead's release routes.
 import { createRoute, z } from '@hono/zod-openapi';
-import { advisoryStates, tlpLabels } from '../../db/schema.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
+import { advisoryStates } from '../../domain/advisory-states.js';
+import { tlpLabels } from '../../domain/tlp.js';
 import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
-import { actorOf, requirePrincipal } from '../auth/actor.js';
 import { createAdvisory } from './create-advisory.js';
 import { editAdvisory } from './edit-advisory.js';
 import { getAdvisory } from './get-advisory.js';

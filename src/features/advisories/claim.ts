@@ -2,6 +2,7 @@
 // for retry, or leased by a worker that died) and marks them as this worker's, so any number of processes
 // or instances can drain one queue without sending a delivery twice.
 import { sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
 import type { Deps } from '../../deps.js';
 
 export interface ClaimedDelivery {
@@ -81,15 +82,10 @@ export async function claimDeliveries(
 
 /** Gives back leased deliveries that were not sent (graceful shutdown): due again at once. */
 export async function releaseLeases(deps: Deps, owner: string, ids: string[], now: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    const chunk = ids.slice(i, i + 90);
-    await deps.db.run(sql`
-      update deliveries set lease_expires_at = ${now}, attempts = max(attempts - 1, 0)
-      where status = 'sending' and lease_owner = ${owner} and id in (${sql.join(
-        chunk.map((id) => sql`${id}`),
-        sql`, `,
-      )})`);
-  }
+  if (ids.length === 0) return;
+  await deps.db.run(sql`
+    update deliveries set lease_expires_at = ${now}, attempts = max(attempts - 1, 0)
+    where status = 'sending' and lease_owner = ${owner} and ${inList(sql`id`, ids)}`);
 }
 
 /**
@@ -103,15 +99,10 @@ export async function renewLeases(
   now: number,
   leaseMs: number,
 ): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    const chunk = ids.slice(i, i + 90);
-    await deps.db.run(sql`
-      update deliveries set lease_expires_at = ${now + leaseMs}
-      where status = 'sending' and lease_owner = ${owner} and id in (${sql.join(
-        chunk.map((id) => sql`${id}`),
-        sql`, `,
-      )})`);
-  }
+  if (ids.length === 0) return;
+  await deps.db.run(sql`
+    update deliveries set lease_expires_at = ${now + leaseMs}
+    where status = 'sending' and lease_owner = ${owner} and ${inList(sql`id`, ids)}`);
 }
 
 /** Marks advisories whose every delivery is final as sent. */
@@ -119,10 +110,7 @@ export async function completeAdvisories(deps: Deps, ids: string[], now: number)
   if (ids.length === 0) return;
   await deps.db.run(sql`
     update advisories set state = 'sent', sent_at = ${now}, updated_at = ${now}
-    where state = 'sending' and id in (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})
+    where state = 'sending' and ${inList(sql`id`, ids)}
       and not exists (
         select 1 from deliveries d where d.advisory_id = advisories.id
           and (d.status in ('created', 'sending')

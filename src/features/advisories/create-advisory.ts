@@ -2,7 +2,8 @@
 // A WARP operator's draft belongs to its WARP and may address only the WARP's members.
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
+import type { ActorContext } from '../../domain/principal.js';
+import { auditEntry } from '../audit/record.js';
 import { withReference } from './advisory-reference.js';
 import { assertAuthor } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';

@@ -7,11 +7,11 @@ import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { Principal } from '../../domain/principal.js';
+import { tlpMeaning } from '../../domain/tlp.js';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
 import { publicAdvisoryUrl } from './feed-entries.js';
 import { type AdvisoryRow, findAdvisoryInScope } from './report-scope.js';
-import { tlpMeaning } from './tlp.js';
 
 /** TLP 2.0 (ours) → TLP 1.0 (the only labels CSAF 2.0's schema allows). */
 export const csafTlpLabel: Record<AdvisoryRow['tlp'], 'WHITE' | 'GREEN' | 'AMBER' | 'RED'> = {

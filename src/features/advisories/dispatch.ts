@@ -1,10 +1,12 @@
 // The fan-out engine: claims due deliveries in batches, sends them through the mailer with bounded
 // concurrency (the mailer's pool sets connections and rate), and writes outcomes back in batches.
 // Claiming the next batch overlaps with sending the current one, so the pool never runs dry.
-import { eq, inArray, sql } from 'drizzle-orm';
-import { advisories, authorities } from '../../db/schema.js';
+
+import { eq, sql } from 'drizzle-orm';
+import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { SendResult } from '../../ports/mailer.js';
+import { authorityNames as authorityNamesOf } from '../authority-register/get-authority.js';
 import {
   type ClaimedDelivery,
   claimDeliveries,
@@ -114,13 +116,7 @@ export async function drainDeliveries(deps: Deps, options: DispatchOptions): Pro
         claimed.map((d) => d.authorityCode).filter((c): c is string => !!c && !authorityNames.has(c)),
       ),
     ];
-    for (let i = 0; i < missing.length; i += 90) {
-      const rows = await deps.db
-        .select({ code: authorities.code, name: authorities.name })
-        .from(authorities)
-        .where(inArray(authorities.code, missing.slice(i, i + 90)));
-      for (const r of rows) authorityNames.set(r.code, r.name);
-    }
+    for (const [code, name] of await authorityNamesOf(deps, missing)) authorityNames.set(code, name);
   }
 
   /** Signs a claimed batch's acknowledgement links together (see AdvisoryMessageBuilder.signAhead). */

@@ -3,8 +3,8 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { advisories, auditLog } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import type { ActorContext } from '../audit/record.js';
 import { assertMayChange, findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
 import { auditedFields } from './create-advisory.js';

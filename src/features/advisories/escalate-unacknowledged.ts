@@ -2,14 +2,16 @@
 // listing their member councils that had it delivered but acknowledged nothing. It happens once per
 // advisory: `escalatedAt` is set, with the audit entry, before any mail goes out, so two schedulers racing
 // (or a crash after sending) never mail the operators twice.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import escalationTemplate, { type EscalationCouncil } from '../../../templates/escalation.js';
+import { inList } from '../../db/limits.js';
 import { advisories, authorities, deliveries, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import { systemPrincipal } from '../auth/principal.js';
-import { composeMessage } from '../mail/compose.js';
+import { composeMessage } from '../../mail/compose.js';
+import { auditEntry } from '../audit/record.js';
 import { operatorAddresses } from './warp-operators.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
@@ -198,7 +200,7 @@ export async function escalateUnacknowledged(
     .from(advisories)
     .where(
       and(
-        inArray(advisories.state, ['sent', 'sending']),
+        inList(advisories.state, ['sent', 'sending']),
         eq(advisories.test, false),
         isNull(advisories.escalatedAt),
         sql`${startedAt} <= ${cutoff}`,

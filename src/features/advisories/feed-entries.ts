@@ -1,11 +1,13 @@
 // What the public may see: released TLP:CLEAR advisories that are not tests. The feeds and the public page
 // read only through here, so nothing else can leak by reference.
 
-import { and, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
-import { escapeHtml, safeUrl } from '../../../templates/template.js';
+import { and, desc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { escapeHtml } from '../../../templates/template.js';
 import type { Config } from '../../config.js';
+import { inList } from '../../db/limits.js';
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { safeUrl } from '../../lib/safe-url.js';
 import { renderMarkdown } from './markdown.js';
 
 export const FEED_LIMIT = 50;
@@ -33,7 +35,7 @@ function publicCondition(): SQL {
   return and(
     eq(advisories.tlp, 'CLEAR'),
     eq(advisories.test, false),
-    inArray(advisories.state, ['sending', 'sent']),
+    inList(advisories.state, ['sending', 'sent']),
     isNotNull(advisories.releasedAt),
   )!;
 }

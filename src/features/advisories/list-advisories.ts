@@ -1,8 +1,10 @@
 // Listing advisories, newest first, always within the caller's scope (see advisory-scope.ts).
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
-import { advisories, type advisoryStates, type tlpLabels } from '../../db/schema.js';
+import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import type { advisoryStates } from '../../domain/advisory-states.js';
+import type { Principal } from '../../domain/principal.js';
+import type { tlpLabels } from '../../domain/tlp.js';
 import { advisoryScope } from './advisory-scope.js';
 import { type AdvisoryView, toAdvisoryView } from './view.js';
 

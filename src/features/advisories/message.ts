@@ -1,13 +1,16 @@
 // One advisory e-mail per delivery. The advisory is rendered once; each delivery then only fills in its
 // acknowledgement link and recipient, so a fan-out of thousands spends its time sending, not templating.
 // Message-ID and VERP envelope sender derive from the delivery id: a resend is the same message.
-import { and, eq, inArray } from 'drizzle-orm';
+
+import { and, eq } from 'drizzle-orm';
 import advisoryTemplate, { type AdvisoryData } from '../../../templates/advisory.js';
 import { escapeHtml, kindLabel } from '../../../templates/template.js';
+import { inList } from '../../db/limits.js';
 import { type advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { composeMessage } from '../../mail/compose.js';
+import { deliveryMessageId, mailDomain, threadMessageId, verpAddress } from '../../mail/message-ids.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
-import { composeMessage, mailDomain } from '../mail/compose.js';
 import { renderMarkdown } from './markdown.js';
 import { signedToken } from './signing-key.js';
 
@@ -24,23 +27,6 @@ export interface DeliveryForMessage {
 // Placeholders that survive rendering unchanged (a URL the link helper accepts; plain letters).
 const ACK = 'https://ack-placeholder.invalid/ACK5c1f';
 const WHO = 'RECIPIENTPLACEHOLDER5c1f';
-
-export function deliveryMessageId(deps: Pick<Deps, 'config'>, deliveryId: string): string {
-  return deliveryMessageIdIn(mailDomain(deps.config), deliveryId);
-}
-
-const deliveryMessageIdIn = (domain: string, deliveryId: string) => `<delivery.${deliveryId}@${domain}>`;
-
-export function threadMessageId(deps: Pick<Deps, 'config'>, threadId: string): string {
-  return `<advisory.${threadId}@${mailDomain(deps.config)}>`;
-}
-
-/** The VERP envelope sender: bounces come back to an address that names the delivery. */
-export function verpAddress(deps: Pick<Deps, 'config'>, deliveryId: string): string {
-  return verpAddressIn(mailDomain(deps.config), deliveryId);
-}
-
-const verpAddressIn = (domain: string, deliveryId: string) => `bounces+${deliveryId}@${domain}`;
 
 export function ackUrl(deps: Pick<Deps, 'config'>, token: string): string {
   return `${deps.config.PUBLIC_BASE_URL}/ack/${token}`;
@@ -76,7 +62,7 @@ export async function prepareAdvisoryMessages(
       .where(
         and(
           eq(deliveries.advisoryId, advisory.parentId),
-          inArray(deliveries.status, ['delivered', 'sending', 'temporary-failure', 'technical-failure']),
+          inList(deliveries.status, ['delivered', 'sending', 'temporary-failure', 'technical-failure']),
         ),
       );
     for (const r of rows) earlier.set(r.mailboxId, r.id);
@@ -105,8 +91,8 @@ export async function prepareAdvisoryMessages(
   });
   const textPieces = cutAtPlaceholders(base.text);
   const htmlPieces = base.html === undefined ? undefined : cutAtPlaceholders(base.html);
-  const thread = threadMessageId(deps, advisory.threadId);
   const domain = mailDomain(deps.config); // parsed once, not twice per message
+  const thread = threadMessageId(domain, advisory.threadId);
 
   const signing = new Map<string, Promise<string>>();
 
@@ -126,8 +112,8 @@ export async function prepareAdvisoryMessages(
       const previous = earlier.get(delivery.mailboxId);
       const references = [thread];
       if (previous) {
-        headers['In-Reply-To'] = deliveryMessageIdIn(domain, previous);
-        references.push(deliveryMessageIdIn(domain, previous));
+        headers['In-Reply-To'] = deliveryMessageId(domain, previous);
+        references.push(deliveryMessageId(domain, previous));
       }
       headers.References = references.join(' ');
     }
@@ -136,8 +122,8 @@ export async function prepareAdvisoryMessages(
       to: delivery.address,
       text: fillPlaceholders(textPieces, url, who),
       html: htmlPieces && fillPlaceholders(htmlPieces, escapeHtml(url), escapeHtml(who)),
-      messageId: deliveryMessageIdIn(domain, delivery.id),
-      envelopeFrom: verpAddressIn(domain, delivery.id),
+      messageId: deliveryMessageId(domain, delivery.id),
+      envelopeFrom: verpAddress(domain, delivery.id),
       headers,
     };
   };

@@ -1,8 +1,8 @@
 // Updates and cancellations: a new draft threaded to a released advisory (parent = that advisory, thread
 // = the original's thread), sent by the same sender, with the original's fields where none are given.
 import type { Deps } from '../../deps.js';
+import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import type { ActorContext } from '../audit/record.js';
 import { assertAuthor, assertMayChange, findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
 import { saveDraft } from './create-advisory.js';

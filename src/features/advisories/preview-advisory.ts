@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { type Audience, testAudiences } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../domain/principal.js';
 import { assertAuthor, findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { type AudiencePreview, previewAudience } from './audience.js';
 import { checkAudience } from './audience-check.js';

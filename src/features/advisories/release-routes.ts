@@ -1,8 +1,8 @@
 // Release control over the API: release, approve (a second admin), cancel.
 import { createRoute, z } from '@hono/zod-openapi';
-import { advisoryStates } from '../../db/schema.js';
+import { actorOf } from '../../actor.js';
+import { advisoryStates } from '../../domain/advisory-states.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
-import { actorOf } from '../auth/actor.js';
 import { approveAdvisory, cancelAdvisory, releaseAdvisory } from './release.js';
 
 const Id = z.object({ id: z.string().min(1).max(64) });

@@ -1,12 +1,14 @@
 // Release control: draft → (awaiting-approval →) sending → sent, or cancelled. A send that reaches more
 // than one WARP, or is TLP:RED, needs a second admin who is neither its author nor who released it.
-import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+
+import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
+import { inList } from '../../db/limits.js';
 import { advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import type { Principal } from '../auth/principal.js';
+import { auditEntry } from '../audit/record.js';
 import { findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { previewAudience } from './audience.js';
 import { createDeliveriesStatement, createTestDeliveriesStatements } from './fan-out.js';
@@ -210,7 +212,7 @@ export async function cancelAdvisory(deps: Deps, actor: ActorContext, id: string
           or(
             eq(deliveries.status, 'created'),
             and(
-              inArray(deliveries.status, ['temporary-failure', 'technical-failure']),
+              inList(deliveries.status, ['temporary-failure', 'technical-failure']),
               isNotNull(deliveries.nextAttemptAt),
             ),
           ),

@@ -1,5 +1,6 @@
 // The delivery report as CSV (RFC 4180): the same rows and names as the JSON items, fields quoted when they
 // need it, and text a spreadsheet would run as a formula made inert.
+import { csvLine } from '../../lib/csv.js';
 import type { AdvisoryReport, ReportItem } from './report.js';
 
 export const reportColumns = [
@@ -14,22 +15,6 @@ export const reportColumns = [
   'acknowledgedAt',
   'acknowledgedBy',
 ] as const satisfies ReadonlyArray<keyof ReportItem>;
-
-/**
- * One CSV field. A value a spreadsheet would read as a formula (starting =, +, -, @, or a tab or carriage
- * return before one) gets a leading single quote (OWASP "CSV injection"); then it is quoted when it holds a
- * comma, a quote, a line break or edge spaces.
- */
-export function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function csvLine(values: ReadonlyArray<string | number | null | undefined>): string {
-  return values.map(csvField).join(',');
-}
 
 export function reportCsv(report: AdvisoryReport): string {
   const lines = [

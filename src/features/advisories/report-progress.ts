@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../domain/principal.js';
 import { type DeliveryStatus, emptyStatusCounts } from './report.js';
 import { findAdvisoryInScope } from './report-scope.js';
 

@@ -3,8 +3,8 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
 import { authorityScope } from '../auth/scope.js';
 
 export type AdvisoryRow = typeof advisories.$inferSelect;

@@ -1,9 +1,10 @@
 // An advisory's delivery report: per mailbox, whether it was delivered (with the SMTP reply) and when the
 // council acknowledged it, with counts per status and per council. The caller sees only their scope.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { type advisories, authorities, deliveries, deliveryStatuses } from '../../db/schema.js';
+import { type advisories, authorities, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import { deliveryStatuses } from '../../domain/advisory-states.js';
+import type { Principal } from '../../domain/principal.js';
 import { findAdvisoryInScope } from './report-scope.js';
 
 export type DeliveryStatus = (typeof deliveryStatuses)[number];

@@ -1,8 +1,11 @@
 // What an advisory must look like: one zod schema for the API, the compose page and the CLI's files;
 // and the advisory, its preview and the test audiences as the API answers them.
+
 import { z } from '@hono/zod-openapi';
-import { advisoryKinds, advisoryStates, severities, tlpLabels } from '../../db/schema.js';
-import { warpIdPattern } from '../register/warps.js';
+import { advisoryKinds, advisoryStates, severities } from '../../domain/advisory-states.js';
+import { authorityCodeSchema } from '../../domain/authority-code.js';
+import { tlpLabels } from '../../domain/tlp.js';
+import { warpIdPattern } from '../authority-register/warps.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const noControl = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029]*$/;
@@ -111,11 +114,7 @@ export const AudienceSchema = z
     ),
     authorities: textList(
       'Councils',
-      z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z0-9]{2,10}$/, 'A council is given by its register code, like CRF')
-        .transform((v) => v.toUpperCase()),
+      authorityCodeSchema('A council is given by its register code, like CRF'),
     ),
   })
   .strict()

@@ -3,10 +3,10 @@
 import { asc, eq, like } from 'drizzle-orm';
 import { testAudiences } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { checkAddress } from '../../domain/mailbox-address.js';
+import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError, type FieldError } from '../../errors.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import type { Principal } from '../auth/principal.js';
-import { checkAddress } from '../mailboxes/address.js';
+import { auditEntry } from '../audit/record.js';
 import { testAudienceNamePattern } from './schemas.js';
 
 export type TestAudienceRow = typeof testAudiences.$inferSelect;

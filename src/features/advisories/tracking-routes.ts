@@ -1,9 +1,10 @@
 // Following an advisory after release: the delivery report (JSON and CSV), live progress, the CSAF 2.0
 // export, escalation now, the WARP operators escalation goes to, and the public TLP:CLEAR feeds.
 import { createRoute, z } from '@hono/zod-openapi';
-import { deliveryStatuses, tlpLabels } from '../../db/schema.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
+import { deliveryStatuses } from '../../domain/advisory-states.js';
+import { tlpLabels } from '../../domain/tlp.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
-import { actorOf, requirePrincipal } from '../auth/actor.js';
 import { exportCsaf } from './csaf-export.js';
 import { escalateAdvisoryNow } from './escalate-unacknowledged.js';
 import { ATOM_PATH, renderAtomFeed } from './feed-atom.js';

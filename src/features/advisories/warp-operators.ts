@@ -1,13 +1,16 @@
 // The addresses of each WARP's operators: who hears about member councils that did not acknowledge an
 // advisory. Admins read and replace the whole list; each replacement is one batch with its audit entry.
-import { asc, eq, inArray } from 'drizzle-orm';
+
+import { asc, eq } from 'drizzle-orm';
+import { inList, insertRows } from '../../db/limits.js';
 import { warpOperators } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { checkAddress } from '../../domain/mailbox-address.js';
+import type { ActorContext } from '../../domain/principal.js';
 import { AppError, type FieldError } from '../../errors.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import { headerText } from '../mail/headers.js';
-import { checkAddress } from '../mailboxes/address.js';
-import { requireWarp } from '../register/warps.js';
+import { headerText } from '../../mail/headers.js';
+import { auditEntry } from '../audit/record.js';
+import { requireWarp } from '../authority-register/warps.js';
 
 export const MAX_WARP_OPERATORS = 50;
 
@@ -83,7 +86,7 @@ export async function replaceWarpOperators(
   const rows = operators.map((op) => ({ warpId, ...op, createdAt: since.get(op.address) ?? now }));
   await deps.db.batch([
     deps.db.delete(warpOperators).where(eq(warpOperators.warpId, warpId)),
-    ...(rows.length ? [deps.db.insert(warpOperators).values(rows)] : []),
+    ...insertRows(deps.db, warpOperators, rows),
     auditEntry(deps.db, actor, now, {
       action: 'warp.operators.replace',
       subjectType: 'warp',
@@ -102,7 +105,7 @@ export async function operatorAddresses(deps: Deps, warpIds: string[]): Promise<
   const rows = await deps.db
     .select({ warpId: warpOperators.warpId, address: warpOperators.address })
     .from(warpOperators)
-    .where(inArray(warpOperators.warpId, warpIds))
+    .where(inList(warpOperators.warpId, warpIds))
     .orderBy(asc(warpOperators.address));
   for (const r of rows) byWarp.set(r.warpId, [...(byWarp.get(r.warpId) ?? []), r.address]);
   return byWarp;

@@ -1,8 +1,10 @@
 // Reading the audit log, newest first, scoped to what the caller may see.
-import { and, count, desc, eq, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
+
+import { and, count, desc, eq, gte, lte, or, type SQL } from 'drizzle-orm';
+import { inSubquery } from '../../db/limits.js';
 import { auditLog, authorities, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../domain/principal.js';
 
 export interface AuditQuery {
   subjectType?: string;
@@ -36,11 +38,11 @@ export async function listAudit(deps: Deps, principal: Principal, q: AuditQuery)
     const memberMailboxes = deps.db
       .select({ id: mailboxes.id })
       .from(mailboxes)
-      .where(inArray(mailboxes.authorityCode, members));
+      .where(inSubquery(mailboxes.authorityCode, members));
     where.push(
       or(
-        and(eq(auditLog.subjectType, 'authority'), inArray(auditLog.subjectId, members)),
-        and(eq(auditLog.subjectType, 'mailbox'), inArray(auditLog.subjectId, memberMailboxes)),
+        and(eq(auditLog.subjectType, 'authority'), inSubquery(auditLog.subjectId, members)),
+        and(eq(auditLog.subjectType, 'mailbox'), inSubquery(auditLog.subjectId, memberMailboxes)),
       ) as SQL,
     );
   }

@@ -1,14 +1,7 @@
 // Audit log entries: built as a batch item so the entry is written in the same atomic write as the change.
 import type { Db } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
-import type { Principal } from '../auth/principal.js';
-
-/** Where a change came from: who, and through which request. */
-export interface ActorContext {
-  principal: Principal;
-  requestId?: string;
-  ip?: string;
-}
+import type { ActorContext } from '../../domain/principal.js';
 
 export interface AuditChange {
   action: string;

@@ -1,6 +1,6 @@
 // Who may call which route: one declared table, deny by default. The key is "METHOD /path" as the route
 // is registered. A route missing from this table answers 403 to everyone (and the policy test fails).
-import type { Role } from './principal.js';
+import type { Role } from '../../domain/principal.js';
 
 export type Access = 'public' | readonly (Role | 'inbound')[];
 

@@ -1,8 +1,10 @@
 // Tokens (admin), the caller's own identity, and the audit log.
+
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf, requirePrincipal } from '../../actor.js';
+import { authorityCodeSchema } from '../../domain/authority-code.js';
 import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
 import { listAudit } from '../audit/list.js';
-import { actorOf, requirePrincipal } from './actor.js';
 import { createToken, listTokens, revokeToken, tokenRoles } from './tokens.js';
 
 const Token = z
@@ -25,10 +27,7 @@ const NewToken = z
     role: z.enum(tokenRoles),
     name: z.string().trim().min(1).max(200),
     warp: z.string().min(1).max(100).optional(),
-    authority: z
-      .string()
-      .regex(/^[A-Za-z0-9]{2,10}$/)
-      .optional(),
+    authority: authorityCodeSchema().optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .strict()

@@ -1,9 +1,10 @@
 // Scope in the query: which authorities a principal may see, as a condition on an authority-code column.
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
+import { inSubquery } from '../../db/limits.js';
 import { authorities } from '../../db/schema.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../../domain/principal.js';
 
 /** A condition limiting `column` (an authority code) to what the principal may see; undefined for admins. */
 export function authorityScope(db: Db, principal: Principal, column: SQLiteColumn): SQL | undefined {
@@ -13,7 +14,7 @@ export function authorityScope(db: Db, principal: Principal, column: SQLiteColum
       .select({ code: authorities.code })
       .from(authorities)
       .where(eq(authorities.warpId, principal.warpId ?? ''));
-    return inArray(column, members);
+    return inSubquery(column, members);
   }
   if (principal.role === 'council') return eq(column, principal.authorityCode ?? '');
   return sql`0`;

@@ -2,8 +2,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { sessions } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { Principal, Role } from '../../domain/principal.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
-import type { Principal, Role } from './principal.js';
 
 export const SESSION_COOKIE = 'cc_session';
 const LAST_SEEN_GRANULARITY_MS = 60_000;

@@ -2,10 +2,10 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { apiTokens, authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import type { Principal } from './principal.js';
+import { auditEntry } from '../audit/record.js';
 
 export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
 export type TokenRole = (typeof tokenRoles)[number];

@@ -1,7 +1,7 @@
 // What a check produces: findings (a machine code, a severity and a sentence a council officer can act
 // on), folded into one result per kind of check. A temporary finding makes the whole result temporary:
 // the check could not reach a conclusion and will be asked again.
-import type { checkKinds, checkSeverities } from '../../db/schema.js';
+import type { checkKinds, checkSeverities } from '../../domain/check-results.js';
 
 export type CheckKind = (typeof checkKinds)[number];
 export type Severity = (typeof checkSeverities)[number];

@@ -1,6 +1,8 @@
 // Reading stored checks: the latest result of each kind for a set of domains (with the latest definite
 // one beside a temporary result, so a passing DNS hiccup hides nothing), and a domain's history.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
 import { domainChecks } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { CheckKind, Finding, Severity } from './findings.js';
@@ -27,26 +29,17 @@ const toStored = (r: Row): StoredCheck => ({
   checkedAt: r.checkedAt,
 });
 
-// D1 allows at most 100 bound parameters in a statement.
-const CHUNK = 50;
-
 async function latestRows(deps: Pick<Deps, 'db'>, domains: string[], definiteOnly: boolean) {
-  const rows: Row[] = [];
-  for (let i = 0; i < domains.length; i += CHUNK) {
-    const chunk = domains.slice(i, i + CHUNK);
-    const definite = definiteOnly ? sql`and x.severity <> 'temporary'` : sql``;
-    rows.push(
-      ...(await deps.db
-        .select()
-        .from(domainChecks)
-        .where(
-          and(
-            inArray(domainChecks.domain, chunk),
-            sql`${domainChecks.id} = (select max(x.id) from domain_checks x where x.domain = ${domainChecks.domain} and x.kind = ${domainChecks.kind} ${definite})`,
-          ),
-        )),
+  const definite = definiteOnly ? sql`and x.severity <> 'temporary'` : sql``;
+  const rows: Row[] = await deps.db
+    .select()
+    .from(domainChecks)
+    .where(
+      and(
+        inList(domainChecks.domain, domains),
+        sql`${domainChecks.id} = (select max(x.id) from domain_checks x where x.domain = ${domainChecks.domain} and x.kind = ${domainChecks.kind} ${definite})`,
+      ),
     );
-  }
   return rows;
 }
 
@@ -91,14 +84,13 @@ export async function checkHistory(deps: Pick<Deps, 'db'>, domain: string, limit
 /** When each domain was last checked (any kind); absent when never. */
 export async function lastCheckedAt(deps: Pick<Deps, 'db'>, domains: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (let i = 0; i < domains.length; i += CHUNK) {
-    const rows = await deps.db
-      .select({ domain: domainChecks.domain, at: sql<number>`max(${domainChecks.checkedAt})` })
-      .from(domainChecks)
-      .where(inArray(domainChecks.domain, domains.slice(i, i + CHUNK)))
-      .groupBy(domainChecks.domain);
-    for (const r of rows) out.set(r.domain, Number(r.at));
-  }
+  if (domains.length === 0) return out;
+  const rows = await deps.db
+    .select({ domain: domainChecks.domain, at: sql<number>`max(${domainChecks.checkedAt})` })
+    .from(domainChecks)
+    .where(inList(domainChecks.domain, domains))
+    .groupBy(domainChecks.domain);
+  for (const r of rows) out.set(r.domain, Number(r.at));
   return out;
 }
 

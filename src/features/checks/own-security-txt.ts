@@ -1,7 +1,7 @@
 // The service's own /.well-known/security.txt (RFC 9116): Contact, Expires, Canonical, Policy,
 // Preferred-Languages, from the config.
 import type { Config } from '../../config.js';
-import { mailDomain } from '../mail/compose.js';
+import { mailDomain } from '../../mail/message-ids.js';
 
 const YEAR_MS = 365 * 86_400_000;
 

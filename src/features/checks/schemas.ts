@@ -1,6 +1,7 @@
 // The shapes the reachability API answers with.
 import { z } from '@hono/zod-openapi';
-import { checkKinds, checkSeverities, mailboxKinds, mailboxStates } from '../../db/schema.js';
+import { checkKinds, checkSeverities } from '../../domain/check-results.js';
+import { mailboxKinds, mailboxStates } from '../../domain/mailbox-states.js';
 import { mailboxStatuses } from './status.js';
 
 export const DomainParam = z.object({

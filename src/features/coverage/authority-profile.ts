@@ -2,16 +2,19 @@
 // coverage bucket, its mailboxes with their reachability status and the latest checks of their domains
 // (issue 5's status and checks), and the advisories delivered to it with when it acknowledged them.
 // Outside the caller's scope it is "not found", exactly like a code that does not exist.
+
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { advisories, deliveries, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { normaliseAuthorityCode } from '../../domain/authority-code.js';
+import { isLiveMailboxState } from '../../domain/mailbox-states.js';
+import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../auth/principal.js';
 import { canSeeAuthority } from '../auth/scope.js';
+import { type AuthorityDetail, getAuthority } from '../authority-register/get-authority.js';
 import { type LatestChecks, latestChecksFor } from '../checks/latest.js';
 import { domainOf, type MailboxStatus, mailboxStatusDetail } from '../checks/status.js';
-import { type AuthorityDetail, getAuthority, normaliseAuthorityCode } from '../register/get-authority.js';
-import { authorityBucket, type Bucket, liveMailboxStates } from './mailbox-state.js';
+import { authorityBucket, type Bucket } from './mailbox-state.js';
 
 export interface ProfileMailbox {
   id: string;
@@ -93,7 +96,7 @@ export async function authorityProfile(
       .orderBy(desc(advisories.createdAt))
       .limit(ADVISORY_LIMIT),
   ]);
-  const live = rows.filter((r) => (liveMailboxStates as readonly string[]).includes(r.state));
+  const live = rows.filter((r) => isLiveMailboxState(r.state));
   const domains = [...new Set([...authority.domains, ...live.map((m) => domainOf(m.address))])].sort();
   const latest = await latestChecksFor(deps, domains);
   return {

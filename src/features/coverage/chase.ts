@@ -1,12 +1,14 @@
 // The chase list: current authorities with no confirmed primary mailbox (everything outside the
 // `confirmed` bucket), each with what is missing and since when. Names, so staff only: the caller's scope
 // is a condition in the query (admin: all; WARP operator: its members; council: its own row).
+
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import { authorities, mailboxes, warps } from '../../db/schema.js';
+import { liveMailboxStatesSql } from '../../db/vocabulary.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
-import { type Bucket, bucketOfRank, liveMailboxStates, mailboxRankSql, rank } from './mailbox-state.js';
+import { type Bucket, bucketOfRank, mailboxRankSql, rank } from './mailbox-state.js';
 import { type CoverageFilters, coverageFilter } from './report.js';
 
 /** What an authority outside the confirmed bucket lacks. */
@@ -53,7 +55,7 @@ export interface ChaseList {
   offset: number;
 }
 
-const live = sql.raw(liveMailboxStates.map((s) => `'${s}'`).join(', '));
+const live = liveMailboxStatesSql;
 const r = mailboxRankSql;
 const bestSql = sql<number>`coalesce(max(${r}), 0)`;
 const bucketRanks: Record<ChaseBucket, number[]> = {

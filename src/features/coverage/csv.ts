@@ -1,6 +1,6 @@
 // Coverage and the chase list as CSV (RFC 4180), with the JSON's names as the header and the same rules as
 // the delivery report's CSV (formula-looking text made inert).
-import { csvLine } from '../advisories/report-csv.js';
+import { csvLine } from '../../lib/csv.js';
 import type { ChaseItem } from './chase.js';
 import type { CoverageGroup, CoverageReport } from './report.js';
 

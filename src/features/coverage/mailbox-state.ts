@@ -16,11 +16,11 @@
 //               waiting for an admin to approve its domain (awaiting-approval)
 //   none        no live primary at all (never registered, retired or refused; it may have a secondary)
 // so confirmed + stale + unreachable + pending + none = authorities.
+
 import { type SQL, sql } from 'drizzle-orm';
 import { mailboxes } from '../../db/schema.js';
-
-/** The live states a mailbox can count with. */
-export const liveMailboxStates = ['awaiting-approval', 'pending', 'confirmed'] as const;
+import { liveMailboxStatesSql } from '../../db/vocabulary.js';
+import { isLiveMailboxState } from '../../domain/mailbox-states.js';
 
 export const buckets = ['confirmed', 'stale', 'unreachable', 'pending', 'none'] as const;
 export type Bucket = (typeof buckets)[number];
@@ -49,7 +49,7 @@ export function bucketOfRank(r: number): Bucket {
  */
 export const mailboxRankSql: SQL<number> = sql<number>`(case
   when ${mailboxes.kind} <> 'primary' or ${mailboxes.kind} is null then 0
-  when ${mailboxes.state} not in ('awaiting-approval', 'pending', 'confirmed') then 0
+  when ${mailboxes.state} not in (${liveMailboxStatesSql}) then 0
   when ${mailboxes.unreachableAt} is not null then ${sql.raw(String(rank.unreachable))}
   when ${mailboxes.state} = 'confirmed' and ${mailboxes.staleAt} is not null then ${sql.raw(String(rank.stale))}
   when ${mailboxes.state} = 'confirmed' then ${sql.raw(String(rank.confirmed))}
@@ -64,8 +64,7 @@ export function mailboxRank(row: {
   staleAt: Date | null;
   unreachableAt: Date | null;
 }): number {
-  if (row.kind !== 'primary' || !(liveMailboxStates as readonly string[]).includes(row.state))
-    return rank.none;
+  if (row.kind !== 'primary' || !isLiveMailboxState(row.state)) return rank.none;
   if (row.unreachableAt) return rank.unreachable;
   if (row.state === 'confirmed') return row.staleAt ? rank.stale : rank.confirmed;
   if (row.state === 'pending') return rank.pending;

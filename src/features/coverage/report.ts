@@ -3,10 +3,13 @@
 // select joins each current authority to its live primary mailboxes (an index seek per authority) and
 // groups by authority to rank it by its best one; the outer select counts the ranks per group.
 // Counts only: no authority name or mailbox address leaves here.
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
 import { authorities, mailboxes, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import { type Bucket, buckets, liveMailboxStates, mailboxRankSql, rank } from './mailbox-state.js';
+import { liveMailboxStates } from '../../domain/mailbox-states.js';
+import { type Bucket, buckets, mailboxRankSql, rank } from './mailbox-state.js';
 
 export const dimensions = ['nation', 'region', 'warp', 'type'] as const;
 export type Dimension = (typeof dimensions)[number];
@@ -87,16 +90,16 @@ export const totalLabel = 'All current authorities';
 /** The condition the filters put on `authorities` (current authorities only is added by the callers). */
 export function coverageFilter(f: CoverageFilters): SQL | undefined {
   const where: SQL[] = [];
-  if (f.nation?.length) where.push(inArray(authorities.nation, f.nation));
-  if (f.region?.length) where.push(inArray(authorities.region, f.region));
+  if (f.nation?.length) where.push(inList(authorities.nation, f.nation));
+  if (f.region?.length) where.push(inList(authorities.region, f.region));
   if (f.type?.length)
     where.push(
-      inArray(
+      inList(
         authorities.type,
         f.type.map((t) => t.toUpperCase()),
       ),
     );
-  if (f.warp?.length) where.push(inArray(authorities.warpId, f.warp));
+  if (f.warp?.length) where.push(inList(authorities.warpId, f.warp));
   return where.length ? and(...where) : undefined;
 }
 
@@ -104,7 +107,7 @@ export function coverageFilter(f: CoverageFilters): SQL | undefined {
 export const livePrimaryJoin: SQL = and(
   eq(mailboxes.authorityCode, authorities.code),
   eq(mailboxes.kind, 'primary'),
-  inArray(mailboxes.state, [...liveMailboxStates]),
+  inList(mailboxes.state, liveMailboxStates),
 )!;
 
 /** An authority's best rank over the joined live primaries (0 for none), in a query grouped by authority. */

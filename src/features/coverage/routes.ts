@@ -2,9 +2,9 @@
 // names authorities, so it needs a signed-in caller and is scoped in the query (WARP operators: their
 // members; councils: their own row). Taking a snapshot on demand is an admin's.
 import { createRoute, z } from '@hono/zod-openapi';
+import { requirePrincipal } from '../../actor.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
-import { requirePrincipal } from '../auth/actor.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { chaseCsv, coverageCsv } from './csv.js';
 import { buckets } from './mailbox-state.js';

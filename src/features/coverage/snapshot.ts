@@ -2,8 +2,10 @@
 // read back for plotting. Idempotent per day: taking it again the same day replaces that day's rows in ONE
 // batch (delete and inserts together), so a re-run, a second instance or a Workers cron retry is harmless.
 // Counts only, like the report: snapshots hold no name and no address.
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import { type BatchItem, writeAll } from '../../db/client.js';
+import { inList, insertRows } from '../../db/limits.js';
 import { authorities, coverageSnapshots, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { buckets } from './mailbox-state.js';
@@ -22,8 +24,6 @@ import {
 
 /** The dimension the total is stored under. */
 export const TOTAL_DIMENSION = 'total';
-/** Rows per insert statement: 5 bound values each, under D1's 100 bound parameters per statement. */
-const ROWS_PER_INSERT = 15;
 
 const londonDayFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
@@ -83,8 +83,7 @@ export async function snapshotCoverage(deps: Deps): Promise<SnapshotResult> {
     ),
   ];
   const writes: BatchItem[] = [db.delete(coverageSnapshots).where(eq(coverageSnapshots.day, day))];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-    writes.push(db.insert(coverageSnapshots).values(rows.slice(i, i + ROWS_PER_INSERT)));
+  writes.push(...insertRows(db, coverageSnapshots, rows));
   await writeAll(db, writes);
   deps.log.info('coverage snapshot taken', { day, rows: rows.length });
   return { day, rows: rows.length, takenAt: takenAt.toISOString() };
@@ -138,7 +137,7 @@ export async function coverageHistory(
         and(
           gte(coverageSnapshots.day, q.from),
           lte(coverageSnapshots.day, q.to),
-          inArray(coverageSnapshots.dimension, [q.by, TOTAL_DIMENSION]),
+          inList(coverageSnapshots.dimension, [q.by, TOTAL_DIMENSION]),
         ),
       )
       .orderBy(asc(coverageSnapshots.day), asc(coverageSnapshots.key)),

@@ -3,8 +3,8 @@
 import { and, eq } from 'drizzle-orm';
 import { authorities, linkTokens, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { mailboxHolder } from '../../domain/principal.js';
 import { auditEntry } from '../audit/record.js';
-import { mailboxHolder } from '../auth/principal.js';
 import { inspectLink, type LinkState, spendLink } from './links.js';
 import { sendConfirmed, sendReplaced } from './notify.js';
 import { confirmedReachability } from './reachability.js';

@@ -3,10 +3,10 @@
 // for the list, approved and confirmed at once with the reason recorded. Re-running a file changes nothing.
 import { type CsvError, parse } from 'csv-parse/browser/esm/sync';
 import type { Deps } from '../../deps.js';
+import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { describeIssues } from '../../openapi.js';
-import type { ActorContext } from '../audit/record.js';
-import { decodeImportText } from '../register/import-text.js';
+import { decodeImportText } from '../authority-register/import-text.js';
 import { registerMailbox } from './register-mailbox.js';
 import { MailboxRegistration } from './schemas.js';
 

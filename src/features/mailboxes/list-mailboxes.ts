@@ -1,8 +1,11 @@
 // Listing mailboxes, always within the caller's scope (admin: all; WARP: its members; council: its own).
-import { and, asc, count, eq, inArray, type SQL } from 'drizzle-orm';
-import { mailboxes, type mailboxStates } from '../../db/schema.js';
+
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
+import { mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { Principal } from '../auth/principal.js';
+import type { mailboxStates } from '../../domain/mailbox-states.js';
+import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf } from '../checks/status.js';
@@ -19,7 +22,7 @@ export interface MailboxQuery {
 export async function listMailboxes(deps: Deps, principal: Principal, q: MailboxQuery) {
   const where: Array<SQL | undefined> = [authorityScope(deps.db, principal, mailboxes.authorityCode)];
   if (q.authority) where.push(eq(mailboxes.authorityCode, q.authority.toUpperCase()));
-  if (q.state?.length) where.push(inArray(mailboxes.state, q.state));
+  if (q.state?.length) where.push(inList(mailboxes.state, q.state));
   if (q.kind) where.push(eq(mailboxes.kind, q.kind as 'primary'));
   const filter = and(...where);
   const [rows, [total]] = await Promise.all([

@@ -2,10 +2,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import type { Principal } from '../auth/principal.js';
+import { auditEntry } from '../audit/record.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf } from '../checks/status.js';

@@ -6,8 +6,8 @@ import confirmed from '../../../templates/confirmed.js';
 import magicLink from '../../../templates/magic-link.js';
 import mailboxReplaced from '../../../templates/mailbox-replaced.js';
 import type { Deps } from '../../deps.js';
+import { composeMessage } from '../../mail/compose.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
-import { composeMessage } from '../mail/compose.js';
 import type { MailboxRow } from './view.js';
 
 interface Authority {

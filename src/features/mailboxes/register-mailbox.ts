@@ -1,22 +1,24 @@
 // Registering a mailbox: validate, apply the affiliation rule, write the mailbox (and its confirmation
 // link) in one atomic write, then send the confirmation, or tell the admins it waits for approval.
-import { and, eq, inArray } from 'drizzle-orm';
+
+import { and, eq } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
+import { inList } from '../../db/limits.js';
 import { authorities, authorityDomains, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { checkAddress, domainIsAffiliated } from '../../domain/mailbox-address.js';
+import { liveMailboxStates } from '../../domain/mailbox-states.js';
+import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
+import { auditEntry } from '../audit/record.js';
 import { canSeeAuthority } from '../auth/scope.js';
-import { checkAddress, domainIsAffiliated } from './address.js';
 import { issueLink } from './links.js';
 import { sendApprovalNeeded, sendConfirmation, sendConfirmed, sendReplaced } from './notify.js';
 import { confirmedReachability } from './reachability.js';
 import { confirmedOfKind, retireReplacedStatements } from './rotation.js';
 import type { MailboxRegistrationInput } from './schemas.js';
 import { type MailboxRow, personalAddressWarning, toMailboxView } from './view.js';
-
-const liveStates = ['awaiting-approval', 'pending', 'confirmed'] as const;
 
 export interface RegisterOptions {
   /** An admin vouches for the address: approved and confirmed at once, with this reason in the audit log. */
@@ -108,7 +110,7 @@ export async function registerMailbox(
   const live = await deps.db
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.authorityCode, authority.code), inArray(mailboxes.state, [...liveStates])));
+    .where(and(eq(mailboxes.authorityCode, authority.code), inList(mailboxes.state, liveMailboxStates)));
   const existing = live.find((m) => m.address === address);
   if (existing)
     return registerExisting(deps, actor, existing, authority, input, {

@@ -4,7 +4,8 @@ import { and, eq } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
+import type { ActorContext } from '../../domain/principal.js';
+import { auditEntry } from '../audit/record.js';
 import type { MailboxRow } from './view.js';
 
 export function retireReplacedStatements(

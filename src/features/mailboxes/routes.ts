@@ -1,11 +1,13 @@
 // The mailbox API: registration (open to anyone, rate limited), reading within scope, admin review,
 // resend and retire.
+
 import { createRoute, z } from '@hono/zod-openapi';
-import { mailboxStates } from '../../db/schema.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
+import { authorityCodeSchema } from '../../domain/authority-code.js';
+import { mailboxStates } from '../../domain/mailbox-states.js';
+import { anonymousPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
-import { actorOf, requirePrincipal } from '../auth/actor.js';
-import { anonymousPrincipal } from '../auth/principal.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import { listMailboxes } from './list-mailboxes.js';
 import { getMailbox, resendConfirmation, retireMailbox } from './manage-mailbox.js';
@@ -104,10 +106,7 @@ export function mailboxRoutes() {
       security: bearer,
       request: {
         query: PageQuery.extend({
-          authority: z
-            .string()
-            .regex(/^[A-Za-z0-9]{2,10}$/)
-            .optional(),
+          authority: authorityCodeSchema().optional(),
           state: StateList,
           kind: z.enum(['primary', 'secondary', 'out-of-hours']).optional(),
         }),
@@ -125,7 +124,7 @@ export function mailboxRoutes() {
       summary: 'An authority’s mailboxes with their state',
       security: bearer,
       request: {
-        params: z.object({ code: z.string().regex(/^[A-Za-z0-9]{2,10}$/) }),
+        params: z.object({ code: authorityCodeSchema() }),
         query: PageQuery.extend({ state: StateList }),
       },
       responses: {

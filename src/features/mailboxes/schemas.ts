@@ -1,6 +1,8 @@
 // What a mailbox registration must look like: one zod schema for the API, the page and the CSV import.
+
 import { z } from '@hono/zod-openapi';
-import { mailboxKinds, mailboxStates } from '../../db/schema.js';
+import { authorityCodeSchema } from '../../domain/authority-code.js';
+import { mailboxKinds, mailboxStates } from '../../domain/mailbox-states.js';
 import { mailboxStatuses } from '../checks/status.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
@@ -22,12 +24,9 @@ export const phoneSchema = z
 
 export const MailboxRegistration = z
   .object({
-    authority: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9]{2,10}$/, 'Choose the council from the list, or give its register code such as CRF')
-      .transform((v) => v.toUpperCase())
-      .openapi({ example: 'CRF', description: 'The authority’s register code (local-authority-code)' }),
+    authority: authorityCodeSchema(
+      'Choose the council from the list, or give its register code such as CRF',
+    ).openapi({ example: 'CRF', description: 'The authority’s register code (local-authority-code)' }),
     address: z
       .string()
       .trim()

@@ -4,9 +4,10 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { sessions, staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { checkAddress } from '../../domain/mailbox-address.js';
+import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { type ActorContext, auditEntry } from '../audit/record.js';
-import { checkAddress } from '../mailboxes/address.js';
+import { auditEntry } from '../audit/record.js';
 
 export const staffRoles = ['admin', 'warp'] as const;
 export type StaffRole = (typeof staffRoles)[number];

@@ -1,7 +1,7 @@
 // The staff API (admin): list, add (or enable again) and disable the staff who sign in by magic link.
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf } from '../../actor.js';
 import { bearer, createRouter, json, listOf, pick } from '../../openapi.js';
-import { actorOf } from '../auth/actor.js';
 import { addStaff, disableStaff, listStaff, staffRoles } from './members.js';
 
 const Staff = z

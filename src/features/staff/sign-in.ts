@@ -6,13 +6,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import magicLink from '../../../templates/magic-link.js';
 import { staffLinkTokens, staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { checkAddress } from '../../domain/mailbox-address.js';
+import type { Principal } from '../../domain/principal.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
+import { composeMessage } from '../../mail/compose.js';
 import { countAttempt } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
-import type { Principal } from '../auth/principal.js';
 import { createSession } from '../auth/sessions.js';
-import { composeMessage } from '../mail/compose.js';
-import { checkAddress } from '../mailboxes/address.js';
 import type { LinkState } from '../mailboxes/links.js';
 import { type StaffRow, staffActor } from './members.js';
 

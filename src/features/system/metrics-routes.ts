@@ -1,8 +1,8 @@
 // GET /metrics (admins: an admin API token for the scraper), Prometheus text format.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.js';
-import type { HttpMetrics } from '../../middleware/http-metrics.js';
 import { bearer, createRouter, pick } from '../../openapi.js';
+import type { HttpMetrics } from './http-metrics.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 
 export function metricsRoutes(deps: Deps, http: HttpMetrics) {

@@ -1,21 +1,18 @@
 // GET /metrics: the service's state and traffic in the Prometheus text exposition format (0.0.4).
 // The database figures (deliveries, queue depth, advisories, mailboxes, checks) are read at scrape time,
 // so every instance reports the same shared state; the HTTP figures and process memory are this process's
-// own (see middleware/http-metrics.ts).
-import { inArray, sql } from 'drizzle-orm';
-import {
-  advisoryStates,
-  checkKinds,
-  checkSeverities,
-  deliveryStatuses,
-  mailboxes,
-  mailboxKinds,
-  mailboxStates,
-} from '../../db/schema.js';
-import type { Deps } from '../../deps.js';
-import { type HttpMetrics, latencyBuckets } from '../../middleware/http-metrics.js';
+// own (see http-metrics.ts).
+
+import { sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
+import { mailboxes } from '../../db/schema.js';
+import type { Deps, ProcessMemory } from '../../deps.js';
+import { advisoryStates, deliveryStatuses } from '../../domain/advisory-states.js';
+import { checkKinds, checkSeverities } from '../../domain/check-results.js';
+import { liveMailboxStates, mailboxKinds, mailboxStates } from '../../domain/mailbox-states.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf, mailboxStatusDetail, mailboxStatuses } from '../checks/status.js';
+import { type HttpMetrics, latencyBuckets } from './http-metrics.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -60,21 +57,10 @@ function countsOf<K extends string>(
   return out;
 }
 
-const live = ['awaiting-approval', 'pending', 'confirmed'] as const;
-
-export interface ProcessMemory {
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external?: number;
-}
-
-/** The process's memory where the runtime tells it (Node; Workers with nodejs_compat), else null. */
-export function processMemory(): ProcessMemory | null {
-  const proc = (globalThis as { process?: { memoryUsage?: () => ProcessMemory } }).process;
-  if (typeof proc?.memoryUsage !== 'function') return null;
+/** The process's memory where the runtime tells it (the Node entry passes it in); null elsewhere. */
+function readMemory(deps: Deps): ProcessMemory | null {
   try {
-    return proc.memoryUsage();
+    return deps.memoryUsage?.() ?? null;
   } catch {
     return null;
   }
@@ -144,7 +130,7 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
       softBounces: mailboxes.softBounces,
     })
     .from(mailboxes)
-    .where(inArray(mailboxes.state, [...live]));
+    .where(inList(mailboxes.state, liveMailboxStates));
   const checks = await latestChecksFor(
     deps,
     liveRows.map((r) => domainOf(r.address)),
@@ -188,7 +174,7 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
     out.sample('cc_http_request_duration_seconds_count', l, s.count);
   }
 
-  const memory = processMemory();
+  const memory = readMemory(deps);
   if (memory) {
     out.family('process_resident_memory_bytes', 'gauge', 'Resident set size of this process.');
     out.sample('process_resident_memory_bytes', {}, memory.rss);

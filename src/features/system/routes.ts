@@ -1,9 +1,8 @@
-// Liveness, readiness, and the small static files the pages use.
+// Liveness and readiness.
 import { createRoute, z } from '@hono/zod-openapi';
 import { databaseReadiness } from '../../db/readiness.js';
 import type { Deps } from '../../deps.js';
 import { createRouter, json } from '../../openapi.js';
-import { appCss, appJs } from '../../web/static.js';
 
 const Health = z
   .object({ status: z.enum(['ok', 'unavailable']), detail: z.string().optional() })
@@ -37,9 +36,5 @@ export function systemRoutes(deps: Deps) {
       return c.json({ status: 'ok' as const, detail: db.detail }, 200);
     },
   );
-
-  if (deps.assets) router.get('/assets/*', deps.assets);
-  router.get('/app.js', (c) => c.body(appJs, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
-  router.get('/app.css', (c) => c.body(appCss, 200, { 'content-type': 'text/css; charset=utf-8' }));
   return router;
 }

@@ -1,5 +1,7 @@
 // Small GOV.UK pieces the pages share: the CSRF field, panel, warning text, success banner, state tag.
+
 import type { Child } from 'hono/jsx';
+import { ukDateTime } from '../../domain/uk-time.js';
 import { CSRF_FIELD } from '../../middleware/csrf.js';
 
 export function CsrfField({ token }: { token: string }) {
@@ -75,24 +77,7 @@ export const kindText: Record<string, string> = {
   'out-of-hours': 'Out of hours',
 };
 
-/** A date and time as people in the UK read it, e.g. "30 November 2026 at 9:00am". */
+/** A date and time as people in the UK read it, e.g. "30 November 2026 at 9:00am"; '' when there is none. */
 export function formatDateTime(iso: string | Date | null | undefined): string {
-  if (!iso) return '';
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  const date = new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  }).format(d);
-  const time = new Intl.DateTimeFormat('en-GB', {
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: true,
-    timeZone: 'Europe/London',
-  })
-    .format(d)
-    .replace(/\s/g, '')
-    .toLowerCase();
-  return `${date} at ${time}`;
+  return iso ? ukDateTime(iso) : '';
 }

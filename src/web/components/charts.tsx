@@ -2,6 +2,8 @@
 // inline style). Each chart is one `role="img"` named by its <title> and described by its <desc>; the page
 // puts the data table beside it. Colours are GOV.UK's, each at least 3:1 against white, and segments are
 // separated by white gaps so they are told apart without colour; lines also differ in dash pattern.
+
+import { ukShortDay } from '../../domain/uk-time.js';
 import type { BucketCounts } from '../../features/coverage/report.js';
 
 export const bucketStyle = {
@@ -151,10 +153,7 @@ const seriesStyles = [
 
 export const maxLineSeries = seriesStyles.length;
 
-const shortDay = (day: string) =>
-  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
+const shortDay = ukShortDay;
 
 /**
  * One line per series (at most six, each with its own dash pattern), labelled at its end; the scale runs from

@@ -1,20 +1,18 @@
 // GET /account and its buttons. Which mailboxes a session may see or change is decided by the verbs'
 // scope (the session's own council), never by what this page happens to show.
 
-import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { authorities } from '../../db/schema.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import { liveMailboxStates } from '../../domain/mailbox-states.js';
 import type { AppError } from '../../errors.js';
-import { actorOf, requirePrincipal } from '../../features/auth/actor.js';
+import { findAuthority } from '../../features/authority-register/get-authority.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import { resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { AccountPage } from './account.js';
 import { pageError, renderPage, statusOf } from './render.js';
-
-const liveStates = ['awaiting-approval', 'pending', 'confirmed'] as const;
 
 async function showAccount(
   c: Context<AppEnv>,
@@ -23,11 +21,8 @@ async function showAccount(
   const principal = requirePrincipal(c);
   const deps = c.var.deps;
   const code = principal.authorityCode ?? '';
-  const authority = await deps.db.query.authorities.findFirst({
-    where: eq(authorities.code, code),
-    columns: { name: true },
-  });
-  const list = await listMailboxes(deps, principal, { state: [...liveStates], limit: 100, offset: 0 });
+  const authority = await findAuthority(deps, code);
+  const list = await listMailboxes(deps, principal, { state: [...liveMailboxStates], limit: 100, offset: 0 });
   const shown = outcome.id && list.items.some((m) => m.id === outcome.id);
   const errors = outcome.error
     ? [{ field: shown ? `mailbox-${outcome.id}` : 'mailboxes', text: outcome.error.message }]

@@ -1,7 +1,7 @@
 // Pieces the advisory pages share: the checkboxes (from components/radios), the TLP and state tags, TLP 2.0 meanings, and a
 // plain-words description of an audience.
 import type { Audience } from '../../db/schema.js';
-import { tlpMeanings as sharedTlpMeanings } from '../../features/advisories/tlp.js';
+import { tlpMeanings as sharedTlpMeanings } from '../../domain/tlp.js';
 
 /** FIRST TLP 2.0, in one line each; TLP:RED also says where this service sends it. */
 export const tlpMeanings: Record<string, string> = {

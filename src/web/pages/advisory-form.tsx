@@ -1,6 +1,7 @@
 // The compose form: title, summary, Markdown body, severity, TLP label, CVEs, references, audience and
 // test mode, with the GOV.UK error pattern. Saving makes a draft; nothing is sent from here.
-import { severities, tlpLabels } from '../../db/schema.js';
+import { severities } from '../../domain/advisory-states.js';
+import { tlpLabels } from '../../domain/tlp.js';
 import { CsrfField } from '../components/bits.js';
 import { describedBy, ErrorMessage, ErrorSummary } from '../components/error-summary.js';
 import { Radios } from '../components/radios.js';

@@ -1,5 +1,6 @@
 // The advisories staff can see, newest first, with their TLP label and state, filters and pages.
-import { advisoryStates, tlpLabels } from '../../db/schema.js';
+import { advisoryStates } from '../../domain/advisory-states.js';
+import { tlpLabels } from '../../domain/tlp.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
 import { formatDateTime } from '../components/bits.js';
 import { Pagination } from '../components/pagination.js';

@@ -1,12 +1,12 @@
 // What the advisory page shows about releasing and sending: the release, approve (a second admin) and
 // cancel buttons; counts by status with a progress bar, the per-council report, CSV and JSON downloads.
 import type { Context } from 'hono';
+import { requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import type { Principal } from '../../domain/principal.js';
 import { advisoryReport } from '../../features/advisories/report.js';
 import { advisoryProgress } from '../../features/advisories/report-progress.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
-import { requirePrincipal } from '../../features/auth/actor.js';
-import type { Principal } from '../../features/auth/principal.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { CsrfField, formatDateTime } from '../components/bits.js';
 

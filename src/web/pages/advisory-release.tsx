@@ -1,9 +1,9 @@
 // The release, approve and cancel forms of an advisory's page: call the verb, then back to the page.
 import { Hono } from 'hono';
+import { actorOf } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { approveAdvisory, cancelAdvisory, releaseAdvisory } from '../../features/advisories/release.js';
-import { actorOf } from '../../features/auth/actor.js';
 import { showAdvisory } from './advisory-routes.js';
 import { formFields } from './render.js';
 

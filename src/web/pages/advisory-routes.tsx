@@ -1,21 +1,23 @@
 // GET /advisories (the list), GET and POST /advisories/new (compose), GET /advisories/:id (one advisory
 // with its reach). Staff only, by the policy table; the verbs are the API's own.
 
-import { asc, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { advisories, advisoryStates, authorities, tlpLabels, warps } from '../../db/schema.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import { advisoryStates } from '../../domain/advisory-states.js';
+import { tlpLabels } from '../../domain/tlp.js';
 import { findVisibleAdvisory } from '../../features/advisories/advisory-scope.js';
 import { createAdvisory } from '../../features/advisories/create-advisory.js';
+import { advisoryParent } from '../../features/advisories/get-advisory.js';
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
 import { previewAdvisory } from '../../features/advisories/preview-advisory.js';
 import { AdvisoryInput } from '../../features/advisories/schemas.js';
 import { listTestAudiences } from '../../features/advisories/test-audiences.js';
 import { toAdvisoryView } from '../../features/advisories/view.js';
-import { actorOf, requirePrincipal } from '../../features/auth/actor.js';
+import { registerFacets } from '../../features/authority-register/register-facets.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import {
   AdvisoryForm,
@@ -33,30 +35,17 @@ import { pageError, renderPage } from './render.js';
 const PAGE_SIZE = 50;
 
 async function formChoices(c: Context<AppEnv>): Promise<AdvisoryFormChoices> {
-  const { db } = c.var.deps;
   const principal = requirePrincipal(c);
-  const [nationRows, typeRows, warpRows, testAudiences] = await Promise.all([
-    db
-      .selectDistinct({ nation: authorities.nation })
-      .from(authorities)
-      .where(eq(authorities.current, true))
-      .orderBy(asc(authorities.nation)),
-    db
-      .selectDistinct({ code: authorities.type, name: authorities.typeName })
-      .from(authorities)
-      .where(eq(authorities.current, true))
-      .orderBy(asc(authorities.typeName)),
-    db.select({ id: warps.id, name: warps.name }).from(warps).orderBy(asc(warps.name)),
+  const [facets, testAudiences] = await Promise.all([
+    registerFacets(c.var.deps),
     listTestAudiences(c.var.deps, principal),
   ]);
-  const types = new Map<string, string>();
-  for (const t of typeRows) if (!types.has(t.code)) types.set(t.code, t.name);
   const ownWarp =
-    principal.role === 'warp' ? (warpRows.find((w) => w.id === principal.warpId) ?? null) : null;
+    principal.role === 'warp' ? (facets.warps.find((w) => w.id === principal.warpId) ?? null) : null;
   return {
-    nations: nationRows.map((r) => r.nation),
-    warps: principal.role === 'admin' ? warpRows : [],
-    types: [...types].map(([code, name]) => ({ code, name })),
+    nations: facets.nations,
+    warps: principal.role === 'admin' ? facets.warps : [],
+    types: facets.types.map(({ code, name }) => ({ code, name })),
     testAudiences: testAudiences.map((t) => t.name),
     ownWarp,
   };
@@ -174,16 +163,10 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, slots: Adviso
   const deps = c.var.deps;
   const principal = requirePrincipal(c);
   const row = await findVisibleAdvisory(deps, principal, id);
-  const [preview, parentRow, warpRows] = await Promise.all([
+  const [preview, parent, facets] = await Promise.all([
     previewAdvisory(deps, principal, id),
-    row.parentId
-      ? deps.db
-          .select({ id: advisories.id, reference: advisories.reference, title: advisories.title })
-          .from(advisories)
-          .where(eq(advisories.id, row.parentId))
-          .limit(1)
-      : Promise.resolve([]),
-    deps.db.select({ id: warps.id, name: warps.name }).from(warps),
+    advisoryParent(deps, row),
+    registerFacets(deps),
   ]);
   const advisory = toAdvisoryView(row);
   const release = await releaseSlots(c, advisory);
@@ -193,8 +176,8 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, slots: Adviso
     <AdvisoryPage
       advisory={advisory}
       preview={preview}
-      parent={parentRow[0] ?? null}
-      warpNames={new Map(warpRows.map((w) => [w.id, w.name]))}
+      parent={parent}
+      warpNames={new Map(facets.warps.map((w) => [w.id, w.name]))}
       banner={slots.banner}
       error={slots.error}
       actions={slots.actions ?? release.actions}

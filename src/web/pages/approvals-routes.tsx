@@ -2,13 +2,11 @@
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { inJsonList } from '../../db/client.js';
-import { authorities } from '../../db/schema.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import type { AppError } from '../../errors.js';
-import { actorOf, requirePrincipal } from '../../features/auth/actor.js';
+import { authorityNames, listAuthorityDomains } from '../../features/authority-register/get-authority.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
-import { authorityDomainList } from '../../features/mailboxes/register-mailbox.js';
 import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
@@ -32,16 +30,9 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
     offset: 0,
   });
   const codes = [...new Set(list.items.map((m) => m.authority))];
-  const names = new Map<string, string>();
+  const names = await authorityNames(deps, codes);
   const domains = new Map<string, string[]>();
-  if (codes.length) {
-    const rows = await deps.db
-      .select({ code: authorities.code, name: authorities.name })
-      .from(authorities)
-      .where(inJsonList(authorities.code, codes));
-    for (const r of rows) names.set(r.code, r.name);
-    for (const code of codes) domains.set(code, await authorityDomainList(deps, code));
-  }
+  for (const code of codes) domains.set(code, await listAuthorityDomains(deps, code));
   const items: ApprovalItem[] = list.items.map((mailbox) => ({
     mailbox,
     authorityName: names.get(mailbox.authority) ?? mailbox.authority,

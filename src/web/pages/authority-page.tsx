@@ -2,7 +2,7 @@
 // coverage, its mailboxes with their state and reachability, the latest checks of its mail domains, and the
 // advisories delivered to it with when it acknowledged them (each linked to the advisory's page for staff).
 import type { Child } from 'hono/jsx';
-import { checkKinds } from '../../db/schema.js';
+import { checkKinds } from '../../domain/check-results.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
 import { formatDateTime, kindText, StateTag } from '../components/bits.js';
 import { Reachability } from '../components/reachability.js';

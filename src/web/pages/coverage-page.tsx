@@ -1,5 +1,6 @@
 // GET /coverage (public: counts only) and GET /dashboard (staff: by region, nation, WARP or type, with a
 // chart over time from the daily snapshots and the way to the chase list).
+import { ukCalendarDay } from '../../domain/uk-time.js';
 import type { CoverageReport, Dimension } from '../../features/coverage/report.js';
 import { dimensions } from '../../features/coverage/report.js';
 import type { CoverageHistory } from '../../features/coverage/snapshot.js';
@@ -145,14 +146,6 @@ export function historySeries(history: CoverageHistory): LineSeries[] {
   ];
 }
 
-const ukDate = (day: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${day}T00:00:00Z`));
-
 function HistorySection({ history, by }: { history: CoverageHistory; by: Dimension }) {
   if (history.days.length === 0)
     return (
@@ -165,7 +158,7 @@ function HistorySection({ history, by }: { history: CoverageHistory; by: Dimensi
   const last = history.days.at(-1)!;
   const grouped = series.length > 1;
   const description =
-    `Percentage of current authorities with a confirmed primary mailbox, from ${ukDate(first.day)} to ${ukDate(last.day)}` +
+    `Percentage of current authorities with a confirmed primary mailbox, from ${ukCalendarDay(first.day)} to ${ukCalendarDay(last.day)}` +
     `${grouped ? `, in total and by ${dimensionText[by].heading}` : ' in total'}. ` +
     series
       .map((s) => `${s.label}: ${s.points[0]?.value.toFixed(1)}% to ${s.points.at(-1)?.value.toFixed(1)}%`)
@@ -210,7 +203,7 @@ function HistorySection({ history, by }: { history: CoverageHistory; by: Dimensi
                 {[...history.days].reverse().map((d) => (
                   <tr class="govuk-table__row">
                     <th scope="row" class="govuk-table__header">
-                      {ukDate(d.day)}
+                      {ukCalendarDay(d.day)}
                     </th>
                     {series.map((s) => {
                       const p = s.points.find((x) => x.day === d.day);

@@ -2,8 +2,9 @@
 // in, scoped). Their access is declared in features/auth/policy.ts; the scope is in the queries.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
-import { requirePrincipal } from '../../features/auth/actor.js';
+import { findWarp } from '../../features/authority-register/warps.js';
 import { authorityProfile } from '../../features/coverage/authority-profile.js';
 import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
 import { coverageReport, type Dimension, dimensions } from '../../features/coverage/report.js';
@@ -13,7 +14,6 @@ import {
   coverageHistory,
   ukDayKey,
 } from '../../features/coverage/snapshot.js';
-import { findWarp } from '../../features/register/warps.js';
 import { AuthorityPage } from './authority-page.js';
 import { ChasePage, chaseTitle } from './chase-page.js';
 import { DashboardPage, dashboardTitle, PublicCoveragePage, publicCoverageTitle } from './coverage-page.js';

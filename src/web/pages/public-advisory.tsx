@@ -1,6 +1,7 @@
 // The public page of a TLP:CLEAR advisory (what the feeds link to): the TLP label first, then the content.
-import { safeUrl } from '../../../templates/template.js';
+
 import { kindPrefix, type PublicAdvisory } from '../../features/advisories/feed-entries.js';
+import { safeUrl } from '../../lib/safe-url.js';
 import { formatDateTime } from '../components/bits.js';
 import { severityText, TlpTag } from './advisory-bits.js';
 

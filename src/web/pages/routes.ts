@@ -5,7 +5,7 @@ import { accountPageRoutes } from './account-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
-import { registerPageRoutes } from './register-routes.js';
+import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
 

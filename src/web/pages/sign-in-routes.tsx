@@ -3,17 +3,17 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../deps.js';
+import { type Role, roles } from '../../domain/principal.js';
 import { enforceLimits } from '../../features/abuse/rate-limit.js';
 import { auditEntry } from '../../features/audit/record.js';
+import { createSession, endSession, SESSION_COOKIE } from '../../features/auth/sessions.js';
+import { authenticateToken } from '../../features/auth/tokens.js';
 import {
   inspectSignInLink,
   requestSignInLink,
   signInRequestedMessage,
   signInWithLink,
-} from '../../features/auth/magic-link.js';
-import { type Role, roles } from '../../features/auth/principal.js';
-import { createSession, endSession, SESSION_COOKIE } from '../../features/auth/sessions.js';
-import { authenticateToken } from '../../features/auth/tokens.js';
+} from '../../features/mailboxes/sign-in-link.js';
 import {
   inspectStaffSignInLink,
   requestStaffSignInLink,

@@ -1,0 +1,22 @@
+// A mailbox's kinds and lifecycle states, and which states are "live": registered and not yet retired or
+// refused. Only a confirmed mailbox receives advisories; every live one counts in coverage and blocks a
+// second registration of the same address. The one home of these lists: schema, queries and pages use it.
+export const mailboxKinds = ['primary', 'secondary', 'out-of-hours'] as const;
+export type MailboxKind = (typeof mailboxKinds)[number];
+
+export const mailboxStates = ['awaiting-approval', 'pending', 'confirmed', 'retired', 'refused'] as const;
+export type MailboxState = (typeof mailboxStates)[number];
+
+export const liveMailboxStates = [
+  'awaiting-approval',
+  'pending',
+  'confirmed',
+] as const satisfies readonly MailboxState[];
+export type LiveMailboxState = (typeof liveMailboxStates)[number];
+
+/** Retired or refused: kept for history, never sent anything again. */
+export const endedMailboxStates = ['retired', 'refused'] as const satisfies readonly MailboxState[];
+
+export function isLiveMailboxState(state: string): state is LiveMailboxState {
+  return (liveMailboxStates as readonly string[]).includes(state);
+}

@@ -1,0 +1,65 @@
+// Who is calling: the role and scope every authorisation decision and scoped query is made from.
+export const roles = ['admin', 'warp', 'council'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Principal {
+  /** `token:<id>`, `session:<id>`, `cli` or `system`: what the audit log records as the actor. */
+  actor: string;
+  label: string;
+  role: Role | 'inbound' | 'anonymous';
+  warpId: string | null;
+  authorityCode: string | null;
+  via: 'token' | 'session' | 'cli' | 'system' | 'anonymous' | 'link';
+  /** For a session: the CSRF token its forms and JSON writes must carry. */
+  csrfToken?: string;
+}
+
+/** The principal the admin CLI acts as (the operator at the console holds the database itself). */
+export const cliPrincipal: Principal = {
+  actor: 'cli',
+  label: 'command line',
+  role: 'admin',
+  warpId: null,
+  authorityCode: null,
+  via: 'cli',
+};
+
+export const systemPrincipal: Principal = {
+  actor: 'system',
+  label: 'the service',
+  role: 'admin',
+  warpId: null,
+  authorityCode: null,
+  via: 'system',
+};
+
+/** Someone not signed in (registering a mailbox, following a link): recorded by client address. */
+export function anonymousPrincipal(ip: string): Principal {
+  return {
+    actor: `anonymous:${ip}`,
+    label: 'not signed in',
+    role: 'anonymous',
+    warpId: null,
+    authorityCode: null,
+    via: 'anonymous',
+  };
+}
+
+/** Whoever followed a mailbox's link: they proved they read that mailbox. */
+export function mailboxHolder(mailboxId: string, authorityCode: string): Principal {
+  return {
+    actor: `mailbox:${mailboxId}`,
+    label: 'mailbox holder',
+    role: 'council',
+    warpId: null,
+    authorityCode,
+    via: 'link',
+  };
+}
+
+/** Where a change came from: who, and through which request (the audit log records all three). */
+export interface ActorContext {
+  principal: Principal;
+  requestId?: string;
+  ip?: string;
+}

@@ -1,0 +1,62 @@
+// Dates and times as people in the UK read them (GOV.UK style: "2 December 2026 at 9:00am", "midday",
+// "midnight"), in the Europe/London time zone. The one formatter for pages, e-mails and the CLI.
+const dateTimeParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hourCycle: 'h12',
+});
+
+const dateOnly = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+const dayMonth = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
+const calendarDay = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+type DateInput = Date | string | number;
+
+function toDate(value: DateInput): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** "9:00am", "4:30pm", "midday", "midnight". */
+function clock(parts: Record<string, string>): string {
+  const period = (parts.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  const time = `${parts.hour}:${parts.minute}${period}`;
+  if (time === '12:00pm') return 'midday';
+  if (time === '12:00am') return 'midnight';
+  return time;
+}
+
+/** "2 December 2026 at 9:00am" (UK time). */
+export function ukDateTime(value: DateInput): string {
+  const parts = Object.fromEntries(dateTimeParts.formatToParts(toDate(value)).map((p) => [p.type, p.value]));
+  return `${parts.day} ${parts.month} ${parts.year} at ${clock(parts)}`;
+}
+
+/** "2 December 2026" (UK time). */
+export function ukDate(value: DateInput): string {
+  return dateOnly.format(toDate(value));
+}
+
+/** A calendar day given as `YYYY-MM-DD` (a snapshot's day): "2 December 2026". */
+export function ukCalendarDay(day: string): string {
+  return calendarDay.format(new Date(`${day}T00:00:00Z`));
+}
+
+/** A calendar day given as `YYYY-MM-DD`, short, for chart axes: "2 Dec". */
+export function ukShortDay(day: string): string {
+  return dayMonth.format(new Date(`${day}T00:00:00Z`));
+}

@@ -1,0 +1,226 @@
+// `register import|sync|domains`: load the register CSV and the public-sector domain list from a file or
+// an https URL, with progress on stderr and a summary on stdout.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { cliPrincipal } from '../../domain/principal.js';
+import { AppError } from '../../errors.js';
+import {
+  type DomainImportReport,
+  importDomains,
+  importDomainsFromUrl,
+} from '../../features/authority-register/import-domains.js';
+import {
+  importRegister,
+  type RegisterImportReport,
+} from '../../features/authority-register/import-register.js';
+import { importRegisterFromUrl, syncRegister } from '../../features/authority-register/import-sync.js';
+import {
+  formatBytes,
+  type ImportProgress,
+  type OnProgress,
+  tooLarge,
+} from '../../features/authority-register/import-text.js';
+import { type CliCommand, type CliIo, parseWith, UsageError } from './io.js';
+
+export const registerUsage = `register import <path-or-https-url> [--json]
+register sync [--json]
+register domains <path-or-https-url> [--json]`;
+
+const SourceArgs = z
+  .object({
+    source: z
+      .string({ message: 'give the file to import: a path or an https URL' })
+      .trim()
+      .min(1, 'give the file to import: a path or an https URL'),
+    json: z.boolean().optional(),
+  })
+  .strict();
+
+const SyncArgs = z.object({ json: z.boolean().optional() }).strict();
+
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+
+const actor = { principal: cliPrincipal };
+
+function parseSource(rest: string[]) {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 1) throw new UsageError('give one file path or URL');
+  return parseWith(SourceArgs, { source: positionals[0], ...values });
+}
+
+export const registerCommand: CliCommand = async (ctx, args) => {
+  const [verb, ...rest] = args;
+  if (verb === 'import' || verb === 'domains') {
+    const input = parseSource(rest);
+    const deps = await ctx.deps();
+    const progress = progressLine(ctx.io);
+    try {
+      if (verb === 'import') {
+        const report = isUrl(input.source)
+          ? await importRegisterFromUrl(deps, actor, input.source, { onProgress: progress.update })
+          : await importRegister(
+              deps,
+              actor,
+              { content: await readLocalFile(deps, input.source, progress.update), source: input.source },
+              { onProgress: progress.update },
+            );
+        progress.done();
+        printRegisterReport(ctx.io, report, input.json);
+      } else {
+        const report = isUrl(input.source)
+          ? await importDomainsFromUrl(deps, actor, input.source, { onProgress: progress.update })
+          : await importDomains(
+              deps,
+              actor,
+              { content: await readLocalFile(deps, input.source, progress.update), source: input.source },
+              { onProgress: progress.update },
+            );
+        progress.done();
+        printDomainReport(ctx.io, report, input.json);
+      }
+    } finally {
+      progress.done();
+    }
+    return 0;
+  }
+  if (verb === 'sync') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length) throw new UsageError('register sync takes no file: it reads REGISTER_SOURCE_URL');
+    const input = parseWith(SyncArgs, values);
+    const deps = await ctx.deps();
+    const progress = progressLine(ctx.io);
+    try {
+      ctx.io.err(`Syncing the register from ${deps.config.REGISTER_SOURCE_URL}`);
+      const report = await syncRegister(deps, actor, { onProgress: progress.update });
+      progress.done();
+      printRegisterReport(ctx.io, report, input.json);
+    } finally {
+      progress.done();
+    }
+    return 0;
+  }
+  throw new UsageError(`unknown register command "${verb ?? ''}"`);
+};
+
+/** Reads a local file, refusing one over IMPORT_LIMIT_BYTES before reading it. */
+export async function readLocalFile(deps: Deps, path: string, onProgress: OnProgress): Promise<Uint8Array> {
+  const limit = deps.config.IMPORT_LIMIT_BYTES;
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new AppError('bad_request', `${path} is not a file.`);
+    size = info.size;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError(
+      code === 'ENOENT' ? 'not_found' : 'bad_request',
+      code === 'ENOENT' ? `There is no file at ${path}.` : `Cannot read ${path}: ${(err as Error).message}`,
+    );
+  }
+  if (size > limit) throw tooLarge(size, limit);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for await (const chunk of createReadStream(path)) {
+    const buf = chunk as Buffer;
+    if (offset + buf.length > limit)
+      throw tooLarge(`${path} grew past ${limit} bytes while being read`, limit);
+    if (offset + buf.length > bytes.length) {
+      throw new AppError('bad_request', `${path} changed while it was being read; try again.`);
+    }
+    bytes.set(buf, offset);
+    offset += buf.length;
+    onProgress({ phase: 'reading', done: offset, total: size, unit: 'bytes' });
+  }
+  return bytes.subarray(0, offset);
+}
+
+/** One status line on stderr: rewritten in place on a terminal, only at each phase's start and end elsewhere. */
+function progressLine(io: CliIo) {
+  let lastPhase: string | undefined;
+  let lastShown = -1;
+  let shown = false;
+  const describe = (p: ImportProgress) => {
+    const amount =
+      p.unit === 'bytes'
+        ? `${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}`
+        : `${p.done}${p.total ? ` of ${p.total}` : ''} ${p.unit}`;
+    const pct = p.total ? ` (${Math.floor((p.done / p.total) * 100)}%)` : '';
+    return `${p.phase} ${amount}${pct}`;
+  };
+  return {
+    update(p: ImportProgress) {
+      const finished = p.total !== undefined && p.done >= p.total;
+      const step = p.total ? Math.floor((p.done / p.total) * 100) : Math.floor(p.done / (256 * 1024));
+      const newPhase = p.phase !== lastPhase;
+      if (io.isTty ? newPhase || step !== lastShown || finished : newPhase || (finished && p.done > 0)) {
+        io.progress(describe(p));
+        shown = true;
+      }
+      lastPhase = p.phase;
+      lastShown = step;
+    },
+    done() {
+      if (shown && io.isTty) io.progress('');
+      shown = false;
+    },
+  };
+}
+
+function printRegisterReport(io: CliIo, report: RegisterImportReport, asJson?: boolean) {
+  if (asJson) {
+    io.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  const { counts } = report;
+  io.out(`Register import ${report.id} from ${report.source}`);
+  io.out(
+    `  added ${counts.added}, updated ${counts.updated}, ended ${counts.ended}, unchanged ${counts.unchanged}, rejected ${counts.rejected}`,
+  );
+  io.out(
+    report.changed
+      ? `  The register now holds ${report.current} current and ${report.former} former authorities.`
+      : `  No change: the register already matches this file (${report.current} current, ${report.former} former).`,
+  );
+  if (report.rejected.length) {
+    io.err(
+      `${report.rejected.length} row${report.rejected.length === 1 ? ' was' : 's were'} rejected and not applied:`,
+    );
+    for (const r of report.rejected.slice(0, 50))
+      io.err(`  line ${r.line}${r.code ? ` (${r.code})` : ''}: ${r.reason}`);
+    if (report.rejected.length > 50)
+      io.err(`  … and ${report.rejected.length - 50} more (use --json to see all)`);
+  }
+}
+
+function printDomainReport(io: CliIo, report: DomainImportReport, asJson?: boolean) {
+  if (asJson) {
+    io.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  const { counts } = report;
+  const rate = `${(report.matchRate * 100).toFixed(1)}%`;
+  io.out(
+    `Domain import ${report.id} from ${report.source}${report.version ? ` (list version ${report.version})` : ''}`,
+  );
+  io.out(
+    `  ${counts.entries} local-authority domains: ${counts.matched} matched (${rate}), ${counts.added} added, ${counts.alreadyPresent} already present, ${counts.unmatched} unmatched`,
+  );
+  if (report.unmatched.length) {
+    io.out('  Unmatched (add them by hand if they belong to an authority):');
+    for (const u of report.unmatched) io.out(`    ${u.domain}: ${u.reason}`);
+  }
+}

@@ -1,0 +1,177 @@
+// The register import API (admin): import the register CSV (uploaded or from a URL), sync it from the
+// configured source, and import authorities' domains from the public-sector domain list.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { actorOf } from '../../actor.js';
+import type { AppEnv } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { bearer, createRouter, json, pick } from '../../openapi.js';
+import { DomainListSchema, importDomains, importDomainsFromUrl } from './import-domains.js';
+import { importRegister } from './import-register.js';
+import { importRegisterFromUrl, syncRegister } from './import-sync.js';
+
+const UrlBody = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .openapi({
+        description: 'An https URL to fetch the file from (http only for localhost).',
+        example:
+          'https://mysociety.github.io/uk_local_authority_names_and_codes/data/uk_la_past_current/latest/uk_local_authorities_current.csv',
+      }),
+  })
+  .strict()
+  .openapi('ImportFromUrl');
+
+const Rejected = z
+  .object({
+    line: z.number().int().openapi({ description: 'CSV line number (the header is line 1)' }),
+    code: z.string().optional(),
+    reason: z.string(),
+  })
+  .openapi('RejectedRow');
+
+const RegisterImportReport = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    changed: z.boolean().openapi({ description: 'False when the register already matched the file' }),
+    counts: z.object({
+      added: z.number().int(),
+      updated: z.number().int(),
+      ended: z.number().int().openapi({ description: 'Authorities that became former in this import' }),
+      unchanged: z.number().int(),
+      rejected: z.number().int(),
+    }),
+    rejected: z.array(Rejected),
+    current: z.number().int().openapi({ description: 'Current authorities in the register afterwards' }),
+    former: z.number().int().openapi({ description: 'Former authorities in the register afterwards' }),
+  })
+  .openapi('RegisterImportReport');
+
+const DomainImportReport = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    version: z.string().nullable(),
+    changed: z.boolean(),
+    counts: z.object({
+      entries: z.number().int().openapi({ description: 'Local-authority entries (wildcards excluded)' }),
+      matched: z.number().int(),
+      added: z.number().int(),
+      alreadyPresent: z.number().int(),
+      unmatched: z.number().int(),
+      skipped: z.number().int().openapi({ description: 'Other organisation types and wildcards' }),
+    }),
+    matchRate: z.number().openapi({ description: 'matched / entries, 0–1' }),
+    added: z.array(z.object({ domain: z.string(), code: z.string() })),
+    unmatched: z.array(z.object({ domain: z.string(), notes: z.string().nullable(), reason: z.string() })),
+  })
+  .openapi('DomainImportReport');
+
+const DomainListBody = DomainListSchema.openapi('DomainList', {
+  description: 'The ukps-domains `user_domains.json` format; only local-authority entries are read.',
+});
+
+function mediaType(c: Context<AppEnv>): string {
+  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function importRoutes() {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/register/imports',
+      tags: ['Register'],
+      summary: 'Import the register CSV (uploaded, or fetched from an https URL)',
+      description:
+        'Send the mySociety/ONS register CSV itself as `text/csv`, or `{"url": "https://…"}` as JSON. Upserts by `local-authority-code` and never deletes. Invalid rows are rejected with their line numbers and the rest applied; a file that is not the register CSV (missing columns, not CSV, empty, too large) is refused and changes nothing.',
+      security: bearer,
+      request: {
+        body: {
+          // Not "required" so the JSON validator only runs for JSON; the handler refuses an empty body.
+          required: false,
+          content: {
+            'application/json': { schema: UrlBody },
+            'text/csv': {
+              schema: z.string().openapi({ description: 'The register CSV', format: 'binary' }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: json(RegisterImportReport, 'What the import changed'),
+        ...pick(400, 401, 403, 413, 415, 422, 502),
+      },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const type = mediaType(c);
+      if (type === 'application/json') {
+        // Only JSON bodies reach the JSON validator, so this is the checked {url} body.
+        const { url } = c.req.valid('json') as z.output<typeof UrlBody>;
+        return c.json(await importRegisterFromUrl(deps, actorOf(c), url, { signal: c.req.raw.signal }), 200);
+      }
+      if (type === 'text/csv') {
+        const bytes = new Uint8Array(await c.req.arrayBuffer());
+        return c.json(await importRegister(deps, actorOf(c), { content: bytes, source: 'upload' }), 200);
+      }
+      throw new AppError(
+        'unsupported_media_type',
+        'Send the register CSV as text/csv, or {"url": "https://…"} as application/json.',
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/register/sync',
+      tags: ['Register'],
+      summary: 'Sync the register from its configured source (REGISTER_SOURCE_URL)',
+      security: bearer,
+      responses: {
+        200: json(RegisterImportReport, 'What the sync changed'),
+        ...pick(401, 403, 413, 422, 502),
+      },
+    }),
+    async (c) => c.json(await syncRegister(c.var.deps, actorOf(c), { signal: c.req.raw.signal }), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/register/domain-imports',
+      tags: ['Register'],
+      summary: "Import authorities' e-mail domains from the public-sector domain list",
+      description:
+        'Send the domain list (ukps-domains `user_domains.json`) itself, or `{"url": "https://…"}`. Local-authority entries are matched to the register by the name in their notes and added with source `import`; domains already present (including those admins added) are left alone. Unmatched entries are listed.',
+      security: bearer,
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.union([UrlBody, DomainListBody]) } },
+        },
+      },
+      responses: {
+        200: json(DomainImportReport, 'What the import matched and added'),
+        ...pick(400, 401, 403, 409, 413, 415, 422, 502),
+      },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const body = c.req.valid('json');
+      if ('url' in body)
+        return c.json(
+          await importDomainsFromUrl(deps, actorOf(c), body.url, { signal: c.req.raw.signal }),
+          200,
+        );
+      return c.json(await importDomains(deps, actorOf(c), { list: body, source: 'upload' }), 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,33 @@
+// What the current register can be grouped by: its nations, council types (with the nations each occurs
+// in) and WARPs. Forms offer these as audience choices.
+import { asc, eq } from 'drizzle-orm';
+import { authorities, warps } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+
+export interface RegisterFacets {
+  nations: string[];
+  types: Array<{ code: string; name: string; nations: string[] }>;
+  warps: Array<{ id: string; name: string }>;
+}
+
+export async function registerFacets(deps: Deps): Promise<RegisterFacets> {
+  const [typeRows, warpRows] = await Promise.all([
+    deps.db
+      .selectDistinct({ nation: authorities.nation, code: authorities.type, name: authorities.typeName })
+      .from(authorities)
+      .where(eq(authorities.current, true))
+      .orderBy(asc(authorities.typeName), asc(authorities.nation)),
+    deps.db.select({ id: warps.id, name: warps.name }).from(warps).orderBy(asc(warps.name)),
+  ]);
+  const types = new Map<string, { code: string; name: string; nations: string[] }>();
+  for (const r of typeRows) {
+    const type = types.get(r.code) ?? { code: r.code, name: r.name, nations: [] };
+    if (!type.nations.includes(r.nation)) type.nations.push(r.nation);
+    types.set(r.code, type);
+  }
+  return {
+    nations: [...new Set(typeRows.map((r) => r.nation))].sort(),
+    types: [...types.values()],
+    warps: warpRows,
+  };
+}

@@ -1,0 +1,95 @@
+// Council sign-in by magic link: a link is sent only to confirmed mailboxes, and the answer is the same
+// whether or not the address is registered. Following it starts a session scoped to that council.
+import { and, eq } from 'drizzle-orm';
+import { authorities, mailboxes } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { checkAddress } from '../../domain/mailbox-address.js';
+import { mailboxHolder } from '../../domain/principal.js';
+import { countAttempt } from '../abuse/rate-limit.js';
+import { auditEntry } from '../audit/record.js';
+import { createSession } from '../auth/sessions.js';
+import { inspectLink, issueLink, spendLink } from './links.js';
+import { sendSignInLink } from './notify.js';
+
+export const signInRequestedMessage =
+  'If that address is a confirmed mailbox, we have sent it a sign-in link. The link works once and expires soon.';
+
+/** Sends sign-in links to the confirmed mailboxes with this address; says nothing about whether any exist. */
+export async function requestSignInLink(
+  deps: Deps,
+  ip: string,
+  addressInput: string,
+): Promise<{ sent: number }> {
+  const checked = checkAddress(addressInput);
+  if (!checked.ok) return { sent: 0 };
+  const limit = await countAttempt(deps, [
+    { key: `sign-in:ip:${ip}`, max: deps.config.RATE_LIMIT_PER_IP, windowSeconds: 3600 },
+    { key: `mail:address:${checked.address}`, max: deps.config.RATE_LIMIT_PER_ADDRESS, windowSeconds: 3600 },
+  ]);
+  if (!limit.allowed) {
+    deps.log.warn('sign-in link not sent: rate limit', {
+      key: limit.exceeded?.key.split(':').slice(0, 2).join(':'),
+    });
+    return { sent: 0 };
+  }
+  const found = await deps.db
+    .select({ mailbox: mailboxes, authorityName: authorities.name })
+    .from(mailboxes)
+    .innerJoin(authorities, eq(authorities.code, mailboxes.authorityCode))
+    .where(and(eq(mailboxes.address, checked.address), eq(mailboxes.state, 'confirmed')));
+  let sent = 0;
+  for (const { mailbox, authorityName } of found) {
+    const link = await issueLink(deps, mailbox.id, 'sign-in', deps.config.SIGN_IN_TTL_MINUTES * 60_000);
+    await link.insert;
+    if (await sendSignInLink(deps, mailbox, { code: mailbox.authorityCode, name: authorityName }, link))
+      sent++;
+  }
+  return { sent };
+}
+
+export async function inspectSignInLink(deps: Deps, secret: string) {
+  const found = await inspectLink(deps, secret, ['sign-in']);
+  if (!found.link) return { state: 'unknown' as const };
+  const mailbox = await deps.db.query.mailboxes.findFirst({ where: eq(mailboxes.id, found.link.mailboxId) });
+  if (!mailbox) return { state: 'unknown' as const };
+  const authority = await deps.db.query.authorities.findFirst({
+    where: eq(authorities.code, mailbox.authorityCode),
+  });
+  const state = found.state === 'valid' && mailbox.state !== 'confirmed' ? ('unknown' as const) : found.state;
+  return {
+    state,
+    mailbox,
+    authorityName: authority?.name ?? mailbox.authorityCode,
+    tokenHash: found.link.tokenHash,
+  };
+}
+
+/** Spends the link and starts a council session; null when the link is not (or no longer) valid. */
+export async function signInWithLink(deps: Deps, secret: string, ip: string) {
+  const found = await inspectSignInLink(deps, secret);
+  if (found.state !== 'valid' || !found.mailbox) return { state: found.state, session: null };
+  const now = deps.clock.now();
+  const [spent] = await deps.db.batch([
+    spendLink(deps, found.tokenHash!, now).returning(),
+    auditEntry(
+      deps.db,
+      { principal: mailboxHolder(found.mailbox.id, found.mailbox.authorityCode), ip },
+      now,
+      {
+        action: 'session.sign-in',
+        subjectType: 'authority',
+        subjectId: found.mailbox.authorityCode,
+        after: { mailbox: found.mailbox.id },
+      },
+    ),
+  ]);
+  if ((spent as unknown[]).length === 0) return { state: 'used' as const, session: null };
+  const session = await createSession(deps, {
+    actor: `mailbox:${found.mailbox.id}`,
+    role: 'council',
+    label: `${found.authorityName} (${found.mailbox.address})`,
+    authorityCode: found.mailbox.authorityCode,
+    mailboxId: found.mailbox.id,
+  });
+  return { state: 'valid' as const, session, authorityName: found.authorityName };
+}

@@ -1,0 +1,203 @@
+// The reachability API: a domain's checks (read within scope, run now by an admin), an authority's checks
+// and mailbox statuses, the inbound bounce endpoint (inbound tokens only) and the service's security.txt.
+
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, like } from 'drizzle-orm';
+import { actorOf, requirePrincipal } from '../../actor.js';
+import { inList } from '../../db/limits.js';
+import { mailboxes } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { authorityCodeSchema } from '../../domain/authority-code.js';
+import { liveMailboxStates } from '../../domain/mailbox-states.js';
+import type { Principal } from '../../domain/principal.js';
+import { AppError } from '../../errors.js';
+import { bearer, createRouter, json, pick } from '../../openapi.js';
+import { enforceLimits } from '../abuse/rate-limit.js';
+import { canSeeAuthority } from '../auth/scope.js';
+import type { CheckResult } from '../checks/findings.js';
+import {
+  type CheckView,
+  checkHistory,
+  checkView,
+  type LatestChecks,
+  latestChecksFor,
+} from '../checks/latest.js';
+import { securityTxt } from '../checks/own-security-txt.js';
+import {
+  AuthorityChecksSchema,
+  BounceOutcomeSchema,
+  CheckRunSchema,
+  DomainChecksSchema,
+  DomainParam,
+} from '../checks/schemas.js';
+import { domainOf, mailboxStatusDetail } from '../checks/status.js';
+import { recordBounce } from './bounces.js';
+import { isKnownDomain, runDomainChecks } from './run-checks.js';
+
+/** Admins see every domain; others a domain on which a council they can see has a live mailbox. */
+async function canSeeDomain(deps: Deps, principal: Principal, domain: string): Promise<boolean> {
+  if (principal.role === 'admin') return true;
+  const rows = await deps.db
+    .selectDistinct({ code: mailboxes.authorityCode, address: mailboxes.address })
+    .from(mailboxes)
+    .where(and(inList(mailboxes.state, liveMailboxStates), like(mailboxes.address, `%@${domain}`)));
+  for (const code of new Set(rows.filter((r) => domainOf(r.address) === domain).map((r) => r.code)))
+    if (await canSeeAuthority(deps.db, principal, code)) return true;
+  return false;
+}
+
+const latestView = (latest: LatestChecks | undefined): Record<string, CheckView> =>
+  Object.fromEntries(Object.entries(latest ?? {}).map(([kind, c]) => [kind, checkView(c!)]));
+
+const resultView = (r: CheckResult, checkedAt: string) => {
+  const { findings, ...detail } = r.detail;
+  return { kind: r.kind, severity: r.severity, summary: r.summary, findings, detail, checkedAt };
+};
+
+const inboundTypes = ['message/rfc822', 'text/plain'];
+
+export function reachabilityRoutes() {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/domains/{domain}/checks',
+      tags: ['Reachability'],
+      summary: 'A mail domain’s latest check of each kind (MX, SPF, DMARC, MTA-STS, TLS-RPT, security.txt)',
+      description:
+        'Staff, and a council with a mailbox on the domain. `?history=true` adds every stored result, newest first.',
+      security: bearer,
+      request: {
+        params: DomainParam,
+        query: z.object({
+          history: z.enum(['true', 'false']).default('false'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+      responses: { 200: json(DomainChecksSchema, 'The checks'), ...pick(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const { domain } = c.req.valid('param');
+      const query = c.req.valid('query');
+      if (!(await canSeeDomain(deps, requirePrincipal(c), domain)))
+        throw new AppError('not_found', `There is no mail domain "${domain}" that you can see.`);
+      const latest = (await latestChecksFor(deps, [domain])).get(domain);
+      const history =
+        query.history === 'true' ? (await checkHistory(deps, domain, query.limit)).map(checkView) : undefined;
+      return c.json({ domain, latest: latestView(latest), ...(history ? { history } : {}) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/domains/{domain}/checks',
+      tags: ['Reachability'],
+      summary: 'Check a mail domain now (admins; rate limited per domain)',
+      security: bearer,
+      request: { params: DomainParam },
+      responses: { 200: json(CheckRunSchema, 'The results of this run'), ...pick(401, 403, 404, 422, 429) },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const { domain } = c.req.valid('param');
+      if (!(await isKnownDomain(deps, domain)))
+        throw new AppError(
+          'not_found',
+          `"${domain}" is neither a registered mailbox’s domain nor one of a council’s domains.`,
+        );
+      await enforceLimits(
+        deps,
+        [{ key: `checks:domain:${domain}`, max: deps.config.CHECKS_RATE_PER_HOUR, windowSeconds: 3600 }],
+        `check runs for ${domain}`,
+      );
+      const run = await runDomainChecks(deps, domain, actorOf(c));
+      return c.json({ ...run, results: run.results.map((r) => resultView(r, run.checkedAt)) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/authorities/{code}/checks',
+      tags: ['Reachability'],
+      summary: 'An authority’s mailboxes with their reachability status, and their domains’ latest checks',
+      security: bearer,
+      request: { params: z.object({ code: authorityCodeSchema() }) },
+      responses: { 200: json(AuthorityChecksSchema, 'Statuses and checks'), ...pick(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const code = c.req.valid('param').code.toUpperCase();
+      const authority = await deps.db.query.authorities.findFirst({
+        where: (a, { eq }) => eq(a.code, code),
+        columns: { code: true },
+      });
+      if (!authority) throw new AppError('not_found', `There is no authority with code "${code}".`);
+      if (!(await canSeeAuthority(deps.db, requirePrincipal(c), code)))
+        throw new AppError('forbidden', 'You can only see the checks of councils in your scope.');
+      const rows = await deps.db
+        .select()
+        .from(mailboxes)
+        .where(and(eq(mailboxes.authorityCode, code), inList(mailboxes.state, liveMailboxStates)));
+      const domains = [...new Set(rows.map((m) => domainOf(m.address)))].sort();
+      const latest = await latestChecksFor(deps, domains);
+      const options = { softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD };
+      return c.json(
+        {
+          authority: code,
+          mailboxes: rows.map((m) => ({
+            id: m.id,
+            address: m.address,
+            kind: m.kind,
+            state: m.state,
+            domain: domainOf(m.address),
+            ...mailboxStatusDetail(m, latest.get(domainOf(m.address)), options),
+          })),
+          domains: domains.map((d) => ({ domain: d, latest: latestView(latest.get(d)) })),
+        },
+        200,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/inbound/bounces',
+      tags: ['Reachability'],
+      summary: 'Report a bounce: the raw delivery status notification (RFC 3464) as message/rfc822',
+      description:
+        'For the mail system that receives bounces at the VERP address, with an `inbound` token (and only that). A permanent failure marks the delivery permanent-failure and the mailbox unreachable; a delay counts a soft bounce. A report that matches no delivery is still accepted (`matched: false`).',
+      security: [{ bearerAuth: [] }],
+      request: {
+        body: {
+          content: { 'message/rfc822': { schema: z.string() }, 'text/plain': { schema: z.string() } },
+          required: true,
+        },
+      },
+      responses: { 202: json(BounceOutcomeSchema, 'Recorded'), ...pick(400, 401, 403, 413, 415) },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!inboundTypes.includes(type))
+        throw new AppError('unsupported_media_type', 'Send the bounce as message/rfc822 (or text/plain).');
+      const bytes = await c.req.arrayBuffer();
+      if (bytes.byteLength > deps.config.INBOUND_LIMIT_BYTES)
+        throw new AppError('payload_too_large', 'The message is larger than this endpoint accepts.');
+      if (bytes.byteLength === 0) throw new AppError('bad_request', 'The body is empty.');
+      const raw = new TextDecoder('utf-8').decode(bytes);
+      return c.json(await recordBounce(deps, actorOf(c), raw, { source: 'http' }), 202);
+    },
+  );
+
+  router.get('/.well-known/security.txt', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.text(securityTxt(c.var.deps.config, c.var.deps.clock.now()));
+  });
+
+  return router;
+}
