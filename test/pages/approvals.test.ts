@@ -82,6 +82,6 @@ describe('approve and refuse', () => {
 
     const twice = await admin.submit(`/admin/approvals/${id}/approve`);
     expect(twice.status).toBe(409);
-    expect(twice.html).toContain('not awaiting approval');
+    expect(twice.html).toContain('so it cannot be approved');
   });
 });

@@ -14,12 +14,15 @@ export async function issueLink(deps: Deps, mailboxId: string, purpose: LinkPurp
   const tokenHash = await hashSecret(secret);
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + ttlMs);
+  const row = { tokenHash, purpose, mailboxId, createdAt: now, expiresAt };
   return {
     secret,
     tokenHash,
     expiresAt,
     url: `${deps.config.PUBLIC_BASE_URL}/${paths[purpose]}/${secret}`,
-    insert: deps.db.insert(linkTokens).values({ tokenHash, purpose, mailboxId, createdAt: now, expiresAt }),
+    /** The stored row (for a conditional insert inside a transition). */
+    row,
+    insert: deps.db.insert(linkTokens).values(row),
   };
 }
 
