@@ -58,7 +58,9 @@ export function createApp(deps: Deps) {
       strictTransportSecurity: deps.config.PUBLIC_BASE_URL.startsWith('https:')
         ? 'max-age=31536000; includeSubDomains'
         : false,
-      referrerPolicy: 'no-referrer',
+      // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own forms, and
+      // `null` must stay what it is elsewhere, the mark of a sandboxed or scripted forgery (refused).
+      referrerPolicy: 'same-origin',
       crossOriginEmbedderPolicy: false,
     }),
   );

@@ -103,6 +103,8 @@ export const configSchema = z
     /** Delayed-delivery reports (soft bounces) at which a mailbox counts as at risk. */
     SOFT_BOUNCE_THRESHOLD: positiveInt.default(3),
     INBOUND_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+    /** Public coverage withholds the figures of any group of fewer councils than this (so none is singled out). */
+    PUBLIC_COVERAGE_MIN_GROUP: positiveInt.default(5),
     /** security.txt (RFC 9116): Contact lines (comma-separated URIs); `mailto:security@<mail domain>` when absent. */
     SECURITY_CONTACT: z.string().optional(),
     /** security.txt Expires (ISO 8601); a year from now when absent. */

@@ -1,4 +1,6 @@
 // Who is calling: the role and scope every authorisation decision and scoped query is made from.
+import type { MailboxKind } from './mailbox-states.js';
+
 export const roles = ['admin', 'warp', 'council'] as const;
 export type Role = (typeof roles)[number];
 
@@ -12,6 +14,11 @@ export interface Principal {
   via: 'token' | 'session' | 'cli' | 'system' | 'anonymous' | 'link';
   /** For a session: the CSRF token its forms and JSON writes must carry. */
   csrfToken?: string;
+  /**
+   * The mailbox whose holder this is (a council session opened by a mailbox's sign-in link, or a link's
+   * follower): what it may read depends on it (TLP:RED goes only to confirmed primary mailboxes).
+   */
+  mailbox?: { id: string; kind: MailboxKind } | null;
 }
 
 /** The principal the admin CLI acts as (the operator at the console holds the database itself). */

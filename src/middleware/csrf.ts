@@ -55,7 +55,9 @@ export function csrfProtection() {
     const principal = c.var.principal;
     if (principal?.via === 'token') return next();
     const origin = c.req.header('origin');
-    if (origin && origin !== 'null') {
+    if (origin !== undefined) {
+      // `Origin: null` comes from a sandboxed frame, a data: or file: page, or a cross-site redirect: never
+      // from our own pages (the app's Referrer-Policy is same-origin), so it is refused like a foreign site.
       const allowed = new Set([new URL(c.var.deps.config.PUBLIC_BASE_URL).origin, new URL(c.req.url).origin]);
       if (!allowed.has(origin)) throw new AppError('forbidden', 'This form was sent from another site.');
     }

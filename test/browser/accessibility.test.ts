@@ -1,11 +1,13 @@
 // axe-core (WCAG 2.2 A and AA) on the service's earlier pages: the start page, the registration form with its
 // errors, the sign-in page and a council's account page. Also proves the check can fail.
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, SESSION_COOKIE } from '../../src/features/auth/sessions.js';
+import { SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import { insertMailbox } from '../coverage/support.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
 import { insertAuthority, insertDomains } from '../support/factories.js';
+import { openSession } from '../support/sessions.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -70,8 +72,7 @@ describe('axe-core on the existing pages', () => {
   });
 
   it('finds nothing on a council’s account page', async () => {
-    const session = await createSession(app.deps, {
-      actor: 'test:council',
+    const session = await openSession(app.deps, {
       role: 'council',
       label: 'Cardiff Council (cyber@cardiff.gov.uk)',
       authorityCode: 'CRF',

@@ -2,8 +2,9 @@
 // field the last page carried.
 import type { Deps } from '../../src/deps.js';
 import type { Role } from '../../src/domain/principal.js';
-import { createSession, SESSION_COOKIE } from '../../src/features/auth/sessions.js';
+import { SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import type { TestApp } from '../support/app.js';
+import { openSession } from '../support/sessions.js';
 
 export interface PageResponse {
   status: number;
@@ -61,16 +62,12 @@ export function browser(t: TestApp) {
     get csrf() {
       return lastCsrf;
     },
-    /** Starts a session the way sign-in does and puts its cookie in the jar. */
+    /** Starts a session the way token sign-in does (a new token of the role) and puts its cookie in the jar. */
     async signInAs(
       deps: Deps,
       session: { role: Role; label?: string; authorityCode?: string; warpId?: string },
     ) {
-      const created = await createSession(deps, {
-        actor: `test:${session.role}`,
-        label: `test ${session.role}`,
-        ...session,
-      });
+      const created = await openSession(deps, session);
       jar.set(SESSION_COOKIE, created.secret);
       return created;
     },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { insertAuthority } from '../support/factories.js';
 import { browser } from './form-client.js';
 
 let t: TestApp;
@@ -19,6 +20,7 @@ describe('GET /', () => {
   });
 
   it('shows the navigation for the principal', async () => {
+    await insertAuthority(t.db, { code: 'CRF', name: 'Cardiff Council' });
     const council = browser(t);
     await council.signInAs(t.deps, { role: 'council', authorityCode: 'CRF' });
     const res = await council.get('/');

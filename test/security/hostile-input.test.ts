@@ -5,14 +5,15 @@
 // Every answer is a 4xx problem+json (API) or a page (HTML), NEVER a 5xx, and a refused request leaves the
 // main tables exactly as they were. Advisory content with HTML and Markdown tricks comes out inert in the
 // e-mail, on the pages and in the feed.
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareAdvisoryMessages } from '../../src/features/advisories/message.js';
 import { policy } from '../../src/features/auth/policy.js';
-import { createSession } from '../../src/features/auth/sessions.js';
 import { settleBackground } from '../../src/lib/background.js';
 import { CSRF_COOKIE, CSRF_FIELD } from '../../src/middleware/csrf.js';
 import { insertAdvisory } from '../support/advisory-factories.js';
+import { openSession } from '../support/sessions.js';
 import {
   DEEP,
   deepArray,
@@ -369,7 +370,7 @@ describe('hostile page forms', () => {
       return { cookie: `${CSRF_COOKIE}=${csrf}`, csrf };
     }
     if (route.key === 'POST /sign-out') {
-      const s = await createSession(w.deps, { actor: 'test:admin', role: 'admin', label: 'sign-out test' });
+      const s = await openSession(w.deps, { role: 'admin', label: 'sign-out test' });
       const row = await w.deps.db.query.sessions.findMany();
       const csrf = row.at(-1)!.csrfToken;
       return { cookie: `cc_session=${s.secret}`, csrf };

@@ -3,6 +3,7 @@
 // "markers" (strings that only the first council's world contains) to look for in answers that must not
 // carry them. The world is built once into a database file (the template); each case that may write gets
 // its own copy, so no case sees another's changes.
+
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { sessions } from '../../src/db/schema.js';
 import type { Deps } from '../../src/deps.js';
 import { cliPrincipal } from '../../src/domain/principal.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
-import { authenticateSession, createSession } from '../../src/features/auth/sessions.js';
+import { authenticateSession } from '../../src/features/auth/sessions.js';
 import { createToken } from '../../src/features/auth/tokens.js';
 import { settleBackground } from '../../src/lib/background.js';
 import { hashSecret } from '../../src/lib/secrets.js';
@@ -24,6 +25,7 @@ import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
 import { insertAuthority, insertDomains, insertWarp } from '../support/factories.js';
+import { openSession } from '../support/sessions.js';
 
 export const NOW = '2026-11-30T09:00:00Z';
 export const OWN = 'OWN1';
@@ -304,12 +306,7 @@ export async function buildWorld(): Promise<World> {
     role: 'admin' | 'warp' | 'council',
     scope: { warpId?: string; authorityCode?: string },
   ) => {
-    const created = await createSession(deps, {
-      actor: `test:${role}`,
-      role,
-      label: `matrix ${role}`,
-      ...scope,
-    });
+    const created = await openSession(deps, { role, label: `matrix ${role}`, ...scope });
     const row = await deps.db.query.sessions.findFirst({
       where: eq(sessions.idHash, await hashSecret(created.secret)),
     });

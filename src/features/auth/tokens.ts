@@ -1,11 +1,13 @@
 // API tokens: created once and shown once, stored only as a SHA-256 hash, checked in constant time.
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { apiTokens, authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
 import { auditEntry } from '../audit/record.js';
+import { auditEntryIf } from '../audit/transitions.js';
+import { endSessionsOf } from './sessions.js';
 
 export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
 export type TokenRole = (typeof tokenRoles)[number];
@@ -99,20 +101,23 @@ export async function revokeToken(deps: Deps, actor: ActorContext, id: string) {
   if (!row) throw new AppError('not_found', `There is no token with id "${id}".`);
   if (row.revokedAt) return toView(row);
   const now = deps.clock.now();
-  await deps.db.batch([
-    deps.db
-      .update(apiTokens)
-      .set({ revokedAt: now })
-      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))),
-    auditEntry(deps.db, actor, now, {
+  const live = and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt));
+  // One batch: the entry (only if this call revokes it), every session opened with it, then the token.
+  const [, , revoked] = await deps.db.batch([
+    auditEntryIf(deps.db, actor, now, sql`exists (select 1 from ${apiTokens} where ${live})`, {
       action: 'token.revoke',
       subjectType: 'token',
       subjectId: id,
       before: toView(row),
       after: toView({ ...row, revokedAt: now }),
     }),
+    endSessionsOf(deps, `token:${id}`, now),
+    deps.db.update(apiTokens).set({ revokedAt: now }).where(live).returning(),
   ]);
-  return toView({ ...row, revokedAt: now });
+  const [updated] = revoked;
+  if (updated) return toView(updated);
+  const current = await deps.db.query.apiTokens.findFirst({ where: eq(apiTokens.id, id) });
+  return toView(current ?? row);
 }
 
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -126,7 +131,12 @@ export async function authenticateToken(deps: Deps, secret: string): Promise<Pri
   const now = deps.clock.now();
   if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
-    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+    // Bookkeeping only: a busy database must not turn the request into an error.
+    await deps.db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(eq(apiTokens.id, row.id))
+      .catch((err: unknown) => deps.log.warn('could not record token use', { err }));
   }
   return {
     actor: `token:${row.id}`,

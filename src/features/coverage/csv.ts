@@ -2,7 +2,7 @@
 // the delivery report's CSV (formula-looking text made inert).
 import { csvLine } from '../../lib/csv.js';
 import type { ChaseItem } from './chase.js';
-import type { CoverageGroup, CoverageReport } from './report.js';
+import type { DisclosedGroup, DisclosedReport } from './disclosure.js';
 
 export const coverageColumns = [
   'key',
@@ -18,13 +18,16 @@ export const coverageColumns = [
   'percentUnreachable',
   'percentPending',
   'percentNone',
-] as const satisfies ReadonlyArray<keyof CoverageGroup>;
+  'suppressed',
+] as const satisfies ReadonlyArray<keyof DisclosedGroup>;
 
-/** One line per group, then the total (key `all`). */
-export function coverageCsv(report: CoverageReport): string {
+/** One line per group, then the total (key `all`); withheld figures are empty. */
+export function coverageCsv(report: DisclosedReport): string {
   const lines = [
     csvLine(['by', ...coverageColumns]),
-    ...[...report.groups, report.total].map((g) => csvLine([report.by, ...coverageColumns.map((c) => g[c])])),
+    ...[...report.groups, report.total].map((g) =>
+      csvLine([report.by, ...coverageColumns.map((c) => (typeof g[c] === 'boolean' ? String(g[c]) : g[c]))]),
+    ),
   ];
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -2,13 +2,22 @@
 // names authorities, so it needs a signed-in caller and is scoped in the query (WARP operators: their
 // members; councils: their own row). Taking a snapshot on demand is an admin's.
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requirePrincipal } from '../../actor.js';
+import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { chaseCsv, coverageCsv } from './csv.js';
+import {
+  assertPublicQuery,
+  discloseAll,
+  discloseHistory,
+  discloseSafely,
+  seesAllCoverage,
+} from './disclosure.js';
 import { buckets } from './mailbox-state.js';
-import { coverageReport, dimensions } from './report.js';
+import { type CoverageFilters, coverageReport, type Dimension, dimensions } from './report.js';
 import { addDays, coverageHistory, snapshotCoverage, ukDayKey } from './snapshot.js';
 
 const MAX_HISTORY_DAYS = 3660;
@@ -28,29 +37,26 @@ const ReportQuery = Filters.extend({
     .openapi({ description: 'How to group: nation, region, WARP or council type', example: 'nation' }),
 });
 
+const count = (description: string) => z.number().int().nullable().openapi({ description });
 const Counts = {
   authorities: z.number().int().openapi({ description: 'Current authorities in the group' }),
-  confirmed: z
-    .number()
-    .int()
-    .openapi({ description: 'With a confirmed primary mailbox that is neither stale nor unreachable' }),
-  stale: z
-    .number()
-    .int()
-    .openapi({ description: 'Best primary is confirmed but its re-confirmation is overdue' }),
-  unreachable: z.number().int().openapi({ description: 'Best primary bounces, or its domain takes no mail' }),
-  pending: z
-    .number()
-    .int()
-    .openapi({ description: 'A primary is registered but not confirmed yet (or waits for approval)' }),
-  none: z.number().int().openapi({ description: 'No live primary mailbox at all' }),
+  confirmed: count('With a confirmed primary mailbox that is neither stale nor unreachable'),
+  stale: count('Best primary is confirmed but its re-confirmation is overdue'),
+  unreachable: count('Best primary bounces, or its domain takes no mail'),
+  pending: count('A primary is registered but not confirmed yet (or waits for approval)'),
+  none: count('No live primary mailbox at all'),
   percentConfirmed: z
     .number()
+    .nullable()
     .openapi({ description: 'confirmed / authorities, a percentage with one decimal' }),
-  percentStale: z.number(),
-  percentUnreachable: z.number(),
-  percentPending: z.number(),
-  percentNone: z.number(),
+  percentStale: z.number().nullable(),
+  percentUnreachable: z.number().nullable(),
+  percentPending: z.number().nullable(),
+  percentNone: z.number().nullable(),
+  suppressed: z.boolean().openapi({
+    description:
+      'True when the bucket figures are withheld (null) because the group is too small to publish without singling out a council',
+  }),
 };
 
 const Group = z
@@ -65,7 +71,7 @@ const Group = z
   })
   .openapi('CoverageGroup', {
     description:
-      'Each current authority counts in exactly one bucket, by its best primary mailbox: confirmed > stale > unreachable > pending > none; the buckets add up to `authorities`.',
+      'Each current authority counts in exactly one bucket, by its best primary mailbox: confirmed > stale > unreachable > pending > none; the buckets add up to `authorities`. In public answers a group of fewer than PUBLIC_COVERAGE_MIN_GROUP councils (default 5) has its buckets withheld (null, `suppressed: true`), and so have the next smallest groups until the withheld councils reach that number.',
   });
 
 const Report = z
@@ -141,6 +147,17 @@ const csvHeaders = (name: string) => ({
   'content-disposition': `attachment; filename="${name}"`,
 });
 
+const publicNote =
+  'Without a staff sign-in (admin or WARP operator) the figures are by nation or region only, unfiltered, and groups of fewer than PUBLIC_COVERAGE_MIN_GROUP councils (default 5) are withheld; asking for more is a 403.';
+
+/** The report as this caller may see it (see disclosure.ts). */
+async function disclosedReport(c: Context<AppEnv>, by: Dimension, filters: CoverageFilters) {
+  const deps = c.var.deps;
+  if (seesAllCoverage(c.var.principal)) return discloseAll(await coverageReport(deps, { by, filters }));
+  assertPublicQuery(by, filters);
+  return discloseSafely(await coverageReport(deps, { by, filters }), deps.config.PUBLIC_COVERAGE_MIN_GROUP);
+}
+
 export function coverageRoutes() {
   const router = createRouter();
 
@@ -150,13 +167,13 @@ export function coverageRoutes() {
       path: '/api/v1/coverage',
       tags: ['Coverage'],
       summary: 'Coverage by nation, region, WARP or council type (public: counts only)',
-      description: `Current authorities only. Each counts in exactly one bucket (${buckets.join(', ')}), by its best primary mailbox; the buckets add up to \`authorities\`. Percentages have one decimal.`,
+      description: `Current authorities only. Each counts in exactly one bucket (${buckets.join(', ')}), by its best primary mailbox; the buckets add up to \`authorities\`. Percentages have one decimal. ${publicNote}`,
       request: { query: ReportQuery },
-      responses: { 200: json(Report, 'Coverage, per group and in total'), ...pick(422) },
+      responses: { 200: json(Report, 'Coverage, per group and in total'), ...pick(403, 422) },
     }),
     async (c) => {
       const { by, ...filters } = c.req.valid('query');
-      return c.json(await coverageReport(c.var.deps, { by, filters }), 200);
+      return c.json(await disclosedReport(c, by, filters), 200);
     },
   );
 
@@ -166,13 +183,13 @@ export function coverageRoutes() {
       path: '/api/v1/coverage.csv',
       tags: ['Coverage'],
       summary: 'The coverage report as CSV (public: counts only)',
-      description: 'One line per group, then the total (key `all`).',
+      description: `One line per group, then the total (key \`all\`); withheld figures are empty cells. ${publicNote}`,
       request: { query: ReportQuery },
-      responses: { 200: csv('Coverage as CSV'), ...pick(422) },
+      responses: { 200: csv('Coverage as CSV'), ...pick(403, 422) },
     }),
     async (c) => {
       const { by, ...filters } = c.req.valid('query');
-      const report = await coverageReport(c.var.deps, { by, filters });
+      const report = await disclosedReport(c, by, filters);
       return c.body(coverageCsv(report), 200, csvHeaders(`coverage-by-${by}.csv`));
     },
   );
@@ -183,8 +200,9 @@ export function coverageRoutes() {
       path: '/api/v1/coverage/history',
       tags: ['Coverage'],
       summary: 'Coverage over time from the daily snapshots, for plotting (public: counts only)',
+      description: publicNote,
       request: { query: HistoryQuery },
-      responses: { 200: json(History, 'One entry per day with a snapshot, oldest first'), ...pick(422) },
+      responses: { 200: json(History, 'One entry per day with a snapshot, oldest first'), ...pick(403, 422) },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -198,7 +216,21 @@ export function coverageRoutes() {
         throw new AppError('validation_failed', `Ask for at most ${MAX_HISTORY_DAYS} days at a time.`, {
           errors: [{ path: 'from', message: `At most ${MAX_HISTORY_DAYS} days before \`to\`` }],
         });
-      return c.json(await coverageHistory(c.var.deps, { by: q.by, from, to }), 200);
+      const deps = c.var.deps;
+      const history = await coverageHistory(deps, { by: q.by, from, to });
+      if (seesAllCoverage(c.var.principal))
+        return c.json(
+          {
+            ...history,
+            days: history.days.map((d) => ({ ...d, ...discloseAll({ ...d, by: q.by, filters: {} }) })),
+          },
+          200,
+        );
+      assertPublicQuery(q.by, {});
+      return c.json(
+        { ...history, days: discloseHistory(history.days, q.by, deps.config.PUBLIC_COVERAGE_MIN_GROUP) },
+        200,
+      );
     },
   );
 
