@@ -103,7 +103,9 @@ describe('GET /api/v1/coverage/history', () => {
     });
 
     const warps = (await (
-      await t.call('GET', '/api/v1/coverage/history?by=warp&from=2026-12-01', { token: await t.tokenFor('admin') })
+      await t.call('GET', '/api/v1/coverage/history?by=warp&from=2026-12-01', {
+        token: await t.tokenFor('admin'),
+      })
     ).json()) as {
       days: Array<{ groups: Array<{ key: string; label: string }> }>;
     };

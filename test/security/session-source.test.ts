@@ -96,7 +96,12 @@ describe('a staff member’s session', () => {
   async function staffSession(role: 'admin' | 'warp') {
     const add = await t.call('POST', '/api/v1/staff', {
       token: admin,
-      body: { address: 'duty@ncsc.gov.uk', name: 'Duty officer', role, ...(role === 'warp' && { warp: 'wales' }) },
+      body: {
+        address: 'duty@ncsc.gov.uk',
+        name: 'Duty officer',
+        role,
+        ...(role === 'warp' && { warp: 'wales' }),
+      },
     });
     expect(add.status, await add.clone().text()).toBe(201);
     const session = await createSession(t.deps, {
