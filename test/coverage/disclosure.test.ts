@@ -52,10 +52,8 @@ describe('public coverage', () => {
       expect(json.groups.every((g: { suppressed: boolean }) => !g.suppressed)).toBe(true);
       const csv = parse(await (await t.call('GET', `/api/v1/coverage.csv?by=${by}`)).text(), {
         columns: true,
-      });
-      expect(csv.every((r: Record<string, string>) => r.suppressed === 'false' && r.confirmed !== '')).toBe(
-        true,
-      );
+      }) as Array<Record<string, string>>;
+      expect(csv.every((r) => r.suppressed === 'false' && r.confirmed !== '')).toBe(true);
     }
   });
 });
