@@ -103,13 +103,3 @@ function recoverFromBusy(
 export async function migrateDatabase(db: Db): Promise<void> {
   await migrate(db, { migrationsFolder });
 }
-
-/** Number of migrations in drizzle/ and number applied, for /readyz. */
-export async function migrationStatus(client: Client): Promise<{ applied: number }> {
-  const rs = await client.execute(
-    "select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'",
-  );
-  if (Number(rs.rows[0]?.n ?? 0) === 0) return { applied: 0 };
-  const applied = await client.execute('select count(*) as n from __drizzle_migrations');
-  return { applied: Number(applied.rows[0]?.n ?? 0) };
-}
