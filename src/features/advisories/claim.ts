@@ -107,13 +107,20 @@ export async function renewLeases(
     where status = 'sending' and lease_owner = ${owner} and ${inList(sql`id`, ids)}`);
 }
 
-/** Marks advisories whose every delivery is final as sent: their `complete` transition, in one statement. */
-export async function completeAdvisories(deps: Deps, ids: string[], now: number): Promise<void> {
-  if (ids.length === 0) return;
+/**
+ * Marks advisories whose every delivery is final as sent (of these, or of every one sending): their
+ * `complete` transition, in one statement.
+ */
+export async function completeAdvisories(
+  deps: Deps,
+  ids: string[] | 'all sending',
+  now: number,
+): Promise<void> {
+  if (Array.isArray(ids) && ids.length === 0) return;
   const at = new Date(now);
   await advisoryTransitions.applyMany(deps.db, 'complete', {
     where: and(
-      inList(advisories.id, ids),
+      ids === 'all sending' ? undefined : inList(advisories.id, ids),
       sql`not exists (
         select 1 from deliveries d where d.advisory_id = ${advisories.id}
           and (d.status in ('created', 'sending')
