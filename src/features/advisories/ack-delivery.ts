@@ -9,7 +9,7 @@ import { deliveryTransitions } from './delivery-transitions.js';
 import { verifySignedToken } from './signing-key.js';
 
 /** Recorded when the person acknowledging leaves "Your name or team" empty. */
-export const DEFAULT_ACKNOWLEDGER = 'mailbox holder';
+const DEFAULT_ACKNOWLEDGER = 'mailbox holder';
 export const MAX_ACK_NAME_LENGTH = 100;
 
 export interface AckView {

@@ -66,10 +66,10 @@ export function countOutcome(stats: Omit<DispatchStats, 'claimed'>, update: Deli
 }
 
 /**
- * Sends every delivery that is due now, then returns. Deliveries waiting for a later retry are left. The
- * parts: a claim-ahead queue (claim-queue.ts) feeds `concurrency` senders; each outcome goes to a writer
- * that writes them in batches (outcome-writer.ts); the lease keeper (lease-keeper.ts) renews the leases of
- * whatever this drain still holds and gives back, on stop, what it claimed and did not send.
+ * Sends every delivery that is due now, then returns. Deliveries waiting for a later retry are left. A
+ * claim-ahead queue (claim-queue.ts) feeds `concurrency` senders; their outcomes are written in batches
+ * (outcome-writer.ts); the lease keeper (lease-keeper.ts) knows what this drain holds and renews it. On
+ * abort, what was claimed and not sent is given back at once.
  */
 export async function drainDeliveries(deps: Deps, options: DispatchOptions): Promise<DispatchStats> {
   const { owner, leaseMs, signal } = options;
