@@ -1,15 +1,15 @@
 // Acknowledging an advisory through the link in its e-mail. The signed token names the delivery; the first
 // acknowledgement is kept (who said so, and when), and a later one only learns when that was.
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { advisories, authorities, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { mailboxHolder } from '../../domain/principal.js';
 import { headerText } from '../../mail/headers.js';
-import { auditEntry } from '../audit/record.js';
+import { deliveryTransitions } from './delivery-transitions.js';
 import { verifySignedToken } from './signing-key.js';
 
 /** Recorded when the person acknowledging leaves "Your name or team" empty. */
-export const DEFAULT_ACKNOWLEDGER = 'mailbox holder';
+const DEFAULT_ACKNOWLEDGER = 'mailbox holder';
 export const MAX_ACK_NAME_LENGTH = 100;
 
 export interface AckView {
@@ -74,7 +74,7 @@ export function cleanAcknowledgerName(input: string): string {
 export type AckOutcome = { state: 'unknown' } | { state: 'acknowledged' | 'already'; view: AckView };
 
 /**
- * Records the acknowledgement once, in one batch with its audit entry. Works whatever the advisory's state
+ * Records the acknowledgement once (the delivery's `acknowledge` transition), with its audit entry. Works whatever the advisory's state
  * (a cancelled advisory may still have reached the council). Only the name given is kept on the delivery;
  * the audit entry keeps the request id and client address, as for every link.
  */
@@ -93,27 +93,29 @@ export async function acknowledgeDelivery(
     ...mailboxHolder(view.mailboxId, view.authority?.code ?? ''),
     authorityCode: view.authority?.code ?? null,
   };
-  const [updated] = await deps.db.batch([
-    deps.db
-      .update(deliveries)
-      .set({ acknowledgedAt: now.getTime(), acknowledgedBy: by })
-      .where(and(eq(deliveries.id, view.deliveryId), isNull(deliveries.acknowledgedAt)))
-      .returning({ id: deliveries.id }),
-    auditEntry(deps.db, { principal, requestId: request.requestId, ip: request.ip }, now, {
-      action: 'delivery.acknowledge',
-      subjectType: 'delivery',
-      subjectId: view.deliveryId,
-      after: {
-        advisoryId: view.advisory.id,
-        reference: view.advisory.reference,
-        authorityCode: view.authority?.code ?? null,
-        acknowledgedAt: now.toISOString(),
-        acknowledgedBy: by,
+  // Guarded on "not acknowledged yet": of two clicks at once, one records it (with its audit entry) and the
+  // other learns the time that was kept.
+  const acknowledged = await deliveryTransitions.attempt(
+    deps,
+    { principal, requestId: request.requestId, ip: request.ip },
+    'acknowledge',
+    view.deliveryId,
+    {
+      set: { acknowledgedAt: now.getTime(), acknowledgedBy: by },
+      when: isNull(deliveries.acknowledgedAt),
+      audit: {
+        after: {
+          advisoryId: view.advisory.id,
+          reference: view.advisory.reference,
+          authorityCode: view.authority?.code ?? null,
+          acknowledgedAt: now.toISOString(),
+          acknowledgedBy: by,
+        },
       },
-    }),
-  ]);
-  if ((updated as unknown[]).length === 0) {
-    // Another click got there first: report the time that was kept.
+      at: now,
+    },
+  );
+  if (!acknowledged) {
     const kept = await inspectAcknowledgement(deps, token);
     return kept ? { state: 'already', view: kept } : { state: 'unknown' };
   }

@@ -6,12 +6,12 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { isConstraintViolation } from '../authority-register/warps.js';
 
-export function referencePrefix(deps: Deps, warpId: string | null): string {
+function referencePrefix(deps: Deps, warpId: string | null): string {
   return warpId ? warpId.toUpperCase() : deps.config.ADVISORY_REFERENCE_PREFIX;
 }
 
 /** The next free number for this prefix in this year (prefixes hold only A–Z, 0–9 and hyphens). */
-export async function nextReference(deps: Deps, prefix: string, year: number): Promise<string> {
+async function nextReference(deps: Deps, prefix: string, year: number): Promise<string> {
   const stem = `${prefix}-${year}-`;
   const [row] = await deps.db
     .select({
@@ -23,7 +23,7 @@ export async function nextReference(deps: Deps, prefix: string, year: number): P
 }
 
 /** A reference the author chose: unused, and for a WARP starting with the WARP's own prefix. */
-export function assertChosenReference(deps: Deps, reference: string, warpId: string | null): void {
+function assertChosenReference(deps: Deps, reference: string, warpId: string | null): void {
   const prefix = referencePrefix(deps, warpId);
   if (warpId && !reference.startsWith(`${prefix}-`))
     throw new AppError('validation_failed', `A WARP’s advisory references start with ${prefix}-.`, {

@@ -8,10 +8,6 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 
-export function isEmptyAudience(a: Audience): boolean {
-  return !a.all && ![a.nations, a.regions, a.warps, a.types, a.authorities].some((v) => v && v.length > 0);
-}
-
 /** The condition on `authorities` selecting the audience (current authorities only). */
 export function audienceCondition(audience: Audience, principal: Principal): SQL {
   const parts: SQL[] = [];

@@ -1,9 +1,11 @@
 // Claiming work with leases kept in the database: one UPDATE … RETURNING takes due deliveries (new, due
 // for retry, or leased by a worker that died) and marks them as this worker's, so any number of processes
 // or instances can drain one queue without sending a delivery twice.
-import { sql } from 'drizzle-orm';
+import { and, type SQL, sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
+import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { advisoryTransitions } from './transitions.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -105,14 +107,26 @@ export async function renewLeases(
     where status = 'sending' and lease_owner = ${owner} and ${inList(sql`id`, ids)}`);
 }
 
-/** Marks advisories whose every delivery is final as sent. */
-export async function completeAdvisories(deps: Deps, ids: string[], now: number): Promise<void> {
-  if (ids.length === 0) return;
-  await deps.db.run(sql`
-    update advisories set state = 'sent', sent_at = ${now}, updated_at = ${now}
-    where state = 'sending' and ${inList(sql`id`, ids)}
-      and not exists (
-        select 1 from deliveries d where d.advisory_id = advisories.id
+/**
+ * Marks advisories whose every delivery is final as sent (of these, or of every one sending): their
+ * `complete` transition, in one statement.
+ */
+export async function completeAdvisories(
+  deps: Deps,
+  ids: string[] | 'all sending',
+  now: number,
+): Promise<void> {
+  if (Array.isArray(ids) && ids.length === 0) return;
+  const at = new Date(now);
+  await advisoryTransitions.applyMany(deps.db, 'complete', {
+    where: and(
+      ids === 'all sending' ? undefined : inList(advisories.id, ids),
+      sql`not exists (
+        select 1 from deliveries d where d.advisory_id = ${advisories.id}
           and (d.status in ('created', 'sending')
-            or (d.status in ('temporary-failure', 'technical-failure') and d.next_attempt_at is not null)))`);
+            or (d.status in ('temporary-failure', 'technical-failure') and d.next_attempt_at is not null)))`,
+    ) as SQL,
+    set: { sentAt: at },
+    at,
+  });
 }

@@ -14,7 +14,7 @@ import { publicAdvisoryUrl } from './feed-entries.js';
 import { type AdvisoryRow, findAdvisoryInScope } from './report-scope.js';
 
 /** TLP 2.0 (ours) → TLP 1.0 (the only labels CSAF 2.0's schema allows). */
-export const csafTlpLabel: Record<AdvisoryRow['tlp'], 'WHITE' | 'GREEN' | 'AMBER' | 'RED'> = {
+const csafTlpLabel: Record<AdvisoryRow['tlp'], 'WHITE' | 'GREEN' | 'AMBER' | 'RED'> = {
   CLEAR: 'WHITE',
   GREEN: 'GREEN',
   AMBER: 'AMBER',
@@ -63,15 +63,27 @@ export interface CsafDocument {
   };
 }
 
-const releaseDate = (a: AdvisoryRow) => a.approvedAt ?? a.releasedAt!;
+/** An advisory that went out: it has a release time. */
+type Released = AdvisoryRow & { releasedAt: Date };
+
+const releaseDate = (a: Released) => a.approvedAt ?? a.releasedAt;
 
 /** Whether sending ever started: released (and approved, when a second admin was needed). */
-function wentOut(a: AdvisoryRow): boolean {
+function wentOut(a: AdvisoryRow): a is Released {
   return (
     a.releasedAt !== null &&
     (a.state === 'sending' || a.state === 'sent' || a.state === 'cancelled') &&
     (!a.needsSecondApproval || a.approvedAt !== null)
   );
+}
+
+/** A CSAF document is for an advisory that went out: a 409 for one that did not (yet). */
+function assertWentOut(a: AdvisoryRow): asserts a is Released {
+  if (!wentOut(a))
+    throw new AppError(
+      'conflict',
+      `A CSAF document is made once an advisory has gone out; this one is ${a.state}.`,
+    );
 }
 
 function isWebUrl(value: string): boolean {
@@ -92,8 +104,9 @@ export function buildCsafDocument(
   advisory: AdvisoryRow,
   thread: AdvisoryRow[],
 ): CsafDocument {
+  assertWentOut(advisory);
   const released = thread.filter(
-    (a) => wentOut(a) && a.id !== advisory.id && releaseDate(a) <= releaseDate(advisory),
+    (a): a is Released => wentOut(a) && a.id !== advisory.id && releaseDate(a) <= releaseDate(advisory),
   );
   const versions = [...released, advisory].sort(
     (a, b) => releaseDate(a).getTime() - releaseDate(b).getTime() || a.id.localeCompare(b.id),
@@ -106,7 +119,8 @@ export function buildCsafDocument(
         ? revisionSummary.advisory
         : `${revisionSummary[a.kind]}: ${a.reference}: ${a.title}`,
   }));
-  const root = versions[0]!;
+  const [root = advisory] = versions;
+  const latest = versions.at(-1) ?? advisory;
 
   const notes: CsafNote[] = [
     { category: 'summary', title: 'Summary', text: advisory.summary.trim() || advisory.title },
@@ -150,7 +164,7 @@ export function buildCsafDocument(
         text: `TLP:${advisory.tlp} (FIRST TLP 2.0). ${tlpMeaning(advisory.tlp)}`,
         tlp: { label: csafTlpLabel[advisory.tlp], url: 'https://www.first.org/tlp/' },
       },
-      aggregate_severity: { text: advisory.severity[0]!.toUpperCase() + advisory.severity.slice(1) },
+      aggregate_severity: { text: advisory.severity.charAt(0).toUpperCase() + advisory.severity.slice(1) },
       notes,
       references,
       tracking: {
@@ -158,8 +172,8 @@ export function buildCsafDocument(
         ...(aliases ? { aliases } : {}),
         status: advisory.state === 'sending' ? 'interim' : 'final',
         version: String(versions.length),
-        initial_release_date: revisionHistory[0]!.date,
-        current_release_date: revisionHistory.at(-1)!.date,
+        initial_release_date: releaseDate(root).toISOString(),
+        current_release_date: releaseDate(latest).toISOString(),
         revision_history: revisionHistory,
       },
     },
@@ -169,11 +183,7 @@ export function buildCsafDocument(
 /** The CSAF document of an advisory the caller may see; 409 for one not released yet. */
 export async function exportCsaf(deps: Deps, principal: Principal, id: string): Promise<CsafDocument> {
   const { advisory } = await findAdvisoryInScope(deps, principal, id);
-  if (!wentOut(advisory))
-    throw new AppError(
-      'conflict',
-      `A CSAF document is made once an advisory has gone out; this one is ${advisory.state}.`,
-    );
+  assertWentOut(advisory);
   const thread = await deps.db
     .select()
     .from(advisories)

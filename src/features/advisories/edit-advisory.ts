@@ -1,22 +1,14 @@
 // Editing a draft: only drafts change, only by their author (or the author's WARP) or an admin; the
-// change and its audit entry are one atomic write, guarded against a release happening meanwhile.
-import { and, eq, type SQL, sql } from 'drizzle-orm';
-import { advisories, auditLog } from '../../db/schema.js';
+// change and its audit entry are one atomic write (the `edit` transition).
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
-import { AppError } from '../../errors.js';
 import { assertMayChange, findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
 import { auditedFields } from './create-advisory.js';
 import type { AdvisoryPatchData } from './schemas.js';
 import { assertTestMode, requireUsableTestAudience } from './test-audiences.js';
-import { type AdvisoryRow, type AdvisoryView, toAdvisoryView } from './view.js';
-
-function notADraft(row: AdvisoryRow): AppError {
-  return new AppError('conflict', `Only a draft can be edited; ${row.reference} is ${row.state}.`, {
-    extra: { state: row.state },
-  });
-}
+import { advisoryTransitions } from './transitions.js';
+import { type AdvisoryView, toAdvisoryView } from './view.js';
 
 export async function editAdvisory(
   deps: Deps,
@@ -26,7 +18,7 @@ export async function editAdvisory(
 ): Promise<AdvisoryView> {
   const row = await findVisibleAdvisory(deps, actor.principal, id);
   assertMayChange(actor.principal, row);
-  if (row.state !== 'draft') throw notADraft(row);
+  advisoryTransitions.assertCan(row, 'edit');
 
   const test = patch.test ?? row.test;
   // Leaving test mode drops the test audience unless one is given (which is then an error below).
@@ -38,7 +30,6 @@ export async function editAdvisory(
   if (test && testAudience && testAudience !== row.testAudience)
     await requireUsableTestAudience(deps, sender, testAudience);
 
-  const now = deps.clock.now();
   const changes = {
     ...(patch.title !== undefined && { title: patch.title }),
     ...(patch.summary !== undefined && { summary: patch.summary }),
@@ -50,37 +41,12 @@ export async function editAdvisory(
     ...(patch.audience !== undefined && { audience: patch.audience }),
     test,
     testAudience: testAudience ?? null,
-    updatedAt: now,
   };
-  const after: AdvisoryRow = { ...row, ...changes };
-  const stillDraft = and(eq(advisories.id, id), eq(advisories.state, 'draft'))!;
-  const [, updated] = await deps.db.batch([
-    // The audit entry comes first and only while it is still a draft, so a release that wins the race
-    // leaves neither a change nor an entry claiming one.
-    auditEntryIf(deps, actor, now, stillDraft, {
-      action: 'advisory.edit',
-      subjectId: id,
-      before: auditedFields(row),
-      after: auditedFields(after),
-    }),
-    deps.db.update(advisories).set(changes).where(stillDraft).returning({ id: advisories.id }),
-  ]);
-  if (updated.length === 0) throw notADraft(await findVisibleAdvisory(deps, actor.principal, id));
-  return toAdvisoryView(after);
-}
-
-/** An `advisory.*` audit entry written only when `condition` holds on the advisory (inside the same batch). */
-function auditEntryIf(
-  deps: Deps,
-  actor: ActorContext,
-  at: Date,
-  condition: SQL,
-  change: { action: string; subjectId: string; before: unknown; after: unknown },
-) {
-  const p = actor.principal;
-  return deps.db.insert(auditLog).select(
-    sql`select null, ${at.getTime()}, ${p.actor}, ${p.role}, ${change.action}, 'advisory', ${change.subjectId},
-      ${JSON.stringify(change.before)}, ${JSON.stringify(change.after)}, ${actor.requestId ?? null}, ${actor.ip ?? null}
-      where exists (select 1 from ${advisories} where ${condition})`,
-  );
+  // Guarded on the advisory still being a draft: a release that wins the race leaves neither a change nor
+  // an audit entry claiming one.
+  const edited = await advisoryTransitions.apply(deps, actor, 'edit', id, {
+    set: changes,
+    audit: { before: auditedFields(row), after: auditedFields({ ...row, ...changes }) },
+  });
+  return toAdvisoryView(edited);
 }

@@ -1,7 +1,7 @@
 // Escalation: once an advisory has been out for ACK_ESCALATION_HOURS, each WARP's operators get ONE e-mail
 // listing their member councils that had it delivered but acknowledged nothing. It happens once per
-// advisory: `escalatedAt` is set, with the audit entry, before any mail goes out, so two schedulers racing
-// (or a crash after sending) never mail the operators twice.
+// advisory: the `escalate` transition sets `escalatedAt`, with the audit entry, before any mail goes out, so
+// two schedulers racing (or a crash after sending) never mail the operators or audit it twice.
 
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import escalationTemplate, { type EscalationCouncil } from '../../../templates/escalation.js';
@@ -11,7 +11,8 @@ import type { Deps } from '../../deps.js';
 import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { composeMessage } from '../../mail/compose.js';
-import { auditEntry } from '../audit/record.js';
+import type { Logger } from '../../ports/logger.js';
+import { advisoryTransitions } from './transitions.js';
 import { operatorAddresses } from './warp-operators.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
@@ -70,14 +71,14 @@ async function unacknowledgedCouncils(deps: Deps, advisoryId: string): Promise<U
   return rows.map((r) => ({ ...r, deliveredAt: new Date(Number(r.deliveredAt)) }));
 }
 
-async function escalateOne(
-  deps: Deps,
-  actor: ActorContext,
-  advisory: AdvisoryRow,
-): Promise<EscalationResult> {
-  const now = deps.clock.now();
-  const councils = await unacknowledgedCouncils(deps, advisory.id);
-  const byWarp = new Map<string, { name: string; councils: Unacknowledged[] }>();
+interface WarpGroup {
+  name: string;
+  councils: Unacknowledged[];
+}
+
+/** The unacknowledged councils by WARP, and those in no WARP. */
+function groupByWarp(councils: Unacknowledged[]) {
+  const byWarp = new Map<string, WarpGroup>();
   const councilsWithoutWarp: string[] = [];
   for (const c of councils) {
     if (!c.warpId) {
@@ -88,6 +89,64 @@ async function escalateOne(
     group.councils.push(c);
     byWarp.set(c.warpId, group);
   }
+  return { byWarp, councilsWithoutWarp };
+}
+
+/** Sends one WARP's operators the e-mail; the addresses it was accepted for. */
+async function mailOperators(
+  deps: Deps,
+  log: Logger,
+  advisory: AdvisoryRow,
+  warpId: string,
+  group: WarpGroup,
+  addresses: string[],
+): Promise<string[]> {
+  const data = {
+    serviceName: deps.config.SERVICE_NAME,
+    warpName: group.name,
+    reference: advisory.reference,
+    title: advisory.title,
+    tlp: advisory.tlp,
+    releasedAt: advisory.approvedAt ?? advisory.releasedAt ?? advisory.createdAt,
+    hours: deps.config.ACK_ESCALATION_HOURS,
+    councils: group.councils.map(({ code, name, deliveredAt }) => ({ code, name, deliveredAt })),
+    reportUrl: `${deps.config.PUBLIC_BASE_URL}/api/v1/advisories/${advisory.id}/report.csv`,
+  };
+  const sentTo: string[] = [];
+  for (const [i, to] of addresses.entries()) {
+    try {
+      const message = composeMessage(deps.config, escalationTemplate, data, to, {
+        messageId: `escalation.${advisory.id}.${warpId}.${i}`,
+        headers: {
+          'X-Advisory-Reference': advisory.reference,
+          'X-TLP': advisory.tlp,
+          'Auto-Submitted': 'auto-generated',
+        },
+      });
+      const sent = await deps.mailer.send(message);
+      if (sent.status === 'delivered') sentTo.push(to);
+      else
+        log.warn('escalation e-mail not accepted', {
+          warp: warpId,
+          to,
+          status: sent.status,
+          reply: sent.reply,
+        });
+    } catch (err) {
+      log.error('escalation e-mail failed', { warp: warpId, to, err });
+    }
+  }
+  return sentTo;
+}
+
+async function escalateOne(
+  deps: Deps,
+  actor: ActorContext,
+  advisory: AdvisoryRow,
+): Promise<EscalationResult> {
+  const now = deps.clock.now();
+  const councils = await unacknowledgedCouncils(deps, advisory.id);
+  const { byWarp, councilsWithoutWarp } = groupByWarp(councils);
   const operators = await operatorAddresses(deps, [...byWarp.keys()]);
   const warpsWithoutOperators = [...byWarp.keys()].filter((w) => !operators.has(w));
 
@@ -101,76 +160,37 @@ async function escalateOne(
     warpsWithoutOperators,
     councilsWithoutWarp,
   };
-
-  const [marked] = await deps.db.batch([
-    deps.db
-      .update(advisories)
-      .set({ escalatedAt: now })
-      .where(and(eq(advisories.id, advisory.id), isNull(advisories.escalatedAt)))
-      .returning({ id: advisories.id }),
-    auditEntry(deps.db, actor, now, {
-      action: 'advisory.escalate',
-      subjectType: 'advisory',
-      subjectId: advisory.id,
+  // The mark and its audit entry are written before any mail, and only once: a run that loses the race
+  // (another scheduler, or an admin's request) sends nothing.
+  const marked = await advisoryTransitions.attempt(deps, actor, 'escalate', advisory.id, {
+    set: { escalatedAt: now },
+    when: and(isNull(advisories.escalatedAt), eq(advisories.test, false)),
+    audit: {
       after: {
         councils: result.councils,
         warps: Object.fromEntries([...byWarp].map(([id, g]) => [id, g.councils.map((c) => c.code)])),
         warpsWithoutOperators,
         councilsWithoutWarp,
       },
-    }),
-  ]);
-  if ((marked as unknown[]).length === 0)
+    },
+    at: now,
+  });
+  if (!marked)
     return { ...result, escalated: false, councils: [], warpsWithoutOperators: [], councilsWithoutWarp: [] };
 
   const log = deps.log.child({ advisory: advisory.id, reference: advisory.reference });
   if (councilsWithoutWarp.length)
     log.warn('escalation: councils in no WARP were not escalated', { councils: councilsWithoutWarp });
-  for (const warpId of warpsWithoutOperators)
-    log.warn('escalation: WARP has no operator addresses', {
-      warp: warpId,
-      councils: byWarp.get(warpId)!.councils.map((c) => c.code),
-    });
-
-  const releasedAt = advisory.approvedAt ?? advisory.releasedAt ?? advisory.createdAt;
   for (const [warpId, group] of byWarp) {
     const addresses = operators.get(warpId);
-    if (!addresses) continue;
-    const data = {
-      serviceName: deps.config.SERVICE_NAME,
-      warpName: group.name,
-      reference: advisory.reference,
-      title: advisory.title,
-      tlp: advisory.tlp,
-      releasedAt,
-      hours: deps.config.ACK_ESCALATION_HOURS,
-      councils: group.councils.map(({ code, name, deliveredAt }) => ({ code, name, deliveredAt })),
-      reportUrl: `${deps.config.PUBLIC_BASE_URL}/api/v1/advisories/${advisory.id}/report.csv`,
-    };
-    const sentTo: string[] = [];
-    for (const [i, to] of addresses.entries()) {
-      try {
-        const message = composeMessage(deps.config, escalationTemplate, data, to, {
-          messageId: `escalation.${advisory.id}.${warpId}.${i}`,
-          headers: {
-            'X-Advisory-Reference': advisory.reference,
-            'X-TLP': advisory.tlp,
-            'Auto-Submitted': 'auto-generated',
-          },
-        });
-        const sent = await deps.mailer.send(message);
-        if (sent.status === 'delivered') sentTo.push(to);
-        else
-          log.warn('escalation e-mail not accepted', {
-            warp: warpId,
-            to,
-            status: sent.status,
-            reply: sent.reply,
-          });
-      } catch (err) {
-        log.error('escalation e-mail failed', { warp: warpId, to, err });
-      }
+    if (!addresses) {
+      log.warn('escalation: WARP has no operator addresses', {
+        warp: warpId,
+        councils: group.councils.map((c) => c.code),
+      });
+      continue;
     }
+    const sentTo = await mailOperators(deps, log, advisory, warpId, group, addresses);
     result.warps.push({
       warp: warpId,
       warpName: group.name,
@@ -212,30 +232,36 @@ export async function escalateUnacknowledged(
   return results;
 }
 
+/** Refuses an advisory that cannot be escalated (now): a test, not sent, or escalated already. */
+function assertEscalatable(advisory: AdvisoryRow): void {
+  if (advisory.test) throw new AppError('conflict', 'A test advisory is never escalated.');
+  advisoryTransitions.assertCan(advisory, 'escalate');
+  if (advisory.escalatedAt)
+    throw new AppError(
+      'conflict',
+      `This advisory was already escalated on ${advisory.escalatedAt.toISOString()}.`,
+      { extra: { escalatedAt: advisory.escalatedAt.toISOString() } },
+    );
+}
+
+async function findAdvisory(deps: Deps, id: string): Promise<AdvisoryRow> {
+  const advisory = await deps.db.query.advisories.findFirst({ where: eq(advisories.id, id) });
+  if (!advisory) throw new AppError('not_found', `There is no advisory with id "${id}".`);
+  return advisory;
+}
+
 /** Escalates one advisory now, whatever its age (an admin's request); 409 when it cannot or already was. */
 export async function escalateAdvisoryNow(
   deps: Deps,
   actor: ActorContext,
   id: string,
 ): Promise<EscalationResult> {
-  const advisory = await deps.db.query.advisories.findFirst({ where: eq(advisories.id, id) });
-  if (!advisory) throw new AppError('not_found', `There is no advisory with id "${id}".`);
-  if (advisory.test) throw new AppError('conflict', 'A test advisory is never escalated.');
-  if (advisory.state !== 'sent' && advisory.state !== 'sending')
-    throw new AppError(
-      'conflict',
-      `Only an advisory that has been sent can be escalated; this one is ${advisory.state}.`,
-    );
-  if (advisory.escalatedAt)
-    throw new AppError(
-      'conflict',
-      `This advisory was already escalated on ${advisory.escalatedAt.toISOString()}.`,
-      {
-        extra: { escalatedAt: advisory.escalatedAt.toISOString() },
-      },
-    );
+  const advisory = await findAdvisory(deps, id);
+  assertEscalatable(advisory);
   const result = await escalateOne(deps, actor, advisory);
-  if (!result.escalated)
-    throw new AppError('conflict', 'This advisory was escalated by another run just now.');
-  return result;
+  if (result.escalated) return result;
+  // Another run (or a cancellation) got there first: say what it did.
+  const now = await findAdvisory(deps, id);
+  assertEscalatable(now);
+  throw advisoryTransitions.conflict('escalate', now.state);
 }

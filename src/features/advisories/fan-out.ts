@@ -1,6 +1,7 @@
 // Creating the fan-out: one delivery row per (advisory, mailbox), all in one INSERT … SELECT, so the
-// recipients are fixed atomically with the release and no council can be half-created or lost.
-import { sql } from 'drizzle-orm';
+// recipients are fixed atomically with the release and no council can be half-created or lost. Each
+// statement carries the release's guard (`stillApplies`): a release that loses a race creates nothing.
+import { type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { type advisories, authorities, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -15,9 +16,14 @@ function deadline(deps: Deps, now: number): number {
   return now + Math.round(deps.config.DELIVERY_DEADLINE_HOURS * 3600_000);
 }
 
-/** The statement that creates every delivery of a (non-test) advisory. */
-export function createDeliveriesStatement(deps: Deps, advisory: AdvisoryRow, now: number): BatchItem {
-  const where = sql`${audienceCondition(advisory.audience, senderOf(advisory))} and ${recipientMailboxCondition(advisory.tlp)}`;
+/** The statement that creates every delivery of a (non-test) advisory, if `stillApplies` holds. */
+function createDeliveriesStatement(
+  deps: Deps,
+  advisory: AdvisoryRow,
+  now: number,
+  stillApplies: SQL,
+): BatchItem {
+  const where = sql`${audienceCondition(advisory.audience, senderOf(advisory))} and ${recipientMailboxCondition(advisory.tlp)} and ${stillApplies}`;
   return deps.db.run(sql`
     insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
       next_attempt_at, deadline_at, created_at)
@@ -28,18 +34,36 @@ export function createDeliveriesStatement(deps: Deps, advisory: AdvisoryRow, now
     on conflict do nothing`);
 }
 
-/** The statements that create a test advisory's deliveries: its named test audience only. */
-export async function createTestDeliveriesStatements(deps: Deps, advisory: AdvisoryRow, now: number) {
+/**
+ * A test advisory's deliveries (its named test audience only): the addresses are read now, and the
+ * statements are made for the release's guard.
+ */
+async function createTestDeliveriesStatements(deps: Deps, advisory: AdvisoryRow, now: number) {
   if (!advisory.testAudience) throw new AppError('conflict', 'A test advisory needs a test audience.');
   const audience = await requireUsableTestAudience(deps, senderOf(advisory), advisory.testAudience);
   if (audience.addresses.length === 0)
     throw new AppError('conflict', `The test audience "${advisory.testAudience}" has no addresses.`);
-  return audience.addresses.map((address) =>
-    deps.db.run(sql`
-      insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
-        next_attempt_at, deadline_at, created_at)
-      values (lower(hex(randomblob(13))), ${advisory.id}, ${`test:${address}`}, null, ${address}, 'test', 'created', 0,
-        ${now}, ${deadline(deps, now)}, ${now})
-      on conflict do nothing`),
-  );
+  return (stillApplies: SQL): BatchItem[] =>
+    audience.addresses.map((address) =>
+      deps.db.run(sql`
+        insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
+          next_attempt_at, deadline_at, created_at)
+        select lower(hex(randomblob(13))), ${advisory.id}, ${`test:${address}`}, null, ${address}, 'test', 'created', 0,
+          ${now}, ${deadline(deps, now)}, ${now}
+        where ${stillApplies}
+        on conflict do nothing`),
+    );
+}
+
+/**
+ * The statements creating an advisory's deliveries, for the transition that starts sending it: given its
+ * guard, they write only if that transition happens (`with:` of `advisoryTransitions.apply`).
+ */
+export async function deliveryCreation(
+  deps: Deps,
+  advisory: AdvisoryRow,
+  now: number,
+): Promise<(stillApplies: SQL) => BatchItem[]> {
+  if (advisory.test) return createTestDeliveriesStatements(deps, advisory, now);
+  return (stillApplies) => [createDeliveriesStatement(deps, advisory, now, stillApplies)];
 }

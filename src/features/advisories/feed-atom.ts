@@ -11,13 +11,13 @@ const xmlEscapes: Record<string, string> = {
 };
 
 /** Text safe inside an XML element or attribute: escaped, and without characters XML 1.0 forbids. */
-export function xmlText(value: string): string {
+function xmlText(value: string): string {
   return (
     value
       // biome-ignore lint/suspicious/noControlCharactersInRegex: removing what XML 1.0 does not allow is the point
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
       .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
-      .replace(/[&<>"']/g, (ch) => xmlEscapes[ch]!)
+      .replace(/[&<>"']/g, (ch) => xmlEscapes[ch] ?? ch)
   );
 }
 

@@ -10,7 +10,7 @@ import type { Deps } from '../../deps.js';
 import { safeUrl } from '../../lib/safe-url.js';
 import { renderMarkdown } from './markdown.js';
 
-export const FEED_LIMIT = 50;
+const FEED_LIMIT = 50;
 
 export interface PublicAdvisory {
   id: string;

@@ -50,9 +50,10 @@ export async function prepareAdvisoryMessages(
 ): Promise<AdvisoryMessageBuilder> {
   let originalReference: string | null = null;
   const earlier = new Map<string, string>(); // mailbox → the delivery of the message this one follows
-  if (advisory.parentId) {
+  const parentId = advisory.parentId;
+  if (parentId) {
     const parent = await deps.db.query.advisories.findFirst({
-      where: (a, { eq }) => eq(a.id, advisory.parentId!),
+      where: (a, { eq }) => eq(a.id, parentId),
       columns: { reference: true },
     });
     originalReference = parent?.reference ?? null;
@@ -61,7 +62,7 @@ export async function prepareAdvisoryMessages(
       .from(deliveries)
       .where(
         and(
-          eq(deliveries.advisoryId, advisory.parentId),
+          eq(deliveries.advisoryId, parentId),
           inList(deliveries.status, ['delivered', 'sending', 'temporary-failure', 'technical-failure']),
         ),
       );

@@ -1,18 +1,18 @@
 // Release control: draft → (awaiting-approval →) sending → sent, or cancelled. A send that reaches more
 // than one WARP, or is TLP:RED, needs a second admin who is neither its author nor who released it.
 
-import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
-import type { BatchItem } from '../../db/client.js';
+import { and, eq, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
 import { advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { retryableDeliveryStatuses } from '../../domain/advisory-states.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { auditEntry } from '../audit/record.js';
 import { findVisibleAdvisory, senderOf } from './advisory-scope.js';
 import { previewAudience } from './audience.js';
-import { createDeliveriesStatement, createTestDeliveriesStatements } from './fan-out.js';
+import { deliveryCreation } from './fan-out.js';
 import { needsSecondAdmin } from './preview-advisory.js';
+import { advisoryTransitions } from './transitions.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 
@@ -31,9 +31,9 @@ export function onRelease(deps: Deps, listener: ReleaseListener): () => void {
 }
 
 /**
- * After a release commits: wakes this process's dispatcher (Node) and hands the fan-out to the dispatch queue
- * when there is one (Workers). A failed enqueue is logged, not thrown: the release has happened, and the
- * scheduled dispatch sweep sends whatever no queue message started.
+ * Once a release or an approval has happened (never before): wakes this process's dispatcher (Node) and
+ * hands the fan-out to the dispatch queue when there is one (Workers). A failed enqueue is logged, not
+ * thrown: the release has happened, and the scheduled dispatch sweep sends whatever no queue message started.
  */
 async function announce(deps: Deps, id: string) {
   for (const listener of listeners.get(deps.db) ?? []) listener(id);
@@ -71,30 +71,24 @@ async function countDeliveries(deps: Deps, id: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The statements that fix the recipients and start sending, with the state change they belong to. */
-async function startSending(
-  deps: Deps,
-  advisory: AdvisoryRow,
-  fromState: AdvisoryRow['state'],
-  set: Partial<AdvisoryRow>,
-) {
-  const now = deps.clock.now();
-  const ms = now.getTime();
-  const creates = advisory.test
-    ? await createTestDeliveriesStatements(deps, advisory, ms)
-    : [createDeliveriesStatement(deps, advisory, ms)];
-  const update = deps.db
-    .update(advisories)
-    .set({ ...set, state: 'sending', updatedAt: now })
-    .where(and(eq(advisories.id, advisory.id), eq(advisories.state, fromState)))
-    .returning({ id: advisories.id });
-  return { update, creates };
+/**
+ * The recipients are still those that were read: the release decided who receives it (and whether a second
+ * admin must approve) from them, so an edit that lands first makes the release a 409 instead.
+ */
+function recipientsAsRead(advisory: AdvisoryRow): SQL {
+  return and(
+    sql`json(${advisories.audience}) = json(${JSON.stringify(advisory.audience)})`,
+    eq(advisories.tlp, advisory.tlp),
+    eq(advisories.test, advisory.test),
+    advisory.testAudience === null
+      ? isNull(advisories.testAudience)
+      : eq(advisories.testAudience, advisory.testAudience),
+  ) as SQL;
 }
 
 export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: string): Promise<ReleaseOutcome> {
   const advisory = await loadAdvisory(deps, actor.principal, id);
-  if (advisory.state !== 'draft')
-    throw new AppError('conflict', `Only a draft can be released; this advisory is ${advisory.state}.`);
+  advisoryTransitions.assertCan(advisory, 'release');
   const now = deps.clock.now();
   const preview = await previewAudience(deps, senderOf(advisory), advisory.audience, advisory.tlp);
   const needsSecond = !advisory.test && needsSecondAdmin(preview.warps, advisory.tlp);
@@ -103,64 +97,42 @@ export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: strin
       'conflict',
       'Nobody would receive this advisory: no council in its audience has a confirmed mailbox.',
     );
+  const released = { releasedBy: actor.principal.actor, releasedAt: now };
 
   if (needsSecond) {
-    await deps.db.batch([
-      deps.db
-        .update(advisories)
-        .set({
-          state: 'awaiting-approval',
-          needsSecondApproval: true,
-          releasedBy: actor.principal.actor,
-          releasedAt: now,
-          updatedAt: now,
-        })
-        .where(and(eq(advisories.id, id), eq(advisories.state, 'draft'))),
-      auditEntry(deps.db, actor, now, {
-        action: 'advisory.release',
-        subjectType: 'advisory',
-        subjectId: id,
-        before: { state: 'draft' },
-        after: { state: 'awaiting-approval', warps: preview.warps, tlp: advisory.tlp },
-      }),
-    ]);
-    return { id, state: 'awaiting-approval', needsSecondApproval: true, deliveries: 0 };
+    const waiting = await advisoryTransitions.apply(deps, actor, 'releaseForApproval', id, {
+      set: { ...released, needsSecondApproval: true },
+      when: recipientsAsRead(advisory),
+      audit: { before: { state: advisory.state }, after: { warps: preview.warps, tlp: advisory.tlp } },
+      at: now,
+    });
+    return { id, state: waiting.state, needsSecondApproval: true, deliveries: 0 };
   }
 
-  const { update, creates } = await startSending(deps, advisory, 'draft', {
-    releasedBy: actor.principal.actor,
-    releasedAt: now,
+  const sending = await advisoryTransitions.apply(deps, actor, 'release', id, {
+    set: released,
+    when: recipientsAsRead(advisory),
+    audit: {
+      before: { state: advisory.state },
+      after: { councils: preview.councils, mailboxes: preview.mailboxes, test: advisory.test },
+    },
+    with: await deliveryCreation(deps, advisory, now.getTime()),
+    at: now,
   });
-  const items: BatchItem[] = [
-    update,
-    ...creates,
-    auditEntry(deps.db, actor, now, {
-      action: 'advisory.release',
-      subjectType: 'advisory',
-      subjectId: id,
-      before: { state: 'draft' },
-      after: {
-        state: 'sending',
-        councils: preview.councils,
-        mailboxes: preview.mailboxes,
-        test: advisory.test,
-      },
-    }),
-  ];
-  await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
   await announce(deps, id);
-  return { id, state: 'sending', needsSecondApproval: false, deliveries: await countDeliveries(deps, id) };
+  return {
+    id,
+    state: sending.state,
+    needsSecondApproval: false,
+    deliveries: await countDeliveries(deps, id),
+  };
 }
 
 export async function approveAdvisory(deps: Deps, actor: ActorContext, id: string): Promise<ReleaseOutcome> {
   if (actor.principal.role !== 'admin')
     throw new AppError('forbidden', 'Only an admin can approve a release.');
   const advisory = await loadAdvisory(deps, actor.principal, id);
-  if (advisory.state !== 'awaiting-approval')
-    throw new AppError(
-      'conflict',
-      `Only an advisory awaiting approval can be approved; this one is ${advisory.state}.`,
-    );
+  advisoryTransitions.assertCan(advisory, 'approve');
   const me = actor.principal.actor;
   if (me === advisory.createdBy || me === advisory.releasedBy)
     throw new AppError(
@@ -168,64 +140,55 @@ export async function approveAdvisory(deps: Deps, actor: ActorContext, id: strin
       'A second admin must approve this: not its author, and not whoever released it.',
     );
   const now = deps.clock.now();
-  const { update, creates } = await startSending(deps, advisory, 'awaiting-approval', {
-    approvedBy: me,
-    approvedAt: now,
+  const sending = await advisoryTransitions.apply(deps, actor, 'approve', id, {
+    set: { approvedBy: me, approvedAt: now },
+    audit: { before: { state: advisory.state } },
+    with: await deliveryCreation(deps, advisory, now.getTime()),
+    at: now,
   });
-  await deps.db.batch([
-    update,
-    ...creates,
-    auditEntry(deps.db, actor, now, {
-      action: 'advisory.approve',
-      subjectType: 'advisory',
-      subjectId: id,
-      before: { state: 'awaiting-approval' },
-      after: { state: 'sending' },
-    }),
-  ] as [BatchItem, ...BatchItem[]]);
   await announce(deps, id);
-  return { id, state: 'sending', needsSecondApproval: true, deliveries: await countDeliveries(deps, id) };
+  return { id, state: sending.state, needsSecondApproval: true, deliveries: await countDeliveries(deps, id) };
 }
+
+/** Why an advisory in this state cannot be cancelled. */
+function cannotCancel(state: AdvisoryRow['state']): AppError {
+  if (state === 'sent')
+    return new AppError(
+      'conflict',
+      'This advisory has been sent to everyone. Send a cancellation notice instead (POST /api/v1/advisories/{id}/updates with kind "cancellation").',
+      { extra: { state } },
+    );
+  if (state === 'cancelled')
+    return new AppError('conflict', 'This advisory is already cancelled.', { extra: { state } });
+  return advisoryTransitions.conflict('cancel', state);
+}
+
+/** Deliveries not sent yet: new, or waiting for a retry. */
+const notYetSent = or(
+  eq(deliveries.status, 'created'),
+  and(inList(deliveries.status, retryableDeliveryStatuses), isNotNull(deliveries.nextAttemptAt)),
+);
 
 /** Cancels an advisory: nothing more is sent; deliveries not yet sent are marked cancelled. */
 export async function cancelAdvisory(deps: Deps, actor: ActorContext, id: string, reason?: string) {
   const advisory = await loadAdvisory(deps, actor.principal, id);
-  if (advisory.state === 'sent' || advisory.state === 'cancelled')
-    throw new AppError(
-      'conflict',
-      advisory.state === 'sent'
-        ? 'This advisory has been sent to everyone. Send a cancellation notice instead (POST /api/v1/advisories/{id}/updates with kind "cancellation").'
-        : 'This advisory is already cancelled.',
-    );
+  if (!advisoryTransitions.can(advisory.state, 'cancel')) throw cannotCancel(advisory.state);
   const now = deps.clock.now();
-  const [, stopped] = await deps.db.batch([
-    deps.db
-      .update(advisories)
-      .set({ state: 'cancelled', cancelledBy: actor.principal.actor, cancelledAt: now, updatedAt: now })
-      .where(and(eq(advisories.id, id), eq(advisories.state, advisory.state))),
-    deps.db
-      .update(deliveries)
-      .set({ status: 'cancelled', nextAttemptAt: null, leaseOwner: null, leaseExpiresAt: null })
-      .where(
-        and(
-          eq(deliveries.advisoryId, id),
-          or(
-            eq(deliveries.status, 'created'),
-            and(
-              inList(deliveries.status, ['temporary-failure', 'technical-failure']),
-              isNotNull(deliveries.nextAttemptAt),
-            ),
-          ),
-        ),
-      )
-      .returning({ id: deliveries.id }),
-    auditEntry(deps.db, actor, now, {
-      action: 'advisory.cancel',
-      subjectType: 'advisory',
-      subjectId: id,
-      before: { state: advisory.state },
-      after: { state: 'cancelled', reason: reason ?? null },
-    }),
-  ]);
-  return { id, state: 'cancelled' as const, stoppedDeliveries: (stopped as unknown[]).length };
+  const cancelled = await advisoryTransitions.attempt(deps, actor, 'cancel', id, {
+    set: { cancelledBy: actor.principal.actor, cancelledAt: now },
+    // Still in the state it was seen in, so the person cancelling knows what they stopped.
+    when: eq(advisories.state, advisory.state),
+    audit: { before: { state: advisory.state }, after: { reason: reason ?? null } },
+    with: (stillApplies) => [
+      deps.db
+        .update(deliveries)
+        .set({ status: 'cancelled', nextAttemptAt: null, leaseOwner: null, leaseExpiresAt: null })
+        .where(and(eq(deliveries.advisoryId, id), notYetSent, stillApplies))
+        .returning({ id: deliveries.id }),
+    ],
+    at: now,
+  });
+  if (!cancelled) throw cannotCancel((await loadAdvisory(deps, actor.principal, id)).state);
+  const [stopped] = cancelled.with as [unknown[]];
+  return { id, state: 'cancelled' as const, stoppedDeliveries: stopped.length };
 }

@@ -12,10 +12,10 @@ const noControl = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a body may hold tabs and line breaks, nothing else
 const bodyControl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export const MAX_BODY_BYTES = 100 * 1024;
-export const MAX_LIST_ITEMS = 500;
-export const cvePattern = /^CVE-\d{4}-\d{4,}$/;
-export const referencePattern = /^[A-Z0-9][A-Z0-9-]{2,62}[A-Z0-9]$/;
+const MAX_BODY_BYTES = 100 * 1024;
+const MAX_LIST_ITEMS = 500;
+const cvePattern = /^CVE-\d{4}-\d{4,}$/;
+const referencePattern = /^[A-Z0-9][A-Z0-9-]{2,62}[A-Z0-9]$/;
 /** A test audience's name; a WARP operator's are `<warp id>.<name>`. */
 export const testAudienceNamePattern = /^(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)?[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -95,7 +95,7 @@ const place = z
   .max(100, 'A name must be 100 characters or fewer')
   .regex(noControl, 'A name must not contain control characters');
 
-export const AudienceSchema = z
+const AudienceSchema = z
   .object({
     all: z.boolean({ message: 'all is true or false' }).optional(),
     nations: textList('Nations', place),

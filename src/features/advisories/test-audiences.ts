@@ -11,7 +11,7 @@ import { testAudienceNamePattern } from './schemas.js';
 
 export type TestAudienceRow = typeof testAudiences.$inferSelect;
 
-export function toTestAudienceView(row: TestAudienceRow) {
+function toTestAudienceView(row: TestAudienceRow) {
   return {
     name: row.name,
     addresses: row.addresses,
@@ -23,7 +23,7 @@ export function toTestAudienceView(row: TestAudienceRow) {
 export type TestAudienceView = ReturnType<typeof toTestAudienceView>;
 
 /** Whether the principal may see, change and send to the test audience with this name. */
-export function mayUseTestAudience(principal: Principal, name: string): boolean {
+function mayUseTestAudience(principal: Principal, name: string): boolean {
   if (principal.role === 'admin') return true;
   return principal.role === 'warp' && !!principal.warpId && name.startsWith(`${principal.warpId}.`);
 }
@@ -89,7 +89,7 @@ export async function requireUsableTestAudience(
 }
 
 /** Checks and normalises the addresses; every bad one is reported with its position. */
-export function checkTestAddresses(addresses: string[]): string[] {
+function checkTestAddresses(addresses: string[]): string[] {
   const errors: FieldError[] = [];
   const good: string[] = [];
   addresses.forEach((a, i) => {

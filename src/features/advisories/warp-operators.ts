@@ -65,8 +65,8 @@ function normaliseOperators(input: WarpOperatorsInput) {
     const name = headerText(op.name ?? '');
     operators.push({ address: checked.address, name: name || null });
   });
-  if (errors.length)
-    throw new AppError('validation_failed', `${errors[0]!.path}: ${errors[0]!.message}`, { errors });
+  const [first] = errors;
+  if (first) throw new AppError('validation_failed', `${first.path}: ${first.message}`, { errors });
   return operators;
 }
 

@@ -26,6 +26,8 @@ export interface Transition<State extends string> {
   to?: State;
   /** What it does, for the conflict message: "approve", "retire" ("This mailbox is retired: it cannot be approved"). */
   verb: string;
+  /** A mark the service keeps (e.g. that operators were told), not a change to the record: `updatedAt` stays. */
+  keepUpdatedAt?: true;
 }
 
 /** A table of named transitions, checked against the aggregate's states: `transitions<MailboxState>()({...})`. */
@@ -61,6 +63,12 @@ export interface ApplyOptions<Table extends SQLiteTable> {
 
 type Row<Table extends SQLiteTable> = Table['$inferSelect'];
 
+/** A transition that happened: the new row, and what the `with` statements returned (in order). */
+export interface Applied<R> {
+  row: R;
+  with: unknown[];
+}
+
 export interface Aggregate<Table extends SQLiteTable, State extends string, Names extends string> {
   readonly transitions: Record<Names, Transition<State>>;
   /** Throws the conflict problem when `row` is not in a state `name` may start from (check before side effects). */
@@ -77,6 +85,23 @@ export interface Aggregate<Table extends SQLiteTable, State extends string, Name
     id: string,
     options?: ApplyOptions<Table>,
   ): Promise<Row<Table>>;
+  /** As `apply`, but null (nothing was written) instead of the conflict problem when no row changed. */
+  attempt(
+    deps: Pick<Deps, 'db' | 'clock'>,
+    actor: ActorContext,
+    name: Names,
+    id: string,
+    options?: ApplyOptions<Table>,
+  ): Promise<Applied<Row<Table>> | null>;
+  /**
+   * One guarded UPDATE of every row matching `where` that is in a `from` state of `name`, without audit
+   * entries: for the fan-out engine's own bulk moves (marking finished advisories sent).
+   */
+  applyMany(
+    db: Db,
+    name: Names,
+    options: { where: SQL; set?: Partial<Table['$inferInsert']>; at: Date },
+  ): Promise<void>;
   /** The statements of `apply`, for a caller that must put several transitions into one batch. */
   statements(
     db: Db,
@@ -103,11 +128,19 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
 
   const conflict = (name: Names, state: string | undefined): AppError => {
     const t = spec.transitions[name];
+    // No row, or a row still in a `from` state that failed the `when` condition: it changed meanwhile.
     const detail =
-      state === undefined
+      state === undefined || t.from.includes(state as State)
         ? `This ${spec.subject} changed while you were working on it: it cannot be ${pastParticiple(t.verb)} now.`
         : `This ${spec.subject} is ${words(state)}, so it cannot be ${pastParticiple(t.verb)} (it must be ${t.from.map(words).join(' or ')}).`;
     return new AppError('conflict', detail, { extra: { state: state ?? null, transition: t.action } });
+  };
+
+  const changes = (t: Transition<State>, set: Partial<Table['$inferInsert']> | undefined, at: Date) => {
+    const all: Record<string, unknown> = { ...(set ?? {}) };
+    if (t.to !== undefined) all[stateKey] = t.to;
+    if (spec.updatedAt && !t.keepUpdatedAt) all[spec.updatedAt as string] = at;
+    return all;
   };
 
   const statements: Aggregate<Table, State, Names>['statements'] = (db, actor, name, id, options) => {
@@ -123,12 +156,9 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
       before: options.audit?.before ?? null,
       after: after ?? null,
     });
-    const set: Record<string, unknown> = { ...(options.set ?? {}) };
-    if (t.to !== undefined) set[stateKey] = t.to;
-    if (spec.updatedAt) set[spec.updatedAt as string] = options.at;
     const update = db
       .update(spec.table)
-      .set(set as never)
+      .set(changes(t, options.set, options.at) as never)
       .where(condition)
       .returning();
     return {
@@ -136,6 +166,17 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
       update: update as unknown as BatchItem,
       after: options.after ?? [],
     };
+  };
+
+  const attempt: Aggregate<Table, State, Names>['attempt'] = async (deps, actor, name, id, options = {}) => {
+    const at = options.at ?? deps.clock.now();
+    const parts = statements(deps.db, actor, name, id, { ...options, at });
+    const items = [...parts.before, parts.update, ...parts.after];
+    const results = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
+    const updated = results[parts.before.length] as unknown as Row<Table>[];
+    const row = updated[0];
+    // `before` is the audit entry, then the `with` statements.
+    return row ? { row, with: results.slice(1, parts.before.length) } : null;
   };
 
   return {
@@ -149,14 +190,17 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
       sql`exists (select 1 from ${spec.table} where ${guard(id, spec.transitions[name], when)})`,
     statements,
     conflict,
+    attempt,
+    async applyMany(db, name, options) {
+      const t = spec.transitions[name];
+      await db
+        .update(spec.table)
+        .set(changes(t, options.set, options.at) as never)
+        .where(and(inList(spec.state, t.from), options.where));
+    },
     async apply(deps, actor, name, id, options = {}) {
-      const at = options.at ?? deps.clock.now();
-      const parts = statements(deps.db, actor, name, id, { ...options, at });
-      const items = [...parts.before, parts.update, ...parts.after];
-      const results = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
-      const updated = results[parts.before.length] as unknown as Row<Table>[];
-      const row = updated[0];
-      if (row) return row;
+      const applied = await attempt(deps, actor, name, id, options);
+      if (applied) return applied.row;
       const [current] = await deps.db
         .select({ state: spec.state })
         .from(spec.table as SQLiteTable)
