@@ -61,6 +61,18 @@ export interface ApplyOptions<Table extends SQLiteTable> {
 
 type Row<Table extends SQLiteTable> = Table['$inferSelect'];
 
+/** The statements of one transition: conditional writes, the guarded UPDATE … RETURNING, then `after`. */
+export interface TransitionStatements {
+  before: BatchItem[];
+  update: BatchItem;
+  after: BatchItem[];
+}
+
+/** The statements of one transition in batch order; its UPDATE … RETURNING sits at `parts.before.length`. */
+export function inBatchOrder(parts: TransitionStatements): BatchItem[] {
+  return [...parts.before, parts.update, ...parts.after];
+}
+
 export interface Aggregate<Table extends SQLiteTable, State extends string, Names extends string> {
   readonly transitions: Record<Names, Transition<State>>;
   /** Throws the conflict problem when `row` is not in a state `name` may start from (check before side effects). */
@@ -84,9 +96,11 @@ export interface Aggregate<Table extends SQLiteTable, State extends string, Name
     name: Names,
     id: string,
     options: ApplyOptions<Table> & { at: Date },
-  ): { before: BatchItem[]; update: BatchItem; after: BatchItem[] };
+  ): TransitionStatements;
   /** The conflict problem for `name` on a row that is (now) in `state`. */
   conflict(name: Names, state: string | undefined): AppError;
+  /** The conflict problem for `name` on the row as it is now: for a caller whose batch changed nothing. */
+  conflictNow(db: Db, name: Names, id: string): Promise<AppError>;
 }
 
 /** A state as words: `awaiting-approval` → `awaiting approval`. */
@@ -103,11 +117,21 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
 
   const conflict = (name: Names, state: string | undefined): AppError => {
     const t = spec.transitions[name];
-    const detail =
-      state === undefined
-        ? `This ${spec.subject} changed while you were working on it: it cannot be ${pastParticiple(t.verb)} now.`
-        : `This ${spec.subject} is ${words(state)}, so it cannot be ${pastParticiple(t.verb)} (it must be ${t.from.map(words).join(' or ')}).`;
+    // Still in a `from` state: a further condition (`when`) no longer held, so say what happened, not the rule.
+    const changed = state === undefined || t.from.includes(state as State);
+    const detail = changed
+      ? `This ${spec.subject} changed while you were working on it: it cannot be ${pastParticiple(t.verb)} now.`
+      : `This ${spec.subject} is ${words(state)}, so it cannot be ${pastParticiple(t.verb)} (it must be ${t.from.map(words).join(' or ')}).`;
     return new AppError('conflict', detail, { extra: { state: state ?? null, transition: t.action } });
+  };
+
+  const conflictNow = async (db: Db, name: Names, id: string): Promise<AppError> => {
+    const [current] = await db
+      .select({ state: spec.state })
+      .from(spec.table as SQLiteTable)
+      .where(eq(spec.id, id))
+      .limit(1);
+    return conflict(name, current?.state as string | undefined);
   };
 
   const statements: Aggregate<Table, State, Names>['statements'] = (db, actor, name, id, options) => {
@@ -149,20 +173,16 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
       sql`exists (select 1 from ${spec.table} where ${guard(id, spec.transitions[name], when)})`,
     statements,
     conflict,
+    conflictNow,
     async apply(deps, actor, name, id, options = {}) {
       const at = options.at ?? deps.clock.now();
       const parts = statements(deps.db, actor, name, id, { ...options, at });
-      const items = [...parts.before, parts.update, ...parts.after];
+      const items = inBatchOrder(parts);
       const results = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
       const updated = results[parts.before.length] as unknown as Row<Table>[];
       const row = updated[0];
       if (row) return row;
-      const [current] = await deps.db
-        .select({ state: spec.state })
-        .from(spec.table as SQLiteTable)
-        .where(eq(spec.id, id))
-        .limit(1);
-      throw conflict(name, current?.state as string | undefined);
+      throw await conflictNow(deps.db, name, id);
     },
   };
 }
