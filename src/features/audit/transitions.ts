@@ -45,8 +45,8 @@ export interface AggregateSpec<Table extends SQLiteTable, State extends string, 
 }
 
 export interface ApplyOptions<Table extends SQLiteTable> {
-  /** Column changes besides the state. */
-  set?: Partial<Table['$inferInsert']>;
+  /** Column changes besides the state: values, or SQL such as `count + 1`. */
+  set?: { [K in keyof Table['$inferInsert']]?: Table['$inferInsert'][K] | SQL };
   /** A further condition on the row (e.g. "not yet stale"); part of the guard. */
   when?: SQL;
   /** What the audit entry records; `after` gets the new state added. */
