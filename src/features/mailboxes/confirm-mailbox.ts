@@ -56,8 +56,11 @@ export async function confirmMailbox(deps: Deps, secret: string, ip: string): Pr
     return { ...found, mailbox };
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'conflict') throw err;
-    // Another click (or a retirement) got there first: say what the link is now.
+    // Something got there first. The mailbox changed (confirmed by another click, retired): say so; it did
+    // not (another click re-confirmed it): the link is used.
     const current = await inspectConfirmation(deps, secret);
+    if (current.mailbox && current.mailbox.state !== found.mailbox.state)
+      return { ...current, state: 'not-pending' };
     return current.state === 'valid' ? { ...current, state: 'used' } : current;
   }
 }

@@ -171,7 +171,7 @@ async function liveMailboxesOf(deps: Deps, authorityCode: string): Promise<Mailb
 export function newMailboxRow(
   deps: Pick<Deps, 'config' | 'clock' | 'random'>,
   actor: ActorContext,
-  checked: Pick<CheckedRegistration, 'address' | 'looksPersonal' | 'authority'>,
+  checked: Pick<CheckedRegistration, 'address' | 'looksPersonal'> & { authority: Pick<AuthorityRow, 'code'> },
   input: Pick<MailboxRegistrationInput, 'kind' | 'team' | 'phone'>,
   decision: { affiliated: boolean; vouched: boolean; replacesId?: string | null },
 ): MailboxRow {
