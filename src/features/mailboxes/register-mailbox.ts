@@ -79,7 +79,7 @@ export async function registerMailbox(
     replacesId: sameKind[0]?.id ?? null,
   });
   const replaced = vouched ? sameKind : [];
-  let written: Awaited<ReturnType<typeof writeNewMailbox>>;
+  let written: Written;
   try {
     written = await writeNewMailbox(deps, actor, row, { affiliated, domains, replaced, ...options });
   } catch (err) {
