@@ -47,8 +47,8 @@ export interface AggregateSpec<Table extends SQLiteTable, State extends string, 
 }
 
 export interface ApplyOptions<Table extends SQLiteTable> {
-  /** Column changes besides the state. */
-  set?: Partial<Table['$inferInsert']>;
+  /** Column changes besides the state: values, or SQL such as `count + 1`. */
+  set?: { [K in keyof Table['$inferInsert']]?: Table['$inferInsert'][K] | SQL };
   /** A further condition on the row (e.g. "not yet stale"); part of the guard. */
   when?: SQL;
   /** What the audit entry records; `after` gets the new state added. */
@@ -67,6 +67,18 @@ type Row<Table extends SQLiteTable> = Table['$inferSelect'];
 export interface Applied<R> {
   row: R;
   with: unknown[];
+}
+
+/** The statements of one transition: conditional writes, the guarded UPDATE … RETURNING, then `after`. */
+export interface TransitionStatements {
+  before: BatchItem[];
+  update: BatchItem;
+  after: BatchItem[];
+}
+
+/** The statements of one transition in batch order; its UPDATE … RETURNING sits at `parts.before.length`. */
+export function inBatchOrder(parts: TransitionStatements): BatchItem[] {
+  return [...parts.before, parts.update, ...parts.after];
 }
 
 export interface Aggregate<Table extends SQLiteTable, State extends string, Names extends string> {
@@ -100,7 +112,7 @@ export interface Aggregate<Table extends SQLiteTable, State extends string, Name
   applyMany(
     db: Db,
     name: Names,
-    options: { where: SQL; set?: Partial<Table['$inferInsert']>; at: Date },
+    options: { where: SQL; set?: ApplyOptions<Table>['set']; at: Date },
   ): Promise<void>;
   /** The statements of `apply`, for a caller that must put several transitions into one batch. */
   statements(
@@ -109,9 +121,11 @@ export interface Aggregate<Table extends SQLiteTable, State extends string, Name
     name: Names,
     id: string,
     options: ApplyOptions<Table> & { at: Date },
-  ): { before: BatchItem[]; update: BatchItem; after: BatchItem[] };
+  ): TransitionStatements;
   /** The conflict problem for `name` on a row that is (now) in `state`. */
   conflict(name: Names, state: string | undefined): AppError;
+  /** The conflict problem for `name` on the row as it is now: for a caller whose batch changed nothing. */
+  conflictNow(db: Db, name: Names, id: string): Promise<AppError>;
 }
 
 /** A state as words: `awaiting-approval` → `awaiting approval`. */
@@ -136,11 +150,20 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
     return new AppError('conflict', detail, { extra: { state: state ?? null, transition: t.action } });
   };
 
-  const changes = (t: Transition<State>, set: Partial<Table['$inferInsert']> | undefined, at: Date) => {
+  const changes = (t: Transition<State>, set: ApplyOptions<Table>['set'], at: Date) => {
     const all: Record<string, unknown> = { ...(set ?? {}) };
     if (t.to !== undefined) all[stateKey] = t.to;
     if (spec.updatedAt && !t.keepUpdatedAt) all[spec.updatedAt as string] = at;
     return all;
+  };
+
+  const conflictNow = async (db: Db, name: Names, id: string): Promise<AppError> => {
+    const [current] = await db
+      .select({ state: spec.state })
+      .from(spec.table as SQLiteTable)
+      .where(eq(spec.id, id))
+      .limit(1);
+    return conflict(name, current?.state as string | undefined);
   };
 
   const statements: Aggregate<Table, State, Names>['statements'] = (db, actor, name, id, options) => {
@@ -171,7 +194,7 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
   const attempt: Aggregate<Table, State, Names>['attempt'] = async (deps, actor, name, id, options = {}) => {
     const at = options.at ?? deps.clock.now();
     const parts = statements(deps.db, actor, name, id, { ...options, at });
-    const items = [...parts.before, parts.update, ...parts.after];
+    const items = inBatchOrder(parts);
     const results = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
     const updated = results[parts.before.length] as unknown as Row<Table>[];
     const row = updated[0];
@@ -190,6 +213,7 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
       sql`exists (select 1 from ${spec.table} where ${guard(id, spec.transitions[name], when)})`,
     statements,
     conflict,
+    conflictNow,
     attempt,
     async applyMany(db, name, options) {
       const t = spec.transitions[name];
@@ -201,12 +225,7 @@ export function defineAggregate<Table extends SQLiteTable, State extends string,
     async apply(deps, actor, name, id, options = {}) {
       const applied = await attempt(deps, actor, name, id, options);
       if (applied) return applied.row;
-      const [current] = await deps.db
-        .select({ state: spec.state })
-        .from(spec.table as SQLiteTable)
-        .where(eq(spec.id, id))
-        .limit(1);
-      throw conflict(name, current?.state as string | undefined);
+      throw await conflictNow(deps.db, name, id);
     },
   };
 }

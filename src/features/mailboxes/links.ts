@@ -1,9 +1,14 @@
 // Single-use links (confirmation, re-confirmation, sign-in): the secret goes in the e-mail, only its hash
 // is stored, each link expires, and using one marks it used in the same write as the change it makes.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import { linkTokens } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
+
+/** How long a confirmation link works. */
+export function confirmationTtl(deps: Pick<Deps, 'config'>): number {
+  return deps.config.CONFIRMATION_TTL_HOURS * 3600_000;
+}
 
 export type LinkPurpose = (typeof linkTokens.$inferSelect)['purpose'];
 
@@ -45,4 +50,13 @@ export function spendLink(deps: Deps, tokenHash: string, at: Date) {
     .update(linkTokens)
     .set({ usedAt: at })
     .where(and(eq(linkTokens.tokenHash, tokenHash), isNull(linkTokens.usedAt)));
+}
+
+/** `exists (…)`: the link is unspent and unexpired at `at`; part of the guard of the change it makes. */
+export function linkIsUnspent(tokenHash: string, at: Date): SQL {
+  return sql`exists (select 1 from ${linkTokens} where ${and(
+    eq(linkTokens.tokenHash, tokenHash),
+    isNull(linkTokens.usedAt),
+    gt(linkTokens.expiresAt, at),
+  )})`;
 }

@@ -1,18 +1,19 @@
 // A council (or staff) managing one mailbox: read it with its history, resend its confirmation, retire it.
 import { and, asc, eq } from 'drizzle-orm';
-import { auditLog, mailboxes } from '../../db/schema.js';
+import { auditLog, linkTokens, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
-import { auditEntry } from '../audit/record.js';
+import { insertRowIf } from '../audit/transitions.js';
 import { canSeeAuthority } from '../auth/scope.js';
+import { requireAuthority } from '../authority-register/get-authority.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf } from '../checks/status.js';
-import { issueLink } from './links.js';
+import { confirmationTtl, issueLink } from './links.js';
 import { sendConfirmation } from './notify.js';
-import { confirmationTtl, loadAuthority } from './register-mailbox.js';
-import { toMailboxView } from './view.js';
+import { mailboxTransitions } from './transitions.js';
+import { type MailboxRow, toMailboxView } from './view.js';
 
 /** The mailbox if the principal may see it; otherwise the same 404 as for a mailbox that does not exist. */
 export async function findVisibleMailbox(deps: Deps, principal: Principal, id: string) {
@@ -49,11 +50,7 @@ export async function getMailbox(deps: Deps, principal: Principal, id: string) {
 
 export async function resendConfirmation(deps: Deps, actor: ActorContext, id: string) {
   const mailbox = await findVisibleMailbox(deps, actor.principal, id);
-  if (mailbox.state !== 'pending')
-    throw new AppError(
-      'conflict',
-      `Only a pending mailbox has a confirmation to resend; this one is ${mailbox.state}.`,
-    );
+  mailboxTransitions.assertCan(mailbox, 'resend');
   await enforceLimits(
     deps,
     [
@@ -70,21 +67,23 @@ export async function resendConfirmation(deps: Deps, actor: ActorContext, id: st
     ],
     'confirmation e-mails to this mailbox',
   );
-  const authority = await loadAuthority(deps, mailbox.authorityCode);
+  const authority = await requireAuthority(deps, mailbox.authorityCode);
+  const resent = await resendLink(deps, actor, mailbox, authority);
+  return { mailbox: toMailboxView(resent.mailbox), confirmationSent: resent.confirmationSent };
+}
+
+/** A new confirmation link for a pending mailbox: written only while it is pending, then sent. */
+export async function resendLink(
+  deps: Deps,
+  actor: ActorContext,
+  mailbox: MailboxRow,
+  authority: { code: string; name: string },
+) {
   const link = await issueLink(deps, mailbox.id, 'confirm', confirmationTtl(deps));
-  const now = deps.clock.now();
-  await deps.db.batch([
-    link.insert,
-    auditEntry(deps.db, actor, now, {
-      action: 'mailbox.confirmation-resend',
-      subjectType: 'mailbox',
-      subjectId: id,
-    }),
-  ]);
-  return {
-    mailbox: toMailboxView(mailbox),
-    confirmationSent: await sendConfirmation(deps, mailbox, authority, link),
-  };
+  const pending = await mailboxTransitions.apply(deps, actor, 'resend', mailbox.id, {
+    with: (stillApplies) => [insertRowIf(deps.db, linkTokens, link.row, stillApplies)],
+  });
+  return { mailbox: pending, confirmationSent: await sendConfirmation(deps, pending, authority, link) };
 }
 
 /**
@@ -93,33 +92,17 @@ export async function resendConfirmation(deps: Deps, actor: ActorContext, id: st
  */
 export async function retireMailbox(deps: Deps, actor: ActorContext, id: string, reason: string) {
   const mailbox = await findVisibleMailbox(deps, actor.principal, id);
-  if (mailbox.state === 'retired' || mailbox.state === 'refused')
-    throw new AppError('conflict', `This mailbox is already ${mailbox.state}.`);
+  mailboxTransitions.assertCan(mailbox, 'retire');
   if (mailbox.state === 'confirmed' && mailbox.kind === 'primary' && actor.principal.role !== 'admin')
     throw new AppError(
       'conflict',
       'This is the council’s confirmed primary mailbox. Register its replacement instead: when the new address is confirmed, this one is retired.',
     );
-  const now = deps.clock.now();
-  const retired = {
-    ...mailbox,
-    state: 'retired' as const,
-    retiredAt: now,
-    retiredReason: reason,
-    updatedAt: now,
-  };
-  await deps.db.batch([
-    deps.db
-      .update(mailboxes)
-      .set({ state: 'retired', retiredAt: now, retiredReason: reason, updatedAt: now })
-      .where(and(eq(mailboxes.id, id), eq(mailboxes.state, mailbox.state))),
-    auditEntry(deps.db, actor, now, {
-      action: 'mailbox.retire',
-      subjectType: 'mailbox',
-      subjectId: id,
-      before: { state: mailbox.state },
-      after: { state: 'retired', reason },
-    }),
-  ]);
+  const retired = await mailboxTransitions.apply(deps, actor, 'retire', id, {
+    set: { retiredAt: deps.clock.now(), retiredReason: reason },
+    // What was read is what is retired: a pending mailbox confirmed meanwhile is left alone.
+    when: eq(mailboxes.state, mailbox.state),
+    audit: { before: { state: mailbox.state }, after: { reason } },
+  });
   return toMailboxView(retired);
 }

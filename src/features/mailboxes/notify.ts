@@ -8,6 +8,7 @@ import mailboxReplaced from '../../../templates/mailbox-replaced.js';
 import type { Deps } from '../../deps.js';
 import { composeMessage } from '../../mail/compose.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
+import { domainOf } from '../checks/status.js';
 import type { MailboxRow } from './view.js';
 
 interface Authority {
@@ -135,7 +136,7 @@ export async function sendApprovalNeeded(
         authorityName: authority.name,
         authorityCode: authority.code,
         address: mailbox.address,
-        domain: mailbox.address.split('@')[1]!,
+        domain: domainOf(mailbox.address),
         knownDomains,
         team: mailbox.team,
         reviewUrl: `${deps.config.PUBLIC_BASE_URL}/admin/approvals`,

@@ -1,10 +1,12 @@
-// Registering a mailbox: validate, apply the affiliation rule, write the mailbox (and its confirmation
-// link) in one atomic write, then send the confirmation, or tell the admins it waits for approval.
+// Registering a mailbox, in parts that can each be tested alone: check the request (address, limits,
+// council, scope); decide (the row of a new mailbox, or what to do about the live one already at that
+// address); write it (one atomic batch, the partial unique index on live addresses guarding against a
+// registration racing another); then tell people (confirmation, approval needed, confirmed, replaced).
 
 import { and, eq } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { inList } from '../../db/limits.js';
-import { authorities, authorityDomains, mailboxes } from '../../db/schema.js';
+import { mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { checkAddress, domainIsAffiliated } from '../../domain/mailbox-address.js';
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
@@ -13,12 +15,16 @@ import { AppError } from '../../errors.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { canSeeAuthority } from '../auth/scope.js';
-import { issueLink } from './links.js';
+import type { AuthorityRow } from '../authority-register/authority-view.js';
+import { listAuthorityDomains, requireAuthority } from '../authority-register/get-authority.js';
+import { isConstraintViolation } from '../authority-register/warps.js';
+import { confirmationTtl, issueLink } from './links.js';
+import { resendLink } from './manage-mailbox.js';
 import { sendApprovalNeeded, sendConfirmation, sendConfirmed, sendReplaced } from './notify.js';
 import { confirmedReachability } from './reachability.js';
-import { confirmedOfKind, retireReplacedStatements } from './rotation.js';
+import { confirmReplacing, replacementsOf } from './rotation.js';
 import type { MailboxRegistrationInput } from './schemas.js';
-import { type MailboxRow, personalAddressWarning, toMailboxView } from './view.js';
+import { type MailboxRow, type MailboxView, personalAddressWarning, toMailboxView } from './view.js';
 
 export interface RegisterOptions {
   /** An admin vouches for the address: approved and confirmed at once, with this reason in the audit log. */
@@ -30,7 +36,7 @@ export interface RegisterOptions {
 }
 
 export interface RegistrationOutcome {
-  mailbox: ReturnType<typeof toMailboxView> | null;
+  mailbox: MailboxView | null;
   /** What the caller is told: `id` and `state`, the same shape whether or not the address was known. */
   id: string;
   state: MailboxRow['state'];
@@ -39,22 +45,17 @@ export interface RegistrationOutcome {
   confirmationSent: boolean;
 }
 
-export async function loadAuthority(deps: Deps, code: string) {
-  const authority = await deps.db.query.authorities.findFirst({ where: eq(authorities.code, code) });
-  if (!authority)
-    throw new AppError('validation_failed', `There is no council with the code "${code}".`, {
-      errors: [{ path: 'authority', message: 'Choose the council from the list' }],
-    });
-  return authority;
+/** A registration that passed the checks. */
+export interface CheckedRegistration {
+  address: string;
+  domain: string;
+  looksPersonal: boolean;
+  authority: AuthorityRow;
+  anonymous: boolean;
+  warnings: string[];
 }
 
-export async function authorityDomainList(deps: Deps, code: string): Promise<string[]> {
-  const rows = await deps.db
-    .select({ domain: authorityDomains.domain })
-    .from(authorityDomains)
-    .where(eq(authorityDomains.authorityCode, code));
-  return rows.map((r) => r.domain).sort();
-}
+type Authority = Pick<AuthorityRow, 'code' | 'name'>;
 
 export async function registerMailbox(
   deps: Deps,
@@ -62,15 +63,54 @@ export async function registerMailbox(
   input: MailboxRegistrationInput,
   options: RegisterOptions = {},
 ): Promise<RegistrationOutcome> {
+  const checked = await checkRegistration(deps, actor, input, options);
+  const live = await liveMailboxesOf(deps, checked.authority.code);
+  const existing = live.find((m) => m.address === checked.address);
+  if (existing) return registerExisting(deps, actor, existing, checked, input, options);
+
+  const domains = await listAuthorityDomains(deps, checked.authority.code);
+  const affiliated = domainIsAffiliated(checked.domain, domains);
+  const vouched = Boolean(options.vouchedReason);
+  // The confirmed mailbox of its kind it will replace once confirmed (at once, when vouched for).
+  const sameKind = live.filter((m) => m.kind === input.kind && m.state === 'confirmed');
+  const row = newMailboxRow(deps, actor, checked, input, {
+    affiliated,
+    vouched,
+    replacesId: sameKind[0]?.id ?? null,
+  });
+  const replaced = vouched ? sameKind : [];
+  let written: Written;
+  try {
+    written = await writeNewMailbox(deps, actor, row, { affiliated, domains, replaced, ...options });
+  } catch (err) {
+    if (!isConstraintViolation(err)) throw err;
+    return registerRaced(deps, actor, checked, input, options);
+  }
+  const confirmationSent = await tellAboutNewMailbox(deps, checked.authority, written, domains);
+  const { mailbox } = written;
+  return {
+    mailbox: toMailboxView(mailbox),
+    id: mailbox.id,
+    state: mailbox.state,
+    outcome: 'created',
+    warnings: checked.warnings,
+    confirmationSent,
+  };
+}
+
+/** A valid address, within the rate limits, for a current council the caller may register for. */
+export async function checkRegistration(
+  deps: Deps,
+  actor: ActorContext,
+  input: MailboxRegistrationInput,
+  options: Pick<RegisterOptions, 'skipLimits'> = {},
+): Promise<CheckedRegistration> {
   const { principal } = actor;
-  const anonymous = principal.via === 'anonymous';
   const checked = checkAddress(input.address);
   if (!checked.ok)
     throw new AppError('validation_failed', checked.reason, {
       errors: [{ path: 'address', message: checked.reason }],
     });
-  const address = checked.address;
-
   if (!options.skipLimits) {
     const hour = 3600;
     await enforceLimits(
@@ -86,13 +126,16 @@ export async function registerMailbox(
           max: deps.config.RATE_LIMIT_PER_AUTHORITY,
           windowSeconds: hour,
         },
-        { key: `mail:address:${address}`, max: deps.config.RATE_LIMIT_PER_ADDRESS, windowSeconds: hour },
+        {
+          key: `mail:address:${checked.address}`,
+          max: deps.config.RATE_LIMIT_PER_ADDRESS,
+          windowSeconds: hour,
+        },
       ],
       'registrations',
     );
   }
-
-  const authority = await loadAuthority(deps, input.authority);
+  const authority = await requireAuthority(deps, input.authority, { field: 'authority' });
   if (!authority.current)
     throw new AppError(
       'validation_failed',
@@ -101,46 +144,57 @@ export async function registerMailbox(
         errors: [{ path: 'authority', message: 'Choose a current council' }],
       },
     );
+  const anonymous = principal.via === 'anonymous';
   if (!anonymous && !(await canSeeAuthority(deps.db, principal, authority.code)))
     throw new AppError('forbidden', 'You can only register mailboxes for your own council.');
+  return {
+    address: checked.address,
+    domain: checked.domain,
+    looksPersonal: checked.looksPersonal,
+    authority,
+    anonymous,
+    warnings: checked.looksPersonal ? [personalAddressWarning] : [],
+  };
+}
 
-  const warnings = checked.looksPersonal ? [personalAddressWarning] : [];
-  const now = deps.clock.now();
-
-  const live = await deps.db
+async function liveMailboxesOf(deps: Deps, authorityCode: string): Promise<MailboxRow[]> {
+  return deps.db
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.authorityCode, authority.code), inList(mailboxes.state, liveMailboxStates)));
-  const existing = live.find((m) => m.address === address);
-  if (existing)
-    return registerExisting(deps, actor, existing, authority, input, {
-      anonymous,
-      warnings,
-      vouched: options.vouchedReason,
-      resend: options.resendPending ?? true,
-    });
+    .where(and(eq(mailboxes.authorityCode, authorityCode), inList(mailboxes.state, liveMailboxStates)));
+}
 
-  const domains = await authorityDomainList(deps, authority.code);
-  const affiliated = domainIsAffiliated(checked.domain, domains);
-  const vouched = options.vouchedReason;
-  const replaced = live.filter((m) => m.kind === input.kind && m.state === 'confirmed');
-  const row: MailboxRow = {
+/**
+ * The row of a new registration: pending when the address is on one of the council's domains, awaiting an
+ * admin's approval when it is not, confirmed at once when an admin vouches for it.
+ */
+export function newMailboxRow(
+  deps: Pick<Deps, 'config' | 'clock' | 'random'>,
+  actor: ActorContext,
+  checked: Pick<CheckedRegistration, 'address' | 'looksPersonal'> & { authority: Pick<AuthorityRow, 'code'> },
+  input: Pick<MailboxRegistrationInput, 'kind' | 'team' | 'phone'>,
+  decision: { affiliated: boolean; vouched: boolean; replacesId?: string | null },
+): MailboxRow {
+  const now = deps.clock.now();
+  const { affiliated, vouched } = decision;
+  const by = actor.principal.actor;
+  return {
     id: deps.random.id(),
-    authorityCode: authority.code,
-    address,
+    authorityCode: checked.authority.code,
+    address: checked.address,
     kind: input.kind,
     team: input.team,
     phone: input.phone,
     state: vouched ? 'confirmed' : affiliated ? 'pending' : 'awaiting-approval',
     needsApproval: !affiliated,
     looksPersonal: checked.looksPersonal,
-    replacesId: replaced[0]?.id ?? null,
-    createdBy: principal.actor,
+    replacesId: decision.replacesId ?? null,
+    createdBy: by,
     createdAt: now,
     updatedAt: now,
     approvedAt: vouched ? now : null,
-    approvedBy: vouched ? principal.actor : null,
-    confirmedAt: vouched ? now : null,
+    approvedBy: vouched ? by : null,
+    confirmedAt: null,
     retiredAt: null,
     retiredReason: null,
     reconfirmDueAt: null,
@@ -153,109 +207,182 @@ export async function registerMailbox(
     lastBounceAt: null,
     ...(vouched ? confirmedReachability(deps.config, now) : {}),
   };
-  const view = toMailboxView(row);
+}
+
+interface Written {
+  mailbox: MailboxRow;
+  link: Awaited<ReturnType<typeof issueLink>> | null;
+  replaced: MailboxRow[];
+}
+
+/**
+ * Writes a new mailbox in one batch: the row, its audit entries, its confirmation link when pending, and,
+ * when vouched for, the retirement of the confirmed mailboxes of its kind. Throws the database's constraint
+ * error when the same address became live meanwhile (another registration won the race).
+ */
+async function writeNewMailbox(
+  deps: Deps,
+  actor: ActorContext,
+  row: MailboxRow,
+  ctx: { affiliated: boolean; domains: string[]; replaced: MailboxRow[]; vouchedReason?: string },
+): Promise<Written> {
+  const at = row.createdAt;
   const items: BatchItem[] = [
-    deps.db.insert(mailboxes).values(row),
-    auditEntry(deps.db, actor, now, {
+    deps.db.insert(mailboxes).values(row).returning(),
+    auditEntry(deps.db, actor, at, {
       action: 'mailbox.register',
       subjectType: 'mailbox',
       subjectId: row.id,
-      after: { ...view, affiliated, domains },
+      after: { ...toMailboxView(row), affiliated: ctx.affiliated, domains: ctx.domains },
     }),
   ];
   const link =
     row.state === 'pending' ? await issueLink(deps, row.id, 'confirm', confirmationTtl(deps)) : null;
   if (link) items.push(link.insert);
-  if (vouched) {
-    items.push(
-      auditEntry(deps.db, actor, now, {
-        action: 'mailbox.approve',
-        subjectType: 'mailbox',
-        subjectId: row.id,
-        after: { state: 'confirmed', reason: vouched },
-      }),
-      auditEntry(deps.db, actor, now, {
-        action: 'mailbox.confirm',
-        subjectType: 'mailbox',
-        subjectId: row.id,
-        after: { state: 'confirmed', vouchedBy: principal.actor, reason: vouched },
-      }),
-      ...retireReplacedStatements(deps, actor, row, replaced, now),
-    );
+  const reason = ctx.vouchedReason;
+  if (row.state === 'confirmed' && reason) {
+    const vouchedBy = actor.principal.actor;
+    for (const action of ['mailbox.approve', 'mailbox.confirm'])
+      items.push(
+        auditEntry(deps.db, actor, at, {
+          action,
+          subjectType: 'mailbox',
+          subjectId: row.id,
+          after: { state: 'confirmed', reason, ...(action === 'mailbox.confirm' ? { vouchedBy } : {}) },
+        }),
+      );
   }
-  await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
-
-  let confirmationSent = false;
-  if (link) confirmationSent = await sendConfirmation(deps, row, authority, link);
-  else if (row.state === 'awaiting-approval') await sendApprovalNeeded(deps, row, authority, domains);
-  else if (vouched) {
-    await sendConfirmed(deps, row, authority);
-    for (const old of replaced) await sendReplaced(deps, old, row, authority);
-  }
-  return { mailbox: view, id: row.id, state: row.state, outcome: 'created', warnings, confirmationSent };
+  // No further guard: the insert is in the same batch, so they are retired only if it happens.
+  const replacements = replacementsOf(deps, actor, row, ctx.replaced, at);
+  const offset = items.length;
+  items.push(...replacements.items);
+  const results = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
+  const [mailbox] = results[0] as [MailboxRow];
+  return { mailbox, link, replaced: replacements.replaced(results, offset) };
 }
 
-/** The address is already live for this council: resend, leave as is, or (anonymous) say nothing new. */
+/** Mail about a new mailbox, from the row written: the confirmation, the admins' review, or the rotation. */
+async function tellAboutNewMailbox(
+  deps: Deps,
+  authority: Authority,
+  { mailbox, link, replaced }: Written,
+  domains: string[],
+): Promise<boolean> {
+  if (link) return sendConfirmation(deps, mailbox, authority, link);
+  if (mailbox.state === 'awaiting-approval') await sendApprovalNeeded(deps, mailbox, authority, domains);
+  else if (mailbox.state === 'confirmed') {
+    await sendConfirmed(deps, mailbox, authority);
+    for (const old of replaced) await sendReplaced(deps, old, mailbox, authority);
+  }
+  return false;
+}
+
+/**
+ * Another registration of the same address was written first: answer as for an address already live,
+ * without a second confirmation e-mail. A 409 when it is live no longer (refused or retired meanwhile).
+ */
+async function registerRaced(
+  deps: Deps,
+  actor: ActorContext,
+  checked: CheckedRegistration,
+  input: MailboxRegistrationInput,
+  options: RegisterOptions,
+): Promise<RegistrationOutcome> {
+  const live = await liveMailboxesOf(deps, checked.authority.code);
+  const existing = live.find((m) => m.address === checked.address);
+  if (!existing)
+    throw new AppError(
+      'conflict',
+      `${checked.address} was registered by someone else at the same moment; try again.`,
+    );
+  return registerExisting(deps, actor, existing, checked, input, { ...options, resendPending: false });
+}
+
+export type ExistingAction = 'resend' | 'vouch' | 'conceal' | 'unchanged' | 'conflict';
+
+/**
+ * What registering an address that is already live for the council does: resend a pending mailbox's link,
+ * vouch for one still waiting, say nothing new to an anonymous caller (so as not to reveal that it is
+ * registered), leave it as it is, or refuse a registration that differs from it.
+ */
+export function decideForExisting(
+  existing: Pick<MailboxRow, 'state' | 'kind' | 'team' | 'phone'>,
+  input: Pick<MailboxRegistrationInput, 'kind' | 'team' | 'phone'>,
+  ctx: { anonymous: boolean; vouched: boolean; resend: boolean },
+): ExistingAction {
+  if (existing.state === 'pending' && existing.kind === input.kind && !ctx.vouched && ctx.resend)
+    return 'resend';
+  if (ctx.vouched && (existing.state === 'pending' || existing.state === 'awaiting-approval')) return 'vouch';
+  if (ctx.anonymous) return 'conceal';
+  const same = existing.kind === input.kind && existing.team === input.team && existing.phone === input.phone;
+  return same || ctx.vouched ? 'unchanged' : 'conflict';
+}
+
 async function registerExisting(
   deps: Deps,
   actor: ActorContext,
   existing: MailboxRow,
-  authority: { code: string; name: string },
+  checked: CheckedRegistration,
   input: MailboxRegistrationInput,
-  ctx: { anonymous: boolean; warnings: string[]; vouched?: string; resend: boolean },
+  options: RegisterOptions,
 ): Promise<RegistrationOutcome> {
-  const same = existing.kind === input.kind && existing.team === input.team && existing.phone === input.phone;
-  if (existing.state === 'pending' && existing.kind === input.kind && !ctx.vouched && ctx.resend) {
-    const link = await issueLink(deps, existing.id, 'confirm', confirmationTtl(deps));
-    const now = deps.clock.now();
-    await deps.db.batch([
-      link.insert,
-      auditEntry(deps.db, actor, now, {
-        action: 'mailbox.confirmation-resend',
-        subjectType: 'mailbox',
-        subjectId: existing.id,
-      }),
-    ]);
-    const confirmationSent = await sendConfirmation(deps, existing, authority, link);
-    return {
-      mailbox: ctx.anonymous ? null : toMailboxView(existing),
-      id: existing.id,
-      state: existing.state,
-      outcome: 'resent',
-      warnings: ctx.warnings,
-      confirmationSent,
-    };
+  const { anonymous, warnings, authority } = checked;
+  const action = decideForExisting(existing, input, {
+    anonymous,
+    vouched: Boolean(options.vouchedReason),
+    resend: options.resendPending ?? true,
+  });
+  const answer = (
+    mailbox: MailboxRow,
+    outcome: RegistrationOutcome['outcome'],
+    confirmationSent = false,
+  ) => ({
+    mailbox: anonymous ? null : toMailboxView(mailbox),
+    id: mailbox.id,
+    state: mailbox.state,
+    outcome,
+    warnings,
+    confirmationSent,
+  });
+  switch (action) {
+    case 'resend': {
+      try {
+        const resent = await resendLink(deps, actor, existing, authority);
+        return answer(resent.mailbox, 'resent', resent.confirmationSent);
+      } catch (err) {
+        // It stopped being pending meanwhile; an anonymous caller still learns nothing from the answer.
+        if (anonymous && err instanceof AppError && err.code === 'conflict')
+          return concealed(deps, existing, warnings);
+        throw err;
+      }
+    }
+    case 'vouch': {
+      const vouched = await vouchForExisting(deps, actor, existing, authority, options.vouchedReason ?? '');
+      return answer(vouched, 'created');
+    }
+    case 'conceal':
+      return concealed(deps, existing, warnings);
+    case 'unchanged':
+      return answer(existing, 'unchanged');
+    case 'conflict':
+      throw new AppError(
+        'conflict',
+        `${existing.address} is already registered for ${authority.name} as its ${existing.kind} mailbox (${existing.state}).`,
+      );
   }
-  if (ctx.vouched && (existing.state === 'pending' || existing.state === 'awaiting-approval')) {
-    return vouchForExisting(deps, actor, existing, authority, ctx.vouched, ctx.warnings);
-  }
-  if (ctx.anonymous) {
-    // Do not reveal that the address is already registered: answer as a new request would, change nothing.
-    deps.log.info('registration of an already-registered address ignored', { mailboxId: existing.id });
-    return {
-      mailbox: null,
-      id: deps.random.id(),
-      state:
-        existing.needsApproval && existing.state === 'awaiting-approval' ? 'awaiting-approval' : 'pending',
-      outcome: 'already-registered',
-      warnings: ctx.warnings,
-      confirmationSent: false,
-    };
-  }
-  if (same || ctx.vouched) {
-    return {
-      mailbox: toMailboxView(existing),
-      id: existing.id,
-      state: existing.state,
-      outcome: 'unchanged',
-      warnings: ctx.warnings,
-      confirmationSent: false,
-    };
-  }
-  throw new AppError(
-    'conflict',
-    `${existing.address} is already registered for ${authority.name} as its ${existing.kind} mailbox (${existing.state}).`,
-  );
+}
+
+/** The answer a new registration would get, for an anonymous caller registering a known address. */
+function concealed(deps: Deps, existing: MailboxRow, warnings: string[]): RegistrationOutcome {
+  deps.log.info('registration of an already-registered address ignored', { mailboxId: existing.id });
+  return {
+    mailbox: null,
+    id: deps.random.id(),
+    state: existing.needsApproval && existing.state === 'awaiting-approval' ? 'awaiting-approval' : 'pending',
+    outcome: 'already-registered',
+    warnings,
+    confirmationSent: false,
+  };
 }
 
 /** An admin vouches for a registration still waiting: approved and confirmed now, replacing the old one. */
@@ -263,58 +390,22 @@ async function vouchForExisting(
   deps: Deps,
   actor: ActorContext,
   existing: MailboxRow,
-  authority: { code: string; name: string },
+  authority: Authority,
   reason: string,
-  warnings: string[],
-): Promise<RegistrationOutcome> {
-  const now = deps.clock.now();
-  const replaced = (await confirmedOfKind(
-    deps,
-    existing.authorityCode,
-    existing.kind,
-    existing.id,
-  )) as MailboxRow[];
-  const reachability = confirmedReachability(deps.config, now);
-  const confirmed: MailboxRow = {
-    ...existing,
-    state: 'confirmed',
-    approvedAt: existing.approvedAt ?? now,
-    approvedBy: existing.approvedBy ?? actor.principal.actor,
-    ...reachability,
-    updatedAt: now,
-  };
-  await deps.db.batch([
-    deps.db
-      .update(mailboxes)
-      .set({
-        state: 'confirmed',
-        approvedAt: confirmed.approvedAt,
-        approvedBy: confirmed.approvedBy,
-        ...reachability,
-        updatedAt: now,
-      })
-      .where(and(eq(mailboxes.id, existing.id), eq(mailboxes.state, existing.state))),
-    auditEntry(deps.db, actor, now, {
-      action: 'mailbox.confirm',
-      subjectType: 'mailbox',
-      subjectId: existing.id,
-      before: { state: existing.state },
-      after: { state: 'confirmed', vouchedBy: actor.principal.actor, reason },
-    }),
-    ...retireReplacedStatements(deps, actor, confirmed, replaced, now),
-  ]);
-  await sendConfirmed(deps, confirmed, authority);
-  for (const old of replaced) await sendReplaced(deps, old, confirmed, authority);
-  return {
-    mailbox: toMailboxView(confirmed),
-    id: existing.id,
-    state: 'confirmed',
-    outcome: 'created',
-    warnings,
-    confirmationSent: false,
-  };
-}
-
-export function confirmationTtl(deps: Deps): number {
-  return deps.config.CONFIRMATION_TTL_HOURS * 3600_000;
+): Promise<MailboxRow> {
+  const at = deps.clock.now();
+  const { mailbox, replaced } = await confirmReplacing(deps, actor, 'vouch', existing, {
+    set: {
+      approvedAt: existing.approvedAt ?? at,
+      approvedBy: existing.approvedBy ?? actor.principal.actor,
+      ...confirmedReachability(deps.config, at),
+    },
+    // As read: the approval columns above come from this state.
+    when: eq(mailboxes.state, existing.state),
+    audit: { before: { state: existing.state }, after: { vouchedBy: actor.principal.actor, reason } },
+    at,
+  });
+  await sendConfirmed(deps, mailbox, authority);
+  for (const old of replaced) await sendReplaced(deps, old, mailbox, authority);
+  return mailbox;
 }

@@ -7,9 +7,8 @@ import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { insertRowIf } from '../audit/transitions.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
-import { issueLink } from './links.js';
+import { confirmationTtl, issueLink } from './links.js';
 import { sendConfirmation } from './notify.js';
-import { confirmationTtl } from './register-mailbox.js';
 import { mailboxTransitions } from './transitions.js';
 import { toMailboxView } from './view.js';
 

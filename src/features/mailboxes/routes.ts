@@ -9,6 +9,7 @@ import { anonymousPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
 import { canSeeAuthority } from '../auth/scope.js';
+import { requireAuthority } from '../authority-register/get-authority.js';
 import { listMailboxes } from './list-mailboxes.js';
 import { getMailbox, resendConfirmation, retireMailbox } from './manage-mailbox.js';
 import { registerMailbox } from './register-mailbox.js';
@@ -135,11 +136,7 @@ export function mailboxRoutes() {
     async (c) => {
       const code = c.req.valid('param').code.toUpperCase();
       const principal = requirePrincipal(c);
-      const authority = await c.var.deps.db.query.authorities.findFirst({
-        where: (a, { eq }) => eq(a.code, code),
-        columns: { code: true },
-      });
-      if (!authority) throw new AppError('not_found', `There is no authority with code "${code}".`);
+      await requireAuthority(c.var.deps, code);
       if (!(await canSeeAuthority(c.var.deps.db, principal, code)))
         throw new AppError('forbidden', 'You can only see the mailboxes of councils in your scope.');
       return c.json(

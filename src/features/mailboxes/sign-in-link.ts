@@ -6,9 +6,10 @@ import type { Deps } from '../../deps.js';
 import { checkAddress } from '../../domain/mailbox-address.js';
 import { mailboxHolder } from '../../domain/principal.js';
 import { countAttempt } from '../abuse/rate-limit.js';
-import { auditEntry } from '../audit/record.js';
+import { auditEntryIf } from '../audit/transitions.js';
 import { createSession } from '../auth/sessions.js';
-import { inspectLink, issueLink, spendLink } from './links.js';
+import { findAuthority } from '../authority-register/get-authority.js';
+import { inspectLink, issueLink, linkIsUnspent, spendLink } from './links.js';
 import { sendSignInLink } from './notify.js';
 
 export const signInRequestedMessage =
@@ -52,9 +53,7 @@ export async function inspectSignInLink(deps: Deps, secret: string) {
   if (!found.link) return { state: 'unknown' as const };
   const mailbox = await deps.db.query.mailboxes.findFirst({ where: eq(mailboxes.id, found.link.mailboxId) });
   if (!mailbox) return { state: 'unknown' as const };
-  const authority = await deps.db.query.authorities.findFirst({
-    where: eq(authorities.code, mailbox.authorityCode),
-  });
+  const authority = await findAuthority(deps, mailbox.authorityCode);
   const state = found.state === 'valid' && mailbox.state !== 'confirmed' ? ('unknown' as const) : found.state;
   return {
     state,
@@ -69,12 +68,13 @@ export async function signInWithLink(deps: Deps, secret: string, ip: string) {
   const found = await inspectSignInLink(deps, secret);
   if (found.state !== 'valid' || !found.mailbox) return { state: found.state, session: null };
   const now = deps.clock.now();
-  const [spent] = await deps.db.batch([
-    spendLink(deps, found.tokenHash!, now).returning(),
-    auditEntry(
+  const [, spent] = await deps.db.batch([
+    // Recorded only by the request that spends the link (two at once: one sign-in, one entry).
+    auditEntryIf(
       deps.db,
       { principal: mailboxHolder(found.mailbox.id, found.mailbox.authorityCode), ip },
       now,
+      linkIsUnspent(found.tokenHash, now),
       {
         action: 'session.sign-in',
         subjectType: 'authority',
@@ -82,6 +82,7 @@ export async function signInWithLink(deps: Deps, secret: string, ip: string) {
         after: { mailbox: found.mailbox.id },
       },
     ),
+    spendLink(deps, found.tokenHash, now).returning(),
   ]);
   if ((spent as unknown[]).length === 0) return { state: 'used' as const, session: null };
   const session = await createSession(deps, {

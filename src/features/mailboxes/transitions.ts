@@ -1,8 +1,9 @@
 // Every state change of a mailbox, by name: where it may start, where it ends, what the audit log calls it.
 // Verbs apply these through `mailboxTransitions.apply(...)` (features/audit/transitions.ts): guarded,
-// returning, audited once, 409 when another request changed the mailbox first.
+// returning, audited once, 409 when another request changed the mailbox first. Those without a `to` change
+// other columns (reachability, links) and leave the state as it is; their `when` says what must still hold.
 import { mailboxes } from '../../db/schema.js';
-import { liveMailboxStates, type MailboxState } from '../../domain/mailbox-states.js';
+import { liveMailboxStates, type MailboxState, mailboxStates } from '../../domain/mailbox-states.js';
 import { defineAggregate, transitions } from '../audit/transitions.js';
 
 export const mailboxTransitionTable = transitions<MailboxState>()({
@@ -10,7 +11,13 @@ export const mailboxTransitionTable = transitions<MailboxState>()({
   approve: { action: 'mailbox.approve', verb: 'approve', from: ['awaiting-approval'], to: 'pending' },
   /** An admin refuses it: nothing is ever sent to the address. */
   refuse: { action: 'mailbox.refuse', verb: 'refuse', from: ['awaiting-approval'], to: 'refused' },
-  /** Its confirmation link is followed. */
+  /** A new confirmation link goes to a mailbox still waiting for its first confirmation. */
+  resend: {
+    action: 'mailbox.confirmation-resend',
+    verb: 'send a confirmation link',
+    from: ['pending'],
+  },
+  /** Its confirmation link is followed (guard: the link is unspent). */
   confirm: { action: 'mailbox.confirm', verb: 'confirm', from: ['pending'], to: 'confirmed' },
   /** An admin vouches for it: approved and confirmed at once. */
   vouch: {
@@ -23,8 +30,20 @@ export const mailboxTransitionTable = transitions<MailboxState>()({
   retire: { action: 'mailbox.retire', verb: 'retire', from: liveMailboxStates, to: 'retired' },
   /** Retired because a new mailbox of the same kind was confirmed (rotation without a gap). */
   replace: { action: 'mailbox.retire', verb: 'replace', from: ['confirmed'], to: 'retired' },
+  /** The re-confirmation sweep sends the link that starts a cycle (guard: not asked yet, not stale). */
+  ask: { action: 'mailbox.reconfirmation-sent', verb: 'ask to re-confirm', from: ['confirmed'] },
+  /** The sweep sends a reminder (guard: the reminders sent are as the sweep read them). */
+  remind: { action: 'mailbox.reconfirmation-reminder', verb: 'remind', from: ['confirmed'] },
+  /** The sweep gives up waiting: the mailbox is stale until a link is followed. */
+  stale: { action: 'mailbox.stale', verb: 'mark as stale', from: ['confirmed'] },
   /** A re-confirmation link is followed: it proves the mailbox is still read. */
   reconfirm: { action: 'mailbox.reconfirm', verb: 're-confirm', from: ['confirmed'] },
+  /** A hard bounce, or its domain takes no mail (guard: not already unreachable). */
+  unreachable: { action: 'mailbox.unreachable', verb: 'mark as unreachable', from: mailboxStates },
+  /** Its domain takes mail again (guard: the unreachable mark came from DNS). */
+  reachable: { action: 'mailbox.reachable', verb: 'mark as reachable', from: mailboxStates },
+  /** A delay, or a temporary failure given up on: counted towards "at risk". */
+  softBounce: { action: 'mailbox.soft-bounce', verb: 'mark as soft-bounced', from: mailboxStates },
 });
 
 export type MailboxTransition = keyof typeof mailboxTransitionTable;

@@ -1,21 +1,24 @@
 // The re-confirmation sweep. A confirmed mailbox falls due RECONFIRM_DAYS after it was confirmed; the sweep
 // then sends it a re-confirmation link (the cycle starts then), reminders RECONFIRM_REMINDER_DAYS after
 // that, and RECONFIRM_GRACE_DAYS after it marks the mailbox stale and tells its WARP's operators (one
-// e-mail per WARP per sweep). Following any of the links restores it. Each step is claimed with a
-// conditional update before anything is sent, so a sweep run twice (or on two instances) sends nothing
-// twice; a crash between the claim and the send loses that one message, never duplicates it.
+// e-mail per WARP per sweep). Following any of the links restores it. Each step is one mailbox transition
+// (the step, its audit entry and its link in one guarded write) taken before anything is sent, so a sweep
+// run twice (or on two instances) sends nothing twice; a crash between the write and the send loses that
+// one message, never duplicates it.
 
-import { and, eq, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
 import staleTemplate, { type StaleMailbox } from '../../../templates/mailboxes-stale.js';
 import { inList } from '../../db/limits.js';
-import { authorities, mailboxes, warps } from '../../db/schema.js';
+import { authorities, linkTokens, mailboxes, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
+import { AppError } from '../../errors.js';
 import { composeMessage } from '../../mail/compose.js';
 import { operatorAddresses } from '../advisories/warp-operators.js';
-import { auditEntry } from '../audit/record.js';
+import { insertRowIf } from '../audit/transitions.js';
 import { issueLink } from '../mailboxes/links.js';
 import { sendConfirmation } from '../mailboxes/notify.js';
+import { mailboxTransitions } from '../mailboxes/transitions.js';
 import type { MailboxRow } from '../mailboxes/view.js';
 
 const DAY_MS = 86_400_000;
@@ -30,6 +33,8 @@ export interface SweepResult {
   warpsWithoutOperators: string[];
   mailboxesWithoutWarp: string[];
 }
+
+type Link = Awaited<ReturnType<typeof issueLink>>;
 
 type Step = { kind: 'link' } | { kind: 'reminder'; index: number } | { kind: 'stale' } | null;
 
@@ -67,28 +72,55 @@ async function candidates(deps: Deps, now: Date): Promise<MailboxRow[]> {
     );
 }
 
-/** Takes the step for this sweep: true when this sweep won it (the row still looked as it was read). */
-async function claim(deps: Deps, m: MailboxRow, step: Exclude<Step, null>, now: Date): Promise<boolean> {
-  const base = and(eq(mailboxes.id, m.id), eq(mailboxes.state, 'confirmed'), isNull(mailboxes.staleAt));
-  const update =
-    step.kind === 'link'
-      ? deps.db
-          .update(mailboxes)
-          .set({ lastReminderAt: now, remindersSent: 0, reconfirmDueAt: now })
-          .where(and(base, isNull(mailboxes.lastReminderAt)))
-      : step.kind === 'reminder'
-        ? deps.db
-            .update(mailboxes)
-            .set({ lastReminderAt: now, remindersSent: step.index })
-            .where(
-              and(base, isNotNull(mailboxes.lastReminderAt), eq(mailboxes.remindersSent, m.remindersSent)),
-            )
-        : deps.db
-            .update(mailboxes)
-            .set({ staleAt: now })
-            .where(and(base, isNotNull(mailboxes.lastReminderAt)));
-  const claimed = await update.returning({ id: mailboxes.id });
-  return claimed.length > 0;
+/**
+ * Takes one step for one mailbox as one transition: its guard says the mailbox still looks as the sweep
+ * read it, and the link goes in the same write. Null when another sweep took the step first.
+ */
+async function takeStep(
+  deps: Deps,
+  actor: ActorContext,
+  m: MailboxRow,
+  step: Exclude<Step, null>,
+  now: Date,
+): Promise<{ mailbox: MailboxRow; link: Link | null } | null> {
+  const notStale = isNull(mailboxes.staleAt);
+  try {
+    if (step.kind === 'stale') {
+      const mailbox = await mailboxTransitions.apply(deps, actor, 'stale', m.id, {
+        set: { staleAt: now },
+        when: and(notStale, isNotNull(mailboxes.lastReminderAt)),
+        audit: { after: { staleAt: now.toISOString(), askedAt: m.reconfirmDueAt?.toISOString() ?? null } },
+        at: now,
+      });
+      return { mailbox, link: null };
+    }
+    const link = await issueLink(deps, m.id, 'reconfirm', (deps.config.RECONFIRM_GRACE_DAYS + 30) * DAY_MS);
+    const withLink = (stillApplies: SQL) => [insertRowIf(deps.db, linkTokens, link.row, stillApplies)];
+    const mailbox =
+      step.kind === 'link'
+        ? await mailboxTransitions.apply(deps, actor, 'ask', m.id, {
+            set: { lastReminderAt: now, remindersSent: 0, reconfirmDueAt: now },
+            when: and(notStale, isNull(mailboxes.lastReminderAt)),
+            audit: { after: { askedAt: now.toISOString() } },
+            with: withLink,
+            at: now,
+          })
+        : await mailboxTransitions.apply(deps, actor, 'remind', m.id, {
+            set: { lastReminderAt: now, remindersSent: step.index },
+            when: and(
+              notStale,
+              isNotNull(mailboxes.lastReminderAt),
+              eq(mailboxes.remindersSent, m.remindersSent),
+            ),
+            audit: { after: { reminder: step.index } },
+            with: withLink,
+            at: now,
+          });
+    return { mailbox, link };
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') return null;
+    throw err;
+  }
 }
 
 export async function sweepReconfirmations(
@@ -113,41 +145,23 @@ export async function sweepReconfirmations(
     .from(authorities)
     .where(inList(authorities.code, codes));
   const authorityOf = new Map(authorityRows.map((a) => [a.code, a]));
-  const linkTtl = (deps.config.RECONFIRM_GRACE_DAYS + 30) * DAY_MS;
   const newlyStale: MailboxRow[] = [];
 
   for (const m of due) {
     const step = nextStep(deps, m, now);
-    if (!step || !(await claim(deps, m, step, now))) continue;
-    if (step.kind === 'stale') {
-      await deps.db.batch([
-        auditEntry(deps.db, actor, now, {
-          action: 'mailbox.stale',
-          subjectType: 'mailbox',
-          subjectId: m.id,
-          after: { staleAt: now.toISOString(), askedAt: m.reconfirmDueAt?.toISOString() ?? null },
-        }),
-      ]);
-      newlyStale.push(m);
+    const taken = step && (await takeStep(deps, actor, m, step, now));
+    if (!step || !taken) continue;
+    if (!taken.link) {
+      newlyStale.push(taken.mailbox);
       result.stale.push(m.id);
       continue;
     }
-    const link = await issueLink(deps, m.id, 'reconfirm', linkTtl);
-    await deps.db.batch([
-      link.insert,
-      auditEntry(deps.db, actor, now, {
-        action: step.kind === 'link' ? 'mailbox.reconfirmation-sent' : 'mailbox.reconfirmation-reminder',
-        subjectType: 'mailbox',
-        subjectId: m.id,
-        after: step.kind === 'reminder' ? { reminder: step.index } : { askedAt: now.toISOString() },
-      }),
-    ]);
     const authority = authorityOf.get(m.authorityCode);
     const sent = await sendConfirmation(
       deps,
-      m,
+      taken.mailbox,
       { code: m.authorityCode, name: authority?.name ?? m.authorityCode },
-      link,
+      taken.link,
       true,
     );
     (step.kind === 'link' ? result.linksSent : result.reminders).push(m.id);

@@ -47,7 +47,7 @@ async function canSeeDomain(deps: Deps, principal: Principal, domain: string): P
 }
 
 const latestView = (latest: LatestChecks | undefined): Record<string, CheckView> =>
-  Object.fromEntries(Object.entries(latest ?? {}).map(([kind, c]) => [kind, checkView(c!)]));
+  Object.fromEntries(Object.entries(latest ?? {}).flatMap(([kind, c]) => (c ? [[kind, checkView(c)]] : [])));
 
 const resultView = (r: CheckResult, checkedAt: string) => {
   const { findings, ...detail } = r.detail;
@@ -182,7 +182,7 @@ export function reachabilityRoutes() {
     }),
     async (c) => {
       const deps = c.var.deps;
-      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const type = (c.req.header('content-type') ?? '').replace(/;.*$/s, '').trim().toLowerCase();
       if (!inboundTypes.includes(type))
         throw new AppError('unsupported_media_type', 'Send the bounce as message/rfc822 (or text/plain).');
       const bytes = await c.req.arrayBuffer();

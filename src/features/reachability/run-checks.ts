@@ -1,16 +1,17 @@
 // Running the checks of one domain and storing them: one row per kind, every run kept, in ONE batch with
 // what the run changes on the mailboxes. A domain that definitely takes no mail (null MX, no such domain,
 // no MX and no address) marks its live mailboxes unreachable; when it takes mail again, the mark that
-// came from DNS is lifted. A temporary DNS failure records `temporary` and changes no mailbox.
+// came from DNS is lifted (each a mailbox transition, audited only when it happens). A temporary DNS
+// failure records `temporary` and changes no mailbox.
 
-import { and, eq, isNull, like, sql } from 'drizzle-orm';
+import { and, isNull, like, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { inList } from '../../db/limits.js';
 import { domainChecks, mailboxes } from '../../db/schema.js';
 import { liveMailboxStatesSql } from '../../db/vocabulary.js';
 import type { Deps } from '../../deps.js';
 import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
-import { auditEntry } from '../audit/record.js';
+import { type ApplyOptions, inBatchOrder } from '../audit/transitions.js';
 import { checkDmarc } from '../checks/dmarc.js';
 import type { CheckResult } from '../checks/findings.js';
 import { lastCheckedAt } from '../checks/latest.js';
@@ -20,6 +21,8 @@ import { checkSecurityTxt } from '../checks/security-txt.js';
 import { checkSpf } from '../checks/spf.js';
 import { domainOf } from '../checks/status.js';
 import { checkTlsRpt } from '../checks/tls-rpt.js';
+import { mailboxTransitions } from '../mailboxes/transitions.js';
+import type { MailboxRow } from '../mailboxes/view.js';
 
 /** The prefix of `unreachableReason` when DNS (not a bounce) showed the domain takes no mail. */
 export const DNS_REASON_PREFIX = 'dns: ';
@@ -86,44 +89,19 @@ export async function runDomainChecks(
     }),
   );
 
-  const markedUnreachable: string[] = [];
-  const restored: string[] = [];
-  if (mx.takesNoMail) {
-    const reason = `${DNS_REASON_PREFIX}${mx.result.summary}`.slice(0, 500);
-    for (const m of live.filter((m) => !m.unreachableAt)) {
-      markedUnreachable.push(m.id);
-      items.push(
-        deps.db
-          .update(mailboxes)
-          .set({ unreachableAt: now, unreachableReason: reason })
-          .where(and(eq(mailboxes.id, m.id), isNull(mailboxes.unreachableAt))),
-        auditEntry(deps.db, actor, now, {
-          action: 'mailbox.unreachable',
-          subjectType: 'mailbox',
-          subjectId: m.id,
-          after: { reason, domain: name },
-        }),
-      );
-    }
-  } else if (mx.result.severity !== 'temporary') {
-    for (const m of live.filter((m) => m.unreachableReason?.startsWith(DNS_REASON_PREFIX))) {
-      restored.push(m.id);
-      items.push(
-        deps.db
-          .update(mailboxes)
-          .set({ unreachableAt: null, unreachableReason: null })
-          .where(and(eq(mailboxes.id, m.id), like(mailboxes.unreachableReason, `${DNS_REASON_PREFIX}%`))),
-        auditEntry(deps.db, actor, now, {
-          action: 'mailbox.reachable',
-          subjectType: 'mailbox',
-          subjectId: m.id,
-          before: { reason: m.unreachableReason },
-          after: { domain: name, mx: mx.result.summary },
-        }),
-      );
-    }
-  }
-  await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
+  const changes = mailboxChanges(deps, actor, name, live, mx, now);
+  const offset = items.length;
+  items.push(...changes.flatMap((c) => c.items));
+  const written = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
+  // What really changed: each transition's UPDATE … RETURNING (another run may have got there first).
+  let position = offset;
+  const changed = changes.filter((c) => {
+    const rows = written[position + c.update] as unknown[];
+    position += c.items.length;
+    return rows.length > 0;
+  });
+  const markedUnreachable = changed.filter((c) => c.name === 'unreachable').map((c) => c.id);
+  const restored = changed.filter((c) => c.name === 'reachable').map((c) => c.id);
 
   const log = deps.log.child({ domain: name });
   for (const id of markedUnreachable)
@@ -134,6 +112,54 @@ export async function runDomainChecks(
     restored: restored.length,
   });
   return { domain: name, checkedAt: now.toISOString(), results, markedUnreachable, restored };
+}
+
+interface MailboxChange {
+  name: 'unreachable' | 'reachable';
+  id: string;
+  items: BatchItem[];
+  /** Where its UPDATE … RETURNING sits in `items`. */
+  update: number;
+}
+
+/**
+ * What the MX result means for the live mailboxes on the domain: takes no mail, each not yet unreachable
+ * is marked so; takes mail, each marked unreachable by DNS is restored; a temporary failure changes none.
+ */
+function mailboxChanges(
+  deps: Deps,
+  actor: ActorContext,
+  domain: string,
+  live: MailboxRow[],
+  mx: Awaited<ReturnType<typeof checkMx>>,
+  at: Date,
+): MailboxChange[] {
+  const change = (name: MailboxChange['name'], id: string, options: ApplyOptions<typeof mailboxes>) => {
+    const parts = mailboxTransitions.statements(deps.db, actor, name, id, { ...options, at });
+    return { name, id, items: inBatchOrder(parts), update: parts.before.length };
+  };
+  if (mx.takesNoMail) {
+    const reason = `${DNS_REASON_PREFIX}${mx.result.summary}`.slice(0, 500);
+    return live
+      .filter((m) => !m.unreachableAt)
+      .map((m) =>
+        change('unreachable', m.id, {
+          set: { unreachableAt: at, unreachableReason: reason },
+          when: isNull(mailboxes.unreachableAt),
+          audit: { after: { reason, domain } },
+        }),
+      );
+  }
+  if (mx.result.severity === 'temporary') return [];
+  return live
+    .filter((m) => m.unreachableReason?.startsWith(DNS_REASON_PREFIX))
+    .map((m) =>
+      change('reachable', m.id, {
+        set: { unreachableAt: null, unreachableReason: null },
+        when: like(mailboxes.unreachableReason, `${DNS_REASON_PREFIX}%`),
+        audit: { before: { reason: m.unreachableReason }, after: { domain, mx: mx.result.summary } },
+      }),
+    );
 }
 
 export interface RunChecksOptions {
