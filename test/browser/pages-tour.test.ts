@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainChecks } from '../../src/db/schema.js';
-import { createSession, SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
@@ -140,20 +139,19 @@ async function open(width: number, role?: 'admin' | 'council') {
     viewport: { width, height: 900 },
     bypassCSP: true,
   });
-  if (role) {
-    const session = await createSession(app.deps, {
-      actor: `test:${role}`,
-      role,
-      label: role === 'admin' ? 'NCSC duty officer' : 'Cardiff Council (cyber@cardiff.gov.uk)',
-      authorityCode: role === 'council' ? 'CRF' : undefined,
-    });
-    await context.addCookies([{ name: SESSION_COOKIE, value: session.secret, url: app.baseUrl }]);
-  }
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('response', (r) => {
     if (r.status() >= 400 && r.status() !== 422) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
   });
+  if (role) {
+    // Signed in as people sign in: with an API token of the role, on the sign-in page.
+    const token = await app.tokenFor(role, role === 'council' ? { authority: 'CRF' } : {});
+    await page.goto(`${app.baseUrl}/sign-in`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in with the token' }).click();
+    await page.waitForURL(`${app.baseUrl}${role === 'council' ? '/account' : '/dashboard'}`);
+  }
   return { context, page };
 }
 
