@@ -152,12 +152,14 @@ function Reach({
           },
         ]}
       />
-      {preview.needsSecondApproval && (
-        <WarningText>
-          {advisory.tlp === 'RED' ? 'It is TLP:RED' : 'It reaches more than one WARP'}, so a second
-          administrator must approve it before it is sent.
-        </WarningText>
-      )}
+      {/* Only while it waits to be sent: once sent or cancelled, the approval is history. */}
+      {preview.needsSecondApproval &&
+        (advisory.state === 'draft' || advisory.state === 'awaiting-approval') && (
+          <WarningText>
+            {advisory.tlp === 'RED' ? 'It is TLP:RED' : 'It reaches more than one WARP'}, so a second
+            administrator must approve it before it is sent.
+          </WarningText>
+        )}
       {missing.length > 0 && (
         <details class="govuk-details" id="without-mailbox" open={missing.length <= 10}>
           <summary class="govuk-details__summary">
