@@ -1,5 +1,7 @@
 // The API reference page, rendered on the server from the OpenAPI document: no script, no CDN, so it
 // works on a closed network.
+import { Table } from './components/table.js';
+import { Tag } from './components/tag.js';
 import { Layout, page } from './layout.js';
 
 type Json = Record<string, unknown>;
@@ -68,42 +70,23 @@ export function renderApiReference(doc: Json, serviceName: string): string {
             return (
               <div class="govuk-!-margin-bottom-8">
                 <h3 class="govuk-heading-m">
-                  <span class="govuk-tag govuk-tag--grey">{method.toUpperCase()}</span>{' '}
-                  <code class="app-code">{path}</code>
+                  <Tag colour="grey">{method.toUpperCase()}</Tag> <code class="app-code">{path}</code>
                 </h3>
                 <p class="govuk-body">{String(op.summary ?? '')}</p>
                 {params.length > 0 && (
-                  <table class="govuk-table app-table--compact">
-                    <caption class="govuk-table__caption govuk-table__caption--s">Parameters</caption>
-                    <thead class="govuk-table__head">
-                      <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">
-                          Name
-                        </th>
-                        <th scope="col" class="govuk-table__header">
-                          In
-                        </th>
-                        <th scope="col" class="govuk-table__header">
-                          Required
-                        </th>
-                        <th scope="col" class="govuk-table__header">
-                          Schema
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody class="govuk-table__body">
-                      {params.map((p) => (
-                        <tr class="govuk-table__row">
-                          <td class="govuk-table__cell">
-                            <code class="app-code">{String(p.name)}</code>
-                          </td>
-                          <td class="govuk-table__cell">{String(p.in)}</td>
-                          <td class="govuk-table__cell">{p.required ? 'yes' : 'no'}</td>
-                          <td class="govuk-table__cell app-code">{JSON.stringify(p.schema ?? {})}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <Table
+                    id={`params-${method}-${path.replace(/\W+/g, '-')}`}
+                    scroll
+                    compact
+                    caption="Parameters"
+                    columns={['Name', 'In', 'Required', { head: 'Schema', cellClass: 'app-code' }]}
+                    rows={params.map((p) => [
+                      <code class="app-code">{String(p.name)}</code>,
+                      String(p.in),
+                      p.required ? 'yes' : 'no',
+                      JSON.stringify(p.schema ?? {}),
+                    ])}
+                  />
                 )}
                 {Object.entries(body).map(([type, content]) => (
                   <details class="govuk-details">

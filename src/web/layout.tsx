@@ -1,6 +1,7 @@
 // The GOV.UK Design System page template every page is rendered in.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { Tag } from './components/tag.js';
 
 export interface NavItem {
   href: string;
@@ -97,7 +98,7 @@ export function Layout({
         <div class="govuk-width-container">
           <div class="govuk-phase-banner">
             <p class="govuk-phase-banner__content">
-              <strong class="govuk-tag govuk-phase-banner__content__tag">Beta</strong>
+              <Tag classes="govuk-phase-banner__content__tag">Beta</Tag>
               <span class="govuk-phase-banner__text">
                 {signedInAs ? `Signed in as ${signedInAs}.` : 'This is a new service.'}
               </span>

@@ -57,7 +57,7 @@ describe('GET /account', () => {
     expect(res.html).toContain('ooh@cardiff.gov.uk');
     expect(res.html).not.toContain('newport');
     expect(res.html).toContain('govuk-tag--green">Confirmed');
-    expect(res.html).toContain('govuk-tag--yellow">Waiting for confirmation');
+    expect(res.html).toContain('govuk-tag--blue">Waiting for confirmation');
     expect(res.html).toContain('Send the confirmation again');
     expect(res.html).toContain('href="/register"');
     expect(res.html).toContain('href="/account" aria-current="page">Your council');

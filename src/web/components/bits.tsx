@@ -1,7 +1,6 @@
-// Small GOV.UK pieces the pages share: the CSRF field, panel, warning text, success banner, state tag.
+// Small GOV.UK pieces the pages share: the CSRF field, panel, warning text, success banner, mailbox kinds.
 
 import type { Child } from 'hono/jsx';
-import { ukDateTime } from '../../domain/uk-time.js';
 import { CSRF_FIELD } from '../../middleware/csrf.js';
 
 export function CsrfField({ token }: { token: string }) {
@@ -51,33 +50,8 @@ export function SuccessBanner({ title = 'Success', children }: { title?: string;
   );
 }
 
-const tagColour: Record<string, string> = {
-  confirmed: 'govuk-tag--green',
-  pending: 'govuk-tag--yellow',
-  'awaiting-approval': 'govuk-tag--orange',
-  retired: 'govuk-tag--grey',
-  refused: 'govuk-tag--red',
-};
-
-const stateText: Record<string, string> = {
-  confirmed: 'Confirmed',
-  pending: 'Waiting for confirmation',
-  'awaiting-approval': 'Waiting for approval',
-  retired: 'Removed',
-  refused: 'Refused',
-};
-
-export function StateTag({ state }: { state: string }) {
-  return <strong class={`govuk-tag ${tagColour[state] ?? ''}`}>{stateText[state] ?? state}</strong>;
-}
-
 export const kindText: Record<string, string> = {
   primary: 'Primary',
   secondary: 'Secondary',
   'out-of-hours': 'Out of hours',
 };
-
-/** A date and time as people in the UK read it, e.g. "30 November 2026 at 9:00am"; '' when there is none. */
-export function formatDateTime(iso: string | Date | null | undefined): string {
-  return iso ? ukDateTime(iso) : '';
-}

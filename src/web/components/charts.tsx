@@ -3,18 +3,23 @@
 // puts the data table beside it. Colours are GOV.UK's, each at least 3:1 against white, and segments are
 // separated by white gaps so they are told apart without colour; lines also differ in dash pattern.
 
+import type { Child } from 'hono/jsx';
 import { ukShortDay } from '../../domain/uk-time.js';
+import { type Bucket, buckets } from '../../features/coverage/mailbox-state.js';
 import type { BucketCounts } from '../../features/coverage/report.js';
+import { statusColours, statusWords, type TagColour } from './tag.js';
 
-export const bucketStyle = {
-  confirmed: { colour: '#00703c', text: 'Confirmed' },
-  stale: { colour: '#4c2c92', text: 'Stale' },
-  unreachable: { colour: '#d4351c', text: 'Unreachable' },
-  pending: { colour: '#1d70b8', text: 'Pending' },
-  none: { colour: '#505a5f', text: 'None' },
-} as const;
+/** GOV.UK's colours for the tag colours a bucket can have, each at least 3:1 against white. */
+const solid: Partial<Record<TagColour, string>> = {
+  green: '#00703c',
+  purple: '#4c2c92',
+  red: '#d4351c',
+  blue: '#1d70b8',
+  grey: '#505a5f',
+};
 
-const bucketOrder = ['confirmed', 'stale', 'unreachable', 'pending', 'none'] as const;
+/** A bucket's colour in a chart: the solid form of its tag's colour, so the tags match the charts. */
+const bucketColour = (b: Bucket) => solid[statusColours[b]] ?? '#505a5f';
 const font = 'GDS Transport, arial, sans-serif';
 const ink = '#0b0c0c';
 const grid = '#b1b4b6';
@@ -31,16 +36,71 @@ export interface BarDatum {
   counts: BucketCounts;
 }
 
+/** What names and describes a chart (`id` prefixes the ids of its <title> and <desc>). */
+interface ChartText {
+  id: string;
+  title: string;
+  description: string;
+}
+
+/** The chart's SVG: an image named by its title and described by its description. */
+function ChartFrame(p: ChartText & { width: number; height: number; children?: Child }) {
+  return (
+    <svg
+      class="app-chart"
+      role="img"
+      aria-labelledby={`${p.id}-title ${p.id}-desc`}
+      viewBox={`0 0 ${p.width} ${p.height}`}
+      width={p.width}
+      height={p.height}
+      font-family={font}
+      font-size="14"
+      xmlns="http://www.w3.org/2000/svg"
+    >
+      <title id={`${p.id}-title`}>{p.title}</title>
+      <desc id={`${p.id}-desc`}>{p.description}</desc>
+      {p.children}
+    </svg>
+  );
+}
+
+interface Tick {
+  label: string;
+  /** The grid line, [x1, y1, x2, y2]; none for a label alone. */
+  line?: [number, number, number, number];
+  /** Where the label stands, [x, y]. */
+  at: [number, number];
+  anchor: 'start' | 'middle' | 'end';
+}
+
+/** An axis: its grid lines and their labels, across (the bar chart's percentages) or up (the line chart's). */
+function Gridlines({ ticks }: { ticks: Tick[] }) {
+  return (
+    <>
+      {ticks.map(({ label, line, at, anchor }) => (
+        <g>
+          {line && (
+            <line x1={line[0]} y1={line[1]} x2={line[2]} y2={line[3]} stroke={grid} stroke-width="1" />
+          )}
+          <text x={at[0]} y={at[1]} text-anchor={anchor} fill={ink}>
+            {label}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
 /** The legend for the bucket colours, as HTML (the swatches are decoration). */
 export function BucketLegend() {
   return (
     <ul class="app-chart-legend">
-      {bucketOrder.map((b) => (
+      {buckets.map((b) => (
         <li>
           <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <rect width="16" height="16" fill={bucketStyle[b].colour} />
+            <rect width="16" height="16" fill={bucketColour(b)} />
           </svg>{' '}
-          {bucketStyle[b].text}
+          {statusWords.bucket[b]}
         </li>
       ))}
     </ul>
@@ -51,17 +111,7 @@ export function BucketLegend() {
  * A 100% stacked horizontal bar per group: the share of its authorities in each bucket, confirmed first,
  * with the percentage confirmed at the end of the bar.
  */
-export function CoverageBarChart({
-  id,
-  title,
-  description,
-  data,
-}: {
-  id: string;
-  title: string;
-  description: string;
-  data: BarDatum[];
-}) {
+export function CoverageBarChart({ data, ...text }: ChartText & { data: BarDatum[] }) {
   const width = 760;
   const labelWidth = 210;
   const valueWidth = 70;
@@ -73,37 +123,18 @@ export function CoverageBarChart({
   const height = top + data.length * rowHeight + axis;
   const x0 = labelWidth;
   return (
-    <svg
-      class="app-chart"
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-      viewBox={`0 0 ${width} ${height}`}
-      width={width}
-      height={height}
-      font-family={font}
-      font-size="14"
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
-      {[0, 25, 50, 75, 100].map((tick) => {
-        const x = x0 + (barWidth * tick) / 100;
-        return (
-          <g>
-            <line
-              x1={x}
-              x2={x}
-              y1={top - 4}
-              y2={top + data.length * rowHeight}
-              stroke={grid}
-              stroke-width="1"
-            />
-            <text x={x} y={height - 8} text-anchor="middle" fill={ink}>
-              {`${tick}%`}
-            </text>
-          </g>
-        );
-      })}
+    <ChartFrame {...text} width={width} height={height}>
+      <Gridlines
+        ticks={[0, 25, 50, 75, 100].map((tick) => {
+          const x = x0 + (barWidth * tick) / 100;
+          return {
+            label: `${tick}%`,
+            line: [x, top - 4, x, top + data.length * rowHeight],
+            at: [x, height - 8],
+            anchor: 'middle',
+          };
+        })}
+      />
       {data.map((d, i) => {
         const y = top + i * rowHeight + (rowHeight - barHeight) / 2;
         let offset = 0;
@@ -112,18 +143,12 @@ export function CoverageBarChart({
             <text x={labelWidth - 10} y={y + barHeight / 2 + 5} text-anchor="end" fill={ink}>
               {clip(d.label, 26)}
             </text>
-            {bucketOrder.map((b) => {
+            {buckets.map((b) => {
               const w = (barWidth * pct(d.counts[b], d.counts.authorities)) / 100;
               const x = x0 + offset;
               offset += w;
               return w > 0 ? (
-                <rect
-                  x={x}
-                  y={y}
-                  width={Math.max(w - 1, 0.5)}
-                  height={barHeight}
-                  fill={bucketStyle[b].colour}
-                />
+                <rect x={x} y={y} width={Math.max(w - 1, 0.5)} height={barHeight} fill={bucketColour(b)} />
               ) : null;
             })}
             <text x={x0 + barWidth + 8} y={y + barHeight / 2 + 5} fill={ink} font-weight="700">
@@ -132,7 +157,7 @@ export function CoverageBarChart({
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }
 
@@ -153,23 +178,11 @@ const seriesStyles = [
 
 export const maxLineSeries = seriesStyles.length;
 
-const shortDay = ukShortDay;
-
 /**
  * One line per series (at most six, each with its own dash pattern), labelled at its end; the scale runs from
  * 0% to the smallest of 2, 4, 8, 20, 40, 60, 80 or 100% that holds every value (quarters stay round).
  */
-export function CoverageLineChart({
-  id,
-  title,
-  description,
-  series,
-}: {
-  id: string;
-  title: string;
-  description: string;
-  series: LineSeries[];
-}) {
+export function CoverageLineChart({ series, ...text }: ChartText & { series: LineSeries[] }) {
   const width = 760;
   const height = 320;
   const left = 50;
@@ -203,32 +216,22 @@ export function CoverageLineChart({
   const anchor = (day: string) =>
     days.length <= 1 ? 'middle' : day === days[0] ? 'start' : day === days.at(-1) ? 'end' : 'middle';
   return (
-    <svg
-      class="app-chart"
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-      viewBox={`0 0 ${width} ${height}`}
-      width={width}
-      height={height}
-      font-family={font}
-      font-size="14"
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
-      {yTicks.map((tick) => (
-        <g>
-          <line x1={left} x2={left + plotW} y1={yOf(tick)} y2={yOf(tick)} stroke={grid} stroke-width="1" />
-          <text x={left - 8} y={yOf(tick) + 5} text-anchor="end" fill={ink}>
-            {`${Number.isInteger(tick) ? tick : tick.toFixed(1)}%`}
-          </text>
-        </g>
-      ))}
-      {xTicks.map((day) => (
-        <text x={xOf(day)} y={height - 12} text-anchor={anchor(day)} fill={ink}>
-          {shortDay(day)}
-        </text>
-      ))}
+    <ChartFrame {...text} width={width} height={height}>
+      <Gridlines
+        ticks={yTicks.map((tick) => ({
+          label: `${Number.isInteger(tick) ? tick : tick.toFixed(1)}%`,
+          line: [left, yOf(tick), left + plotW, yOf(tick)],
+          at: [left - 8, yOf(tick) + 5],
+          anchor: 'end',
+        }))}
+      />
+      <Gridlines
+        ticks={xTicks.map((day) => ({
+          label: ukShortDay(day),
+          at: [xOf(day), height - 12],
+          anchor: anchor(day),
+        }))}
+      />
       {shown.map((s, i) => {
         const style = seriesStyles[i]!;
         const path = s.points.map(
@@ -256,7 +259,7 @@ export function CoverageLineChart({
           </g>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }
 

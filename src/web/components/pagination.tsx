@@ -1,4 +1,6 @@
-// GOV.UK pagination: previous and next links for an offset/limit list.
+// GOV.UK pagination: previous and next links for an offset/limit list; and a page of such a list as a table.
+import { Table, type TableProps } from './table.js';
+
 export interface PaginationProps {
   total: number;
   limit: number;
@@ -28,5 +30,42 @@ export function Pagination({ total, limit, offset, label, href }: PaginationProp
         </div>
       )}
     </nav>
+  );
+}
+
+/** Which items a page of the list shows, e.g. "101 to 200 of 393". */
+export function pageRange({
+  offset,
+  shown,
+  total,
+}: {
+  offset: number;
+  shown: number;
+  total: number;
+}): string {
+  return `${total === 0 ? 0 : offset + 1} to ${Math.min(offset + shown, total)} of ${total}`;
+}
+
+/** One page of a long list as a table that scrolls sideways, captioned with its range, and the pagination. */
+export function PagedTable(
+  p: Omit<PaginationProps, 'label'> & {
+    id: string;
+    /** The accessible name of the pagination, e.g. "Pages of advisories". */
+    pagesLabel: string;
+  } & Pick<TableProps, 'columns' | 'rows' | 'compact' | 'empty'>,
+) {
+  return (
+    <>
+      <Table
+        id={p.id}
+        scroll
+        compact={p.compact}
+        caption={pageRange({ offset: p.offset, shown: p.rows.length, total: p.total })}
+        columns={p.columns}
+        rows={p.rows}
+        empty={p.empty}
+      />
+      <Pagination total={p.total} limit={p.limit} offset={p.offset} label={p.pagesLabel} href={p.href} />
+    </>
   );
 }

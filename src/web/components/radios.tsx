@@ -2,6 +2,7 @@
 // can link to it. The two differ only in input type, class prefix and how many can be chosen.
 import type { Child } from 'hono/jsx';
 import { describedBy, ErrorMessage } from './error-summary.js';
+import { formGroupClass, Hint } from './field.js';
 
 export interface RadioItem {
   value: string;
@@ -32,16 +33,12 @@ function ChoiceGroup(p: ChoiceGroupProps) {
   const name = p.name ?? p.id;
   const k = p.kind;
   return (
-    <div class={`govuk-form-group${p.error ? ' govuk-form-group--error' : ''}`}>
+    <div class={formGroupClass(p.error)}>
       <fieldset class="govuk-fieldset" aria-describedby={describedBy(p.id, p.hint, p.error)}>
         <legend class={`govuk-fieldset__legend ${p.legendClass ?? 'govuk-fieldset__legend--s'}`}>
           {p.legend}
         </legend>
-        {p.hint ? (
-          <div id={`${p.id}-hint`} class="govuk-hint">
-            {p.hint}
-          </div>
-        ) : null}
+        <Hint id={p.id} hint={p.hint} />
         <ErrorMessage id={p.id} text={p.error} />
         <div class={`govuk-${k}${p.small ? ` govuk-${k}--small` : ''}`} data-module={`govuk-${k}`}>
           {p.items.map((item, i) => {
@@ -60,11 +57,7 @@ function ChoiceGroup(p: ChoiceGroupProps) {
                 <label class={`govuk-label govuk-${k}__label`} for={id}>
                   {item.text}
                 </label>
-                {item.hint ? (
-                  <div id={`${id}-item-hint`} class={`govuk-hint govuk-${k}__hint`}>
-                    {item.hint}
-                  </div>
-                ) : null}
+                <Hint id={`${id}-item`} hint={item.hint} class={`govuk-${k}__hint`} />
               </div>
             );
           })}

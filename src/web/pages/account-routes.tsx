@@ -6,13 +6,13 @@ import { Hono } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
-import type { AppError } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { findAuthority } from '../../features/authority-register/get-authority.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import { resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { AccountPage } from './account.js';
-import { pageError, renderPage, statusOf } from './render.js';
+import { orPageError, renderPage, statusOf } from './render.js';
 
 async function showAccount(
   c: Context<AppEnv>,
@@ -58,35 +58,23 @@ export function accountPageRoutes() {
 
   router.post('/account/mailboxes/:id/resend', async (c) => {
     const id = c.req.param('id');
-    try {
-      const { mailbox, confirmationSent } = await resendConfirmation(c.var.deps, actorOf(c), id);
-      return showAccount(c, {
-        done: confirmationSent
-          ? `We have sent a new confirmation link to ${mailbox.address}`
-          : `We could not send the confirmation to ${mailbox.address}. Try again later.`,
-      });
-    } catch (err) {
-      const error = pageError(err, shownErrors);
-      if (!error) throw err;
-      return showAccount(c, { error, id });
-    }
+    const sent = await orPageError(shownErrors, resendConfirmation(c.var.deps, actorOf(c), id));
+    if (sent instanceof AppError) return showAccount(c, { error: sent, id });
+    return showAccount(c, {
+      done: sent.confirmationSent
+        ? `We have sent a new confirmation link to ${sent.mailbox.address}`
+        : `We could not send the confirmation to ${sent.mailbox.address}. Try again later.`,
+    });
   });
 
   router.post('/account/mailboxes/:id/retire', async (c) => {
     const id = c.req.param('id');
-    try {
-      const mailbox = await retireMailbox(
-        c.var.deps,
-        actorOf(c),
-        id,
-        'removed on the council’s account page',
-      );
-      return showAccount(c, { done: `${mailbox.address} has been removed` });
-    } catch (err) {
-      const error = pageError(err, shownErrors);
-      if (!error) throw err;
-      return showAccount(c, { error, id });
-    }
+    const retired = await orPageError(
+      shownErrors,
+      retireMailbox(c.var.deps, actorOf(c), id, 'removed on the council’s account page'),
+    );
+    if (retired instanceof AppError) return showAccount(c, { error: retired, id });
+    return showAccount(c, { done: `${retired.address} has been removed` });
   });
 
   return router;

@@ -1,9 +1,12 @@
 // A council's own mailboxes, with resend and remove; and a short home page for WARP staff.
-import type { Child } from 'hono/jsx';
+import { ukDateTime } from '../../domain/uk-time.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
-import { CsrfField, formatDateTime, kindText, StateTag, SuccessBanner } from '../components/bits.js';
+import { kindText, SuccessBanner } from '../components/bits.js';
+import { Button, PostButton } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
+import { SummaryList } from '../components/summary-list.js';
+import { StatusTag } from '../components/tag.js';
 
 export interface AccountProps {
   csrf: string;
@@ -13,52 +16,37 @@ export interface AccountProps {
   done?: string;
 }
 
-function Row({ label, children }: { label: string; children?: Child }) {
-  return (
-    <div class="govuk-summary-list__row">
-      <dt class="govuk-summary-list__key">{label}</dt>
-      <dd class="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
-
 function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) {
+  const due = mailbox.reachability.reconfirmDueAt;
   return (
     <div class="govuk-summary-card" id={`mailbox-${mailbox.id}`}>
       <div class="govuk-summary-card__title-wrapper">
         <h2 class="govuk-summary-card__title app-break-words">{mailbox.address}</h2>
       </div>
       <div class="govuk-summary-card__content">
-        <dl class="govuk-summary-list">
-          <Row label="Kind">{kindText[mailbox.kind] ?? mailbox.kind}</Row>
-          <Row label="State">
-            <StateTag state={mailbox.state} />
-          </Row>
-          <Row label="Team">{mailbox.team}</Row>
-          <Row label="Phone">{mailbox.phone}</Row>
-          <Row label="Confirmed">{mailbox.confirmedAt ? formatDateTime(mailbox.confirmedAt) : 'Not yet'}</Row>
-          <Row label="Reachability">
-            <Reachability status={mailbox.status} reasons={mailbox.reachability.reasons} />
-          </Row>
-          {mailbox.reachability.reconfirmDueAt && (
-            <Row label="Next re-confirmation">{formatDateTime(mailbox.reachability.reconfirmDueAt)}</Row>
-          )}
-        </dl>
+        <SummaryList
+          rows={[
+            { key: 'Kind', value: kindText[mailbox.kind] ?? mailbox.kind },
+            { key: 'State', value: <StatusTag of="mailboxState" value={mailbox.state} /> },
+            { key: 'Team', value: mailbox.team },
+            { key: 'Phone', value: mailbox.phone },
+            { key: 'Confirmed', value: mailbox.confirmedAt ? ukDateTime(mailbox.confirmedAt) : 'Not yet' },
+            {
+              key: 'Reachability',
+              value: <Reachability status={mailbox.status} reasons={mailbox.reachability.reasons} />,
+            },
+            due ? { key: 'Next re-confirmation', value: ukDateTime(due) } : null,
+          ]}
+        />
         <div class="app-button-row">
           {mailbox.state === 'pending' && (
-            <form method="post" action={`/account/mailboxes/${mailbox.id}/resend`} novalidate>
-              <CsrfField token={csrf} />
-              <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
-                Send the confirmation again<span class="govuk-visually-hidden"> to {mailbox.address}</span>
-              </button>
-            </form>
+            <PostButton action={`/account/mailboxes/${mailbox.id}/resend`} csrf={csrf} variant="secondary">
+              Send the confirmation again<span class="govuk-visually-hidden"> to {mailbox.address}</span>
+            </PostButton>
           )}
-          <form method="post" action={`/account/mailboxes/${mailbox.id}/retire`} novalidate>
-            <CsrfField token={csrf} />
-            <button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button">
-              Remove<span class="govuk-visually-hidden"> {mailbox.address}</span>
-            </button>
-          </form>
+          <PostButton action={`/account/mailboxes/${mailbox.id}/retire`} csrf={csrf} variant="warning">
+            Remove<span class="govuk-visually-hidden"> {mailbox.address}</span>
+          </PostButton>
         </div>
       </div>
     </div>
@@ -84,9 +72,7 @@ export function AccountPage({ csrf, authorityName, mailboxes, errors, done }: Ac
           To change a mailbox’s address, register the new address: when it is confirmed, it replaces the old
           one.
         </p>
-        <a href="/register" draggable="false" class="govuk-button" data-module="govuk-button">
-          Register another mailbox
-        </a>
+        <Button href="/register">Register another mailbox</Button>
       </div>
     </div>
   );

@@ -1,9 +1,11 @@
 // The acknowledgement link's pages: what following it records (one optional field, one button), that it is
 // recorded, that it already was, and a link we do not recognise.
-import { formatDateTime, Panel } from '../components/bits.js';
+import { ukDateTime } from '../../domain/uk-time.js';
+import { Panel } from '../components/bits.js';
+import { Button, PostForm } from '../components/button.js';
 import { ErrorSummary } from '../components/error-summary.js';
+import { TlpTag } from '../components/tag.js';
 import { TextInput } from '../components/text-input.js';
-import { TlpTag } from './advisory-bits.js';
 
 export interface AckAdvisory {
   reference: string;
@@ -36,7 +38,7 @@ export function AckPage(p: AckPageProps) {
           Tell your WARP and the NCSC that your team has received this advisory. They chase councils that have
           not acknowledged it.
         </p>
-        <form method="post" action={`/ack/${p.token}`} novalidate>
+        <PostForm action={`/ack/${p.token}`}>
           <TextInput
             id="name"
             label="Your name or team (optional)"
@@ -47,15 +49,8 @@ export function AckPage(p: AckPageProps) {
             spellcheck={false}
             widthClass="govuk-!-width-two-thirds"
           />
-          <button
-            type="submit"
-            class="govuk-button"
-            data-module="govuk-button"
-            data-prevent-double-click="true"
-          >
-            Acknowledge
-          </button>
-        </form>
+          <Button preventDoubleClick>Acknowledge</Button>
+        </PostForm>
       </div>
     </div>
   );
@@ -81,7 +76,7 @@ export function AckedPage(p: AckedProps) {
             <h1 class="govuk-heading-l">{ackedTitle(p)}</h1>
             <p class="govuk-body app-break-words">
               {p.reference}: {p.title} for {p.recipient} was already acknowledged on{' '}
-              {formatDateTime(p.acknowledgedAt)} by {p.acknowledgedBy}.
+              {ukDateTime(p.acknowledgedAt)} by {p.acknowledgedBy}.
             </p>
           </>
         ) : (
@@ -92,7 +87,7 @@ export function AckedPage(p: AckedProps) {
         {!p.already && (
           <p class="govuk-body app-break-words">
             We recorded that {p.acknowledgedBy} acknowledged {p.reference}: {p.title} on{' '}
-            {formatDateTime(p.acknowledgedAt)}.
+            {ukDateTime(p.acknowledgedAt)}.
           </p>
         )}
         <p class="govuk-body">You do not need to do anything else with this link.</p>

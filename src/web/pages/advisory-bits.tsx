@@ -1,5 +1,4 @@
-// Pieces the advisory pages share: the checkboxes (from components/radios), the TLP and state tags, TLP 2.0 meanings, and a
-// plain-words description of an audience.
+// Words the advisory pages share: TLP 2.0 meanings, severities, and a plain-words description of an audience.
 import type { Audience } from '../../db/schema.js';
 import { tlpMeanings as sharedTlpMeanings } from '../../domain/tlp.js';
 
@@ -8,38 +7,6 @@ export const tlpMeanings: Record<string, string> = {
   ...sharedTlpMeanings,
   RED: `${sharedTlpMeanings.RED} Sent to confirmed primary mailboxes only.`,
 };
-
-const tlpColour: Record<string, string> = {
-  CLEAR: 'govuk-tag--grey',
-  GREEN: 'govuk-tag--green',
-  AMBER: 'govuk-tag--orange',
-  'AMBER+STRICT': 'govuk-tag--orange',
-  RED: 'govuk-tag--red',
-};
-
-export function TlpTag({ tlp }: { tlp: string }) {
-  return <strong class={`govuk-tag ${tlpColour[tlp] ?? ''}`}>TLP:{tlp}</strong>;
-}
-
-const stateColour: Record<string, string> = {
-  draft: 'govuk-tag--grey',
-  'awaiting-approval': 'govuk-tag--orange',
-  sending: 'govuk-tag--blue',
-  sent: 'govuk-tag--green',
-  cancelled: 'govuk-tag--red',
-};
-
-export const advisoryStateText: Record<string, string> = {
-  draft: 'Draft',
-  'awaiting-approval': 'Waiting for a second admin',
-  sending: 'Sending',
-  sent: 'Sent',
-  cancelled: 'Cancelled',
-};
-
-export function AdvisoryStateTag({ state }: { state: string }) {
-  return <strong class={`govuk-tag ${stateColour[state] ?? ''}`}>{advisoryStateText[state] ?? state}</strong>;
-}
 
 export const severityText: Record<string, string> = {
   low: 'Low',
@@ -60,6 +27,3 @@ export function describeAudience(a: Audience, warpNames: Map<string, string> = n
   if (a.authorities?.length) parts.push(`Councils: ${a.authorities.join(', ')}`);
   return parts;
 }
-
-export type { RadioItem as CheckboxItem } from '../components/radios.js';
-export { Checkboxes, type CheckboxesProps } from '../components/radios.js';

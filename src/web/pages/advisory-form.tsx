@@ -2,12 +2,13 @@
 // test mode, with the GOV.UK error pattern. Saving makes a draft; nothing is sent from here.
 import { severities } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
-import { CsrfField } from '../components/bits.js';
-import { describedBy, ErrorMessage, ErrorSummary } from '../components/error-summary.js';
-import { Radios } from '../components/radios.js';
+import { Button, PostForm } from '../components/button.js';
+import { ErrorSummary } from '../components/error-summary.js';
+import { Checkboxes, type RadioItem, Radios } from '../components/radios.js';
+import { Select } from '../components/select.js';
 import { TextInput } from '../components/text-input.js';
 import { Textarea } from '../components/textarea.js';
-import { Checkboxes, severityText, tlpMeanings } from './advisory-bits.js';
+import { severityText, tlpMeanings } from './advisory-bits.js';
 import { summaryOf } from './render.js';
 
 export const composeTitle = 'Write an advisory';
@@ -81,46 +82,53 @@ export interface AdvisoryFormProps {
   choices: AdvisoryFormChoices;
 }
 
-function TestAudienceSelect({
-  values,
-  error,
-  names,
-}: {
-  values: AdvisoryFormValues;
-  error?: string;
-  names: string[];
-}) {
-  const hint = names.length
-    ? 'Test mode sends only to this list of addresses, never to councils'
-    : 'There are no test audiences you can use yet. Create one with PUT /api/v1/test-audiences/{name}.';
-  return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for="testAudience">
-        Test audience
-      </label>
-      <div id="testAudience-hint" class="govuk-hint">
-        {hint}
-      </div>
-      <ErrorMessage id="testAudience" text={error} />
-      <select
-        class={`govuk-select${error ? ' govuk-select--error' : ''}`}
-        id="testAudience"
-        name="testAudience"
-        aria-describedby={describedBy('testAudience', hint, error)}
-      >
-        <option value="">Choose a test audience</option>
-        {names.map((n) => (
-          <option value={n} selected={values.testAudience === n}>
-            {n}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+type TextField = 'summary' | 'body' | 'cves' | 'references' | 'authorities';
+
+/** The textareas, by field: label, hint and height. */
+const textareas: Record<TextField, { label: string; hint: string; rows: number }> = {
+  summary: {
+    label: 'Summary',
+    hint: 'One or two sentences on one line: what it is and what to do. Up to 1,000 characters.',
+    rows: 3,
+  },
+  body: {
+    label: 'Body',
+    hint: 'Markdown: headings, lists, links and code. HTML is shown as text. Up to 100 KB.',
+    rows: 15,
+  },
+  cves: { label: 'CVE ids (optional)', hint: 'One per line, like CVE-2026-12345', rows: 3 },
+  references: {
+    label: 'References (optional)',
+    hint: 'Web addresses, one per line, starting https://',
+    rows: 3,
+  },
+  authorities: {
+    label: 'Councils by register code (optional)',
+    hint: 'Codes such as CRF or NWP, separated by spaces, commas or lines',
+    rows: 3,
+  },
+};
+
+/** The audience's groups of checkboxes: each shown when there is something to tick. */
+function audienceGroups(
+  choices: AdvisoryFormChoices,
+): Array<{ id: 'nations' | 'warps' | 'types'; legend: string; items: RadioItem[] }> {
+  return [
+    { id: 'nations', legend: 'Nations', items: choices.nations.map((n) => ({ value: n, text: n })) },
+    { id: 'warps', legend: 'WARPs', items: choices.warps.map((w) => ({ value: w.id, text: w.name })) },
+    {
+      id: 'types',
+      legend: 'Council types',
+      items: choices.types.map((t) => ({ value: t.code, text: `${t.name} (${t.code})` })),
+    },
+  ];
 }
 
 export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProps) {
   const allText = choices.ownWarp ? `All councils in ${choices.ownWarp.name}` : 'All councils';
+  const text = (id: TextField) => (
+    <Textarea id={id} {...textareas[id]} value={values[id]} error={errors[id]} />
+  );
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
@@ -133,8 +141,7 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             : ', and a second administrator approves it when it reaches more than one WARP or is TLP:RED'}
           .
         </p>
-        <form method="post" action="/advisories/new" novalidate>
-          <CsrfField token={csrf} />
+        <PostForm action="/advisories/new" csrf={csrf}>
           <TextInput
             id="title"
             label="Title"
@@ -142,22 +149,8 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             value={values.title}
             error={errors.title}
           />
-          <Textarea
-            id="summary"
-            label="Summary"
-            hint="One or two sentences on one line: what it is and what to do. Up to 1,000 characters."
-            value={values.summary}
-            error={errors.summary}
-            rows={3}
-          />
-          <Textarea
-            id="body"
-            label="Body"
-            hint="Markdown: headings, lists, links and code. HTML is shown as text. Up to 100 KB."
-            value={values.body}
-            error={errors.body}
-            rows={15}
-          />
+          {text('summary')}
+          {text('body')}
           <Radios
             id="severity"
             legend="Severity"
@@ -176,22 +169,8 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             value={values.tlp}
             error={errors.tlp}
           />
-          <Textarea
-            id="cves"
-            label="CVE ids (optional)"
-            hint="One per line, like CVE-2026-12345"
-            value={values.cves}
-            error={errors.cves}
-            rows={3}
-          />
-          <Textarea
-            id="references"
-            label="References (optional)"
-            hint="Web addresses, one per line, starting https://"
-            value={values.references}
-            error={errors.references}
-            rows={3}
-          />
+          {text('cves')}
+          {text('references')}
 
           <h2 class="govuk-heading-m">Who it is for</h2>
           <p class="govuk-body">
@@ -207,47 +186,11 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             values={values.all ? ['yes'] : []}
             error={errors.audience}
           />
-          {choices.nations.length > 0 && (
-            <Checkboxes
-              id="nations"
-              name="nations"
-              legend="Nations"
-              items={choices.nations.map((n) => ({ value: n, text: n }))}
-              values={values.nations}
-              error={errors.nations}
-              small
-            />
+          {audienceGroups(choices).map(
+            (g) =>
+              g.items.length > 0 && <Checkboxes {...g} values={values[g.id]} error={errors[g.id]} small />,
           )}
-          {choices.warps.length > 0 && (
-            <Checkboxes
-              id="warps"
-              name="warps"
-              legend="WARPs"
-              items={choices.warps.map((w) => ({ value: w.id, text: w.name }))}
-              values={values.warps}
-              error={errors.warps}
-              small
-            />
-          )}
-          {choices.types.length > 0 && (
-            <Checkboxes
-              id="types"
-              name="types"
-              legend="Council types"
-              items={choices.types.map((t) => ({ value: t.code, text: `${t.name} (${t.code})` }))}
-              values={values.types}
-              error={errors.types}
-              small
-            />
-          )}
-          <Textarea
-            id="authorities"
-            label="Councils by register code (optional)"
-            hint="Codes such as CRF or NWP, separated by spaces, commas or lines"
-            value={values.authorities}
-            error={errors.authorities}
-            rows={3}
-          />
+          {text('authorities')}
 
           <h2 class="govuk-heading-m">Test mode</h2>
           <Checkboxes
@@ -264,17 +207,21 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             values={values.test ? ['yes'] : []}
             error={errors.test}
           />
-          <TestAudienceSelect values={values} error={errors.testAudience} names={choices.testAudiences} />
-
-          <button
-            type="submit"
-            class="govuk-button"
-            data-module="govuk-button"
-            data-prevent-double-click="true"
-          >
-            Save as a draft
-          </button>
-        </form>
+          <Select
+            id="testAudience"
+            label="Test audience"
+            hint={
+              choices.testAudiences.length
+                ? 'Test mode sends only to this list of addresses, never to councils'
+                : 'There are no test audiences you can use yet. Create one with PUT /api/v1/test-audiences/{name}.'
+            }
+            none="Choose a test audience"
+            options={choices.testAudiences.map((n) => ({ value: n, text: n }))}
+            value={values.testAudience}
+            error={errors.testAudience}
+          />
+          <Button preventDoubleClick>Save as a draft</Button>
+        </PostForm>
       </div>
     </div>
   );

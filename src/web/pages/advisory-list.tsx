@@ -1,10 +1,12 @@
 // The advisories staff can see, newest first, with their TLP label and state, filters and pages.
 import { advisoryStates } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
+import { ukDateTime } from '../../domain/uk-time.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
-import { formatDateTime } from '../components/bits.js';
-import { Pagination } from '../components/pagination.js';
-import { AdvisoryStateTag, advisoryStateText, TlpTag } from './advisory-bits.js';
+import { Button } from '../components/button.js';
+import { PagedTable } from '../components/pagination.js';
+import { Select } from '../components/select.js';
+import { StatusTag, statusWords, TlpTag } from '../components/tag.js';
 
 export const advisoryListTitle = 'Advisories';
 
@@ -22,33 +24,8 @@ export interface AdvisoryListProps {
   filters: AdvisoryListFilters;
 }
 
-function Select({
-  id,
-  label,
-  value,
-  options,
-}: {
-  id: string;
-  label: string;
-  value?: string;
-  options: Array<[string, string]>;
-}) {
-  return (
-    <div class="govuk-form-group govuk-!-display-inline-block govuk-!-margin-right-4">
-      <label class="govuk-label" for={id}>
-        {label}
-      </label>
-      <select class="govuk-select" id={id} name={id}>
-        <option value="">Any</option>
-        {options.map(([v, text]) => (
-          <option value={v} selected={value === v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
+/** The filters stand side by side. */
+const filterGroup = 'govuk-!-display-inline-block govuk-!-margin-right-4';
 
 function pageHref(filters: AdvisoryListFilters, offset: number): string {
   const q = new URLSearchParams();
@@ -59,97 +36,62 @@ function pageHref(filters: AdvisoryListFilters, offset: number): string {
 }
 
 export function AdvisoryListPage({ items, total, limit, offset, filters }: AdvisoryListProps) {
-  const from = total === 0 ? 0 : offset + 1;
-  const to = Math.min(offset + items.length, total);
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-full">
         <h1 class="govuk-heading-l">{advisoryListTitle}</h1>
-        <a href="/advisories/new" draggable="false" class="govuk-button" data-module="govuk-button">
-          Write an advisory
-        </a>
+        <Button href="/advisories/new">Write an advisory</Button>
         <form method="get" action="/advisories" novalidate>
           <Select
             id="state"
             label="State"
+            none="Any"
             value={filters.state}
-            options={advisoryStates.map((s) => [s, advisoryStateText[s] ?? s])}
+            options={advisoryStates.map((s) => ({ value: s, text: statusWords.advisoryState[s] }))}
+            groupClass={filterGroup}
           />
           <Select
             id="tlp"
             label="TLP label"
+            none="Any"
             value={filters.tlp}
-            options={tlpLabels.map((t) => [t, `TLP:${t}`])}
+            options={tlpLabels.map((t) => ({ value: t, text: `TLP:${t}` }))}
+            groupClass={filterGroup}
           />
           <Select
             id="test"
             label="Test mode"
+            none="Any"
             value={filters.test}
             options={[
-              ['false', 'Real advisories'],
-              ['true', 'Tests'],
+              { value: 'false', text: 'Real advisories' },
+              { value: 'true', text: 'Tests' },
             ]}
+            groupClass={filterGroup}
           />
-          <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
-            Filter
-          </button>
+          <Button variant="secondary">Filter</Button>
         </form>
-        {items.length === 0 ? (
-          <p class="govuk-body">
-            There are no advisories{filters.state || filters.tlp || filters.test ? ' that match' : ''}.
-          </p>
-        ) : (
-          <table class="govuk-table">
-            <caption class="govuk-table__caption govuk-table__caption--s">
-              {from} to {to} of {total}
-            </caption>
-            <thead class="govuk-table__head">
-              <tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">
-                  Reference
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Title
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Label
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  State
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Created
-                </th>
-              </tr>
-            </thead>
-            <tbody class="govuk-table__body">
-              {items.map((a) => (
-                <tr class="govuk-table__row">
-                  <td class="govuk-table__cell">
-                    <a class="govuk-link" href={`/advisories/${a.id}`}>
-                      {a.reference}
-                    </a>
-                    {a.test ? ' (test)' : ''}
-                  </td>
-                  <td class="govuk-table__cell app-break-words">{a.title}</td>
-                  <td class="govuk-table__cell">
-                    <TlpTag tlp={a.tlp} />
-                  </td>
-                  <td class="govuk-table__cell">
-                    <AdvisoryStateTag state={a.state} />
-                  </td>
-                  <td class="govuk-table__cell">{formatDateTime(a.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <Pagination
+        <PagedTable
+          id="advisory-list"
           total={total}
           limit={limit}
           offset={offset}
-          label="Pages of advisories"
+          pagesLabel="Pages of advisories"
           href={(o) => pageHref(filters, o)}
+          columns={['Reference', 'Title', 'Label', 'State', 'Created']}
+          rows={items.map((a) => [
+            <>
+              <a class="govuk-link" href={`/advisories/${a.id}`}>
+                {a.reference}
+              </a>
+              {a.test ? ' (test)' : ''}
+            </>,
+            a.title,
+            <TlpTag tlp={a.tlp} />,
+            <StatusTag of="advisoryState" value={a.state} />,
+            ukDateTime(a.createdAt),
+          ])}
+          empty={`There are no advisories${filters.state || filters.tlp || filters.test ? ' that match' : ''}.`}
         />
       </div>
     </div>

@@ -1,11 +1,15 @@
 // One advisory as staff see it before and while it is sent: TLP label, summary, the body's sanitised HTML,
-// who it reaches, and the councils it would miss. The release buttons and the progress of a send are
-// drawn by their owners through the `actions` and `progress` slots.
+// who it reaches, and the councils it would miss; and, from advisory-release-slots.tsx, the release buttons
+// and the progress of a send.
 import type { Child } from 'hono/jsx';
+import { ukDateTime } from '../../domain/uk-time.js';
 import type { AdvisoryPreview } from '../../features/advisories/preview-advisory.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
-import { formatDateTime, SuccessBanner, WarningText } from '../components/bits.js';
-import { AdvisoryStateTag, describeAudience, severityText, TlpTag, tlpMeanings } from './advisory-bits.js';
+import { SuccessBanner, WarningText } from '../components/bits.js';
+import { ErrorSummary } from '../components/error-summary.js';
+import { SummaryList } from '../components/summary-list.js';
+import { StatusTag, TlpTag } from '../components/tag.js';
+import { describeAudience, severityText, tlpMeanings } from './advisory-bits.js';
 
 export interface AdvisoryPageProps {
   advisory: AdvisoryView;
@@ -16,9 +20,9 @@ export interface AdvisoryPageProps {
   /** A confirmation to show at the top (e.g. "Draft saved"). */
   banner?: string;
   error?: string;
-  /** SLOT: release / approve / cancel buttons (drawn by the release feature). */
+  /** The release, approve and cancel buttons. */
   actions?: Child;
-  /** SLOT: progress of a send and per-council outcomes (drawn by the fan-out feature). */
+  /** The progress of a send and each delivery's outcome. */
   progress?: Child;
 }
 
@@ -52,12 +56,55 @@ const kindCaption: Record<string, string> = {
   cancellation: 'Cancellation',
 };
 
-function Row({ label, children }: { label: string; children?: Child }) {
+/** A list of lines, or "None". */
+function ListOrNone({ items }: { items: Child[] }) {
+  if (items.length === 0) return <>None</>;
   return (
-    <div class="govuk-summary-list__row">
-      <dt class="govuk-summary-list__key">{label}</dt>
-      <dd class="govuk-summary-list__value">{children}</dd>
-    </div>
+    <ul class="govuk-list">
+      {items.map((item) => (
+        <li>{item}</li>
+      ))}
+    </ul>
+  );
+}
+
+function AdvisoryFacts({
+  advisory: a,
+  warpNames,
+}: {
+  advisory: AdvisoryView;
+  warpNames?: Map<string, string>;
+}) {
+  const when = (key: string, at: Date | string | null | undefined) =>
+    at ? { key, value: ukDateTime(at) } : null;
+  return (
+    <SummaryList
+      classes="govuk-!-margin-top-6"
+      rows={[
+        { key: 'Severity', value: severityText[a.severity] ?? a.severity },
+        { key: 'CVEs', value: a.cves.length ? a.cves.join(', ') : 'None' },
+        {
+          key: 'References',
+          value: (
+            <ListOrNone
+              items={a.references.map((r) => (
+                <a class="govuk-link app-break-words" href={r} rel="noreferrer noopener">
+                  {r}
+                </a>
+              ))}
+            />
+          ),
+        },
+        { key: 'Audience', value: <ListOrNone items={describeAudience(a.audience, warpNames)} /> },
+        { key: 'Written by', value: a.warp ? `WARP ${warpNames?.get(a.warp) ?? a.warp}` : 'NCSC' },
+        when('Created', a.createdAt),
+        a.updatedAt !== a.createdAt && when('Last changed', a.updatedAt),
+        when('Released', a.releasedAt),
+        when('Approved', a.approvedAt),
+        when('Sent', a.sentAt),
+        when('Cancelled', a.cancelledAt),
+      ]}
+    />
   );
 }
 
@@ -87,34 +134,32 @@ function Reach({
           No council receives it; the numbers below are what the real audience would be.
         </div>
       )}
-      <dl class="govuk-summary-list">
-        <Row label="Councils">
-          <span data-preview="councils">{preview.councils}</span>
-        </Row>
-        <Row label="Mailboxes">
-          <span data-preview="mailboxes">{preview.mailboxes}</span> {mailboxWord}
-        </Row>
-        <Row label="WARPs">
-          {warpList.length ? (
-            <ul class="govuk-list">
-              {warpList.map((w) => (
-                <li>{w}</li>
-              ))}
-            </ul>
-          ) : (
-            'None'
-          )}
-        </Row>
-        <Row label="Councils with no mailbox that would receive it">
-          <span data-preview="without-mailbox">{missing.length}</span>
-        </Row>
-      </dl>
-      {preview.needsSecondApproval && (
-        <WarningText>
-          {advisory.tlp === 'RED' ? 'It is TLP:RED' : 'It reaches more than one WARP'}, so a second
-          administrator must approve it before it is sent.
-        </WarningText>
-      )}
+      <SummaryList
+        rows={[
+          { key: 'Councils', value: <span data-preview="councils">{preview.councils}</span> },
+          {
+            key: 'Mailboxes',
+            value: (
+              <>
+                <span data-preview="mailboxes">{preview.mailboxes}</span> {mailboxWord}
+              </>
+            ),
+          },
+          { key: 'WARPs', value: <ListOrNone items={warpList} /> },
+          {
+            key: 'Councils with no mailbox that would receive it',
+            value: <span data-preview="without-mailbox">{missing.length}</span>,
+          },
+        ]}
+      />
+      {/* Only while it waits to be sent: once sent or cancelled, the approval is history. */}
+      {preview.needsSecondApproval &&
+        (advisory.state === 'draft' || advisory.state === 'awaiting-approval') && (
+          <WarningText>
+            {advisory.tlp === 'RED' ? 'It is TLP:RED' : 'It reaches more than one WARP'}, so a second
+            administrator must approve it before it is sent.
+          </WarningText>
+        )}
       {missing.length > 0 && (
         <details class="govuk-details" id="without-mailbox" open={missing.length <= 10}>
           <summary class="govuk-details__summary">
@@ -149,88 +194,51 @@ export function AdvisoryPage({
   progress,
 }: AdvisoryPageProps) {
   const a = advisory;
+  // The progress of a send spans the page: its table of deliveries is wide.
   return (
-    <div class="govuk-grid-row">
-      <div class="govuk-grid-column-two-thirds">
-        {banner && <SuccessBanner>{banner}</SuccessBanner>}
-        {error && (
-          <div class="govuk-error-summary" data-module="govuk-error-summary">
-            <div role="alert">
-              <h2 class="govuk-error-summary__title">There is a problem</h2>
-              <div class="govuk-error-summary__body">
-                <p class="govuk-body">{error}</p>
-              </div>
-            </div>
-          </div>
-        )}
-        <span class="govuk-caption-l">
-          {kindCaption[a.kind] ?? a.kind} {a.reference}
-          {a.test ? ' (test)' : ''}
-        </span>
-        <h1 class="govuk-heading-l app-break-words">{a.title}</h1>
-        <p class="govuk-body">
-          <TlpTag tlp={a.tlp} /> <AdvisoryStateTag state={a.state} />
-        </p>
-        <p class="govuk-body-s">
-          TLP:{a.tlp}: {tlpMeanings[a.tlp] ?? ''}
-        </p>
-        {parent && (
+    <>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          {banner && <SuccessBanner>{banner}</SuccessBanner>}
+          <ErrorSummary description={error} />
+          <span class="govuk-caption-l">
+            {kindCaption[a.kind] ?? a.kind} {a.reference}
+            {a.test ? ' (test)' : ''}
+          </span>
+          <h1 class="govuk-heading-l app-break-words">{a.title}</h1>
           <p class="govuk-body">
-            {a.kind === 'cancellation' ? 'This cancels ' : 'This updates '}
-            <a class="govuk-link" href={`/advisories/${parent.id}`}>
-              {parent.reference}: {parent.title}
-            </a>
-            .
+            <TlpTag tlp={a.tlp} /> <StatusTag of="advisoryState" value={a.state} />
           </p>
-        )}
+          <p class="govuk-body-s">
+            TLP:{a.tlp}: {tlpMeanings[a.tlp] ?? ''}
+          </p>
+          {parent && (
+            <p class="govuk-body">
+              {a.kind === 'cancellation' ? 'This cancels ' : 'This updates '}
+              <a class="govuk-link" href={`/advisories/${parent.id}`}>
+                {parent.reference}: {parent.title}
+              </a>
+              .
+            </p>
+          )}
 
-        {/* SLOT: the release controls go here. */}
-        {actions ? <div id="advisory-actions">{actions}</div> : null}
-        {/* SLOT: the progress of the send goes here. */}
-        {progress ? <div id="advisory-progress">{progress}</div> : null}
-
-        <p class="govuk-body-l app-break-words">{a.summary}</p>
-        <div class="app-advisory-body app-break-words" id="advisory-body">
-          {/* The body was rendered from Markdown with raw HTML escaped and only http(s)/mailto links. */}
-          <div dangerouslySetInnerHTML={{ __html: govukBodyHtml(a.bodyHtml) }} />
+          {actions ? <div id="advisory-actions">{actions}</div> : null}
         </div>
-
-        <dl class="govuk-summary-list govuk-!-margin-top-6">
-          <Row label="Severity">{severityText[a.severity] ?? a.severity}</Row>
-          <Row label="CVEs">{a.cves.length ? a.cves.join(', ') : 'None'}</Row>
-          <Row label="References">
-            {a.references.length ? (
-              <ul class="govuk-list">
-                {a.references.map((r) => (
-                  <li>
-                    <a class="govuk-link app-break-words" href={r} rel="noreferrer noopener">
-                      {r}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              'None'
-            )}
-          </Row>
-          <Row label="Audience">
-            <ul class="govuk-list">
-              {describeAudience(a.audience, warpNames).map((line) => (
-                <li>{line}</li>
-              ))}
-            </ul>
-          </Row>
-          <Row label="Written by">{a.warp ? `WARP ${warpNames?.get(a.warp) ?? a.warp}` : 'NCSC'}</Row>
-          <Row label="Created">{formatDateTime(a.createdAt)}</Row>
-          {a.updatedAt !== a.createdAt && <Row label="Last changed">{formatDateTime(a.updatedAt)}</Row>}
-          {a.releasedAt && <Row label="Released">{formatDateTime(a.releasedAt)}</Row>}
-          {a.approvedAt && <Row label="Approved">{formatDateTime(a.approvedAt)}</Row>}
-          {a.sentAt && <Row label="Sent">{formatDateTime(a.sentAt)}</Row>}
-          {a.cancelledAt && <Row label="Cancelled">{formatDateTime(a.cancelledAt)}</Row>}
-        </dl>
-
-        <Reach advisory={a} preview={preview} warpNames={warpNames} />
       </div>
-    </div>
+      {progress ? <div id="advisory-progress">{progress}</div> : null}
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <p class="govuk-body-l app-break-words">{a.summary}</p>
+          <div class="app-advisory-body app-break-words" id="advisory-body">
+            {/* The body was rendered from Markdown with raw HTML escaped and only http(s)/mailto links. */}
+            <div dangerouslySetInnerHTML={{ __html: govukBodyHtml(a.bodyHtml) }} />
+          </div>
+
+          <AdvisoryFacts advisory={a} warpNames={warpNames} />
+
+          <Reach advisory={a} preview={preview} warpNames={warpNames} />
+        </div>
+      </div>
+    </>
   );
 }

@@ -3,7 +3,6 @@
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
@@ -144,11 +143,8 @@ async function composeError(c: Context<AppEnv>, values: AdvisoryFormValues, err:
   return showForm(c, values, errors, known.status as ContentfulStatusCode);
 }
 
-export interface AdvisoryPageSlots {
-  /** SLOT for the release feature: release / approve / cancel buttons. */
-  actions?: Child;
-  /** SLOT for the fan-out feature: the progress of a send. */
-  progress?: Child;
+export interface AdvisoryPageOutcome {
+  /** A confirmation shown at the top (e.g. "Draft saved"). */
   banner?: string;
   /** A refused action (e.g. approving your own advisory), shown at the top of the page. */
   error?: string;
@@ -156,10 +152,10 @@ export interface AdvisoryPageSlots {
 }
 
 /**
- * Renders GET /advisories/:id for the signed-in staff member. Other features' page routes (release,
- * progress) call this with their own slots to redraw the page after a form is sent.
+ * Renders GET /advisories/:id for the signed-in staff member; the release forms (advisory-release.tsx) call
+ * this to redraw the page with the reason an action was refused.
  */
-export async function showAdvisory(c: Context<AppEnv>, id: string, slots: AdvisoryPageSlots = {}) {
+export async function showAdvisory(c: Context<AppEnv>, id: string, outcome: AdvisoryPageOutcome = {}) {
   const deps = c.var.deps;
   const principal = requirePrincipal(c);
   const row = await findVisibleAdvisory(deps, principal, id);
@@ -172,16 +168,16 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, slots: Adviso
   const release = await releaseSlots(c, advisory);
   return renderPage(
     c,
-    { title: advisoryPageTitle(advisory), status: slots.status },
+    { title: advisoryPageTitle(advisory), status: outcome.status },
     <AdvisoryPage
       advisory={advisory}
       preview={preview}
       parent={parent}
       warpNames={new Map(facets.warps.map((w) => [w.id, w.name]))}
-      banner={slots.banner}
-      error={slots.error}
-      actions={slots.actions ?? release.actions}
-      progress={slots.progress ?? release.progress}
+      banner={outcome.banner}
+      error={outcome.error}
+      actions={release.actions}
+      progress={release.progress}
     />,
   );
 }
@@ -238,7 +234,6 @@ export function advisoryPageRoutes() {
   });
 
   router.get('/advisories/:id', (c) =>
-    // SLOT: the release feature passes `actions` and the fan-out feature `progress` here.
     showAdvisory(c, c.req.param('id'), {
       banner: c.req.query('saved')
         ? 'Draft saved. Check who it reaches before you release it.'

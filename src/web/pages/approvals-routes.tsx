@@ -4,14 +4,14 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
-import type { AppError } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { authorityNames, listAuthorityDomains } from '../../features/authority-register/get-authority.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
 import { type ApprovalItem, ApprovalsPage, approvalsTitle } from './approvals.js';
-import { formFields, pageError, renderPage, statusOf } from './render.js';
+import { formFields, orPageError, renderPage, statusOf } from './render.js';
 
 interface Outcome {
   done?: string;
@@ -71,18 +71,14 @@ export function approvalsPageRoutes() {
 
   router.post('/admin/approvals/:id/approve', async (c) => {
     const id = c.req.param('id');
-    try {
-      const { mailbox, confirmationSent } = await approveMailbox(c.var.deps, actorOf(c), id);
-      return showApprovals(c, {
-        done: confirmationSent
-          ? `Approved ${mailbox.address}. We have sent it a confirmation link.`
-          : `Approved ${mailbox.address}, but the confirmation link could not be sent. The council can ask for it again.`,
-      });
-    } catch (err) {
-      const error = pageError(err, shownErrors);
-      if (!error) throw err;
-      return showApprovals(c, { error, id });
-    }
+    const approved = await orPageError(shownErrors, approveMailbox(c.var.deps, actorOf(c), id));
+    if (approved instanceof AppError) return showApprovals(c, { error: approved, id });
+    const { address } = approved.mailbox;
+    return showApprovals(c, {
+      done: approved.confirmationSent
+        ? `Approved ${address}. We have sent it a confirmation link.`
+        : `Approved ${address}, but the confirmation link could not be sent. The council can ask for it again.`,
+    });
   });
 
   router.post('/admin/approvals/:id/refuse', async (c) => {
@@ -100,14 +96,10 @@ export function approvalsPageRoutes() {
         reasons: { [id]: reason },
         status: 422,
       });
-    try {
-      const { mailbox } = await refuseMailbox(c.var.deps, actorOf(c), id, reason);
-      return showApprovals(c, { done: `Refused ${mailbox.address}. Nothing will be sent to it.` });
-    } catch (err) {
-      const error = pageError(err, shownErrors);
-      if (!error) throw err;
-      return showApprovals(c, { error, id, reasons: { [id]: reason } });
-    }
+    const refused = await orPageError(shownErrors, refuseMailbox(c.var.deps, actorOf(c), id, reason));
+    if (refused instanceof AppError)
+      return showApprovals(c, { error: refused, id, reasons: { [id]: reason } });
+    return showApprovals(c, { done: `Refused ${refused.mailbox.address}. Nothing will be sent to it.` });
   });
 
   return router;

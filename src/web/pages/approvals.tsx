@@ -1,8 +1,11 @@
 // Registrations on domains that are not the council's, for an administrator to approve or refuse.
-import type { Child } from 'hono/jsx';
+import { ukDateTime } from '../../domain/uk-time.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
-import { CsrfField, formatDateTime, kindText, SuccessBanner } from '../components/bits.js';
+import { kindText, SuccessBanner } from '../components/bits.js';
+import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
+import { SummaryList } from '../components/summary-list.js';
+import { Tag } from '../components/tag.js';
 import { Textarea } from '../components/textarea.js';
 
 export const approvalsTitle = 'Registrations waiting for approval';
@@ -21,15 +24,6 @@ export interface ApprovalsProps {
   fieldErrors: Record<string, string>;
   reasons: Record<string, string>;
   done?: string;
-}
-
-function Row({ label, children }: { label: string; children?: Child }) {
-  return (
-    <div class="govuk-summary-list__row">
-      <dt class="govuk-summary-list__key">{label}</dt>
-      <dd class="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
 }
 
 function ApprovalCard({
@@ -53,41 +47,46 @@ function ApprovalCard({
         </h2>
       </div>
       <div class="govuk-summary-card__content">
-        <dl class="govuk-summary-list">
-          <Row label="Address">
-            <span class="app-break-words">{mailbox.address}</span>
-            {mailbox.looksPersonal && (
-              <>
-                {' '}
-                <strong class="govuk-tag govuk-tag--orange">Looks personal</strong>
-              </>
-            )}
-          </Row>
-          <Row label="Domain">{domain}</Row>
-          <Row label="Council’s known domains">
-            {item.domains.length ? (
-              <ul class="govuk-list">
-                {item.domains.map((d) => (
-                  <li>{d}</li>
-                ))}
-              </ul>
-            ) : (
-              'None known'
-            )}
-          </Row>
-          <Row label="Kind">{kindText[mailbox.kind] ?? mailbox.kind}</Row>
-          <Row label="Team">{mailbox.team}</Row>
-          <Row label="Phone">{mailbox.phone}</Row>
-          <Row label="Registered">{formatDateTime(mailbox.createdAt)}</Row>
-        </dl>
-        <form method="post" action={`/admin/approvals/${mailbox.id}/approve`} novalidate>
-          <CsrfField token={csrf} />
-          <button type="submit" class="govuk-button" data-module="govuk-button">
-            Approve<span class="govuk-visually-hidden"> {mailbox.address}</span>
-          </button>
-        </form>
-        <form method="post" action={`/admin/approvals/${mailbox.id}/refuse`} novalidate>
-          <CsrfField token={csrf} />
+        <SummaryList
+          rows={[
+            {
+              key: 'Address',
+              value: (
+                <>
+                  <span class="app-break-words">{mailbox.address}</span>
+                  {mailbox.looksPersonal && (
+                    <>
+                      {' '}
+                      <Tag colour="orange">Looks personal</Tag>
+                    </>
+                  )}
+                </>
+              ),
+            },
+            { key: 'Domain', value: domain },
+            {
+              key: 'Council’s known domains',
+              value: item.domains.length ? (
+                <ul class="govuk-list">
+                  {item.domains.map((d) => (
+                    <li>{d}</li>
+                  ))}
+                </ul>
+              ) : (
+                'None known'
+              ),
+            },
+            { key: 'Kind', value: kindText[mailbox.kind] ?? mailbox.kind },
+            { key: 'Team', value: mailbox.team },
+            { key: 'Phone', value: mailbox.phone },
+            { key: 'Registered', value: ukDateTime(mailbox.createdAt) },
+          ]}
+          classes="govuk-!-margin-bottom-6"
+        />
+        <PostButton action={`/admin/approvals/${mailbox.id}/approve`} csrf={csrf}>
+          Approve<span class="govuk-visually-hidden"> {mailbox.address}</span>
+        </PostButton>
+        <PostForm action={`/admin/approvals/${mailbox.id}/refuse`} csrf={csrf}>
           <Textarea
             id={`reason-${mailbox.id}`}
             name="reason"
@@ -97,10 +96,10 @@ function ApprovalCard({
             error={error}
             rows={2}
           />
-          <button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button">
+          <Button variant="warning">
             Refuse<span class="govuk-visually-hidden"> {mailbox.address}</span>
-          </button>
-        </form>
+          </Button>
+        </PostForm>
       </div>
     </div>
   );

@@ -1,21 +1,18 @@
 // GET /authorities/:code: one authority for staff (and for the council itself): its register entry and
 // coverage, its mailboxes with their state and reachability, the latest checks of its mail domains, and the
 // advisories delivered to it with when it acknowledged them (each linked to the advisory's page for staff).
-import type { Child } from 'hono/jsx';
 import { checkKinds } from '../../domain/check-results.js';
+import { ukDateTime } from '../../domain/uk-time.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
-import { formatDateTime, kindText, StateTag } from '../components/bits.js';
+import { kindText } from '../components/bits.js';
 import { Reachability } from '../components/reachability.js';
-import { BucketTag } from './coverage-bits.js';
+import { SummaryList } from '../components/summary-list.js';
+import { Table } from '../components/table.js';
+import { StatusTag, Tag } from '../components/tag.js';
 
-function Row({ label, children }: { label: string; children?: Child }) {
-  return (
-    <div class="govuk-summary-list__row">
-      <dt class="govuk-summary-list__key">{label}</dt>
-      <dd class="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
+type Profile = AuthorityProfile;
+type Mailbox = Profile['mailboxes'][number];
+type DomainChecks = Profile['checks'][number];
 
 const checkKindText: Record<string, string> = {
   mx: 'Mail servers (MX)',
@@ -26,47 +23,31 @@ const checkKindText: Record<string, string> = {
   'security-txt': 'security.txt',
 };
 
-const severityTag: Record<string, [string, string]> = {
-  ok: ['govuk-tag--green', 'OK'],
-  info: ['govuk-tag--blue', 'Information'],
-  warning: ['govuk-tag--yellow', 'Warning'],
-  critical: ['govuk-tag--red', 'Critical'],
-  temporary: ['govuk-tag--grey', 'Try again later'],
-};
-
-function SeverityTag({ severity }: { severity: string }) {
-  const [cls, text] = severityTag[severity] ?? ['govuk-tag--grey', severity];
-  return <strong class={`govuk-tag ${cls}`}>{text}</strong>;
-}
-
-export function AuthorityPage({
-  profile,
-  linkAdvisories,
-}: {
-  profile: AuthorityProfile;
-  /** Staff can open an advisory's page; a council cannot. */
-  linkAdvisories: boolean;
-}) {
+function RegisterEntry({ profile }: { profile: Profile }) {
   const { authority: a } = profile;
-  const anyChecks = profile.checks.some((c) => Object.keys(c.checks).length > 0);
   return (
-    <div class="govuk-grid-row">
-      <div class="govuk-grid-column-full">
-        <span class="govuk-caption-l">Authority {a.code}</span>
-        <h1 class="govuk-heading-l">{a.name}</h1>
-        <dl class="govuk-summary-list">
-          <Row label="Coverage">
-            {profile.bucket ? <BucketTag bucket={profile.bucket} /> : 'Not counted: a former authority'}
-          </Row>
-          <Row label="Nation">{a.nation}</Row>
-          <Row label="Region">{a.region}</Row>
-          <Row label="Type">{a.typeName}</Row>
-          <Row label="WARP">{a.warp?.name ?? 'None'}</Row>
-          <Row label="In the register">
-            {a.status === 'current' ? 'Current' : `Former (ended ${a.endDate ?? ''})`}
-          </Row>
-          <Row label="Mail domains">
-            {a.domains.length === 0 ? (
+    <SummaryList
+      rows={[
+        {
+          key: 'Coverage',
+          value: profile.bucket ? (
+            <StatusTag of="bucket" value={profile.bucket} />
+          ) : (
+            'Not counted: a former authority'
+          ),
+        },
+        { key: 'Nation', value: a.nation },
+        { key: 'Region', value: a.region },
+        { key: 'Type', value: a.typeName },
+        { key: 'WARP', value: a.warp?.name ?? 'None' },
+        {
+          key: 'In the register',
+          value: a.status === 'current' ? 'Current' : `Former (ended ${a.endDate ?? ''})`,
+        },
+        {
+          key: 'Mail domains',
+          value:
+            a.domains.length === 0 ? (
               'None known'
             ) : (
               <ul class="govuk-list">
@@ -74,185 +55,162 @@ export function AuthorityPage({
                   <li class="app-break-words">{d}</li>
                 ))}
               </ul>
-            )}
-          </Row>
-        </dl>
+            ),
+        },
+      ]}
+    />
+  );
+}
 
-        <h2 class="govuk-heading-m" id="mailboxes">
-          Mailboxes
-        </h2>
-        {profile.mailboxes.length === 0 ? (
-          <p class="govuk-body">This authority has no mailbox registered.</p>
-        ) : (
-          <table class="govuk-table app-table--compact">
-            <caption class="govuk-table__caption govuk-table__caption--s">
-              Registered mailboxes and whether they are reachable
-            </caption>
-            <thead class="govuk-table__head">
-              <tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">
-                  Address
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Kind
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  State
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Reachability
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Dates
-                </th>
-              </tr>
-            </thead>
-            <tbody class="govuk-table__body">
-              {profile.mailboxes.map((m) => (
-                <tr class="govuk-table__row">
-                  <td class="govuk-table__cell app-break-words">
-                    {m.address}
-                    <br />
-                    <span class="govuk-body-s">{m.team}</span>
-                  </td>
-                  <td class="govuk-table__cell">{kindText[m.kind] ?? m.kind}</td>
-                  <td class="govuk-table__cell">
-                    <StateTag state={m.state} />
-                  </td>
-                  <td class="govuk-table__cell">
-                    <Reachability status={m.status} reasons={m.reasons} />
-                  </td>
-                  <td class="govuk-table__cell govuk-body-s">
-                    <ul class="govuk-list govuk-body-s">
-                      <li>Registered {formatDateTime(m.createdAt)}</li>
-                      {m.confirmedAt && <li>Confirmed {formatDateTime(m.confirmedAt)}</li>}
-                      {m.reconfirmDueAt && <li>Re-confirm by {formatDateTime(m.reconfirmDueAt)}</li>}
-                      {m.staleAt && <li>Stale since {formatDateTime(m.staleAt)}</li>}
-                      {m.unreachableAt && <li>Unreachable since {formatDateTime(m.unreachableAt)}</li>}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {profile.removedMailboxes > 0 && (
-          <p class="govuk-body-s">
-            {profile.removedMailboxes} earlier{' '}
-            {profile.removedMailboxes === 1 ? 'mailbox was' : 'mailboxes were'} removed, replaced or refused.
-          </p>
-        )}
+/** When a mailbox was registered, confirmed, is due, went stale or unreachable: the dates it has. */
+function MailboxDates({ m }: { m: Mailbox }) {
+  const dates: Array<[string, Date | string | null | undefined]> = [
+    ['Registered', m.createdAt],
+    ['Confirmed', m.confirmedAt],
+    ['Re-confirm by', m.reconfirmDueAt],
+    ['Stale since', m.staleAt],
+    ['Unreachable since', m.unreachableAt],
+  ];
+  return (
+    <ul class="govuk-list govuk-body-s">
+      {dates.map(([what, when]) => when && <li>{`${what} ${ukDateTime(when)}`}</li>)}
+    </ul>
+  );
+}
 
-        <h2 class="govuk-heading-m" id="checks">
-          Mail domain checks
-        </h2>
-        {!anyChecks ? (
-          <p class="govuk-body">
-            None of this authority’s mail domains has been checked yet. The service checks them on a schedule.
-          </p>
-        ) : (
-          profile.checks
-            .filter((c) => Object.keys(c.checks).length > 0)
-            .map((c) => (
-              <table class="govuk-table app-table--compact">
-                <caption class="govuk-table__caption govuk-table__caption--s app-break-words">
-                  Latest checks of {c.domain}
-                </caption>
-                <thead class="govuk-table__head">
-                  <tr class="govuk-table__row">
-                    <th scope="col" class="govuk-table__header">
-                      Check
-                    </th>
-                    <th scope="col" class="govuk-table__header">
-                      Result
-                    </th>
-                    <th scope="col" class="govuk-table__header">
-                      What we found
-                    </th>
-                    <th scope="col" class="govuk-table__header">
-                      Checked
-                    </th>
-                  </tr>
-                </thead>
-                <tbody class="govuk-table__body">
-                  {checkKinds.flatMap((kind) => {
-                    const check = c.checks[kind];
-                    if (!check) return [];
-                    return [
-                      <tr class="govuk-table__row">
-                        <th scope="row" class="govuk-table__header">
-                          {checkKindText[kind] ?? kind}
-                        </th>
-                        <td class="govuk-table__cell">
-                          <SeverityTag severity={check.severity} />
-                        </td>
-                        <td class="govuk-table__cell">{check.summary}</td>
-                        <td class="govuk-table__cell">{formatDateTime(check.checkedAt)}</td>
-                      </tr>,
-                    ];
-                  })}
-                </tbody>
-              </table>
-            ))
-        )}
+function Mailboxes({ profile }: { profile: Profile }) {
+  const removed = profile.removedMailboxes;
+  return (
+    <>
+      <h2 class="govuk-heading-m" id="mailboxes">
+        Mailboxes
+      </h2>
+      <Table
+        id="mailbox-table"
+        scroll
+        compact
+        caption="Registered mailboxes and whether they are reachable"
+        columns={['Address', 'Kind', 'State', 'Reachability', { head: 'Dates', cellClass: 'govuk-body-s' }]}
+        rows={profile.mailboxes.map((m) => [
+          <>
+            {m.address}
+            <br />
+            <span class="govuk-body-s">{m.team}</span>
+          </>,
+          kindText[m.kind] ?? m.kind,
+          <StatusTag of="mailboxState" value={m.state} />,
+          <Reachability status={m.status} reasons={m.reasons} />,
+          <MailboxDates m={m} />,
+        ])}
+        empty="This authority has no mailbox registered."
+      />
+      {removed > 0 && (
+        <p class="govuk-body-s">
+          {removed} earlier {removed === 1 ? 'mailbox was' : 'mailboxes were'} removed, replaced or refused.
+        </p>
+      )}
+    </>
+  );
+}
 
-        <h2 class="govuk-heading-m" id="advisories">
-          Advisories received
-        </h2>
-        {profile.advisories.length === 0 ? (
-          <p class="govuk-body">No advisory has been sent to this authority.</p>
-        ) : (
-          <table class="govuk-table app-table--compact">
-            <caption class="govuk-table__caption govuk-table__caption--s">
-              Advisories sent to this authority’s mailboxes, newest first
-            </caption>
-            <thead class="govuk-table__head">
-              <tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">
-                  Advisory
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Sent
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Delivered
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Acknowledged
-                </th>
-              </tr>
-            </thead>
-            <tbody class="govuk-table__body">
-              {profile.advisories.map((adv) => (
-                <tr class="govuk-table__row">
-                  <td class="govuk-table__cell app-break-words">
-                    {linkAdvisories ? (
-                      <a class="govuk-link" href={`/advisories/${adv.id}`}>
-                        {adv.reference}
-                      </a>
-                    ) : (
-                      adv.reference
-                    )}{' '}
-                    (TLP:{adv.tlp})<br />
-                    {adv.title}
-                  </td>
-                  <td class="govuk-table__cell">{adv.sentAt ? formatDateTime(adv.sentAt) : 'Not yet'}</td>
-                  <td class="govuk-table__cell">
-                    {adv.delivered} of {adv.deliveries} mailbox{adv.deliveries === 1 ? '' : 'es'}
-                    {adv.failed > 0 && `, ${adv.failed} failed`}
-                  </td>
-                  <td class="govuk-table__cell">
-                    {adv.acknowledgedAt ? (
-                      formatDateTime(adv.acknowledgedAt)
-                    ) : (
-                      <strong class="govuk-tag govuk-tag--grey">Not yet</strong>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+function DomainCheckTable({ checks, index }: { checks: DomainChecks; index: number }) {
+  return (
+    <Table
+      id={`checks-${index + 1}`}
+      scroll
+      compact
+      caption={`Latest checks of ${checks.domain}`}
+      captionClass="app-break-words"
+      columns={['Check', 'Result', 'What we found', 'Checked']}
+      rows={checkKinds.flatMap((kind) => {
+        const check = checks.checks[kind];
+        if (!check) return [];
+        return [
+          [
+            checkKindText[kind] ?? kind,
+            <StatusTag of="checkSeverity" value={check.severity} />,
+            check.summary,
+            ukDateTime(check.checkedAt),
+          ],
+        ];
+      })}
+      rowHeads
+    />
+  );
+}
+
+function DomainChecks({ profile }: { profile: Profile }) {
+  const checked = profile.checks.filter((c) => Object.keys(c.checks).length > 0);
+  return (
+    <>
+      <h2 class="govuk-heading-m" id="checks">
+        Mail domain checks
+      </h2>
+      {checked.length === 0 ? (
+        <p class="govuk-body">
+          None of this authority’s mail domains has been checked yet. The service checks them on a schedule.
+        </p>
+      ) : (
+        checked.map((c, i) => <DomainCheckTable checks={c} index={i} />)
+      )}
+    </>
+  );
+}
+
+function AdvisoriesReceived({ profile, linkAdvisories }: { profile: Profile; linkAdvisories: boolean }) {
+  return (
+    <>
+      <h2 class="govuk-heading-m" id="advisories">
+        Advisories received
+      </h2>
+      <Table
+        id="advisory-table"
+        scroll
+        compact
+        caption="Advisories sent to this authority’s mailboxes, newest first"
+        columns={['Advisory', 'Sent', 'Delivered', 'Acknowledged']}
+        rows={profile.advisories.map((adv) => [
+          <>
+            {linkAdvisories ? (
+              <a class="govuk-link" href={`/advisories/${adv.id}`}>
+                {adv.reference}
+              </a>
+            ) : (
+              adv.reference
+            )}{' '}
+            (TLP:{adv.tlp})<br />
+            {adv.title}
+          </>,
+          adv.sentAt ? ukDateTime(adv.sentAt) : 'Not yet',
+          <>
+            {adv.delivered} of {adv.deliveries} mailbox{adv.deliveries === 1 ? '' : 'es'}
+            {adv.failed > 0 && `, ${adv.failed} failed`}
+          </>,
+          adv.acknowledgedAt ? ukDateTime(adv.acknowledgedAt) : <Tag colour="grey">Not yet</Tag>,
+        ])}
+        empty="No advisory has been sent to this authority."
+      />
+    </>
+  );
+}
+
+export function AuthorityPage({
+  profile,
+  linkAdvisories,
+}: {
+  profile: Profile;
+  /** Staff can open an advisory's page; a council cannot. */
+  linkAdvisories: boolean;
+}) {
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-full">
+        <span class="govuk-caption-l">Authority {profile.authority.code}</span>
+        <h1 class="govuk-heading-l">{profile.authority.name}</h1>
+        <RegisterEntry profile={profile} />
+        <Mailboxes profile={profile} />
+        <DomainChecks profile={profile} />
+        <AdvisoriesReceived profile={profile} linkAdvisories={linkAdvisories} />
       </div>
     </div>
   );

@@ -2,8 +2,9 @@
 // by name, in pages, with a CSV download of the whole list. Staff only; scoped by the query.
 import type { ChaseBucket, ChaseList } from '../../features/coverage/chase.js';
 import { chaseBuckets } from '../../features/coverage/chase.js';
-import { Pagination } from '../components/pagination.js';
-import { BucketTag } from './coverage-bits.js';
+import { LinkChoice } from '../components/link-choice.js';
+import { PagedTable } from '../components/pagination.js';
+import { StatusTag } from '../components/tag.js';
 
 export const chaseTitle = 'Chase list';
 
@@ -32,8 +33,6 @@ export function ChasePage({
   warpName?: string | null;
 }) {
   const { items, total, limit, offset } = list;
-  const from = total === 0 ? 0 : offset + 1;
-  const to = Math.min(offset + items.length, total);
   const filters: Array<[ChaseBucket | undefined, string]> = [
     [undefined, 'All'],
     ...chaseBuckets.map((b): [ChaseBucket, string] => [b, bucketFilterText[b]]),
@@ -47,79 +46,34 @@ export function ChasePage({
           Current authorities with no confirmed primary mailbox, with what is missing and since when. Chase
           them to register or confirm a mailbox.
         </p>
-        <nav class="app-group-choice" aria-label="Show">
-          <ul class="govuk-list app-inline-list">
-            {filters.map(([b, text]) => (
-              <li>
-                {b === bucket ? (
-                  <a class="govuk-link app-current-link" href={href(b)} aria-current="page">
-                    {text}
-                  </a>
-                ) : (
-                  <a class="govuk-link" href={href(b)}>
-                    {text}
-                  </a>
-                )}
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <LinkChoice
+          label="Show"
+          links={filters.map(([b, text]) => ({ href: href(b), text, current: b === bucket }))}
+        />
         <p class="govuk-body">
           <a class="govuk-link" href={href(bucket, 0, '/api/v1/coverage/chase.csv')} download>
             Download the {bucket ? `“${bucketFilterText[bucket]}” ` : ''}list (CSV)
           </a>
         </p>
-        {items.length === 0 ? (
-          <p class="govuk-body">There is nobody to chase{bucket ? ' in this group' : ''}.</p>
-        ) : (
-          <table class="govuk-table app-table--compact" id="chase-list">
-            <caption class="govuk-table__caption govuk-table__caption--s">
-              {from} to {to} of {total}
-            </caption>
-            <thead class="govuk-table__head">
-              <tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">
-                  Authority
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  Region
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  WARP
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  State
-                </th>
-                <th scope="col" class="govuk-table__header">
-                  What is missing
-                </th>
-              </tr>
-            </thead>
-            <tbody class="govuk-table__body">
-              {items.map((i) => (
-                <tr class="govuk-table__row">
-                  <td class="govuk-table__cell">
-                    <a class="govuk-link" href={`/authorities/${i.code}`}>
-                      {i.name}
-                    </a>
-                  </td>
-                  <td class="govuk-table__cell">{i.region}</td>
-                  <td class="govuk-table__cell">{i.warp?.name ?? 'None'}</td>
-                  <td class="govuk-table__cell">
-                    <BucketTag bucket={i.bucket} />
-                  </td>
-                  <td class="govuk-table__cell">{i.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <Pagination
+        <PagedTable
+          id="chase-list"
+          compact
           total={total}
           limit={limit}
           offset={offset}
-          label="Pages of the chase list"
+          pagesLabel="Pages of the chase list"
           href={(o) => href(bucket, o)}
+          columns={['Authority', 'Region', 'WARP', 'State', 'What is missing']}
+          rows={items.map((i) => [
+            <a class="govuk-link" href={`/authorities/${i.code}`}>
+              {i.name}
+            </a>,
+            i.region,
+            i.warp?.name ?? 'None',
+            <StatusTag of="bucket" value={i.bucket} />,
+            i.reason,
+          ])}
+          empty={`There is nobody to chase${bucket ? ' in this group' : ''}.`}
         />
       </div>
     </div>

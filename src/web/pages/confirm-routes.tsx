@@ -10,17 +10,12 @@ import {
 } from '../../features/mailboxes/confirm-mailbox.js';
 import { wantsHtml } from '../negotiate.js';
 import { ConfirmedPage, ConfirmPage, confirmTitle } from './confirm.js';
-import { LinkProblem, linkProblemStatus, linkProblemTitle } from './link-problem.js';
+import { linkProblemStatus, showLinkProblem } from './link-problem.js';
 import { renderPage } from './render.js';
 
 function showProblem(c: Context<AppEnv>, found: ConfirmationView) {
   const state = found.state === 'valid' ? 'unknown' : found.state;
-  const props = { purpose: 'confirm' as const, state, mailboxState: found.mailbox?.state };
-  return renderPage(
-    c,
-    { title: linkProblemTitle(props), status: linkProblemStatus(state) },
-    <LinkProblem {...props} />,
-  );
+  return showLinkProblem(c, { purpose: 'confirm', state, mailboxState: found.mailbox?.state });
 }
 
 export function confirmPageRoutes() {

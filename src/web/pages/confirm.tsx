@@ -1,5 +1,6 @@
 // The confirmation link's pages: what following it will do (one button), and that it is done.
 import { kindText, Panel } from '../components/bits.js';
+import { PostButton } from '../components/button.js';
 
 export interface ConfirmProps {
   token: string;
@@ -27,16 +28,9 @@ export function ConfirmPage(p: ConfirmProps) {
             ? 'We check every so often that the mailbox is still read, so that warnings reach someone.'
             : 'Once you confirm, the NCSC and your WARP can send security advisories to this mailbox.'}
         </p>
-        <form method="post" action={`/confirm/${p.token}`} novalidate>
-          <button
-            type="submit"
-            class="govuk-button"
-            data-module="govuk-button"
-            data-prevent-double-click="true"
-          >
-            Confirm
-          </button>
-        </form>
+        <PostButton action={`/confirm/${p.token}`} preventDoubleClick>
+          Confirm
+        </PostButton>
         <p class="govuk-body">
           If you did not expect this, you do not need to do anything: nothing is sent to the mailbox unless
           someone confirms it.

@@ -1,8 +1,11 @@
-// What the coverage pages share: the table beside every chart, the totals, the bucket tag and the words
-// that define each bucket. Counts only: nothing here takes a name or an address.
+// What the coverage pages share: the bar chart with the table beside it, the totals and the words that
+// define each bucket. Counts only: nothing here takes a name or an address.
 import type { Bucket } from '../../features/coverage/mailbox-state.js';
-import type { CoverageGroup, Dimension } from '../../features/coverage/report.js';
-import { bucketStyle } from '../components/charts.js';
+import type { CoverageGroup, CoverageReport, Dimension } from '../../features/coverage/report.js';
+import { BucketLegend, CoverageBarChart } from '../components/charts.js';
+import { SummaryList } from '../components/summary-list.js';
+import { Table } from '../components/table.js';
+import { statusWords } from '../components/tag.js';
 
 export const dimensionText: Record<Dimension, { one: string; heading: string }> = {
   nation: { one: 'Nation', heading: 'nation' },
@@ -25,22 +28,10 @@ export const bucketDefinitions: Array<[Bucket, string]> = [
   ['none', 'The council has no primary mailbox registered.'],
 ];
 
-const tagClass: Record<Bucket, string> = {
-  confirmed: 'govuk-tag--green',
-  stale: 'govuk-tag--purple',
-  unreachable: 'govuk-tag--red',
-  pending: 'govuk-tag--blue',
-  none: 'govuk-tag--grey',
-};
-
-export function BucketTag({ bucket }: { bucket: Bucket }) {
-  return <strong class={`govuk-tag ${tagClass[bucket]}`}>{bucketStyle[bucket].text}</strong>;
-}
-
-const numeric = 'govuk-table__cell govuk-table__cell--numeric';
-const numericHeader = 'govuk-table__header govuk-table__header--numeric';
 const fmt = (n: number) => n.toLocaleString('en-GB');
 const pct = (n: number) => `${n.toFixed(1)}%`;
+
+const counts = ['Authorities', 'Confirmed', '% confirmed', 'Stale', 'Unreachable', 'Pending', 'None'];
 
 /** The numbers behind a bar chart: one row per group and a total row. */
 export function CoverageTable({
@@ -56,60 +47,66 @@ export function CoverageTable({
   groups: CoverageGroup[];
   total: CoverageGroup;
 }) {
-  const row = (g: CoverageGroup, isTotal = false) => (
-    <tr class="govuk-table__row">
-      <th scope="row" class="govuk-table__header">
-        {isTotal ? 'Total' : g.label}
-      </th>
-      <td class={numeric}>{fmt(g.authorities)}</td>
-      <td class={numeric}>{fmt(g.confirmed)}</td>
-      <td class={numeric}>{pct(g.percentConfirmed)}</td>
-      <td class={numeric}>{fmt(g.stale)}</td>
-      <td class={numeric}>{fmt(g.unreachable)}</td>
-      <td class={numeric}>{fmt(g.pending)}</td>
-      <td class={numeric}>{fmt(g.none)}</td>
-    </tr>
-  );
+  const row = (g: CoverageGroup, label = g.label) => [
+    label,
+    fmt(g.authorities),
+    fmt(g.confirmed),
+    pct(g.percentConfirmed),
+    fmt(g.stale),
+    fmt(g.unreachable),
+    fmt(g.pending),
+    fmt(g.none),
+  ];
   return (
-    <section class="app-table-scroll" tabindex={0} aria-labelledby={`${id}-caption`}>
-      <table class="govuk-table app-table--compact" id={id}>
-        <caption class="govuk-table__caption govuk-table__caption--s" id={`${id}-caption`}>
-          {caption}
-        </caption>
-        <thead class="govuk-table__head">
-          <tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">
-              {groupHeading}
-            </th>
-            <th scope="col" class={numericHeader}>
-              Authorities
-            </th>
-            <th scope="col" class={numericHeader}>
-              Confirmed
-            </th>
-            <th scope="col" class={numericHeader}>
-              % confirmed
-            </th>
-            <th scope="col" class={numericHeader}>
-              Stale
-            </th>
-            <th scope="col" class={numericHeader}>
-              Unreachable
-            </th>
-            <th scope="col" class={numericHeader}>
-              Pending
-            </th>
-            <th scope="col" class={numericHeader}>
-              None
-            </th>
-          </tr>
-        </thead>
-        <tbody class="govuk-table__body">
-          {groups.map((g) => row(g))}
-          {groups.length !== 1 && row(total, true)}
-        </tbody>
-      </table>
-    </section>
+    <Table
+      id={id}
+      scroll
+      compact
+      caption={caption}
+      columns={[groupHeading, ...counts.map((head) => ({ head, numeric: true }))]}
+      rows={[...groups.map((g) => row(g)), ...(groups.length !== 1 ? [row(total, 'Total')] : [])]}
+      rowHeads
+    />
+  );
+}
+
+/** A bar chart of the groups of a report, its legend, and the table of its numbers. */
+export function CoverageFigure({
+  id,
+  report,
+  heading,
+  groupHeading,
+  caption,
+}: {
+  /** The chart is `chart-<id>`, the table `table-<id>`. */
+  id: string;
+  report: CoverageReport;
+  /** The dimension, in a sentence: "region". */
+  heading: string;
+  groupHeading: string;
+  caption: string;
+}) {
+  return (
+    <>
+      <figure class="app-figure">
+        <CoverageBarChart
+          id={`chart-${id}`}
+          title={`Coverage by ${heading}`}
+          description={barDescription(report.groups, heading)}
+          data={report.groups.map((g) => ({ label: g.label, counts: g }))}
+        />
+        <figcaption>
+          <BucketLegend />
+        </figcaption>
+      </figure>
+      <CoverageTable
+        id={`table-${id}`}
+        caption={caption}
+        groupHeading={groupHeading}
+        groups={report.groups}
+        total={report.total}
+      />
+    </>
   );
 }
 
@@ -123,20 +120,15 @@ export function CoverageTotals({ total }: { total: CoverageGroup }) {
     ['none', total.none, total.percentNone],
   ];
   return (
-    <dl class="govuk-summary-list">
-      <div class="govuk-summary-list__row">
-        <dt class="govuk-summary-list__key">Current authorities</dt>
-        <dd class="govuk-summary-list__value">{fmt(total.authorities)}</dd>
-      </div>
-      {items.map(([bucket, n, share]) => (
-        <div class="govuk-summary-list__row">
-          <dt class="govuk-summary-list__key">{bucketStyle[bucket].text}</dt>
-          <dd class="govuk-summary-list__value">
-            {fmt(n)} ({pct(share)})
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <SummaryList
+      rows={[
+        { key: 'Current authorities', value: fmt(total.authorities) },
+        ...items.map(([bucket, n, share]) => ({
+          key: statusWords.bucket[bucket],
+          value: `${fmt(n)} (${pct(share)})`,
+        })),
+      ]}
+    />
   );
 }
 
@@ -152,14 +144,9 @@ export function BucketDefinitions() {
           Every current local authority counts once, by the best state of its primary mailbox. Secondary and
           out-of-hours mailboxes do not change the count.
         </p>
-        <dl class="govuk-summary-list">
-          {bucketDefinitions.map(([bucket, text]) => (
-            <div class="govuk-summary-list__row">
-              <dt class="govuk-summary-list__key">{bucketStyle[bucket].text}</dt>
-              <dd class="govuk-summary-list__value">{text}</dd>
-            </div>
-          ))}
-        </dl>
+        <SummaryList
+          rows={bucketDefinitions.map(([bucket, text]) => ({ key: statusWords.bucket[bucket], value: text }))}
+        />
       </div>
     </details>
   );

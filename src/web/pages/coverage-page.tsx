@@ -4,26 +4,13 @@ import { ukCalendarDay } from '../../domain/uk-time.js';
 import type { CoverageReport, Dimension } from '../../features/coverage/report.js';
 import { dimensions } from '../../features/coverage/report.js';
 import type { CoverageHistory } from '../../features/coverage/snapshot.js';
-import {
-  BucketLegend,
-  CoverageBarChart,
-  CoverageLineChart,
-  LineLegend,
-  type LineSeries,
-  maxLineSeries,
-} from '../components/charts.js';
-import {
-  BucketDefinitions,
-  barDescription,
-  CoverageTable,
-  CoverageTotals,
-  dimensionText,
-} from './coverage-bits.js';
+import { CoverageLineChart, LineLegend, type LineSeries, maxLineSeries } from '../components/charts.js';
+import { LinkChoice } from '../components/link-choice.js';
+import { Table } from '../components/table.js';
+import { BucketDefinitions, CoverageFigure, CoverageTotals, dimensionText } from './coverage-bits.js';
 
 export const publicCoverageTitle = 'Council cyber security mailboxes: coverage';
 export const dashboardTitle = 'Coverage dashboard';
-
-const toBars = (report: CoverageReport) => report.groups.map((g) => ({ label: g.label, counts: g }));
 
 export function PublicCoveragePage({ report }: { report: CoverageReport }) {
   const { total } = report;
@@ -43,23 +30,12 @@ export function PublicCoveragePage({ report }: { report: CoverageReport }) {
           </div>
         </div>
         <h2 class="govuk-heading-m">By nation</h2>
-        <figure class="app-figure">
-          <CoverageBarChart
-            id="chart-nation"
-            title="Coverage by nation"
-            description={barDescription(report.groups, 'nation')}
-            data={toBars(report)}
-          />
-          <figcaption>
-            <BucketLegend />
-          </figcaption>
-        </figure>
-        <CoverageTable
-          id="table-nation"
-          caption="Current authorities by nation and state of their primary mailbox"
+        <CoverageFigure
+          id="nation"
+          report={report}
+          heading="nation"
           groupHeading="Nation"
-          groups={report.groups}
-          total={total}
+          caption="Current authorities by nation and state of their primary mailbox"
         />
         <BucketDefinitions />
         <h2 class="govuk-heading-m">Download the numbers</h2>
@@ -105,24 +81,15 @@ export interface DashboardProps {
 
 function GroupChoice({ by }: { by: Dimension }) {
   return (
-    <nav class="app-group-choice" aria-label="Group coverage by">
-      <p class="govuk-body govuk-!-margin-bottom-1">Group by:</p>
-      <ul class="govuk-list app-inline-list">
-        {(['region', 'nation', 'warp', 'type'] as const).map((d) => (
-          <li>
-            {d === by ? (
-              <a class="govuk-link app-current-link" href={`/dashboard?by=${d}`} aria-current="page">
-                {dimensionText[d].one}
-              </a>
-            ) : (
-              <a class="govuk-link" href={`/dashboard?by=${d}`}>
-                {dimensionText[d].one}
-              </a>
-            )}
-          </li>
-        ))}
-      </ul>
-    </nav>
+    <LinkChoice
+      label="Group coverage by"
+      intro="Group by:"
+      links={(['region', 'nation', 'warp', 'type'] as const).map((d) => ({
+        href: `/dashboard?by=${d}`,
+        text: dimensionText[d].one,
+        current: d === by,
+      }))}
+    />
   );
 }
 
@@ -182,42 +149,21 @@ function HistorySection({ history, by }: { history: CoverageHistory; by: Dimensi
           <span class="govuk-details__summary-text">Show the numbers for each day</span>
         </summary>
         <div class="govuk-details__text">
-          <section class="app-table-scroll" tabindex={0} aria-labelledby="table-history-caption">
-            <table class="govuk-table app-table--compact" id="table-history">
-              <caption class="govuk-table__caption govuk-table__caption--s" id="table-history-caption">
-                Percentage confirmed by day
-              </caption>
-              <thead class="govuk-table__head">
-                <tr class="govuk-table__row">
-                  <th scope="col" class="govuk-table__header">
-                    Day
-                  </th>
-                  {series.map((s) => (
-                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">
-                      {s.label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody class="govuk-table__body">
-                {[...history.days].reverse().map((d) => (
-                  <tr class="govuk-table__row">
-                    <th scope="row" class="govuk-table__header">
-                      {ukCalendarDay(d.day)}
-                    </th>
-                    {series.map((s) => {
-                      const p = s.points.find((x) => x.day === d.day);
-                      return (
-                        <td class="govuk-table__cell govuk-table__cell--numeric">
-                          {p ? `${p.value.toFixed(1)}%` : '–'}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <Table
+            id="table-history"
+            scroll
+            compact
+            caption="Percentage confirmed by day"
+            columns={['Day', ...series.map((s) => ({ head: s.label, numeric: true }))]}
+            rows={[...history.days].reverse().map((d) => [
+              ukCalendarDay(d.day),
+              ...series.map((s) => {
+                const p = s.points.find((x) => x.day === d.day);
+                return p ? `${p.value.toFixed(1)}%` : '–';
+              }),
+            ])}
+            rowHeads
+          />
         </div>
       </details>
     </>
@@ -256,26 +202,13 @@ export function DashboardPage({ by, report, history, warpName, chaseTotal }: Das
         {report.groups.length === 0 ? (
           <p class="govuk-body">There are no current authorities to show.</p>
         ) : (
-          <>
-            <figure class="app-figure">
-              <CoverageBarChart
-                id="chart-groups"
-                title={`Coverage by ${heading}`}
-                description={barDescription(report.groups, heading)}
-                data={toBars(report)}
-              />
-              <figcaption>
-                <BucketLegend />
-              </figcaption>
-            </figure>
-            <CoverageTable
-              id="table-groups"
-              caption={`Current authorities by ${heading} and state of their primary mailbox`}
-              groupHeading={dimensionText[by].one}
-              groups={report.groups}
-              total={report.total}
-            />
-          </>
+          <CoverageFigure
+            id="groups"
+            report={report}
+            heading={heading}
+            groupHeading={dimensionText[by].one}
+            caption={`Current authorities by ${heading} and state of their primary mailbox`}
+          />
         )}
         <p class="govuk-body">
           <a class="govuk-link" href={`/api/v1/coverage.csv?${csvQuery}`} download>

@@ -1,5 +1,8 @@
 // The page for a confirmation or sign-in link that cannot be used: what went wrong and what to do next.
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from '../../deps.js';
+import { renderPage } from './render.js';
 
 export type LinkPurpose = 'confirm' | 'sign-in';
 export type LinkProblemState = 'expired' | 'used' | 'unknown' | 'not-pending';
@@ -95,5 +98,14 @@ export function LinkProblem(props: LinkProblemProps) {
         <NextSteps {...props} />
       </div>
     </div>
+  );
+}
+
+/** Answers with the page, and the status that says what is wrong with the link. */
+export function showLinkProblem(c: Context<AppEnv>, props: LinkProblemProps) {
+  return renderPage(
+    c,
+    { title: linkProblemTitle(props), status: linkProblemStatus(props.state) },
+    <LinkProblem {...props} />,
   );
 }

@@ -1,7 +1,7 @@
 // The registration form: council, mailbox address, kind, team and phone, with the GOV.UK error pattern.
 
 import type { CouncilChoice } from '../../features/authority-register/resolve-council.js';
-import { CsrfField } from '../components/bits.js';
+import { Button, PostForm } from '../components/button.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { Radios } from '../components/radios.js';
 import { TextInput } from '../components/text-input.js';
@@ -67,8 +67,7 @@ export function RegisterForm({ csrf, values, errors, choices, locked, councilNam
           We will send a link to the mailbox to check that your team reads it. Nothing else is sent to it
           until someone follows the link.
         </p>
-        <form method="post" action="/register" novalidate>
-          <CsrfField token={csrf} />
+        <PostForm action="/register" csrf={csrf}>
           {locked ? (
             <div class="govuk-inset-text">
               You are registering a mailbox for <strong>{locked.name}</strong>.
@@ -139,15 +138,8 @@ export function RegisterForm({ csrf, values, errors, choices, locked, councilNam
             autocomplete="tel"
             widthClass="govuk-input--width-20"
           />
-          <button
-            type="submit"
-            class="govuk-button"
-            data-module="govuk-button"
-            data-prevent-double-click="true"
-          >
-            Register the mailbox
-          </button>
-        </form>
+          <Button preventDoubleClick>Register the mailbox</Button>
+        </PostForm>
       </div>
     </div>
   );

@@ -1,9 +1,11 @@
 // The public page of a TLP:CLEAR advisory (what the feeds link to): the TLP label first, then the content.
 
+import { ukDateTime } from '../../domain/uk-time.js';
 import { kindPrefix, type PublicAdvisory } from '../../features/advisories/feed-entries.js';
 import { safeUrl } from '../../lib/safe-url.js';
-import { formatDateTime } from '../components/bits.js';
-import { severityText, TlpTag } from './advisory-bits.js';
+import { SummaryList } from '../components/summary-list.js';
+import { TlpTag } from '../components/tag.js';
+import { severityText } from './advisory-bits.js';
 
 export type PublicAdvisoryProps = Pick<
   PublicAdvisory,
@@ -31,22 +33,13 @@ export function PublicAdvisoryPage(p: PublicAdvisoryProps) {
           {kindPrefix(p.kind)}
           {p.title}
         </h1>
-        <dl class="govuk-summary-list">
-          <div class="govuk-summary-list__row">
-            <dt class="govuk-summary-list__key">Severity</dt>
-            <dd class="govuk-summary-list__value">{severityText[p.severity] ?? p.severity}</dd>
-          </div>
-          <div class="govuk-summary-list__row">
-            <dt class="govuk-summary-list__key">Published</dt>
-            <dd class="govuk-summary-list__value">{formatDateTime(p.publishedAt)}</dd>
-          </div>
-          {p.cves.length > 0 && (
-            <div class="govuk-summary-list__row">
-              <dt class="govuk-summary-list__key">CVEs</dt>
-              <dd class="govuk-summary-list__value">{p.cves.join(', ')}</dd>
-            </div>
-          )}
-        </dl>
+        <SummaryList
+          rows={[
+            { key: 'Severity', value: severityText[p.severity] ?? p.severity },
+            { key: 'Published', value: ukDateTime(p.publishedAt) },
+            p.cves.length > 0 && { key: 'CVEs', value: p.cves.join(', ') },
+          ]}
+        />
         <p class="govuk-body-l">{p.summary}</p>
         <div class="govuk-body app-break-words" dangerouslySetInnerHTML={{ __html: p.bodyHtml }} />
         {p.references.length > 0 && (

@@ -62,6 +62,17 @@ export function pageError(err: unknown, codes: AppError['code'][]): AppError | n
   return err instanceof AppError && codes.includes(err.code) ? err : null;
 }
 
+/** What the action gave, or the AppError it failed with when the page shows that code (others are thrown). */
+export async function orPageError<T>(codes: AppError['code'][], action: Promise<T>): Promise<T | AppError> {
+  try {
+    return await action;
+  } catch (err) {
+    const known = pageError(err, codes);
+    if (!known) throw err;
+    return known;
+  }
+}
+
 export function statusOf(err: AppError): ContentfulStatusCode {
   return err.status as ContentfulStatusCode;
 }

@@ -21,10 +21,17 @@ import {
 } from '../../features/staff/sign-in.js';
 import { inBackground } from '../../lib/background.js';
 import { csrfToken } from '../../middleware/csrf.js';
-import { LinkProblem, linkProblemStatus, linkProblemTitle } from './link-problem.js';
+import { showLinkProblem } from './link-problem.js';
 import { formFields, renderPage } from './render.js';
-import { SignInLinkPage, SignInPage, SignInSentPage, signInTitle } from './sign-in.js';
-import { StaffSignInLinkPage } from './staff-sign-in.js';
+import {
+  SignInLinkPage,
+  SignInPage,
+  SignInSentPage,
+  StaffSignInLinkPage,
+  signInLinkTitle,
+  signInTitle,
+  staffSignInTitle,
+} from './sign-in.js';
 
 function showSignIn(c: Context<AppEnv>, address = '', errors: { address?: string; token?: string } = {}) {
   const hasErrors = Boolean(errors.address || errors.token);
@@ -129,29 +136,16 @@ export function signInPageRoutes() {
       if (staff.state === 'valid' && staff.staff)
         return renderPage(
           c,
-          { title: 'Sign in as staff' },
+          { title: staffSignInTitle },
           <StaffSignInLinkPage token={token} name={staff.staff.name} role={staff.staff.role} />,
         );
-      if (staff.state === 'expired' || staff.state === 'used') {
-        const props = { purpose: 'sign-in' as const, state: staff.state };
-        return renderPage(
-          c,
-          { title: linkProblemTitle(props), status: linkProblemStatus(staff.state) },
-          <LinkProblem {...props} />,
-        );
-      }
+      if (staff.state === 'expired' || staff.state === 'used')
+        return showLinkProblem(c, { purpose: 'sign-in', state: staff.state });
     }
-    if (found.state !== 'valid') {
-      const props = { purpose: 'sign-in' as const, state: found.state };
-      return renderPage(
-        c,
-        { title: linkProblemTitle(props), status: linkProblemStatus(found.state) },
-        <LinkProblem {...props} />,
-      );
-    }
+    if (found.state !== 'valid') return showLinkProblem(c, { purpose: 'sign-in', state: found.state });
     return renderPage(
       c,
-      { title: `Sign in to ${found.authorityName}` },
+      { title: signInLinkTitle(found.authorityName) },
       <SignInLinkPage token={token} authorityName={found.authorityName} />,
     );
   });
@@ -165,24 +159,14 @@ export function signInPageRoutes() {
         await startSession(c, staff.session);
         return c.redirect('/dashboard', 303);
       }
-      if (staff.state === 'expired' || staff.state === 'used') {
-        const props = { purpose: 'sign-in' as const, state: staff.state };
-        return renderPage(
-          c,
-          { title: linkProblemTitle(props), status: linkProblemStatus(staff.state) },
-          <LinkProblem {...props} />,
-        );
-      }
+      if (staff.state === 'expired' || staff.state === 'used')
+        return showLinkProblem(c, { purpose: 'sign-in', state: staff.state });
     }
-    if (result.state !== 'valid' || !result.session) {
-      const state = result.state === 'valid' ? 'unknown' : result.state;
-      const props = { purpose: 'sign-in' as const, state };
-      return renderPage(
-        c,
-        { title: linkProblemTitle(props), status: linkProblemStatus(state) },
-        <LinkProblem {...props} />,
-      );
-    }
+    if (result.state !== 'valid' || !result.session)
+      return showLinkProblem(c, {
+        purpose: 'sign-in',
+        state: result.state === 'valid' ? 'unknown' : result.state,
+      });
     await startSession(c, result.session);
     return c.redirect('/account', 303);
   });

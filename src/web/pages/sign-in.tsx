@@ -1,5 +1,7 @@
-// The sign-in page: councils get a link e-mailed to their confirmed mailbox; staff use an API token.
-import { CsrfField } from '../components/bits.js';
+// The sign-in pages: councils get a link e-mailed to their confirmed mailbox, staff use an API token or a
+// link of their own; and the page such a link opens.
+import type { Child } from 'hono/jsx';
+import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { TextInput } from '../components/text-input.js';
 import { summaryOf } from './render.js';
@@ -24,8 +26,7 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
           manage your council’s mailboxes. NCSC and WARP staff added to the service can ask for a link with
           their own address.
         </p>
-        <form method="post" action="/sign-in" novalidate>
-          <CsrfField token={csrf} />
+        <PostForm action="/sign-in" csrf={csrf}>
           <TextInput
             id="address"
             type="email"
@@ -36,19 +37,11 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
             autocomplete="off"
             spellcheck={false}
           />
-          <button
-            type="submit"
-            class="govuk-button"
-            data-module="govuk-button"
-            data-prevent-double-click="true"
-          >
-            Send me a sign-in link
-          </button>
-        </form>
+          <Button preventDoubleClick>Send me a sign-in link</Button>
+        </PostForm>
         <h2 class="govuk-heading-m">Staff: sign in with an API token</h2>
         <p class="govuk-body">For NCSC administrators and WARP operators.</p>
-        <form method="post" action="/sign-in/token" novalidate>
-          <CsrfField token={csrf} />
+        <PostForm action="/sign-in/token" csrf={csrf}>
           <TextInput
             id="token"
             type="password"
@@ -58,10 +51,8 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
             autocomplete="off"
             spellcheck={false}
           />
-          <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
-            Sign in with the token
-          </button>
-        </form>
+          <Button variant="secondary">Sign in with the token</Button>
+        </PostForm>
       </div>
     </div>
   );
@@ -87,25 +78,41 @@ export function SignInSentPage({ message }: { message: string }) {
   );
 }
 
-export function SignInLinkPage({ token, authorityName }: { token: string; authorityName: string }) {
+/**
+ * The page a sign-in link opens: what signing in gives, and one button, so that a mail scanner following
+ * the link does not spend it (the POST does).
+ */
+function LinkSignInPage({ token, heading, children }: { token: string; heading: string; children?: Child }) {
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
-        <h1 class="govuk-heading-l">Sign in to {authorityName}</h1>
-        <p class="govuk-body">
-          You will be able to see and manage {authorityName}’s cyber security mailboxes.
-        </p>
-        <form method="post" action={`/sign-in/${token}`} novalidate>
-          <button
-            type="submit"
-            class="govuk-button"
-            data-module="govuk-button"
-            data-prevent-double-click="true"
-          >
-            Sign in
-          </button>
-        </form>
+        <h1 class="govuk-heading-l">{heading}</h1>
+        <p class="govuk-body">{children}</p>
+        <PostButton action={`/sign-in/${token}`} preventDoubleClick>
+          Sign in
+        </PostButton>
       </div>
     </div>
+  );
+}
+
+export const signInLinkTitle = (authorityName: string) => `Sign in to ${authorityName}`;
+
+export function SignInLinkPage({ token, authorityName }: { token: string; authorityName: string }) {
+  return (
+    <LinkSignInPage token={token} heading={signInLinkTitle(authorityName)}>
+      You will be able to see and manage {authorityName}’s cyber security mailboxes.
+    </LinkSignInPage>
+  );
+}
+
+export const staffSignInTitle = 'Sign in as staff';
+
+export function StaffSignInLinkPage({ token, name, role }: { token: string; name: string; role: string }) {
+  return (
+    <LinkSignInPage token={token} heading={staffSignInTitle}>
+      You are signing in as {name}, {role === 'admin' ? 'an NCSC administrator' : 'a WARP operator'}. You will
+      see the coverage dashboard and the chase list.
+    </LinkSignInPage>
   );
 }

@@ -1,6 +1,7 @@
 // GET /: what the service is, the start button, and the way in for councils already registered.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../deps.js';
+import { Button } from '../components/button.js';
 import { renderPage } from './render.js';
 
 export function startRoutes() {
@@ -26,25 +27,9 @@ export function startRoutes() {
           <p class="govuk-body">
             We send a link to the mailbox. It starts receiving advisories once someone follows the link.
           </p>
-          <a
-            href="/register"
-            draggable="false"
-            class="govuk-button govuk-button--start"
-            data-module="govuk-button"
-          >
+          <Button href="/register" start>
             Register your council’s mailbox
-            <svg
-              class="govuk-button__start-icon"
-              xmlns="http://www.w3.org/2000/svg"
-              width="17.5"
-              height="19"
-              viewBox="0 0 33 40"
-              aria-hidden="true"
-              focusable="false"
-            >
-              <path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" />
-            </svg>
-          </a>
+          </Button>
           <h2 class="govuk-heading-m">Already registered</h2>
           <p class="govuk-body">
             <a class="govuk-link" href="/sign-in">

@@ -1,0 +1,227 @@
+// A tour of the main pages in a real browser, at a desktop (1280 px) and a phone (390 px) width: each is
+// screenshotted to a temporary folder (printed at the end) for people to look at, checked with axe-core
+// (WCAG 2.2 A and AA), and checked for content wider than the screen.
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainChecks } from '../../src/db/schema.js';
+import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
+import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
+import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
+import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
+import { axeViolations } from './axe.js';
+
+let app: RunningApp;
+let browser: Browser;
+let shots: string;
+let sentId = '';
+let draftId = '';
+const failed: string[] = [];
+const errors: string[] = [];
+const tooWide: string[] = [];
+
+const at = (iso: string) => new Date(iso);
+const ms = (iso: string) => Date.parse(iso);
+
+async function seedAdvisories() {
+  const sent = await insertAdvisory(app.db, {
+    title: 'Actively exploited flaw in Example VPN appliances',
+    tlp: 'AMBER',
+    severity: 'critical',
+    cves: ['CVE-2026-12345', 'CVE-2026-12346'],
+    references: ['https://www.ncsc.gov.uk/news/example-vpn'],
+    createdAt: at('2026-11-29T12:00:00Z'),
+    updatedAt: at('2026-11-29T12:05:00Z'),
+    releasedAt: at('2026-11-29T12:00:00Z'),
+    sentAt: at('2026-11-29T12:05:00Z'),
+  });
+  sentId = sent.id;
+  const created = ms('2026-11-29T12:05:00Z');
+  await insertDelivery(app.db, {
+    advisoryId: sent.id,
+    authorityCode: 'CRF',
+    address: 'cyber@cardiff.gov.uk',
+    createdAt: created,
+    acknowledgedAt: ms('2026-11-29T12:00:00Z'),
+    acknowledgedBy: 'Cardiff SOC',
+  });
+  await insertDelivery(app.db, {
+    advisoryId: sent.id,
+    authorityCode: 'SWA',
+    status: 'permanent-failure',
+    createdAt: created,
+    lastReply:
+      '550 5.1.1 <cyber@swansea.gov.uk>: Recipient address rejected: User unknown in virtual mailbox table',
+    lastCode: 550,
+  });
+  await insertDelivery(app.db, {
+    advisoryId: sent.id,
+    authorityCode: 'NWP',
+    status: 'temporary-failure',
+    attempts: 3,
+    createdAt: created,
+    lastReply: '451 4.7.1 Greylisted, try again later',
+  });
+  await insertDelivery(app.db, {
+    advisoryId: sent.id,
+    authorityCode: 'EDH',
+    status: 'created',
+    createdAt: created,
+  });
+  await insertDelivery(app.db, { advisoryId: sent.id, authorityCode: 'CMD', createdAt: created });
+  const draft = await insertAdvisory(app.db, {
+    title: 'Ransomware group targeting council payroll systems',
+    tlp: 'RED',
+    state: 'draft',
+    releasedAt: null,
+    releasedBy: null,
+    sentAt: null,
+    createdAt: at('2026-11-30T08:00:00Z'),
+    updatedAt: at('2026-11-30T08:00:00Z'),
+  });
+  draftId = draft.id;
+  await insertAdvisory(app.db, {
+    title: 'Phishing campaign impersonating HMRC',
+    tlp: 'GREEN',
+    state: 'awaiting-approval',
+    sentAt: null,
+    needsSecondApproval: true,
+  });
+  await insertAdvisory(app.db, { title: 'Withdrawn: DNS resolver advice', tlp: 'CLEAR', state: 'cancelled' });
+  await insertAdvisory(app.db, {
+    title: 'Quarterly drill',
+    tlp: 'AMBER+STRICT',
+    test: true,
+    state: 'sending',
+  });
+}
+
+async function seedChecks() {
+  const checkedAt = at('2026-11-30T12:00:00Z');
+  const rows = [
+    { kind: 'mx', severity: 'ok', summary: 'Two mail servers, both resolve.' },
+    { kind: 'spf', severity: 'warning', summary: 'SPF ends in ~all (soft fail).' },
+    { kind: 'dmarc', severity: 'ok', summary: 'DMARC policy is reject.' },
+    { kind: 'mta-sts', severity: 'info', summary: 'No MTA-STS policy published.' },
+    { kind: 'tls-rpt', severity: 'temporary', summary: 'The lookup timed out: we will try again.' },
+    { kind: 'security-txt', severity: 'critical', summary: 'security.txt has expired.' },
+  ] as const;
+  for (const r of rows)
+    await app.db.insert(domainChecks).values({ domain: 'cardiff.gov.uk', detail: null, checkedAt, ...r });
+}
+
+beforeAll(async () => {
+  app = await startApp({ now: '2026-11-25T09:00:00Z' });
+  await importSharedRegister(app);
+  for (const day of ['2026-11-25', '2026-11-27', '2026-11-29']) {
+    app.clock.set(new Date(`${day}T09:00:00Z`));
+    if (day === '2026-11-27') await seedKnownCoverage(app);
+    await snapshotCoverage(app.deps);
+  }
+  app.clock.set(new Date('2026-12-01T09:00:00Z'));
+  await seedAdvisories();
+  await seedChecks();
+  browser = await launchChromium();
+  shots = await mkdtemp(join(tmpdir(), 'cc-pages-screens-'));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** A browser context at a width, signed in as the role (or not signed in). */
+async function open(width: number, role?: 'admin' | 'council') {
+  // axe is injected as a script of its own: the page's CSP (script-src 'self') would refuse it.
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width, height: 900 },
+    bypassCSP: true,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.status() !== 422) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
+  });
+  if (role) {
+    // Signed in as people sign in: with an API token of the role, on the sign-in page.
+    const token = await app.tokenFor(role, role === 'council' ? { authority: 'CRF' } : {});
+    await page.goto(`${app.baseUrl}/sign-in`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in with the token' }).click();
+    await page.waitForURL(`${app.baseUrl}${role === 'council' ? '/account' : '/dashboard'}`);
+  }
+  return { context, page };
+}
+
+/** Screenshot, then: no axe violation, nothing wider than the window (tables scroll in their own box). */
+async function check(page: Page, width: number, name: string) {
+  const dir = join(shots, String(width));
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  expect(await axeViolations(page), `axe on ${name} at ${width}px`).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) tooWide.push(`${name} at ${width}px by ${overflow}px`);
+}
+
+const widths = [1280, 390];
+
+describe.each(widths)('the main pages at %ipx', (width) => {
+  it('for the public: start, register (with errors), sign-in, coverage', async () => {
+    const { context, page } = await open(width);
+    await page.goto(`${app.baseUrl}/`);
+    await check(page, width, 'start');
+    await page.goto(`${app.baseUrl}/register`);
+    await check(page, width, 'register');
+    await page.getByRole('button', { name: 'Register the mailbox' }).click();
+    await page.waitForSelector('.govuk-error-summary');
+    await check(page, width, 'register-errors');
+    await page.goto(`${app.baseUrl}/sign-in`);
+    await check(page, width, 'sign-in');
+    await page.goto(`${app.baseUrl}/coverage`);
+    await check(page, width, 'coverage');
+    await context.close();
+  });
+
+  it('for a council: its account', async () => {
+    const { context, page } = await open(width, 'council');
+    await page.goto(`${app.baseUrl}/account`);
+    await check(page, width, 'account');
+    await context.close();
+  });
+
+  it('for an administrator: dashboard, chase list, authorities, approvals and advisories', async () => {
+    const { context, page } = await open(width, 'admin');
+    await page.goto(`${app.baseUrl}/dashboard`);
+    await page.getByText('Show the numbers for each day').click();
+    await check(page, width, 'dashboard');
+    await page.goto(`${app.baseUrl}/dashboard/chase`);
+    await check(page, width, 'chase-list');
+    await page.goto(`${app.baseUrl}/authorities/CRF`);
+    await check(page, width, 'authority-cardiff');
+    await page.goto(`${app.baseUrl}/authorities/SWA`);
+    await check(page, width, 'authority-swansea');
+    await page.goto(`${app.baseUrl}/admin/approvals`);
+    await check(page, width, 'approvals');
+    await page.goto(`${app.baseUrl}/advisories`);
+    await check(page, width, 'advisory-list');
+    await page.goto(`${app.baseUrl}/advisories/new`);
+    await check(page, width, 'advisory-new');
+    await page.getByRole('button', { name: 'Save as a draft' }).click();
+    await page.waitForSelector('.govuk-error-summary');
+    await check(page, width, 'advisory-new-errors');
+    await page.goto(`${app.baseUrl}/advisories/${sentId}`);
+    await check(page, width, 'advisory-sent');
+    await page.goto(`${app.baseUrl}/advisories/${draftId}`);
+    await check(page, width, 'advisory-draft');
+    await context.close();
+  });
+});
+
+afterAll(() => {
+  console.info(`screenshots in ${shots}`);
+  expect(errors).toEqual([]);
+  expect(failed).toEqual([]);
+  expect(tooWide).toEqual([]);
+});
