@@ -1,7 +1,9 @@
 // What the coverage pages share: the bar chart with the table beside it, the totals and the words that
 // define each bucket. Counts only: nothing here takes a name or an address.
+
+import type { DisclosedGroup } from '../../features/coverage/disclosure.js';
 import type { Bucket } from '../../features/coverage/mailbox-state.js';
-import type { CoverageGroup, CoverageReport, Dimension } from '../../features/coverage/report.js';
+import type { CoverageGroup, Dimension } from '../../features/coverage/report.js';
 import { BucketLegend, CoverageBarChart } from '../components/charts.js';
 import { SummaryList } from '../components/summary-list.js';
 import { Table } from '../components/table.js';
@@ -28,8 +30,20 @@ export const bucketDefinitions: Array<[Bucket, string]> = [
   ['none', 'The council has no primary mailbox registered.'],
 ];
 
-const fmt = (n: number) => n.toLocaleString('en-GB');
-const pct = (n: number) => `${n.toFixed(1)}%`;
+/** A group as a page shows it: every figure (staff), or with its buckets withheld (public, small groups). */
+export type ShownGroup = Omit<DisclosedGroup, 'suppressed'> & { suppressed?: boolean };
+export interface ShownReport {
+  total: ShownGroup;
+  groups: ShownGroup[];
+}
+
+const WITHHELD = 'Withheld';
+const fmt = (n: number | null) => (n === null ? WITHHELD : n.toLocaleString('en-GB'));
+const pct = (n: number | null) => (n === null ? WITHHELD : `${n.toFixed(1)}%`);
+
+/** The groups whose figures are shown (a chart draws only these). */
+const shownOnly = (groups: ShownGroup[]): CoverageGroup[] =>
+  groups.filter((g): g is CoverageGroup & ShownGroup => !g.suppressed && g.confirmed !== null);
 
 const counts = ['Authorities', 'Confirmed', '% confirmed', 'Stale', 'Unreachable', 'Pending', 'None'];
 
@@ -44,10 +58,10 @@ export function CoverageTable({
   id: string;
   caption: string;
   groupHeading: string;
-  groups: CoverageGroup[];
-  total: CoverageGroup;
+  groups: ShownGroup[];
+  total: ShownGroup;
 }) {
-  const row = (g: CoverageGroup, label = g.label) => [
+  const row = (g: ShownGroup, label = g.label) => [
     label,
     fmt(g.authorities),
     fmt(g.confirmed),
@@ -80,7 +94,7 @@ export function CoverageFigure({
 }: {
   /** The chart is `chart-<id>`, the table `table-<id>`. */
   id: string;
-  report: CoverageReport;
+  report: ShownReport;
   /** The dimension, in a sentence: "region". */
   heading: string;
   groupHeading: string;
@@ -92,8 +106,8 @@ export function CoverageFigure({
         <CoverageBarChart
           id={`chart-${id}`}
           title={`Coverage by ${heading}`}
-          description={barDescription(report.groups, heading)}
-          data={report.groups.map((g) => ({ label: g.label, counts: g }))}
+          description={barDescription(shownOnly(report.groups), heading)}
+          data={shownOnly(report.groups).map((g) => ({ label: g.label, counts: g }))}
         />
         <figcaption>
           <BucketLegend />
@@ -111,8 +125,8 @@ export function CoverageFigure({
 }
 
 /** The totals as a GOV.UK summary list: each bucket with its count and share. */
-export function CoverageTotals({ total }: { total: CoverageGroup }) {
-  const items: Array<[Bucket, number, number]> = [
+export function CoverageTotals({ total }: { total: ShownGroup }) {
+  const items: Array<[Bucket, number | null, number | null]> = [
     ['confirmed', total.confirmed, total.percentConfirmed],
     ['stale', total.stale, total.percentStale],
     ['unreachable', total.unreachable, total.percentUnreachable],
@@ -125,7 +139,7 @@ export function CoverageTotals({ total }: { total: CoverageGroup }) {
         { key: 'Current authorities', value: fmt(total.authorities) },
         ...items.map(([bucket, n, share]) => ({
           key: statusWords.bucket[bucket],
-          value: `${fmt(n)} (${pct(share)})`,
+          value: n === null ? WITHHELD : `${fmt(n)} (${pct(share)})`,
         })),
       ]}
     />

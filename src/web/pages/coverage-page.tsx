@@ -1,8 +1,8 @@
 // GET /coverage (public: counts only) and GET /dashboard (staff: by region, nation, WARP or type, with a
 // chart over time from the daily snapshots and the way to the chase list).
 import { ukCalendarDay } from '../../domain/uk-time.js';
+import { type DisclosedReport, publicDimensions } from '../../features/coverage/disclosure.js';
 import type { CoverageReport, Dimension } from '../../features/coverage/report.js';
-import { dimensions } from '../../features/coverage/report.js';
 import type { CoverageHistory } from '../../features/coverage/snapshot.js';
 import { CoverageLineChart, LineLegend, type LineSeries, maxLineSeries } from '../components/charts.js';
 import { LinkChoice } from '../components/link-choice.js';
@@ -12,17 +12,19 @@ import { BucketDefinitions, CoverageFigure, CoverageTotals, dimensionText } from
 export const publicCoverageTitle = 'Council cyber security mailboxes: coverage';
 export const dashboardTitle = 'Coverage dashboard';
 
-export function PublicCoveragePage({ report }: { report: CoverageReport }) {
+export function PublicCoveragePage({ report }: { report: DisclosedReport }) {
   const { total } = report;
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-full">
         <h1 class="govuk-heading-l">{publicCoverageTitle}</h1>
-        <p class="govuk-body-l">
-          {total.confirmed.toLocaleString('en-GB')} of the UK’s {total.authorities.toLocaleString('en-GB')}{' '}
-          current local authorities ({total.percentConfirmed.toFixed(1)}%) have given the National Cyber
-          Security Centre a dedicated cyber security mailbox that is confirmed and reachable.
-        </p>
+        {total.confirmed !== null && total.percentConfirmed !== null && (
+          <p class="govuk-body-l">
+            {total.confirmed.toLocaleString('en-GB')} of the UK’s {total.authorities.toLocaleString('en-GB')}{' '}
+            current local authorities ({total.percentConfirmed.toFixed(1)}%) have given the National Cyber
+            Security Centre a dedicated cyber security mailbox that is confirmed and reachable.
+          </p>
+        )}
         <div class="govuk-grid-row">
           <div class="govuk-grid-column-one-half">
             <h2 class="govuk-heading-m">All of the UK</h2>
@@ -40,7 +42,7 @@ export function PublicCoveragePage({ report }: { report: CoverageReport }) {
         <BucketDefinitions />
         <h2 class="govuk-heading-m">Download the numbers</h2>
         <ul class="govuk-list">
-          {dimensions.map((by) => (
+          {publicDimensions.map((by) => (
             <li>
               <a class="govuk-link" href={`/api/v1/coverage.csv?by=${by}`} download>
                 Coverage by {dimensionText[by].heading} (CSV)

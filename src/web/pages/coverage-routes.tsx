@@ -7,6 +7,7 @@ import type { AppEnv } from '../../deps.js';
 import { findWarp } from '../../features/authority-register/warps.js';
 import { authorityProfile } from '../../features/coverage/authority-profile.js';
 import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
+import { discloseSafely } from '../../features/coverage/disclosure.js';
 import { coverageReport, type Dimension, dimensions } from '../../features/coverage/report.js';
 import {
   addDays,
@@ -52,7 +53,11 @@ export function coveragePageRoutes() {
   const router = new Hono<AppEnv>();
 
   router.get('/coverage', async (c) => {
-    const report = await coverageReport(c.var.deps, { by: 'nation' });
+    const deps = c.var.deps;
+    const report = discloseSafely(
+      await coverageReport(deps, { by: 'nation' }),
+      deps.config.PUBLIC_COVERAGE_MIN_GROUP,
+    );
     return renderPage(c, { title: publicCoverageTitle }, <PublicCoveragePage report={report} />);
   });
 
