@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policy } from '../../src/features/auth/policy.js';
 import { browser } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority, insertWarp } from '../support/factories.js';
+import { insertAuthority, insertWarp } from '../support/fixtures.js';
 
 type Caller = 'anonymous' | 'council' | 'warp' | 'admin';
 const callers: Caller[] = ['anonymous', 'council', 'warp', 'admin'];

@@ -7,7 +7,7 @@ import { settleBackground } from '../../src/lib/background.js';
 import { browser, linkIn, sentTo } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { runCli, tempDatabase } from '../support/cli.js';
-import { insertAuthority, insertWarp } from '../support/factories.js';
+import { insertAuthority, insertWarp } from '../support/fixtures.js';
 
 let t: TestApp;
 let admin: string;

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { type SmtpMailerOptions, smtpMailer } from '../../src/adapters/mailer-smtp.js';
 import type { Mailer } from '../../src/ports/mailer.js';
-import { makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
+import { type Call, makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { repoRoot } from '../support/cli.js';
 import {
   type SinkMessage,
@@ -57,27 +57,8 @@ export async function smtpTestApp(
   };
 }
 
-export const advisoryBody = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Actively exploited VPN vulnerability',
-  summary: 'Patch the VPN appliance today.',
-  body: 'Apply the **vendor fix** to every appliance.\n\nSee the vendor advisory.',
-  severity: 'high',
-  tlp: 'AMBER',
-  cves: ['CVE-2026-12345'],
-  references: ['https://www.ncsc.gov.uk/'],
-  audience: { all: true },
-  test: false,
-  ...overrides,
-});
-
-type Call = (method: string, path: string, opts?: { token?: string; body?: unknown }) => Promise<Response>;
-
-/** POST /api/v1/advisories, expecting 201. */
-export async function createAdvisory(call: Call, token: string, overrides: Record<string, unknown> = {}) {
-  const res = await call('POST', '/api/v1/advisories', { token, body: advisoryBody(overrides) });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; state: string; reference: string };
-}
+export { createAdvisory } from '../support/app.js';
+export { advisoryBody } from '../support/fixtures.js';
 
 /** Releases and (when it needs one) approves with a second admin; returns the approval's answer. */
 export async function releaseAndApprove(call: Call, id: string, author: string, second: string) {

@@ -14,7 +14,7 @@ import { cliPrincipal } from '../../src/domain/principal.js';
 import { createToken } from '../../src/features/auth/tokens.js';
 import { CSRF_COOKIE } from '../../src/middleware/csrf.js';
 import { rowCounts, worldDeps } from '../security/world.js';
-import { insertAuthority, insertDomains } from '../support/factories.js';
+import { insertAuthority, insertDomains } from '../support/fixtures.js';
 
 const BUSY_TIMEOUT_MS = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'cyber-contacts-busy-'));

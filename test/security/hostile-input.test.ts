@@ -12,7 +12,7 @@ import { policy } from '../../src/features/auth/policy.js';
 import { createSession } from '../../src/features/auth/sessions.js';
 import { settleBackground } from '../../src/lib/background.js';
 import { CSRF_COOKIE, CSRF_FIELD } from '../../src/middleware/csrf.js';
-import { insertAdvisory } from '../support/advisory-factories.js';
+import { insertAdvisory } from '../support/fixtures.js';
 import {
   DEEP,
   deepArray,
