@@ -7,9 +7,17 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { type SmtpMailerOptions, smtpMailer } from '../../src/adapters/mailer-smtp.js';
+import { buildNodeRuntime } from '../../src/entry/node-deps.js';
 import type { Mailer } from '../../src/ports/mailer.js';
 import { type Call, makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { repoRoot } from '../support/cli.js';
+import {
+  type CouncilsSpec,
+  insertCouncils,
+  insertToken,
+  insertWarp,
+  type WarpInsert,
+} from '../support/fixtures.js';
 import {
   type SinkMessage,
   type SmtpSink,
@@ -198,6 +206,57 @@ export async function startService(env: Record<string, string>): Promise<Service
     throw err;
   }
   return service;
+}
+
+/** The environment a fan-out test runs the service in: the folder's database and outbox, SMTP to the sink. */
+export function serviceEnv(
+  folder: ServiceFolder,
+  smtpUrl: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: '0',
+    DATABASE_URL: folder.databaseUrl,
+    OUTBOX_DIR: `${folder.dir}/outbox`,
+    PUBLIC_BASE_URL: 'http://cyber-contacts.test',
+    SMTP_URL: smtpUrl,
+    SMTP_POOL_CONNECTIONS: '2',
+    DISPATCH_IDLE_POLL_MS: '200',
+    LOG_LEVEL: 'info',
+    REGISTER_SYNC_ON_EMPTY: 'false',
+    ...overrides,
+  };
+}
+
+type ServiceFolder = Pick<ReturnType<typeof tempFolder>, 'dir' | 'databaseUrl'>;
+
+/**
+ * Seeds a service's database file before the service first opens it, opened and migrated the way the
+ * service does it (`buildNodeRuntime`: openLibsqlDatabase + migrateDatabase): the WARPs, the councils (each
+ * with a confirmed primary unless told otherwise), all made now by the wall clock the service runs on, and
+ * one admin token per name, made through the real code path. Returns the tokens' secrets.
+ */
+export async function seedServiceDatabase(
+  folder: ServiceFolder,
+  seed: { warps: Array<Partial<WarpInsert> & { id: string }>; councils: CouncilsSpec; admins: string[] },
+): Promise<string[]> {
+  const runtime = await buildNodeRuntime({
+    DATABASE_URL: folder.databaseUrl,
+    OUTBOX_DIR: `${folder.dir}/outbox`,
+    LOG_LEVEL: 'silent',
+  });
+  try {
+    const { db } = runtime.deps;
+    const now = new Date();
+    for (const warp of seed.warps) await insertWarp(db, { createdAt: now, ...warp });
+    await insertCouncils(db, { at: now, ...seed.councils });
+    const secrets: string[] = [];
+    for (const name of seed.admins)
+      secrets.push((await insertToken(db, { role: 'admin', name }, { now })).secret);
+    return secrets;
+  } finally {
+    await runtime.close();
+  }
 }
 
 /** A JSON call to a running service with a bearer token; the body parsed when there is one. */

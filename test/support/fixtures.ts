@@ -204,7 +204,9 @@ export interface CouncilsSpec {
   code?: (i: number) => string;
   /** The rest of council i's authority row. */
   authority?: (i: number, code: string) => Partial<AuthorityInsert>;
-  /** Council i's mailboxes (default one confirmed primary, `mbx-<code>` at `cyber@<code>.gov.uk`). */
+  /** The address of council i's one confirmed primary, `mbx-<code>` (default `cyber@<code>.gov.uk`). */
+  address?: (i: number, code: string) => string;
+  /** Council i's mailboxes, instead of that one primary. */
   mailboxes?: (i: number, code: string) => Array<Partial<MailboxInsert>>;
   /** When every row was made (and the mailboxes confirmed); FACTORY_TIME unless told. */
   at?: Date;
@@ -221,7 +223,7 @@ export async function insertCouncils(db: Db, spec: CouncilsSpec) {
     const code = spec.code?.(i) ?? `C${String(i).padStart(3, '0')}`;
     authorityRows.push(authorityRow({ code, createdAt, ...spec.authority?.(i, code) }));
     const boxes = spec.mailboxes?.(i, code) ?? [
-      { id: `mbx-${code}`, address: `cyber@${code.toLowerCase()}.gov.uk` },
+      { id: `mbx-${code}`, address: spec.address?.(i, code) ?? `cyber@${code.toLowerCase()}.gov.uk` },
     ];
     for (const box of boxes) mailboxRows.push(mailboxRow({ authorityCode: code, createdAt, ...box }));
   }
