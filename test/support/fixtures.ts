@@ -129,17 +129,6 @@ export function confirmed(at: Date = FACTORY_TIME, reconfirmDays = defaults.RECO
   return confirmedReachability({ RECONFIRM_DAYS: reconfirmDays }, at);
 }
 
-const neverConfirmed = {
-  confirmedAt: null,
-  reconfirmDueAt: null,
-  remindersSent: 0,
-  lastReminderAt: null,
-  staleAt: null,
-  unreachableAt: null,
-  unreachableReason: null,
-  softBounces: 0,
-};
-
 /**
  * A full mailbox row: a confirmed primary made at FACTORY_TIME unless told otherwise. `updatedAt` follows
  * `createdAt`; a confirmed one is confirmed when it was made and falls due for re-confirmation as
@@ -171,7 +160,10 @@ export function mailboxRow(overrides: Partial<MailboxInsert> & { authorityCode: 
     retiredAt: null,
     retiredReason: null,
     lastBounceAt: null,
-    ...(confirmedAt ? confirmed(confirmedAt) : neverConfirmed),
+    // Never confirmed: nothing due, and as clear as confirming would leave it.
+    ...(confirmedAt
+      ? confirmed(confirmedAt)
+      : { ...confirmed(createdAt), confirmedAt: null, reconfirmDueAt: null }),
     ...overrides,
   };
 }
