@@ -12,19 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { migrateDatabase, openLibsqlDatabase } from '../src/adapters/db-libsql.js';
-import { memoryMailer } from '../src/adapters/mailer-memory.js';
-import { memoryResolver } from '../src/adapters/resolver-memory.js';
-import { parseConfig } from '../src/config.js';
 import type { Db } from '../src/db/client.js';
-import type { Deps } from '../src/deps.js';
 import { systemPrincipal } from '../src/domain/principal.js';
 import { chaseList } from '../src/features/coverage/chase.js';
 import { coverageReport, dimensions } from '../src/features/coverage/report.js';
 import { snapshotCoverage } from '../src/features/coverage/snapshot.js';
-import { fixedClock } from '../src/ports/clock.js';
-import { memoryLogger } from '../src/ports/logger.js';
-import { cryptoRandom } from '../src/ports/random.js';
-import { FACTORY_TIME, insertCouncils, insertRows, warpRow } from '../test/support/fixtures.js';
+import { FACTORY_TIME, fixtureDeps, insertCouncils, insertRows, warpRow } from '../test/support/fixtures.js';
 import { fmt, now, table } from './lib/timing.js';
 
 export const coverageBenchSizes = [400, 5_000, 50_000] as const;
@@ -121,17 +114,7 @@ export async function seedCoverageRegister(db: Db, n: number): Promise<void> {
 async function benchDeps(dir: string) {
   const database = await openLibsqlDatabase(`file:${join(dir, 'coverage.db')}`);
   await migrateDatabase(database.db);
-  const clock = fixedClock('2026-11-30T09:00:00Z');
-  const deps: Deps = {
-    config: parseConfig({ LOG_LEVEL: 'silent', OUTBOX_DIR: join(dir, 'outbox') }),
-    db: database.db,
-    clock,
-    log: memoryLogger('error'),
-    random: cryptoRandom(() => clock.now().getTime()),
-    mailer: memoryMailer(),
-    resolver: memoryResolver(),
-    fetch,
-  };
+  const deps = fixtureDeps(database.db, '2026-11-30T09:00:00Z', { OUTBOX_DIR: join(dir, 'outbox') });
   return { deps, close: database.close };
 }
 

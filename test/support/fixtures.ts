@@ -296,8 +296,11 @@ export async function insertWarpOperators(db: Db, warpId: string, addresses: str
 
 // ---------- credentials ----------
 
-/** The dependencies the token and session code needs, around any database, with the clock stopped at `now`. */
-function depsAt(db: Db, now: Date | string, env: Record<string, string> = {}): Deps {
+/**
+ * The service's dependencies around any database, offline (memory mailer, empty DNS, silent config) with
+ * the clock stopped at `now`: what the token and session factories run the real code with.
+ */
+export function fixtureDeps(db: Db, now: Date | string, env: Record<string, string> = {}): Deps {
   const clock = fixedClock(now);
   return {
     config: parseConfig({ LOG_LEVEL: 'silent', ...env }),
@@ -321,7 +324,7 @@ export async function insertToken(
   options: { now?: Date | string } = {},
 ) {
   const created = await createToken(
-    depsAt(db, options.now ?? FACTORY_TIME),
+    fixtureDeps(db, options.now ?? FACTORY_TIME),
     { principal: cliPrincipal },
     { name: `test ${token.role}`, ...token },
   );
@@ -339,7 +342,7 @@ export async function insertSession(
   options: { now?: Date | string; ttlHours?: number } = {},
 ) {
   const env: Record<string, string> = options.ttlHours ? { SESSION_TTL_HOURS: String(options.ttlHours) } : {};
-  const created = await createSession(depsAt(db, options.now ?? TEST_NOW, env), {
+  const created = await createSession(fixtureDeps(db, options.now ?? TEST_NOW, env), {
     actor: `test:${session.role}`,
     label: `test ${session.role}`,
     ...session,
