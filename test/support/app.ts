@@ -7,12 +7,11 @@ import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
-import { createToken, type TokenRole } from '../../src/features/auth/tokens.js';
+import type { TokenRole } from '../../src/features/auth/tokens.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
-import { advisoryBody, TEST_NOW } from './fixtures.js';
+import { advisoryBody, insertToken, TEST_NOW } from './fixtures.js';
 
 export interface TestAppOptions {
   env?: Record<string, string>;
@@ -47,17 +46,12 @@ export async function makeTestApp(options: TestAppOptions = {}) {
 
   /** Creates a token through the real code path and returns its secret. */
   async function tokenFor(role: TokenRole, scope: { warp?: string; authority?: string } = {}) {
-    const created = await createToken(
-      deps,
-      { principal: cliPrincipal },
-      {
-        role,
-        name: `test ${role}`,
-        warpId: scope.warp,
-        authorityCode: scope.authority,
-      },
+    const created = await insertToken(
+      deps.db,
+      { role, warpId: scope.warp, authorityCode: scope.authority },
+      { now: deps.clock.now() },
     );
-    return created.token;
+    return created.secret;
   }
 
   /** A request with a bearer token and, for objects, a JSON body. */

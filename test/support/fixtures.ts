@@ -303,7 +303,7 @@ export async function insertWarpOperators(db: Db, warpId: string, addresses: str
 export function fixtureDeps(db: Db, now: Date | string, env: Record<string, string> = {}): Deps {
   const clock = fixedClock(now);
   return {
-    config: parseConfig({ LOG_LEVEL: 'silent', ...env }),
+    config: Object.keys(env).length ? parseConfig({ LOG_LEVEL: 'silent', ...env }) : defaults,
     db,
     clock,
     log: memoryLogger('error'),
