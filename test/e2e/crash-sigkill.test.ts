@@ -9,9 +9,9 @@ import {
   callService,
   countBy,
   eventually,
-  readRows,
   type ServiceProcess,
   seedServiceDatabase,
+  serviceDeliveries,
   serviceEnv,
   startService,
   tempFolder,
@@ -45,20 +45,7 @@ async function seed() {
 const api = (service: ServiceProcess, method: string, path: string, token: string, body?: unknown) =>
   callService(service, token, method, path, body);
 
-async function deliveryRows(advisoryId: string) {
-  const rows = await readRows(
-    folder.databaseUrl,
-    'select id, mailbox_id, address, status, attempts from deliveries where advisory_id = ?',
-    [advisoryId],
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    mailboxId: String(r.mailbox_id),
-    address: String(r.address),
-    status: String(r.status),
-    attempts: Number(r.attempts),
-  }));
-}
+const deliveryRows = (advisoryId: string) => serviceDeliveries(folder.databaseUrl, advisoryId);
 
 beforeAll(async () => {
   await seed();

@@ -288,3 +288,20 @@ export async function readRows(databaseUrl: string, sql: string, args: Array<str
     database.close();
   }
 }
+
+/** An advisory's delivery rows in a service's database file (see `readRows`). */
+export async function serviceDeliveries(databaseUrl: string, advisoryId: string) {
+  const rows = await readRows(
+    databaseUrl,
+    'select id, mailbox_id, address, status, attempts, lease_expires_at from deliveries where advisory_id = ?',
+    [advisoryId],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    mailboxId: String(r.mailbox_id),
+    address: String(r.address),
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
+  }));
+}

@@ -7,9 +7,9 @@ import {
   advisoryBody,
   callService,
   eventually,
-  readRows,
   type ServiceProcess,
   seedServiceDatabase,
+  serviceDeliveries,
   serviceEnv,
   startService,
   tempFolder,
@@ -48,19 +48,7 @@ async function seed(extraEnv: Record<string, string> = {}) {
 const api = (service: ServiceProcess, method: string, path: string, body?: unknown) =>
   callService(service, admin, method, path, body);
 
-async function deliveries(advisoryId: string) {
-  const rows = await readRows(
-    folder.databaseUrl,
-    'select address, status, lease_expires_at, attempts from deliveries where advisory_id = ?',
-    [advisoryId],
-  );
-  return rows.map((r) => ({
-    address: String(r.address),
-    status: String(r.status),
-    leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
-    attempts: Number(r.attempts),
-  }));
-}
+const deliveries = (advisoryId: string) => serviceDeliveries(folder.databaseUrl, advisoryId);
 
 const slow = ({ stage }: { stage: string }) => (stage === 'data' ? 40 : 0);
 
