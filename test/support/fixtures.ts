@@ -376,38 +376,39 @@ type WithDb = Db | { db: Db };
 const dbOf = (target: WithDb): Db => ('db' in target ? target.db : target);
 
 /**
- * The register most tests need: Cardiff (Wales WARP) and Camden (London WARP), current, with their e-mail
- * domains, and a former council (OLD, in Wales WARP) whose successor is not recorded. No mailboxes.
+ * The councils most tests need, with their e-mail domains and no mailboxes: Cardiff and Newport (Welsh
+ * unitary authorities in Wales WARP), Camden (a London borough in London WARP), Newark and Sherwood (an
+ * English district in no WARP), and a former council, OLD ("Old District Council"), whose successor is not
+ * recorded.
  */
 export async function seedCouncils(target: WithDb) {
   const db = dbOf(target);
   const wales = await insertWarp(db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
   const london = await insertWarp(db, { id: 'london', name: 'London WARP', region: 'London' });
-  const cardiff = await insertAuthority(db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
+  const welsh = {
     nation: 'Wales',
     region: 'Wales',
-    type: 'WPA',
+    type: 'UA',
+    typeName: 'Unitary authority',
     warpId: wales.id,
-  });
+  };
+  const cardiff = await insertAuthority(db, { code: 'CRF', name: 'Cardiff Council', ...welsh });
+  const newport = await insertAuthority(db, { code: 'NWP', name: 'Newport City Council', ...welsh });
   const camden = await insertAuthority(db, {
     code: 'CMD',
     name: 'London Borough of Camden',
-    nation: 'England',
     region: 'London',
     type: 'LBO',
+    typeName: 'London borough',
     warpId: london.id,
   });
-  const former = await insertAuthority(db, {
-    code: 'OLD',
-    name: 'Former Council',
-    current: false,
-    warpId: wales.id,
-  });
+  const newark = await insertAuthority(db, { code: 'NSH', name: 'Newark and Sherwood District Council' });
+  const former = await insertAuthority(db, { code: 'OLD', name: 'Old District Council', current: false });
   await insertDomains(db, 'CRF', ['cardiff.gov.uk']);
+  await insertDomains(db, 'NWP', ['newport.gov.uk']);
   await insertDomains(db, 'CMD', ['camden.gov.uk']);
-  return { wales, london, cardiff, camden, former };
+  await insertDomains(db, 'NSH', ['newark-sherwooddc.gov.uk']);
+  return { wales, london, cardiff, newport, camden, newark, former };
 }
 
 // ---------- request bodies ----------
