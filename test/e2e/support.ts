@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { type SmtpMailerOptions, smtpMailer } from '../../src/adapters/mailer-smtp.js';
-import { buildNodeRuntime } from '../../src/entry/node-deps.js';
 import type { Mailer } from '../../src/ports/mailer.js';
 import { type Call, makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { repoRoot } from '../support/cli.js';
@@ -240,6 +239,7 @@ export async function seedServiceDatabase(
   folder: ServiceFolder,
   seed: { warps: Array<Partial<WarpInsert> & { id: string }>; councils: CouncilsSpec; admins: string[] },
 ): Promise<string[]> {
+  const { buildNodeRuntime } = await import('../../src/entry/node-deps.js');
   const runtime = await buildNodeRuntime({
     DATABASE_URL: folder.databaseUrl,
     OUTBOX_DIR: `${folder.dir}/outbox`,
