@@ -20,12 +20,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import { mailboxes } from '../src/db/schema.js';
 import { cliPrincipal } from '../src/domain/principal.js';
 import { buildNodeRuntime } from '../src/entry/node-deps.js';
-import { createToken } from '../src/features/auth/tokens.js';
 import { importDomains } from '../src/features/authority-register/import-domains.js';
 import { importRegister } from '../src/features/authority-register/import-register.js';
+import { insertRows, insertToken, mailboxRow } from '../test/support/fixtures.js';
 import { benchDir, projectDir } from './lib/child.js';
 import { toMB } from './lib/memory.js';
 import type { PartSummary } from './lib/part.js';
@@ -80,26 +79,20 @@ async function seed(env: Record<string, string>): Promise<Seeded> {
       where a.current = 1 group by a.code order by a.code`);
     // Some councils already have a confirmed primary: coverage has something to count.
     const now = new Date();
-    const confirmed = rows.filter((_, i) => i % 2 === 0);
-    for (let i = 0; i < confirmed.length; i += 100)
-      await deps.db.insert(mailboxes).values(
-        confirmed.slice(i, i + 100).map((r) => ({
-          id: `bench-${r.code}`,
-          authorityCode: r.code,
-          address: `cyber@${r.domain}`,
-          kind: 'primary' as const,
-          team: 'Cyber Security Team',
-          phone: '029 2087 2000',
-          state: 'confirmed' as const,
-          needsApproval: false,
-          looksPersonal: false,
-          createdBy: 'bench',
-          createdAt: now,
-          updatedAt: now,
-          confirmedAt: now,
-        })),
-      );
-    const token = (await createToken(deps, actor, { role: 'admin', name: 'bench' })).token;
+    await insertRows(deps.db, {
+      mailboxes: rows
+        .filter((_, i) => i % 2 === 0)
+        .map((r) =>
+          mailboxRow({
+            id: `bench-${r.code}`,
+            authorityCode: r.code,
+            address: `cyber@${r.domain}`,
+            createdBy: 'bench',
+            createdAt: now,
+          }),
+        ),
+    });
+    const token = (await insertToken(deps.db, { role: 'admin', name: 'bench' }, { now })).secret;
     return { token, targets: rows.map((r) => [r.code, r.domain]) };
   } finally {
     await runtime.close();

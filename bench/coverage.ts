@@ -12,24 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { migrateDatabase, openLibsqlDatabase } from '../src/adapters/db-libsql.js';
-import { memoryMailer } from '../src/adapters/mailer-memory.js';
-import { memoryResolver } from '../src/adapters/resolver-memory.js';
-import { parseConfig } from '../src/config.js';
 import type { Db } from '../src/db/client.js';
-import { authorities, mailboxes, warps } from '../src/db/schema.js';
-import type { Deps } from '../src/deps.js';
 import { systemPrincipal } from '../src/domain/principal.js';
 import { chaseList } from '../src/features/coverage/chase.js';
 import { coverageReport, dimensions } from '../src/features/coverage/report.js';
 import { snapshotCoverage } from '../src/features/coverage/snapshot.js';
-import { fixedClock } from '../src/ports/clock.js';
-import { memoryLogger } from '../src/ports/logger.js';
-import { cryptoRandom } from '../src/ports/random.js';
+import { FACTORY_TIME, fixtureDeps, insertCouncils, insertRows, warpRow } from '../test/support/fixtures.js';
 import { fmt, now, table } from './lib/timing.js';
 
 export const coverageBenchSizes = [400, 5_000, 50_000] as const;
 
-const SEEDED_AT = new Date('2026-01-01T00:00:00Z');
 const nations = [
   ['England', 0.84],
   ['Scotland', 0.08],
@@ -62,8 +54,8 @@ const types = [
 function primaryFor(i: number) {
   const r = (i * 7919) % 100;
   if (r < 47) return { state: 'confirmed' as const };
-  if (r < 52) return { state: 'confirmed' as const, staleAt: SEEDED_AT };
-  if (r < 55) return { state: 'confirmed' as const, unreachableAt: SEEDED_AT };
+  if (r < 52) return { state: 'confirmed' as const, staleAt: FACTORY_TIME };
+  if (r < 55) return { state: 'confirmed' as const, unreachableAt: FACTORY_TIME };
   if (r < 70) return { state: 'pending' as const };
   if (r < 75) return { state: 'awaiting-approval' as const };
   if (r < 90) return { state: 'retired' as const };
@@ -80,84 +72,49 @@ function nationOf(i: number): string {
   return 'England';
 }
 
-/** Seeds `n` current authorities and three mailboxes each, in batches. */
+/** Seeds `n` current authorities and three mailboxes each (the test fixtures' rows), in bulk. */
 export async function seedCoverageRegister(db: Db, n: number): Promise<void> {
-  await db.insert(warps).values(
-    Array.from({ length: 12 }, (_, w) => ({
-      id: `warp-${w}`,
-      name: `Bench WARP ${w}`,
-      region: null,
-      createdAt: SEEDED_AT,
-      updatedAt: SEEDED_AT,
-    })),
-  );
-  const CHUNK = 250;
-  for (let start = 0; start < n; start += CHUNK) {
-    const rows: Array<typeof authorities.$inferInsert> = [];
-    const boxes: Array<typeof mailboxes.$inferInsert> = [];
-    for (let i = start; i < Math.min(n, start + CHUNK); i++) {
-      const code = `C${String(i).padStart(6, '0')}`;
+  await insertRows(db, {
+    warps: Array.from({ length: 12 }, (_, w) => warpRow({ id: `warp-${w}`, name: `Bench WARP ${w}` })),
+  });
+  await insertCouncils(db, {
+    count: n,
+    code: (i) => `C${String(i).padStart(6, '0')}`,
+    authority: (i) => {
       const nation = nationOf(i);
-      const region = nation === 'England' ? englishRegions[i % englishRegions.length]! : nation;
       const [type, typeName] = types[i % types.length]!;
-      rows.push({
-        code,
+      return {
         name: `Bench Council ${i}`,
         shortName: `Bench ${i}`,
-        gss: null,
         nation,
-        region,
+        region: nation === 'England' ? englishRegions[i % englishRegions.length]! : nation,
         type,
         typeName,
-        county: null,
-        startDate: null,
-        endDate: null,
-        replacedBy: [],
         current: i % 50 !== 49, // 2% former, which the report leaves out
-        altNames: null,
         warpId: i % 97 === 0 ? null : `warp-${i % 12}`,
-        createdAt: SEEDED_AT,
-        updatedAt: SEEDED_AT,
-      });
-      const primary = primaryFor(i);
-      for (const [k, kind] of (['primary', 'secondary', 'out-of-hours'] as const).entries()) {
-        const p = kind === 'primary' ? primary : { state: 'confirmed' as const };
-        boxes.push({
+      };
+    },
+    mailboxes: (i, code) =>
+      (['primary', 'secondary', 'out-of-hours'] as const).map((kind, k) => {
+        const p = kind === 'primary' ? primaryFor(i) : { state: 'confirmed' as const };
+        return {
           id: `m${code}${k}`,
-          authorityCode: code,
           address: `${kind}@${code.toLowerCase()}.gov.uk`,
           kind,
           team: 'Information security',
           phone: '01632 960000',
-          needsApproval: p.state === 'awaiting-approval',
-          looksPersonal: false,
           createdBy: 'bench',
-          createdAt: SEEDED_AT,
-          updatedAt: SEEDED_AT,
-          confirmedAt: p.state === 'confirmed' ? SEEDED_AT : null,
-          retiredAt: p.state === 'retired' || p.state === 'refused' ? SEEDED_AT : null,
+          retiredAt: p.state === 'retired' || p.state === 'refused' ? FACTORY_TIME : null,
           ...p,
-        });
-      }
-    }
-    await db.batch([db.insert(authorities).values(rows), db.insert(mailboxes).values(boxes)]);
-  }
+        };
+      }),
+  });
 }
 
 async function benchDeps(dir: string) {
   const database = await openLibsqlDatabase(`file:${join(dir, 'coverage.db')}`);
   await migrateDatabase(database.db);
-  const clock = fixedClock('2026-11-30T09:00:00Z');
-  const deps: Deps = {
-    config: parseConfig({ LOG_LEVEL: 'silent', OUTBOX_DIR: join(dir, 'outbox') }),
-    db: database.db,
-    clock,
-    log: memoryLogger('error'),
-    random: cryptoRandom(() => clock.now().getTime()),
-    mailer: memoryMailer(),
-    resolver: memoryResolver(),
-    fetch,
-  };
+  const deps = fixtureDeps(database.db, '2026-11-30T09:00:00Z', { OUTBOX_DIR: join(dir, 'outbox') });
   return { deps, close: database.close };
 }
 

@@ -1,14 +1,13 @@
-// The fan-out bench's data: a synthetic register (councils in WARPs, two confirmed mailboxes each), one
-// advisory of realistic size (the e-mail is about 6 KB on the wire), the principals that release it, and
-// the service configuration both measured senders share.
+// The fan-out bench's data: a synthetic register (councils in WARPs, two confirmed mailboxes each, made with
+// the test fixtures), one advisory of realistic size (the e-mail is about 6 KB on the wire), the principals
+// that release it, and the service configuration both measured senders share.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
-import { authorities, mailboxes, warps } from '../../src/db/schema.js';
 import type { Principal } from '../../src/domain/principal.js';
+import { insertCouncils, insertRows, warpRow } from '../../test/support/fixtures.js';
 
 export const WARP_COUNT = 12;
 export const MAILBOXES_PER_COUNCIL = 2;
-const SEEDED_AT = new Date('2026-01-01T00:00:00Z');
 
 /** The environment the engine runs with (parsed by the real config schema). */
 export function benchEnv(databaseUrl: string, smtpUrl: string, connections: number): Record<string, string> {
@@ -25,64 +24,35 @@ export function benchEnv(databaseUrl: string, smtpUrl: string, connections: numb
 
 const councilCode = (i: number) => `B${String(i).padStart(5, '0')}`;
 
-/** Inserts WARPs, ceil(n / 2) current councils and n confirmed mailboxes, in large batches. */
+/** Inserts WARPs, ceil(n / 2) current councils and n confirmed mailboxes (the test fixtures' rows), in bulk. */
 export async function seedRegister(db: Db, mailboxCount: number): Promise<{ councils: number }> {
   const councils = Math.ceil(mailboxCount / MAILBOXES_PER_COUNCIL);
-  await db.insert(warps).values(
-    Array.from({ length: WARP_COUNT }, (_, w) => ({
-      id: `warp-${w}`,
-      name: `Bench WARP ${w}`,
-      region: null,
-      createdAt: SEEDED_AT,
-      updatedAt: SEEDED_AT,
-    })),
-  );
-  const CHUNK = 500;
-  for (let start = 0; start < councils; start += CHUNK) {
-    const rows = [];
-    const boxes = [];
-    for (let i = start; i < Math.min(councils, start + CHUNK); i++) {
-      const code = councilCode(i);
-      rows.push({
-        code,
-        name: `Bench Borough Council ${String(i).padStart(5, '0')}`,
-        shortName: `Bench Borough ${i}`,
-        gss: null,
-        nation: 'England',
-        region: 'South East',
-        type: 'NMD',
-        typeName: 'Non-metropolitan district',
-        county: null,
-        startDate: null,
-        endDate: null,
-        replacedBy: [],
-        current: true,
-        altNames: null,
-        warpId: `warp-${i % WARP_COUNT}`,
-        createdAt: SEEDED_AT,
-        updatedAt: SEEDED_AT,
-      });
-      const kinds = ['primary', 'secondary'] as const;
-      for (let k = 0; k < MAILBOXES_PER_COUNCIL && i * MAILBOXES_PER_COUNCIL + k < mailboxCount; k++) {
-        boxes.push({
+  await insertRows(db, {
+    warps: Array.from({ length: WARP_COUNT }, (_, w) =>
+      warpRow({ id: `warp-${w}`, name: `Bench WARP ${w}` }),
+    ),
+  });
+  const kinds = ['primary', 'secondary'] as const;
+  await insertCouncils(db, {
+    count: councils,
+    code: councilCode,
+    authority: (i) => ({
+      name: `Bench Borough Council ${String(i).padStart(5, '0')}`,
+      shortName: `Bench Borough ${i}`,
+      warpId: `warp-${i % WARP_COUNT}`,
+    }),
+    mailboxes: (i, code) =>
+      kinds
+        .slice(0, Math.min(MAILBOXES_PER_COUNCIL, mailboxCount - i * MAILBOXES_PER_COUNCIL))
+        .map((kind, k) => ({
           id: `mbx-${code}-${k}`,
-          authorityCode: code,
-          address: `${kinds[k]}-security@${code.toLowerCase()}.gov.uk`,
-          kind: kinds[k]!,
+          address: `${kind}-security@${code.toLowerCase()}.gov.uk`,
+          kind,
           team: 'Information security',
           phone: '01632 960000',
-          state: 'confirmed' as const,
-          needsApproval: false,
-          looksPersonal: false,
           createdBy: 'bench',
-          createdAt: SEEDED_AT,
-          updatedAt: SEEDED_AT,
-          confirmedAt: SEEDED_AT,
-        });
-      }
-    }
-    await db.batch([db.insert(authorities).values(rows), db.insert(mailboxes).values(boxes)]);
-  }
+        })),
+  });
   const [row] = await db.all<{ n: number }>(
     sql`select count(*) as n from mailboxes where state = 'confirmed'`,
   );

@@ -1,41 +1,10 @@
 // Register data for the authoring tests: two WARPs (Wales, South East), councils with and without
 // confirmed mailboxes, and the contract's example advisory.
-import { mailboxes } from '../../src/db/schema.js';
 import type { TestApp } from '../support/app.js';
+import { insertAuthority, insertMailbox, insertWarp } from '../support/fixtures.js';
 
 /** Anything with the database: a test app, or a database opened by hand for a CLI test. */
 type WithDb = Pick<TestApp, 'db'>;
-
-import { FACTORY_TIME, insertAuthority, insertWarp } from '../support/factories.js';
-
-type MailboxInsert = typeof mailboxes.$inferInsert;
-
-/** Inserts a mailbox row (a confirmed primary unless told otherwise). */
-export async function insertMailbox(
-  t: WithDb,
-  authorityCode: string,
-  overrides: Partial<MailboxInsert> = {},
-) {
-  const kind = overrides.kind ?? 'primary';
-  const state = overrides.state ?? 'confirmed';
-  const id = overrides.id ?? `${authorityCode}-${kind}-${state}`;
-  await t.db.insert(mailboxes).values({
-    id,
-    authorityCode,
-    address: `${kind}-${state}@${authorityCode.toLowerCase()}.gov.uk`,
-    kind,
-    team: 'Cyber Security Team',
-    phone: '029 2087 2000',
-    state,
-    needsApproval: false,
-    looksPersonal: false,
-    createdBy: 'test',
-    createdAt: FACTORY_TIME,
-    updatedAt: FACTORY_TIME,
-    confirmedAt: state === 'confirmed' ? FACTORY_TIME : null,
-    ...overrides,
-  });
-}
 
 /**
  * Wales WARP: CRF (confirmed primary + confirmed secondary), NWP (confirmed secondary only, pending
@@ -74,13 +43,21 @@ export async function seedAudience(t: WithDb) {
     current: false,
     warpId: 'south-east',
   });
-  await insertMailbox(t, 'CRF', { kind: 'primary' });
-  await insertMailbox(t, 'CRF', { kind: 'secondary' });
-  await insertMailbox(t, 'NWP', { kind: 'secondary' });
-  await insertMailbox(t, 'NWP', { kind: 'primary', state: 'pending' });
-  await insertMailbox(t, 'BRI', { kind: 'primary' });
-  await insertMailbox(t, 'NSH', { kind: 'primary', state: 'pending' });
-  await insertMailbox(t, 'OLD', { kind: 'primary' });
+  const mailbox = (authorityCode: string, kind: 'primary' | 'secondary', state: 'confirmed' | 'pending') =>
+    insertMailbox(t.db, {
+      id: `${authorityCode}-${kind}-${state}`,
+      authorityCode,
+      address: `${kind}-${state}@${authorityCode.toLowerCase()}.gov.uk`,
+      kind,
+      state,
+    });
+  await mailbox('CRF', 'primary', 'confirmed');
+  await mailbox('CRF', 'secondary', 'confirmed');
+  await mailbox('NWP', 'secondary', 'confirmed');
+  await mailbox('NWP', 'primary', 'pending');
+  await mailbox('BRI', 'primary', 'confirmed');
+  await mailbox('NSH', 'primary', 'pending');
+  await mailbox('OLD', 'primary', 'confirmed');
 }
 
 /** The example in the contract other tools rely on. */

@@ -1,9 +1,9 @@
 // Set-up for fan-out tests: councils in WARPs with confirmed mailboxes, and advisories made through the API.
-import { expect } from 'vitest';
-import { mailboxes } from '../../src/db/schema.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
-import type { TestApp } from '../support/app.js';
-import { FACTORY_TIME, insertAuthority, insertWarp } from '../support/factories.js';
+import { createAdvisory as createThrough, type TestApp } from '../support/app.js';
+import { insertCouncils, insertWarp } from '../support/fixtures.js';
+
+export { advisoryBody } from '../support/fixtures.js';
 
 export interface Council {
   code: string;
@@ -15,50 +15,26 @@ export async function seedFanOut(t: TestApp, warps = ['wales', 'london'], perWar
   const councils: Council[] = [];
   for (const warp of warps) {
     await insertWarp(t.db, { id: warp, name: `${warp} WARP`, region: warp });
-    for (let i = 0; i < perWarp; i++) {
-      const code = `${warp.slice(0, 2).toUpperCase()}${i}`;
-      await insertAuthority(t.db, { code, name: `${warp} council ${i}`, region: warp, warpId: warp });
-      councils.push({ code, warp });
-      for (const kind of ['primary', 'secondary'] as const) {
-        await t.db.insert(mailboxes).values({
+    const { authorities } = await insertCouncils(t.db, {
+      count: perWarp,
+      code: (i) => `${warp.slice(0, 2).toUpperCase()}${i}`,
+      authority: (i) => ({ name: `${warp} council ${i}`, region: warp, warpId: warp }),
+      mailboxes: (_, code) =>
+        (['primary', 'secondary'] as const).map((kind) => ({
           id: `${code}-${kind}`,
-          authorityCode: code,
           address: `${kind}@${code.toLowerCase()}.gov.uk`,
           kind,
           team: 'Security',
-          phone: '029 2087 2000',
-          state: 'confirmed',
-          needsApproval: false,
-          looksPersonal: false,
-          createdBy: 'test',
-          createdAt: FACTORY_TIME,
-          updatedAt: FACTORY_TIME,
-          confirmedAt: FACTORY_TIME,
-        });
-      }
-    }
+        })),
+    });
+    councils.push(...authorities.map(({ code }) => ({ code, warp })));
   }
   return councils;
 }
 
-export const advisoryBody = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Actively exploited VPN vulnerability',
-  summary: 'Patch the VPN appliance today.',
-  body: 'Apply the **vendor fix**. See the advisory.',
-  severity: 'high',
-  tlp: 'AMBER',
-  cves: ['CVE-2026-12345'],
-  references: ['https://www.ncsc.gov.uk/'],
-  audience: { all: true },
-  test: false,
-  ...overrides,
-});
-
-export async function createAdvisory(t: TestApp, token: string, overrides: Record<string, unknown> = {}) {
-  const res = await t.call('POST', '/api/v1/advisories', { token, body: advisoryBody(overrides) });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; state: string; reference: string };
-}
+/** POST /api/v1/advisories on the test app, expecting 201. */
+export const createAdvisory = (t: TestApp, token: string, overrides: Record<string, unknown> = {}) =>
+  createThrough(t.call, token, overrides);
 
 export async function drain(t: TestApp, overrides = {}) {
   return drainDeliveries(t.deps, dispatchOptions(t.deps, { concurrency: 4, ...overrides }));

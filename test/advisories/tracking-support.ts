@@ -2,9 +2,8 @@
 // operators, their member councils and one council in no WARP, and the acknowledgement link of a delivery.
 import type { Deps } from '../../src/deps.js';
 import { signedToken } from '../../src/features/advisories/signing-key.js';
-import { insertWarpOperators } from '../support/advisory-factories.js';
 import type { TestApp } from '../support/app.js';
-import { insertAuthority, insertWarp } from '../support/factories.js';
+import { insertAuthority, insertWarp, insertWarpOperators } from '../support/fixtures.js';
 
 export async function seedTrackingWorld(t: TestApp) {
   await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });

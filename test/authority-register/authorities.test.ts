@@ -6,7 +6,7 @@ import {
   insertSuccessors,
   insertWarp,
   revokeSecret,
-} from '../support/factories.js';
+} from '../support/fixtures.js';
 
 let t: TestApp;
 let admin: string;

@@ -6,7 +6,7 @@ import {
   tryNormaliseDomain,
 } from '../../src/features/authority-register/normalise-domain.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority, insertDomains, insertWarp, revokeSecret } from '../support/factories.js';
+import { insertAuthority, insertDomains, insertWarp, revokeSecret } from '../support/fixtures.js';
 
 let t: TestApp;
 let admin: string;

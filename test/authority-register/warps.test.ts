@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, authorities, warps } from '../../src/db/schema.js';
 import { defaultWarpInserts } from '../../src/features/authority-register/default-warps.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority, insertWarp, revokeSecret } from '../support/factories.js';
+import { insertAuthority, insertWarp, revokeSecret } from '../support/fixtures.js';
 
 let t: TestApp;
 let admin: string;

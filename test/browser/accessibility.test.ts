@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import { insertMailbox } from '../coverage/support.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
 import { insertAuthority, insertDomains } from '../support/factories.js';
-import { openSession } from '../support/sessions.js';
+import { insertSession } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -72,11 +72,11 @@ describe('axe-core on the existing pages', () => {
   });
 
   it('finds nothing on a council’s account page', async () => {
-    const session = await openSession(app.deps, {
-      role: 'council',
-      label: 'Cardiff Council (cyber@cardiff.gov.uk)',
-      authorityCode: 'CRF',
-    });
+    const session = await insertSession(
+      app.deps.db,
+      { role: 'council', label: 'Cardiff Council (cyber@cardiff.gov.uk)', authorityCode: 'CRF' },
+      { now: app.deps.clock.now() },
+    );
     await context.addCookies([{ name: SESSION_COOKIE, value: session.secret, url: app.baseUrl }]);
     await page.goto(`${app.baseUrl}/account`);
     expect(await page.locator('h1').textContent()).toBe('Cardiff Council');

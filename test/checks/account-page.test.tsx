@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toMailboxView } from '../../src/features/mailboxes/view.js';
 import { AccountPage } from '../../src/web/pages/account.js';
 import { makeTestApp } from '../support/app.js';
-import { insertAuthority } from '../support/factories.js';
-import { insertMailbox } from './support.js';
+import { insertAuthority, insertMailbox } from '../support/fixtures.js';
 
 describe('the account page', () => {
   it('shows the reachability status, its reasons and the next re-confirmation', async () => {

@@ -8,10 +8,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { bounces, deliveries, mailboxes } from '../../src/db/schema.js';
 import { parseDsn } from '../../src/mail/dsn.js';
 import { allParts, parseMime } from '../../src/mail/mime-parse.js';
-import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority } from '../support/factories.js';
-import { fixture, insertMailbox } from './support.js';
+import { insertAdvisory, insertAuthority, insertDelivery, insertMailbox } from '../support/fixtures.js';
+import { fixture } from './support.js';
 
 describe('the DSN parser', () => {
   it('reads the per-recipient fields of a Postfix bounce', () => {
@@ -222,7 +221,7 @@ describe('POST /api/v1/inbound/bounces', () => {
     expect(anonymous.status).toBe(401);
     for (const role of ['admin', 'warp', 'council'] as const) {
       if (role === 'warp') {
-        const { insertWarp } = await import('../support/factories.js');
+        const { insertWarp } = await import('../support/fixtures.js');
         await insertWarp(t.db, { id: 'w1' });
       }
       const token = await t.tokenFor(

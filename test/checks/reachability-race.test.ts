@@ -13,9 +13,10 @@ import { sweepReconfirmations } from '../../src/features/reachability/reconfirm.
 import { runDomainChecks } from '../../src/features/reachability/run-checks.js';
 import { seedCouncils } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery, insertWarpOperators } from '../support/advisory-factories.js';
+import { insertMailbox } from '../support/fixtures.js';
 import { useMsw } from '../support/msw.js';
 import { makeRacingApp } from '../support/racing-app.js';
-import { DAY, fixture, goodZone, insertMailbox } from './support.js';
+import { DAY, fixture, goodZone } from './support.js';
 
 useMsw(
   http.get(

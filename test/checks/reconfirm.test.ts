@@ -4,11 +4,16 @@ import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mailboxes } from '../../src/db/schema.js';
 import { sweepReconfirmations } from '../../src/features/reachability/reconfirm.js';
-import { linkIn, registration, seedCouncils } from '../mailboxes/support.js';
-import { insertWarpOperators } from '../support/advisory-factories.js';
+import { linkIn } from '../mailboxes/support.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority } from '../support/factories.js';
-import { DAY, insertMailbox } from './support.js';
+import {
+  insertAuthority,
+  insertMailbox,
+  insertWarpOperators,
+  registration,
+  seedCouncils,
+} from '../support/fixtures.js';
+import { DAY } from './support.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -174,6 +179,7 @@ describe('re-confirmation', () => {
       authorityCode: 'CRF',
       address: 'cyber@cardiff.gov.uk',
       confirmedAt,
+      reconfirmDueAt: null,
     });
     t.clock.advance(250 * DAY); // long past due and past the grace period
     const sweep = await sweepTwice();

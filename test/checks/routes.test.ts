@@ -4,10 +4,10 @@ import { HttpResponse, http } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { policy } from '../../src/features/auth/policy.js';
-import { seedCouncils } from '../mailboxes/support.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { insertMailbox, seedCouncils } from '../support/fixtures.js';
 import { useMsw } from '../support/msw.js';
-import { goodZone, insertMailbox, servePolicy } from './support.js';
+import { goodZone, servePolicy } from './support.js';
 
 useMsw(
   servePolicy('cardiff.gov.uk'),

@@ -10,9 +10,9 @@ import { mailboxStatus, mailboxStatusDetail, type StatusRow } from '../../src/fe
 import { runChecks, runDomainChecks } from '../../src/features/reachability/run-checks.js';
 import { runScheduledWork } from '../../src/features/reachability/scheduled.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority } from '../support/factories.js';
+import { insertAuthority, insertMailbox } from '../support/fixtures.js';
 import { useMsw } from '../support/msw.js';
-import { goodZone, insertMailbox } from './support.js';
+import { goodZone } from './support.js';
 
 useMsw(
   http.get(

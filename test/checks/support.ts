@@ -1,36 +1,8 @@
-// Shared set-up for the reachability tests: mailbox rows, a well-configured zone, and the HTTP edge
+// Shared set-up for the reachability tests: a well-configured zone, and the HTTP edge
 // (MTA-STS policy files, security.txt) served by msw.
 import { readFileSync } from 'node:fs';
 import { HttpResponse, http } from 'msw';
 import type { Zones } from '../../src/adapters/resolver-memory.js';
-import type { Db } from '../../src/db/client.js';
-import { mailboxes } from '../../src/db/schema.js';
-import { FACTORY_TIME } from '../support/factories.js';
-
-export type MailboxInsert = typeof mailboxes.$inferInsert;
-
-let n = 0;
-/** Inserts a confirmed primary mailbox (any field overridable) and returns it. */
-export async function insertMailbox(db: Db, overrides: Partial<MailboxInsert> & { authorityCode: string }) {
-  n += 1;
-  const row: MailboxInsert = {
-    id: `mbx${String(n).padStart(6, '0')}test`,
-    address: `cyber@${overrides.authorityCode.toLowerCase()}.gov.uk`,
-    kind: 'primary',
-    team: 'Cyber Security Team',
-    phone: '029 2087 2000',
-    state: 'confirmed',
-    needsApproval: false,
-    looksPersonal: false,
-    createdBy: 'test',
-    createdAt: FACTORY_TIME,
-    updatedAt: FACTORY_TIME,
-    confirmedAt: FACTORY_TIME,
-    ...overrides,
-  };
-  const [inserted] = await db.insert(mailboxes).values(row).returning();
-  return inserted!;
-}
 
 /** A domain with everything in order: MX with addresses, SPF -all, DMARC reject, MTA-STS, TLS-RPT. */
 export function goodZone(domain: string): Zones {

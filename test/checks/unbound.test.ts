@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeResolver } from '../../src/adapters/resolver-node.js';
 import type { Resolver } from '../../src/ports/resolver.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority } from '../support/factories.js';
+import { insertAuthority, insertMailbox } from '../support/fixtures.js';
 import { useMsw } from '../support/msw.js';
 import { startUnbound, unboundAvailable } from '../support/unbound.js';
-import { insertMailbox } from './support.js';
 
 useMsw(
   // No council here publishes MTA-STS policy files or security.txt over https.

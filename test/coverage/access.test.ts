@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policy } from '../../src/features/auth/policy.js';
 import { browser } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority, insertWarp } from '../support/factories.js';
+import { seedCouncils } from '../support/fixtures.js';
 
 type Caller = 'anonymous' | 'council' | 'warp' | 'admin';
 const callers: Caller[] = ['anonymous', 'council', 'warp', 'admin'];
@@ -14,28 +14,7 @@ const tokens: Partial<Record<Caller, string>> = {};
 
 beforeAll(async () => {
   t = await makeTestApp();
-  await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
-  await insertWarp(t.db, { id: 'london', name: 'London WARP', region: 'London' });
-  await insertAuthority(t.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    nation: 'Wales',
-    region: 'Wales',
-    warpId: 'wales',
-  });
-  await insertAuthority(t.db, {
-    code: 'NWP',
-    name: 'Newport City Council',
-    nation: 'Wales',
-    region: 'Wales',
-    warpId: 'wales',
-  });
-  await insertAuthority(t.db, {
-    code: 'CMD',
-    name: 'London Borough of Camden',
-    region: 'London',
-    warpId: 'london',
-  });
+  await seedCouncils(t);
   tokens.council = await t.tokenFor('council', { authority: 'CRF' });
   tokens.warp = await t.tokenFor('warp', { warp: 'wales' });
   tokens.admin = await t.tokenFor('admin');

@@ -12,8 +12,7 @@ import {
 } from '../../src/features/coverage/mailbox-state.js';
 import { coverageReport } from '../../src/features/coverage/report.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority } from '../support/factories.js';
-import { insertMailbox } from './support.js';
+import { insertAuthority, insertMailbox } from '../support/fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {

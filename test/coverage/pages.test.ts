@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainChecks } from '../../src/db/schema.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { browser } from '../pages/form-client.js';
-import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { insertAdvisory, insertDelivery } from '../support/fixtures.js';
 import { expectedTotal, importSharedRegister, seedKnownCoverage } from './support.js';
 
 let t: TestApp;

@@ -6,7 +6,8 @@ import { coverageSnapshots, mailboxes } from '../../src/db/schema.js';
 import { coverageReport, dimensions } from '../../src/features/coverage/report.js';
 import { addDays, snapshotCoverage, ukDayKey } from '../../src/features/coverage/snapshot.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { expectedTotal, importSharedRegister, insertMailbox, seedKnownCoverage } from './support.js';
+import { insertMailbox } from '../support/fixtures.js';
+import { expectedTotal, importSharedRegister, seedKnownCoverage } from './support.js';
 
 let t: TestApp;
 

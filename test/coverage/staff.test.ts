@@ -7,21 +7,14 @@ import { settleBackground } from '../../src/lib/background.js';
 import { browser, linkIn, sentTo } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { runCli, tempDatabase } from '../support/cli.js';
-import { insertAuthority, insertWarp } from '../support/factories.js';
+import { seedCouncils } from '../support/fixtures.js';
 
 let t: TestApp;
 let admin: string;
 
 beforeEach(async () => {
   t = await makeTestApp();
-  await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
-  await insertAuthority(t.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    nation: 'Wales',
-    region: 'Wales',
-    warpId: 'wales',
-  });
+  await seedCouncils(t);
   admin = await t.tokenFor('admin');
 });
 afterEach(() => t.close());

@@ -1,12 +1,10 @@
 // Shared set-up for the coverage tests: the real register imported from the shared CSV, the default WARPs,
 // and mailboxes in every state for a known subset of councils.
 import { readFileSync } from 'node:fs';
-import type { Db } from '../../src/db/client.js';
-import { mailboxes } from '../../src/db/schema.js';
 import { cliPrincipal } from '../../src/domain/principal.js';
 import { importRegister } from '../../src/features/authority-register/import-register.js';
 import type { TestApp } from '../support/app.js';
-import { FACTORY_TIME } from '../support/factories.js';
+import { insertDomains, insertMailbox, registration } from '../support/fixtures.js';
 
 /** The shared register CSV, resolved from this file's URL (never copied into the project). */
 export const registerCsvUrl = new URL(
@@ -22,42 +20,8 @@ export async function importSharedRegister(t: Pick<TestApp, 'deps'>) {
   );
 }
 
-export type MailboxInsert = typeof mailboxes.$inferInsert;
-
-let sequence = 0;
-
-/** Inserts a mailbox row directly (a confirmed primary unless told otherwise). */
-export async function insertMailbox(db: Db, overrides: Partial<MailboxInsert> & { authorityCode: string }) {
-  sequence += 1;
-  const code = overrides.authorityCode;
-  const state = overrides.state ?? 'confirmed';
-  const row: MailboxInsert = {
-    id: `mbx${String(sequence).padStart(6, '0')}${code.toLowerCase()}`,
-    address: `cyber${sequence}@${code.toLowerCase()}.gov.uk`,
-    kind: 'primary',
-    team: 'Cyber Security Team',
-    phone: '029 2087 2000',
-    state,
-    needsApproval: state === 'awaiting-approval',
-    looksPersonal: false,
-    createdBy: 'test',
-    createdAt: FACTORY_TIME,
-    updatedAt: FACTORY_TIME,
-    confirmedAt: state === 'confirmed' ? FACTORY_TIME : null,
-    ...overrides,
-  };
-  const [inserted] = await db.insert(mailboxes).values(row).returning();
-  return inserted!;
-}
-
-export const registration = (overrides: Record<string, unknown> = {}) => ({
-  authority: 'CRF',
-  address: 'cyber@cardiff.gov.uk',
-  kind: 'primary',
-  team: 'Cyber Security Team',
-  phone: '029 2087 2000',
-  ...overrides,
-});
+// The browser tests import it from here.
+export { insertMailbox };
 
 /** The path of the last confirmation link mailed to an address. */
 export function confirmPath(t: TestApp, to: string): string {
@@ -85,7 +49,6 @@ export const since = {
  * the API and its link; the others are rows as the reachability sweeps leave them.
  */
 export async function seedKnownCoverage(t: TestApp) {
-  const { insertDomains } = await import('../support/factories.js');
   // Wales: CRF confirmed (real flow, plus a pending secondary), NWP stale, SWA unreachable (with a pending
   // replacement), VGL only a confirmed secondary.
   await insertDomains(t.db, 'CRF', ['cardiff.gov.uk']);

@@ -3,18 +3,16 @@
 // kill lands part-way. Nothing may be lost: every recipient ends with the message, a recipient that got it
 // twice got the same Message-ID both times, and there is exactly one delivery row per mailbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorities, mailboxes, warps } from '../../src/db/schema.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
-import { buildNodeRuntime } from '../../src/entry/node-deps.js';
-import { createToken } from '../../src/features/auth/tokens.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import {
   advisoryBody,
   callService,
   countBy,
   eventually,
-  readRows,
   type ServiceProcess,
+  seedServiceDatabase,
+  serviceDeliveries,
+  serviceEnv,
   startService,
   tempFolder,
 } from './support.js';
@@ -31,99 +29,29 @@ let env: Record<string, string>;
 let author: string;
 let approver: string;
 
-/**
- * Seeds the database file before the service first opens it: councils, mailboxes, two admin tokens. The
- * file is opened and migrated the way the service does it (`buildNodeRuntime`: openLibsqlDatabase +
- * migrateDatabase), and the tokens are made through the real code path.
- */
+/** Seeds the database file before the service first opens it: councils in three WARPs, two admin tokens. */
 async function seed() {
-  const runtime = await buildNodeRuntime({
-    DATABASE_URL: folder.databaseUrl,
-    OUTBOX_DIR: `${folder.dir}/outbox`,
-    LOG_LEVEL: 'silent',
-  });
-  try {
-    const { deps } = runtime;
-    const db = deps.db;
-    const now = new Date();
-    await db
-      .insert(warps)
-      .values(WARPS.map((id) => ({ id, name: `${id} WARP`, createdAt: now, updatedAt: now })));
-    const councils = everyone.map((_, i) => ({
-      code: `C${String(i).padStart(3, '0')}`,
-      name: `Crash Test Council ${i}`,
-      shortName: `Crash Test ${i}`,
-      nation: 'England',
-      region: 'South East',
-      type: 'NMD',
-      typeName: 'Non-metropolitan district',
-      current: true,
-      warpId: WARPS[i % WARPS.length]!,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    for (let i = 0; i < councils.length; i += 50)
-      await db.insert(authorities).values(councils.slice(i, i + 50));
-    const boxes = councils.map((c, i) => ({
-      id: `mbx-${c.code}`,
-      authorityCode: c.code,
-      address: address(i),
-      kind: 'primary' as const,
-      team: 'Cyber Security Team',
-      phone: '029 2087 2000',
-      state: 'confirmed' as const,
-      needsApproval: false,
-      looksPersonal: false,
-      createdBy: 'test',
-      createdAt: now,
-      updatedAt: now,
-      confirmedAt: now,
-    }));
-    for (let i = 0; i < boxes.length; i += 50) await db.insert(mailboxes).values(boxes.slice(i, i + 50));
-    const token = async (name: string) =>
-      (await createToken(deps, { principal: cliPrincipal }, { role: 'admin', name })).token;
-    author = await token('NCSC duty officer');
-    approver = await token('NCSC second admin');
-  } finally {
-    await runtime.close();
-  }
+  [author, approver] = (await seedServiceDatabase(folder, {
+    warps: WARPS.map((id) => ({ id })),
+    councils: {
+      count: COUNCILS,
+      authority: (i) => ({ name: `Crash Test Council ${i}`, warpId: WARPS[i % WARPS.length]! }),
+      address,
+    },
+    admins: ['NCSC duty officer', 'NCSC second admin'],
+  })) as [string, string];
 }
 
 const api = (service: ServiceProcess, method: string, path: string, token: string, body?: unknown) =>
   callService(service, token, method, path, body);
 
-async function deliveryRows(advisoryId: string) {
-  const rows = await readRows(
-    folder.databaseUrl,
-    'select id, mailbox_id, address, status, attempts from deliveries where advisory_id = ?',
-    [advisoryId],
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    mailboxId: String(r.mailbox_id),
-    address: String(r.address),
-    status: String(r.status),
-    attempts: Number(r.attempts),
-  }));
-}
+const deliveryRows = (advisoryId: string) => serviceDeliveries(folder.databaseUrl, advisoryId);
 
 beforeAll(async () => {
   await seed();
   // A slow server: each message waits before its 250, so the fan-out takes seconds, not milliseconds.
   sink = await startSmtpSink({ delayMs: ({ stage }) => (stage === 'data' ? 25 : 0) });
-  env = {
-    PORT: '0',
-    DATABASE_URL: folder.databaseUrl,
-    OUTBOX_DIR: `${folder.dir}/outbox`,
-    PUBLIC_BASE_URL: 'http://cyber-contacts.test',
-    SMTP_URL: sink.url,
-    SMTP_POOL_CONNECTIONS: '2',
-    DISPATCH_LEASE_SECONDS: '2',
-    DISPATCH_IDLE_POLL_MS: '200',
-    DISPATCH_BATCH_SIZE: '10',
-    LOG_LEVEL: 'info',
-    REGISTER_SYNC_ON_EMPTY: 'false',
-  };
+  env = serviceEnv(folder, sink.url, { DISPATCH_LEASE_SECONDS: '2', DISPATCH_BATCH_SIZE: '10' });
 }, 60_000);
 
 afterAll(async () => {

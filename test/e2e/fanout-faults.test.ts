@@ -3,9 +3,8 @@
 // the engine must end each delivery in the right state, retry only what is retryable, and after the
 // server recovers deliver every retryable recipient exactly once more, touching nothing else.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mailboxes } from '../../src/db/schema.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
-import { FACTORY_TIME, insertAuthority, insertWarp } from '../support/factories.js';
+import { insertCouncils, insertWarp } from '../support/fixtures.js';
 import type { SinkEvent } from '../support/smtp-sink.js';
 import {
   acceptedPerRecipient,
@@ -82,25 +81,12 @@ beforeEach(async () => {
   s.useSmtp();
   // Two WARPs, so the release also goes through the second admin.
   for (const warp of ['north', 'south']) await insertWarp(s.t.db, { id: warp, name: `${warp} WARP` });
-  for (const [i, to] of all.entries()) {
-    const code = `F${String(i).padStart(2, '0')}`;
-    await insertAuthority(s.t.db, { code, name: `Fault Council ${i}`, warpId: i % 2 ? 'north' : 'south' });
-    await s.t.db.insert(mailboxes).values({
-      id: `mbx-${code}`,
-      authorityCode: code,
-      address: to,
-      kind: 'primary',
-      team: 'Cyber Security Team',
-      phone: '029 2087 2000',
-      state: 'confirmed',
-      needsApproval: false,
-      looksPersonal: false,
-      createdBy: 'test',
-      createdAt: FACTORY_TIME,
-      updatedAt: FACTORY_TIME,
-      confirmedAt: FACTORY_TIME,
-    });
-  }
+  await insertCouncils(s.t.db, {
+    count: COUNCILS,
+    code: (i) => `F${String(i).padStart(2, '0')}`,
+    authority: (i) => ({ name: `Fault Council ${i}`, warpId: i % 2 ? 'north' : 'south' }),
+    address,
+  });
   admin = await s.t.tokenFor('admin');
   approver = await s.t.tokenFor('admin');
 });

@@ -8,8 +8,15 @@ import { expect } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { type SmtpMailerOptions, smtpMailer } from '../../src/adapters/mailer-smtp.js';
 import type { Mailer } from '../../src/ports/mailer.js';
-import { makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
+import { type Call, makeTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { repoRoot } from '../support/cli.js';
+import {
+  type CouncilsSpec,
+  insertCouncils,
+  insertToken,
+  insertWarp,
+  type WarpInsert,
+} from '../support/fixtures.js';
 import {
   type SinkMessage,
   type SmtpSink,
@@ -57,27 +64,8 @@ export async function smtpTestApp(
   };
 }
 
-export const advisoryBody = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Actively exploited VPN vulnerability',
-  summary: 'Patch the VPN appliance today.',
-  body: 'Apply the **vendor fix** to every appliance.\n\nSee the vendor advisory.',
-  severity: 'high',
-  tlp: 'AMBER',
-  cves: ['CVE-2026-12345'],
-  references: ['https://www.ncsc.gov.uk/'],
-  audience: { all: true },
-  test: false,
-  ...overrides,
-});
-
-type Call = (method: string, path: string, opts?: { token?: string; body?: unknown }) => Promise<Response>;
-
-/** POST /api/v1/advisories, expecting 201. */
-export async function createAdvisory(call: Call, token: string, overrides: Record<string, unknown> = {}) {
-  const res = await call('POST', '/api/v1/advisories', { token, body: advisoryBody(overrides) });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; state: string; reference: string };
-}
+export { createAdvisory } from '../support/app.js';
+export { advisoryBody } from '../support/fixtures.js';
 
 /** Releases and (when it needs one) approves with a second admin; returns the approval's answer. */
 export async function releaseAndApprove(call: Call, id: string, author: string, second: string) {
@@ -219,6 +207,58 @@ export async function startService(env: Record<string, string>): Promise<Service
   return service;
 }
 
+/** The environment a fan-out test runs the service in: the folder's database and outbox, SMTP to the sink. */
+export function serviceEnv(
+  folder: ServiceFolder,
+  smtpUrl: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: '0',
+    DATABASE_URL: folder.databaseUrl,
+    OUTBOX_DIR: `${folder.dir}/outbox`,
+    PUBLIC_BASE_URL: 'http://cyber-contacts.test',
+    SMTP_URL: smtpUrl,
+    SMTP_POOL_CONNECTIONS: '2',
+    DISPATCH_IDLE_POLL_MS: '200',
+    LOG_LEVEL: 'info',
+    REGISTER_SYNC_ON_EMPTY: 'false',
+    ...overrides,
+  };
+}
+
+type ServiceFolder = Pick<ReturnType<typeof tempFolder>, 'dir' | 'databaseUrl'>;
+
+/**
+ * Seeds a service's database file before the service first opens it, opened and migrated the way the
+ * service does it (`buildNodeRuntime`: openLibsqlDatabase + migrateDatabase): the WARPs, the councils (each
+ * with a confirmed primary unless told otherwise), all made now by the wall clock the service runs on, and
+ * one admin token per name, made through the real code path. Returns the tokens' secrets.
+ */
+export async function seedServiceDatabase(
+  folder: ServiceFolder,
+  seed: { warps: Array<Partial<WarpInsert> & { id: string }>; councils: CouncilsSpec; admins: string[] },
+): Promise<string[]> {
+  const { buildNodeRuntime } = await import('../../src/entry/node-deps.js');
+  const runtime = await buildNodeRuntime({
+    DATABASE_URL: folder.databaseUrl,
+    OUTBOX_DIR: `${folder.dir}/outbox`,
+    LOG_LEVEL: 'silent',
+  });
+  try {
+    const { db } = runtime.deps;
+    const now = new Date();
+    for (const warp of seed.warps) await insertWarp(db, { createdAt: now, ...warp });
+    await insertCouncils(db, { at: now, ...seed.councils });
+    const secrets: string[] = [];
+    for (const name of seed.admins)
+      secrets.push((await insertToken(db, { role: 'admin', name }, { now })).secret);
+    return secrets;
+  } finally {
+    await runtime.close();
+  }
+}
+
 /** A JSON call to a running service with a bearer token; the body parsed when there is one. */
 export async function callService(
   service: ServiceProcess,
@@ -247,4 +287,21 @@ export async function readRows(databaseUrl: string, sql: string, args: Array<str
   } finally {
     database.close();
   }
+}
+
+/** An advisory's delivery rows in a service's database file (see `readRows`). */
+export async function serviceDeliveries(databaseUrl: string, advisoryId: string) {
+  const rows = await readRows(
+    databaseUrl,
+    'select id, mailbox_id, address, status, attempts, lease_expires_at from deliveries where advisory_id = ?',
+    [advisoryId],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    mailboxId: String(r.mailbox_id),
+    address: String(r.address),
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
+  }));
 }

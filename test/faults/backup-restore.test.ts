@@ -10,7 +10,7 @@ import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { runCli, tempDatabase } from '../support/cli.js';
-import { insertAuthority } from '../support/factories.js';
+import { insertAuthority } from '../support/fixtures.js';
 
 const db = tempDatabase();
 const file = (name: string) => join(db.dir, name);

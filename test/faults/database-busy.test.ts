@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { createApp } from '../../src/app.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
-import { createToken } from '../../src/features/auth/tokens.js';
 import { CSRF_COOKIE } from '../../src/middleware/csrf.js';
 import { rowCounts, worldDeps } from '../security/world.js';
-import { insertAuthority, insertDomains } from '../support/factories.js';
+import { insertAuthority, insertDomains, insertToken } from '../support/fixtures.js';
 
 const BUSY_TIMEOUT_MS = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'cyber-contacts-busy-'));
@@ -32,7 +30,7 @@ beforeAll(async () => {
   app = createApp(deps);
   await insertAuthority(database.db, { code: 'BSY', name: 'Busy Council' });
   await insertDomains(database.db, 'BSY', ['busy.gov.uk']);
-  admin = (await createToken(deps, { principal: cliPrincipal }, { role: 'admin', name: 'busy' })).token;
+  admin = (await insertToken(database.db, { role: 'admin', name: 'busy' }, { now: deps.clock.now() })).secret;
 });
 afterEach(() => {
   holder?.kill('SIGKILL');

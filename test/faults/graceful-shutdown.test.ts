@@ -3,16 +3,14 @@
 // them, gives back the deliveries it had claimed but not sent (their lease ends now, not in five minutes),
 // and exits 0 within its grace period. A second process then sends the rest straight away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorities, mailboxes, warps } from '../../src/db/schema.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
-import { buildNodeRuntime } from '../../src/entry/node-deps.js';
-import { createToken } from '../../src/features/auth/tokens.js';
 import {
   advisoryBody,
   callService,
   eventually,
-  readRows,
   type ServiceProcess,
+  seedServiceDatabase,
+  serviceDeliveries,
+  serviceEnv,
   startService,
   tempFolder,
 } from '../e2e/support.js';
@@ -31,87 +29,26 @@ let admin: string;
 async function seed(extraEnv: Record<string, string> = {}) {
   folder = tempFolder('sigterm');
   folders.push(folder);
-  env = {
-    PORT: '0',
-    DATABASE_URL: folder.databaseUrl,
-    OUTBOX_DIR: `${folder.dir}/outbox`,
-    PUBLIC_BASE_URL: 'http://cyber-contacts.test',
-    SMTP_URL: sink.url,
-    SMTP_POOL_CONNECTIONS: '2',
+  env = serviceEnv(folder, sink.url, {
     DISPATCH_LEASE_SECONDS: String(LEASE_SECONDS),
-    DISPATCH_IDLE_POLL_MS: '200',
     DISPATCH_BATCH_SIZE: '20',
-    LOG_LEVEL: 'info',
-    REGISTER_SYNC_ON_EMPTY: 'false',
     ...extraEnv,
-  };
-  const runtime = await buildNodeRuntime({
-    DATABASE_URL: folder.databaseUrl,
-    OUTBOX_DIR: `${folder.dir}/outbox`,
-    LOG_LEVEL: 'silent',
   });
-  try {
-    const db = runtime.deps.db;
-    const now = new Date();
-    await db.insert(warps).values({ id: 'solo', name: 'Solo WARP', createdAt: now, updatedAt: now });
-    const codes = Array.from({ length: COUNCILS }, (_, i) => `G${String(i).padStart(3, '0')}`);
-    for (let i = 0; i < codes.length; i += 50)
-      await db.insert(authorities).values(
-        codes.slice(i, i + 50).map((code) => ({
-          code,
-          name: `Graceful Council ${code}`,
-          shortName: code,
-          nation: 'England',
-          region: 'South East',
-          type: 'NMD',
-          typeName: 'Non-metropolitan district',
-          current: true,
-          warpId: 'solo',
-          createdAt: now,
-          updatedAt: now,
-        })),
-      );
-    for (let i = 0; i < codes.length; i += 50)
-      await db.insert(mailboxes).values(
-        codes.slice(i, i + 50).map((code) => ({
-          id: `mbx-${code}`,
-          authorityCode: code,
-          address: `cyber@${code.toLowerCase()}.gov.uk`,
-          kind: 'primary' as const,
-          team: 'Cyber Security Team',
-          phone: '029 2087 2000',
-          state: 'confirmed' as const,
-          needsApproval: false,
-          looksPersonal: false,
-          createdBy: 'test',
-          createdAt: now,
-          updatedAt: now,
-          confirmedAt: now,
-        })),
-      );
-    admin = (await createToken(runtime.deps, { principal: cliPrincipal }, { role: 'admin', name: 'ops' }))
-      .token;
-  } finally {
-    await runtime.close();
-  }
+  [admin] = (await seedServiceDatabase(folder, {
+    warps: [{ id: 'solo', name: 'Solo WARP' }],
+    councils: {
+      count: COUNCILS,
+      code: (i) => `G${String(i).padStart(3, '0')}`,
+      authority: (_, code) => ({ name: `Graceful Council ${code}`, shortName: code, warpId: 'solo' }),
+    },
+    admins: ['ops'],
+  })) as [string];
 }
 
 const api = (service: ServiceProcess, method: string, path: string, body?: unknown) =>
   callService(service, admin, method, path, body);
 
-async function deliveries(advisoryId: string) {
-  const rows = await readRows(
-    folder.databaseUrl,
-    'select address, status, lease_expires_at, attempts from deliveries where advisory_id = ?',
-    [advisoryId],
-  );
-  return rows.map((r) => ({
-    address: String(r.address),
-    status: String(r.status),
-    leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
-    attempts: Number(r.attempts),
-  }));
-}
+const deliveries = (advisoryId: string) => serviceDeliveries(folder.databaseUrl, advisoryId);
 
 const slow = ({ stage }: { stage: string }) => (stage === 'data' ? 40 : 0);
 

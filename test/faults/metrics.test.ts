@@ -2,10 +2,15 @@
 // advisories, mailboxes, latest checks), per-route HTTP counts and latency histograms with bounded labels,
 // and process memory; for admins only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { domainChecks, mailboxes } from '../../src/db/schema.js';
-import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
+import { domainChecks } from '../../src/db/schema.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { FACTORY_TIME, insertAuthority } from '../support/factories.js';
+import {
+  FACTORY_TIME,
+  insertAdvisory,
+  insertAuthority,
+  insertDelivery,
+  insertMailbox,
+} from '../support/fixtures.js';
 
 let t: TestApp;
 let admin: string;
@@ -22,20 +27,13 @@ beforeAll(async () => {
     kind: 'primary' | 'secondary',
     extra = {},
   ) =>
-    t.db.insert(mailboxes).values({
+    insertMailbox(t.db, {
       id,
       authorityCode: 'MET',
       address: `${id}@metric.gov.uk`,
       kind,
       team: 'Security',
-      phone: '029 2087 2000',
       state,
-      needsApproval: false,
-      looksPersonal: false,
-      createdBy: 'test',
-      createdAt: FACTORY_TIME,
-      updatedAt: FACTORY_TIME,
-      confirmedAt: state === 'confirmed' ? FACTORY_TIME : null,
       ...extra,
     });
   await box('m1', 'confirmed', 'primary');

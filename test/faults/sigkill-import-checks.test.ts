@@ -12,10 +12,9 @@ import { createClient } from '@libsql/client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
-import { mailboxes } from '../../src/db/schema.js';
 import { checkKinds } from '../../src/domain/check-results.js';
 import { repoRoot, runCli, tempDatabase } from '../support/cli.js';
-import { FACTORY_TIME, insertAuthority } from '../support/factories.js';
+import { insertCouncils } from '../support/fixtures.js';
 
 const temps: Array<ReturnType<typeof tempDatabase>> = [];
 afterAll(() => {
@@ -194,25 +193,12 @@ describe('SIGKILL during a check sweep', () => {
     expect(made.code, made.stderr).toBe(0);
     const database = await openLibsqlDatabase(db.url);
     try {
-      for (let i = 0; i < DOMAINS; i++) {
-        const code = `K${String(i).padStart(3, '0')}`;
-        await insertAuthority(database.db, { code, name: `Checked Council ${i}` });
-        await database.db.insert(mailboxes).values({
-          id: `mbx-${code}`,
-          authorityCode: code,
-          address: `cyber@k${String(i).padStart(3, '0')}.gov.uk`,
-          kind: 'primary',
-          team: 'Cyber Security Team',
-          phone: '029 2087 2000',
-          state: 'confirmed',
-          needsApproval: false,
-          looksPersonal: false,
-          createdBy: 'test',
-          createdAt: FACTORY_TIME,
-          updatedAt: FACTORY_TIME,
-          confirmedAt: FACTORY_TIME,
-        });
-      }
+      await insertCouncils(database.db, {
+        count: DOMAINS,
+        code: (i) => `K${String(i).padStart(3, '0')}`,
+        authority: (i) => ({ name: `Checked Council ${i}` }),
+        address: (i) => `cyber@k${String(i).padStart(3, '0')}.gov.uk`,
+      });
     } finally {
       database.close();
     }

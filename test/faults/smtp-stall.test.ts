@@ -9,11 +9,10 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { smtpMailer } from '../../src/adapters/mailer-smtp.js';
-import { mailboxes } from '../../src/db/schema.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
 import { createAdvisory } from '../e2e/support.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { FACTORY_TIME, insertAuthority, insertWarp } from '../support/factories.js';
+import { insertCouncils, insertWarp } from '../support/fixtures.js';
 
 const COUNCILS = 12;
 const address = (i: number) => `cyber@s${String(i).padStart(2, '0')}.gov.uk`;
@@ -94,25 +93,12 @@ beforeEach(async () => {
   mailer = smtpMailer(t.deps.config, t.log, { transport: { socketTimeout: 1500, connectionTimeout: 3000 } });
   t.deps.mailer = mailer;
   await insertWarp(t.db, { id: 'solo', name: 'Solo WARP' });
-  for (const [i, to] of all.entries()) {
-    const code = `S${String(i).padStart(2, '0')}`;
-    await insertAuthority(t.db, { code, name: `Stall Council ${i}`, warpId: 'solo' });
-    await t.db.insert(mailboxes).values({
-      id: `mbx-${code}`,
-      authorityCode: code,
-      address: to,
-      kind: 'primary',
-      team: 'Cyber Security Team',
-      phone: '029 2087 2000',
-      state: 'confirmed',
-      needsApproval: false,
-      looksPersonal: false,
-      createdBy: 'test',
-      createdAt: FACTORY_TIME,
-      updatedAt: FACTORY_TIME,
-      confirmedAt: FACTORY_TIME,
-    });
-  }
+  await insertCouncils(t.db, {
+    count: COUNCILS,
+    code: (i) => `S${String(i).padStart(2, '0')}`,
+    authority: (i) => ({ name: `Stall Council ${i}`, warpId: 'solo' }),
+    address,
+  });
 });
 
 afterEach(async () => {

@@ -1,47 +1,10 @@
-// Shared set-up for mailbox tests: two councils with domains, in two WARPs, and link extraction.
+// Shared set-up for mailbox tests: the shared seed of councils (support/fixtures.ts) and link extraction.
 import { expect } from 'vitest';
 import type { OutgoingMessage } from '../../src/ports/mailer.js';
 import type { TestApp } from '../support/app.js';
-import { insertAuthority, insertDomains, insertWarp } from '../support/factories.js';
 
-export async function seedCouncils(t: TestApp) {
-  const wales = await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
-  const london = await insertWarp(t.db, { id: 'london', name: 'London WARP', region: 'London' });
-  const cardiff = await insertAuthority(t.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    nation: 'Wales',
-    region: 'Wales',
-    type: 'WPA',
-    warpId: wales.id,
-  });
-  const camden = await insertAuthority(t.db, {
-    code: 'CMD',
-    name: 'London Borough of Camden',
-    nation: 'England',
-    region: 'London',
-    type: 'LBO',
-    warpId: london.id,
-  });
-  const former = await insertAuthority(t.db, {
-    code: 'OLD',
-    name: 'Former Council',
-    current: false,
-    warpId: wales.id,
-  });
-  await insertDomains(t.db, 'CRF', ['cardiff.gov.uk']);
-  await insertDomains(t.db, 'CMD', ['camden.gov.uk']);
-  return { wales, london, cardiff, camden, former };
-}
-
-export const registration = (overrides: Record<string, unknown> = {}) => ({
-  authority: 'CRF',
-  address: 'cyber@cardiff.gov.uk',
-  kind: 'primary',
-  team: 'Cyber Security Team',
-  phone: '029 2087 2000',
-  ...overrides,
-});
+// The shared seed and registration body, under the names the mailbox tests import.
+export { registration, seedCouncils } from '../support/fixtures.js';
 
 /** The secret of the first confirmation or sign-in link in a message. */
 export function linkIn(

@@ -4,7 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import type { Role } from '../../src/domain/principal.js';
 import { SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import type { TestApp } from '../support/app.js';
-import { openSession } from '../support/sessions.js';
+import { insertSession } from '../support/fixtures.js';
 
 export interface PageResponse {
   status: number;
@@ -67,7 +67,7 @@ export function browser(t: TestApp) {
       deps: Deps,
       session: { role: Role; label?: string; authorityCode?: string; warpId?: string },
     ) {
-      const created = await openSession(deps, session);
+      const created = await insertSession(deps.db, session, { now: deps.clock.now() });
       jar.set(SESSION_COOKIE, created.secret);
       return created;
     },

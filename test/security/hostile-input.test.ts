@@ -12,8 +12,7 @@ import { prepareAdvisoryMessages } from '../../src/features/advisories/message.j
 import { policy } from '../../src/features/auth/policy.js';
 import { settleBackground } from '../../src/lib/background.js';
 import { CSRF_COOKIE, CSRF_FIELD } from '../../src/middleware/csrf.js';
-import { insertAdvisory } from '../support/advisory-factories.js';
-import { openSession } from '../support/sessions.js';
+import { insertAdvisory, insertSession } from '../support/fixtures.js';
 import {
   DEEP,
   deepArray,
@@ -370,10 +369,12 @@ describe('hostile page forms', () => {
       return { cookie: `${CSRF_COOKIE}=${csrf}`, csrf };
     }
     if (route.key === 'POST /sign-out') {
-      const s = await openSession(w.deps, { role: 'admin', label: 'sign-out test' });
-      const row = await w.deps.db.query.sessions.findMany();
-      const csrf = row.at(-1)!.csrfToken;
-      return { cookie: `cc_session=${s.secret}`, csrf };
+      const s = await insertSession(
+        w.deps.db,
+        { role: 'admin', label: 'sign-out test' },
+        { now: w.deps.clock.now() },
+      );
+      return { cookie: s.cookie, csrf: s.csrf };
     }
     const session = world.credentials[who].session!;
     return { cookie: `cc_session=${session.secret}`, csrf: session.csrf };

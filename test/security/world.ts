@@ -7,27 +7,28 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { sessions } from '../../src/db/schema.js';
 import type { Deps } from '../../src/deps.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
 import { authenticateSession } from '../../src/features/auth/sessions.js';
-import { createToken } from '../../src/features/auth/tokens.js';
 import { settleBackground } from '../../src/lib/background.js';
-import { hashSecret } from '../../src/lib/secrets.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
-import { insertAuthority, insertDomains, insertWarp } from '../support/factories.js';
-import { openSession } from '../support/sessions.js';
+import {
+  insertAuthority,
+  insertDomains,
+  insertSession,
+  insertToken,
+  insertWarp,
+  TEST_NOW,
+} from '../support/fixtures.js';
 
-export const NOW = '2026-11-30T09:00:00Z';
+export const NOW = TEST_NOW;
 export const OWN = 'OWN1';
 export const OTH = 'OTH1';
 export const WM = 'wm-north';
@@ -214,12 +215,12 @@ export async function buildWorld(): Promise<World> {
     scope: { warp?: string; authority?: string } = {},
   ) =>
     (
-      await createToken(
-        deps,
-        { principal: cliPrincipal },
+      await insertToken(
+        deps.db,
         { role, name: `matrix ${role}`, warpId: scope.warp, authorityCode: scope.authority },
+        { now: deps.clock.now() },
       )
-    ).token;
+    ).secret;
   const admin = await token('admin');
   const admin2 = await token('admin');
   const warpMember = await token('warp', { warp: WM });
@@ -227,7 +228,7 @@ export async function buildWorld(): Promise<World> {
   const councilOwn = await token('council', { authority: OWN });
   const councilOther = await token('council', { authority: OTH });
   const inbound = await token('inbound');
-  const spare = await createToken(deps, { principal: cliPrincipal }, { role: 'admin', name: 'spare' });
+  const spare = await insertToken(deps.db, { role: 'admin', name: 'spare' }, { now: deps.clock.now() });
 
   // Mailboxes: OWN's confirmed primary, a pending secondary, one waiting for approval; OTH's confirmed.
   const register = async (authority: string, address: string, kind: string, team: string = MARK.team) => {
@@ -306,15 +307,16 @@ export async function buildWorld(): Promise<World> {
     role: 'admin' | 'warp' | 'council',
     scope: { warpId?: string; authorityCode?: string },
   ) => {
-    const created = await openSession(deps, { role, label: `matrix ${role}`, ...scope });
-    const row = await deps.db.query.sessions.findFirst({
-      where: eq(sessions.idHash, await hashSecret(created.secret)),
-    });
-    return { secret: created.secret, csrf: row!.csrfToken };
+    const created = await insertSession(
+      deps.db,
+      { role, label: `matrix ${role}`, ...scope },
+      { now: deps.clock.now() },
+    );
+    return { secret: created.secret, csrf: created.csrf };
   };
 
   // A revoked admin token: it worked, then an admin revoked it.
-  const revoked = await createToken(deps, { principal: cliPrincipal }, { role: 'admin', name: 'to revoke' });
+  const revoked = await insertToken(deps.db, { role: 'admin', name: 'to revoke' }, { now: deps.clock.now() });
   await json(await call('GET', '/api/v1/me', revoked.token), 200, 'revoked token before revocation');
   await json(await call('DELETE', `/api/v1/tokens/${revoked.id}`, admin), 200, 'revoke');
 

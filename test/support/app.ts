@@ -1,16 +1,17 @@
 // The test app: a fresh in-memory database with the real migrations, a fixed clock, a captured log.
 
+import { expect } from 'vitest';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
-import { createToken, type TokenRole } from '../../src/features/auth/tokens.js';
+import type { TokenRole } from '../../src/features/auth/tokens.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
+import { advisoryBody, insertToken, TEST_NOW } from './fixtures.js';
 
 export interface TestAppOptions {
   env?: Record<string, string>;
@@ -21,7 +22,7 @@ export interface TestAppOptions {
 export async function makeTestApp(options: TestAppOptions = {}) {
   const database = await openLibsqlDatabase(':memory:');
   await migrateDatabase(database.db);
-  const clock = fixedClock(options.now ?? '2026-11-30T09:00:00Z');
+  const clock = fixedClock(options.now ?? TEST_NOW);
   const log = memoryLogger('debug');
   const config = parseConfig({
     PUBLIC_BASE_URL: 'http://cyber-contacts.test',
@@ -45,17 +46,12 @@ export async function makeTestApp(options: TestAppOptions = {}) {
 
   /** Creates a token through the real code path and returns its secret. */
   async function tokenFor(role: TokenRole, scope: { warp?: string; authority?: string } = {}) {
-    const created = await createToken(
-      deps,
-      { principal: cliPrincipal },
-      {
-        role,
-        name: `test ${role}`,
-        warpId: scope.warp,
-        authorityCode: scope.authority,
-      },
+    const created = await insertToken(
+      deps.db,
+      { role, warpId: scope.warp, authorityCode: scope.authority },
+      { now: deps.clock.now() },
     );
-    return created.token;
+    return created.secret;
   }
 
   /** A request with a bearer token and, for objects, a JSON body. */
@@ -90,3 +86,17 @@ export async function makeTestApp(options: TestAppOptions = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
+
+/** A test app's `call`, or anything that calls the API the same way. */
+export type Call = (
+  method: string,
+  path: string,
+  opts?: { token?: string; body?: unknown },
+) => Promise<Response>;
+
+/** POST /api/v1/advisories (an `advisoryBody` with the overrides), expecting 201. */
+export async function createAdvisory(call: Call, token: string, overrides: Record<string, unknown> = {}) {
+  const res = await call('POST', '/api/v1/advisories', { token, body: advisoryBody(overrides) });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; state: string; reference: string };
+}
