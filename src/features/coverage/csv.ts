@@ -2,22 +2,13 @@
 // the delivery report's CSV (formula-looking text made inert).
 import { csvLine } from '../../lib/csv.js';
 import type { ChaseItem } from './chase.js';
-import type { DisclosedGroup, DisclosedReport } from './disclosure.js';
+import { type DisclosedGroup, type DisclosedReport, withheldFigures } from './disclosure.js';
 
 export const coverageColumns = [
   'key',
   'label',
   'authorities',
-  'confirmed',
-  'stale',
-  'unreachable',
-  'pending',
-  'none',
-  'percentConfirmed',
-  'percentStale',
-  'percentUnreachable',
-  'percentPending',
-  'percentNone',
+  ...withheldFigures,
   'suppressed',
 ] as const satisfies ReadonlyArray<keyof DisclosedGroup>;
 

@@ -10,7 +10,8 @@ import type { CoverageFilters, CoverageGroup, CoverageReport, Dimension } from '
 
 export const publicDimensions = ['nation', 'region'] as const satisfies readonly Dimension[];
 
-const withheld = [
+/** The figures a suppressed group withholds: its buckets and their percentages. */
+export const withheldFigures = [
   'confirmed',
   'stale',
   'unreachable',
@@ -22,7 +23,7 @@ const withheld = [
   'percentPending',
   'percentNone',
 ] as const;
-type Withheld = (typeof withheld)[number];
+type Withheld = (typeof withheldFigures)[number];
 
 /** A group as disclosed: its bucket counts are null when `suppressed`. */
 export type DisclosedGroup = Omit<CoverageGroup, Withheld> & {
@@ -53,7 +54,7 @@ const shown = (g: CoverageGroup): DisclosedGroup => ({ ...g, suppressed: false }
 
 function hidden(g: CoverageGroup): DisclosedGroup {
   const out: DisclosedGroup = { ...g, suppressed: true };
-  for (const k of withheld) out[k] = null;
+  for (const k of withheldFigures) out[k] = null;
   return out;
 }
 

@@ -194,18 +194,13 @@ export function newMailboxRow(
     updatedAt: now,
     approvedAt: vouched ? now : null,
     approvedBy: vouched ? by : null,
-    confirmedAt: null,
     retiredAt: null,
     retiredReason: null,
-    reconfirmDueAt: null,
-    remindersSent: 0,
-    lastReminderAt: null,
-    staleAt: null,
-    unreachableAt: null,
-    unreachableReason: null,
-    softBounces: 0,
     lastBounceAt: null,
-    ...(vouched ? confirmedReachability(deps.config, now) : {}),
+    // Never confirmed yet: the reachability columns as a confirmation would leave them, but not due.
+    ...(vouched
+      ? confirmedReachability(deps.config, now)
+      : { ...confirmedReachability(deps.config, now), confirmedAt: null, reconfirmDueAt: null }),
   };
 }
 
