@@ -4,10 +4,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/features/auth/sessions.js';
-import { insertMailbox } from '../coverage/support.js';
-import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
-import { insertAuthority, insertDomains } from '../support/factories.js';
-import { insertSession } from '../support/fixtures.js';
+import { launchChromium, type RunningApp, seedCardiff, startApp } from '../support/browser.js';
+import { insertMailbox, insertSession } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -17,13 +15,7 @@ let page: Page;
 
 beforeAll(async () => {
   app = await startApp();
-  await insertAuthority(app.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    shortName: 'Cardiff',
-    nation: 'Wales',
-  });
-  await insertDomains(app.db, 'CRF', ['cardiff.gov.uk']);
+  await seedCardiff(app.db);
   await insertMailbox(app.db, { authorityCode: 'CRF', address: 'cyber@cardiff.gov.uk' });
   await insertMailbox(app.db, {
     authorityCode: 'CRF',

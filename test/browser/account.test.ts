@@ -1,15 +1,12 @@
 // A council in a real browser: confirm the mailbox from its link, sign in with a link, manage the mailboxes,
 // sign out. None of the link pages need a CSRF field; the account page's buttons carry one.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
-import { insertAuthority, insertDomains } from '../support/factories.js';
+import { type RunningApp, startBrowserTest } from '../support/browser.js';
 
+let t: Awaited<ReturnType<typeof startBrowserTest>>;
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
 let shots: string;
 
@@ -21,23 +18,11 @@ function lastLink(to: string, kind: 'confirm' | 'sign-in'): string {
 }
 
 beforeAll(async () => {
-  app = await startApp();
-  await insertAuthority(app.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    shortName: 'Cardiff',
-    nation: 'Wales',
-  });
-  await insertDomains(app.db, 'CRF', ['cardiff.gov.uk']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
-  shots = await mkdtemp(join(tmpdir(), 'cc-screens-'));
+  t = await startBrowserTest();
+  ({ app, page, shots } = t);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => t?.close());
 
 async function register(address: string, kind: string) {
   await page.goto(`${app.baseUrl}/register`);

@@ -1,36 +1,21 @@
 // The registration form in a real browser: a bad address shows the error summary (focused, linking to the
 // field), the fixed form shows the success panel. Screenshots go to a temporary folder.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
-import { insertAuthority, insertDomains } from '../support/factories.js';
+import { type RunningApp, startBrowserTest } from '../support/browser.js';
 
+let t: Awaited<ReturnType<typeof startBrowserTest>>;
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
 let shots: string;
 
 beforeAll(async () => {
-  app = await startApp();
-  await insertAuthority(app.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    shortName: 'Cardiff',
-    nation: 'Wales',
-  });
-  await insertDomains(app.db, 'CRF', ['cardiff.gov.uk']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
-  shots = await mkdtemp(join(tmpdir(), 'cc-screens-'));
+  t = await startBrowserTest();
+  ({ app, page, shots } = t);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => t?.close());
 
 describe('registering a mailbox in a browser', () => {
   it('shows the error summary for a bad address, then the success panel once it is fixed', async () => {

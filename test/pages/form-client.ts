@@ -95,32 +95,4 @@ export function titleOf(html: string): string {
   return /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
 }
 
-/** Standard register data: Cardiff and Newport (Wales), with their domains. */
-export async function seedCouncils(t: TestApp) {
-  const { insertAuthority, insertDomains } = await import('../support/factories.js');
-  await insertAuthority(t.db, {
-    code: 'CRF',
-    name: 'Cardiff Council',
-    shortName: 'Cardiff',
-    nation: 'Wales',
-    region: 'Wales',
-    type: 'UA',
-  });
-  await insertAuthority(t.db, {
-    code: 'NWP',
-    name: 'Newport City Council',
-    shortName: 'Newport',
-    nation: 'Wales',
-    region: 'Wales',
-    type: 'UA',
-  });
-  await insertAuthority(t.db, {
-    code: 'NSH',
-    name: 'Newark and Sherwood District Council',
-    shortName: 'Newark and Sherwood',
-  });
-  await insertAuthority(t.db, { code: 'OLD', name: 'Old District Council', current: false });
-  await insertDomains(t.db, 'CRF', ['cardiff.gov.uk']);
-  await insertDomains(t.db, 'NWP', ['newport.gov.uk']);
-  await insertDomains(t.db, 'NSH', ['newark-sherwooddc.gov.uk']);
-}
+export { seedCouncils } from '../support/fixtures.js';

@@ -9,6 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Browser, chromium } from 'playwright-core';
 import { buildNodeRuntime } from '../../src/entry/node-deps.js';
 import { makeTestApp, type TestApp, type TestAppOptions } from './app.js';
+import { insertAuthority, insertDomains } from './fixtures.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -63,6 +64,35 @@ export async function startApp(options: TestAppOptions = {}): Promise<RunningApp
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       t.close();
+    },
+  };
+}
+
+/** The council most browser tests start from: Cardiff (Welsh unitary), with its e-mail domain. */
+export async function seedCardiff(db: TestApp['db']) {
+  await insertAuthority(db, { code: 'CRF', name: 'Cardiff Council', shortName: 'Cardiff', nation: 'Wales' });
+  await insertDomains(db, 'CRF', ['cardiff.gov.uk']);
+}
+
+/**
+ * A running test app with Cardiff seeded, Chromium, one page at 1024 × 900, and a temporary folder for
+ * screenshots; `close()` stops them all.
+ */
+export async function startBrowserTest(options: { seed?: (db: TestApp['db']) => Promise<void> } = {}) {
+  const app = await startApp();
+  await seedCardiff(app.db);
+  await options.seed?.(app.db);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  const shots = await mkdtemp(join(tmpdir(), 'cc-screens-'));
+  return {
+    app,
+    browser,
+    page,
+    shots,
+    async close() {
+      await browser.close();
+      await app.stop();
     },
   };
 }
