@@ -227,7 +227,14 @@ describe('the CSAF 2.0 export', () => {
     const wales = await t.tokenFor('warp', { warp: 'wales' });
     const london = await t.tokenFor('warp', { warp: 'london' });
     const council = await t.tokenFor('council', { authority: 'CRF' });
-    expect((await csaf(root.id, wales)).status).toBe(200);
+    // An NCSC advisory to a Wales member: its WARP follows it, but TLP:AMBER+STRICT content stays within
+    // the council (the WARP is not a recipient); a TLP:AMBER one it may read.
+    expect((await csaf(root.id, wales)).status).toBe(404);
+    const amber = await insertAdvisory(t.db, { tlp: 'AMBER', releasedAt: t1 });
+    await insertDelivery(t.db, { advisoryId: amber.id, authorityCode: 'CRF' });
+    expect((await csaf(amber.id, wales)).status).toBe(200);
+    expect((await csaf(amber.id, london)).status).toBe(404);
+    expect((await csaf(root.id, admin)).status).toBe(200);
     expect((await csaf(root.id, london)).status).toBe(404);
     expect((await csaf(root.id, council)).status).toBe(403);
     expect((await t.call('GET', `/api/v1/advisories/${root.id}/csaf`)).status).toBe(401);

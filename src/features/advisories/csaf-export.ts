@@ -10,8 +10,9 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { tlpMeaning } from '../../domain/tlp.js';
 import { AppError } from '../../errors.js';
+import { readableAdvisory } from './advisory-scope.js';
 import { publicAdvisoryUrl } from './feed-entries.js';
-import { type AdvisoryRow, findAdvisoryInScope } from './report-scope.js';
+import type { AdvisoryRow } from './view.js';
 
 /** TLP 2.0 (ours) → TLP 1.0 (the only labels CSAF 2.0's schema allows). */
 const csafTlpLabel: Record<AdvisoryRow['tlp'], 'WHITE' | 'GREEN' | 'AMBER' | 'RED'> = {
@@ -182,7 +183,8 @@ export function buildCsafDocument(
 
 /** The CSAF document of an advisory the caller may see; 409 for one not released yet. */
 export async function exportCsaf(deps: Deps, principal: Principal, id: string): Promise<CsafDocument> {
-  const { advisory } = await findAdvisoryInScope(deps, principal, id);
+  // The content: only for a caller who may read it (never a WARP following an NCSC TLP:RED advisory).
+  const advisory = await readableAdvisory(deps, principal, id);
   assertWentOut(advisory);
   const thread = await deps.db
     .select()

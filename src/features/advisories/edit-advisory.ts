@@ -2,7 +2,7 @@
 // change and its audit entry are one atomic write (the `edit` transition).
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
-import { assertMayChange, findVisibleAdvisory, senderOf } from './advisory-scope.js';
+import { assertMayChange, findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
 import { auditedFields } from './create-advisory.js';
 import type { AdvisoryPatchData } from './schemas.js';
@@ -16,7 +16,7 @@ export async function editAdvisory(
   id: string,
   patch: AdvisoryPatchData,
 ): Promise<AdvisoryView> {
-  const row = await findVisibleAdvisory(deps, actor.principal, id);
+  const row = await findOwnAdvisory(deps, actor.principal, id);
   assertMayChange(actor.principal, row);
   advisoryTransitions.assertCan(row, 'edit');
 

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
-import { findVisibleAdvisory } from './advisory-scope.js';
-import { type AdvisoryRow, type AdvisoryView, toAdvisoryView } from './view.js';
+import { accessTo } from './advisory-scope.js';
+import { type AdvisoryRow, type AdvisoryView, advisoryViewFor } from './view.js';
 
 /** The advisory an update or cancellation follows (its reference and title), or null for an original. */
 export async function advisoryParent(
@@ -21,5 +21,6 @@ export async function advisoryParent(
 }
 
 export async function getAdvisory(deps: Deps, principal: Principal, id: string): Promise<AdvisoryView> {
-  return toAdvisoryView(await findVisibleAdvisory(deps, principal, id));
+  const access = await accessTo(deps, principal, id);
+  return advisoryViewFor(principal, access.advisory, access.content);
 }

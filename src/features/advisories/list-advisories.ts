@@ -5,8 +5,8 @@ import type { Deps } from '../../deps.js';
 import type { advisoryStates } from '../../domain/advisory-states.js';
 import type { Principal } from '../../domain/principal.js';
 import type { tlpLabels } from '../../domain/tlp.js';
-import { advisoryScope } from './advisory-scope.js';
-import { type AdvisoryView, toAdvisoryView } from './view.js';
+import { advisoryScope, contentVisible } from './advisory-scope.js';
+import { type AdvisoryView, advisoryViewFor } from './view.js';
 
 export interface AdvisoryQuery {
   state?: (typeof advisoryStates)[number];
@@ -43,5 +43,11 @@ export async function listAdvisories(
       .offset(q.offset),
     deps.db.select({ n: count() }).from(advisories).where(filter),
   ]);
-  return { items: rows.map(toAdvisoryView), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+  const content = await contentVisible(deps, principal, rows);
+  return {
+    items: rows.map((row) => advisoryViewFor(principal, row, content.get(row.id) ?? false)),
+    total: total?.n ?? 0,
+    limit: q.limit,
+    offset: q.offset,
+  };
 }

@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { assertAuthor, assertMayChange, findVisibleAdvisory, senderOf } from './advisory-scope.js';
+import { assertAuthor, assertMayChange, findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
 import { saveDraft } from './create-advisory.js';
 import type { AdvisoryInputData, AdvisoryVersionData } from './schemas.js';
@@ -19,7 +19,7 @@ export async function createAdvisoryVersion(
   input: AdvisoryVersionData,
 ): Promise<AdvisoryView> {
   assertAuthor(actor.principal);
-  const original = await findVisibleAdvisory(deps, actor.principal, id);
+  const original = await findOwnAdvisory(deps, actor.principal, id);
   assertMayChange(actor.principal, original);
   if (!released.has(original.state))
     throw new AppError(

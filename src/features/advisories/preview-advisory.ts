@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { type Audience, testAudiences } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
-import { assertAuthor, findVisibleAdvisory, senderOf } from './advisory-scope.js';
+import { assertAuthor, findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { type AudiencePreview, previewAudience } from './audience.js';
 import { checkAudience } from './audience-check.js';
 import { requireUsableTestAudience } from './test-audiences.js';
@@ -47,7 +47,7 @@ export async function previewAdvisory(
   id: string,
 ): Promise<AdvisoryPreview> {
   assertAuthor(principal);
-  const row = await findVisibleAdvisory(deps, principal, id);
+  const row = await findOwnAdvisory(deps, principal, id);
   let addresses: number | null = null;
   if (row.test && row.testAudience) {
     const audience = await deps.db.query.testAudiences.findFirst({

@@ -8,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import { retryableDeliveryStatuses } from '../../domain/advisory-states.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { findVisibleAdvisory, senderOf } from './advisory-scope.js';
+import { findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { previewAudience } from './audience.js';
 import { deliveryCreation } from './fan-out.js';
 import { needsSecondAdmin } from './preview-advisory.js';
@@ -47,7 +47,7 @@ async function announce(deps: Deps, id: string) {
 
 /** The advisory, if the caller may release, approve or cancel it (admins; its own WARP's operators). */
 async function loadAdvisory(deps: Deps, principal: Principal, id: string): Promise<AdvisoryRow> {
-  const row = await findVisibleAdvisory(deps, principal, id);
+  const row = await findOwnAdvisory(deps, principal, id);
   if (
     principal.role !== 'admin' &&
     !(principal.role === 'warp' && row.warpId && row.warpId === principal.warpId)

@@ -3,8 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
+import { accessTo } from './advisory-scope.js';
 import { type DeliveryStatus, emptyStatusCounts } from './report.js';
-import { findAdvisoryInScope } from './report-scope.js';
 
 export interface AdvisoryProgress {
   state: string;
@@ -26,7 +26,7 @@ export async function advisoryProgress(
   principal: Principal,
   id: string,
 ): Promise<AdvisoryProgress> {
-  const { advisory, deliveryScope } = await findAdvisoryInScope(deps, principal, id);
+  const { advisory, deliveries: deliveryScope } = await accessTo(deps, principal, id);
   const rows = await deps.db
     .select({
       status: deliveries.status,

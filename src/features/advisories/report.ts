@@ -5,7 +5,7 @@ import { type advisories, authorities, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { deliveryStatuses } from '../../domain/advisory-states.js';
 import type { Principal } from '../../domain/principal.js';
-import { findAdvisoryInScope } from './report-scope.js';
+import { accessTo } from './advisory-scope.js';
 
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
@@ -42,7 +42,7 @@ export function emptyStatusCounts(): Record<DeliveryStatus, number> {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function advisoryReport(deps: Deps, principal: Principal, id: string): Promise<AdvisoryReport> {
-  const { advisory, deliveryScope } = await findAdvisoryInScope(deps, principal, id);
+  const { advisory, deliveries: deliveryScope } = await accessTo(deps, principal, id);
   const rows = await deps.db
     .select({
       authority: deliveries.authorityCode,

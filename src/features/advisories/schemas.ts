@@ -272,7 +272,9 @@ export const AdvisorySchema = z
     testAudience: z.string().nullable(),
     state: z.enum(advisoryStates),
     warp: z.string().nullable().openapi({ description: 'The WARP that wrote it; null for NCSC advisories' }),
-    createdBy: z.string(),
+    createdBy: z.string().openapi({
+      description: 'Who wrote it (a token or staff member); councils see only "NCSC" or the WARP',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     releasedBy: z.string().nullable(),
@@ -283,6 +285,10 @@ export const AdvisorySchema = z
     cancelledBy: z.string().nullable(),
     cancelledAt: at,
     needsSecondApproval: z.boolean(),
+    withheld: z.boolean().openapi({
+      description:
+        'True when the content (title, summary, body, CVEs, references) is withheld from this caller: TLP:RED is readable only from a mailbox it was delivered to (and by admins and its author); a WARP operator following an NCSC advisory to its members does not read TLP:AMBER+STRICT or TLP:RED content.',
+    }),
   })
   .openapi('Advisory');
 

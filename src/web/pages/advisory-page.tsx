@@ -13,7 +13,8 @@ import { describeAudience, severityText, tlpMeanings } from './advisory-bits.js'
 
 export interface AdvisoryPageProps {
   advisory: AdvisoryView;
-  preview: AdvisoryPreview;
+  /** Who it reaches: for its author (an admin, or its WARP's operators) only. */
+  preview?: AdvisoryPreview;
   /** The advisory this one updates or cancels. */
   parent?: { id: string; reference: string; title: string } | null;
   warpNames?: Map<string, string>;
@@ -228,15 +229,24 @@ export function AdvisoryPage({
       {progress ? <div id="advisory-progress">{progress}</div> : null}
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          <p class="govuk-body-l app-break-words">{a.summary}</p>
-          <div class="app-advisory-body app-break-words" id="advisory-body">
-            {/* The body was rendered from Markdown with raw HTML escaped and only http(s)/mailto links. */}
-            <div dangerouslySetInnerHTML={{ __html: govukBodyHtml(a.bodyHtml) }} />
-          </div>
+          {a.withheld ? (
+            <div class="govuk-inset-text" id="advisory-withheld">
+              Its content is not shown to you. TLP:{a.tlp} advisories are for their recipients: you can follow
+              your councils’ deliveries and acknowledgements here, and the councils themselves can read it.
+            </div>
+          ) : (
+            <>
+              <p class="govuk-body-l app-break-words">{a.summary}</p>
+              <div class="app-advisory-body app-break-words" id="advisory-body">
+                {/* The body was rendered from Markdown with raw HTML escaped and only http(s)/mailto links. */}
+                <div dangerouslySetInnerHTML={{ __html: govukBodyHtml(a.bodyHtml) }} />
+              </div>
+            </>
+          )}
 
           <AdvisoryFacts advisory={a} warpNames={warpNames} />
 
-          <Reach advisory={a} preview={preview} warpNames={warpNames} />
+          {preview && <Reach advisory={a} preview={preview} warpNames={warpNames} />}
         </div>
       </div>
     </>

@@ -143,10 +143,10 @@ function SendProgress({
 }
 
 /** The slots the advisory page draws for release control and progress. */
-export async function releaseSlots(c: Context<AppEnv>, advisory: AdvisoryView) {
+export async function releaseSlots(c: Context<AppEnv>, advisory: AdvisoryView, author = true) {
   const principal = requirePrincipal(c);
   const actions =
-    principal.role === 'admin' || principal.role === 'warp' ? (
+    author && (principal.role === 'admin' || principal.role === 'warp') ? (
       <ReleaseActions advisory={advisory} principal={principal} csrf={csrfToken(c)} />
     ) : undefined;
   if (advisory.state === 'draft' || advisory.state === 'awaiting-approval') return { actions };

@@ -8,14 +8,14 @@ import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { advisoryStates } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
-import { findVisibleAdvisory } from '../../features/advisories/advisory-scope.js';
+import { accessTo } from '../../features/advisories/advisory-scope.js';
 import { createAdvisory } from '../../features/advisories/create-advisory.js';
 import { advisoryParent } from '../../features/advisories/get-advisory.js';
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
 import { previewAdvisory } from '../../features/advisories/preview-advisory.js';
 import { AdvisoryInput } from '../../features/advisories/schemas.js';
 import { listTestAudiences } from '../../features/advisories/test-audiences.js';
-import { toAdvisoryView } from '../../features/advisories/view.js';
+import { advisoryViewFor } from '../../features/advisories/view.js';
 import { registerFacets } from '../../features/authority-register/register-facets.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import {
@@ -158,14 +158,15 @@ export interface AdvisoryPageOutcome {
 export async function showAdvisory(c: Context<AppEnv>, id: string, outcome: AdvisoryPageOutcome = {}) {
   const deps = c.var.deps;
   const principal = requirePrincipal(c);
-  const row = await findVisibleAdvisory(deps, principal, id);
+  const access = await accessTo(deps, principal, id);
+  const row = access.advisory;
   const [preview, parent, facets] = await Promise.all([
-    previewAdvisory(deps, principal, id),
-    advisoryParent(deps, row),
+    access.author ? previewAdvisory(deps, principal, id) : undefined,
+    access.content ? advisoryParent(deps, row) : null,
     registerFacets(deps),
   ]);
-  const advisory = toAdvisoryView(row);
-  const release = await releaseSlots(c, advisory);
+  const advisory = advisoryViewFor(principal, row, access.content);
+  const release = await releaseSlots(c, advisory, access.author);
   return renderPage(
     c,
     { title: advisoryPageTitle(advisory), status: outcome.status },
