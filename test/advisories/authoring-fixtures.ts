@@ -1,7 +1,7 @@
 // Register data for the authoring tests: two WARPs (Wales, South East), councils with and without
 // confirmed mailboxes, and the contract's example advisory.
 import type { TestApp } from '../support/app.js';
-import { insertAuthority, insertMailbox, insertWarp } from '../support/fixtures.js';
+import { insertAuthority, insertMailbox, insertStaff, insertWarp } from '../support/fixtures.js';
 
 /** Anything with the database: a test app, or a database opened by hand for a CLI test. */
 type WithDb = Pick<TestApp, 'db'>;
@@ -14,6 +14,9 @@ type WithDb = Pick<TestApp, 'db'>;
 export async function seedAudience(t: WithDb) {
   await insertWarp(t.db, { id: 'wales', name: 'Wales WARP', region: 'Wales' });
   await insertWarp(t.db, { id: 'south-east', name: 'South East WARP', region: 'South East' });
+  // Staff a test audience may hold: NCSC duty officers, and the Wales WARP's own desk.
+  await insertStaff(t.db, ['soc@ncsc.example.gov.uk', 'duty@ncsc.example.gov.uk']);
+  await insertStaff(t.db, ['warp@wales.example.gov.uk'], { warpId: 'wales' });
   const welsh = {
     nation: 'Wales',
     region: 'Wales',

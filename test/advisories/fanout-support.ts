@@ -1,7 +1,7 @@
 // Set-up for fan-out tests: councils in WARPs with confirmed mailboxes, and advisories made through the API.
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
 import { createAdvisory as createThrough, type TestApp } from '../support/app.js';
-import { insertCouncils, insertWarp } from '../support/fixtures.js';
+import { insertCouncils, insertStaff, insertWarp } from '../support/fixtures.js';
 
 export { advisoryBody } from '../support/fixtures.js';
 
@@ -13,6 +13,7 @@ export interface Council {
 /** `perWarp` councils in each of the given WARPs, each with a confirmed primary and secondary mailbox. */
 export async function seedFanOut(t: TestApp, warps = ['wales', 'london'], perWarp = 3) {
   const councils: Council[] = [];
+  await insertStaff(t.db, ['tester@ncsc.example']);
   for (const warp of warps) {
     await insertWarp(t.db, { id: warp, name: `${warp} WARP`, region: warp });
     const { authorities } = await insertCouncils(t.db, {

@@ -194,7 +194,7 @@ describe('release and fan-out', () => {
     expect(new Set(t.mailer.sent.map((m) => m.to)).size).toBe(12);
   });
 
-  it('marks test advisories in every message and sends only to the test audience', async () => {
+  it('marks test advisories in every message, sends only to the test audience, and still needs two admins for RED', async () => {
     const put = await t.call('PUT', '/api/v1/test-audiences/ncsc-testers', {
       token: admin,
       body: { addresses: ['tester@ncsc.example'] },
@@ -204,7 +204,13 @@ describe('release and fan-out', () => {
     const released = await (
       await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
     ).json();
-    expect(released).toMatchObject({ state: 'sending', deliveries: 1 });
+    // A TLP:RED test still needs a second admin.
+    expect(released).toMatchObject({ state: 'awaiting-approval', deliveries: 0 });
+    const second = await t.tokenFor('admin');
+    const approved = await (
+      await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: second })
+    ).json();
+    expect(approved).toMatchObject({ state: 'sending', deliveries: 1 });
     await drain(t);
     expect(t.mailer.sent.map((m) => m.to)).toEqual(['tester@ncsc.example']);
     expect(t.mailer.sent[0]!.subject).toContain('[TEST]');

@@ -2,7 +2,7 @@
 // (OWN's things), request bodies aimed at OWN, and a caller's credentials (pages: session + CSRF field;
 // API: bearer token).
 import { CSRF_COOKIE, CSRF_FIELD } from '../../src/middleware/csrf.js';
-import { OTH, OWN, OWN_DOMAIN, type PrincipalName, WM, type World, type WorldApp } from './world.js';
+import { MARK, OTH, OWN, OWN_DOMAIN, type PrincipalName, WM, type World, type WorldApp } from './world.js';
 
 export interface Route {
   method: string;
@@ -114,7 +114,7 @@ export const apiBodies: Record<string, Body> = {
     json: { kind: 'update', summary: 'An update.', body: 'More detail.' },
   },
   'POST /api/v1/advisories/:id/cancel': { json: { reason: 'Sent in error' } },
-  'PUT /api/v1/test-audiences/:name': { json: { addresses: [`desk2@${OWN_DOMAIN}`] } },
+  'PUT /api/v1/test-audiences/:name': { json: { addresses: [MARK.desk] } },
 };
 
 export const formBodies: Record<string, Record<string, string>> = {

@@ -277,12 +277,6 @@ export async function buildWorld(): Promise<World> {
     'create draft',
   )) as { id: string };
 
-  const testAudience = `${WM}.desk`;
-  await json(
-    await call('PUT', `/api/v1/test-audiences/${testAudience}`, warpMember, { addresses: [MARK.desk] }),
-    201,
-    'test audience',
-  );
   const staff = `desk@${WM}.gov.uk`;
   await json(
     await call('POST', '/api/v1/staff', admin, {
@@ -296,10 +290,20 @@ export async function buildWorld(): Promise<World> {
   );
   await json(
     await call('PUT', `/api/v1/warps/${WM}/operators`, admin, {
-      operators: [{ address: `operators@${WM}.gov.uk`, name: 'North operators' }],
+      operators: [
+        { address: `operators@${WM}.gov.uk`, name: 'North operators' },
+        // The WARP's own desk, which its test audience holds (a test audience holds staff only).
+        { address: MARK.desk, name: 'North desk marker' },
+      ],
     }),
     200,
     'operators',
+  );
+  const testAudience = `${WM}.desk`;
+  await json(
+    await call('PUT', `/api/v1/test-audiences/${testAudience}`, warpMember, { addresses: [MARK.desk] }),
+    201,
+    'test audience',
   );
 
   // Sessions for the pages, each with its CSRF token.

@@ -15,6 +15,7 @@ import {
   deliveries,
   mailboxes,
   sessions,
+  staffMembers,
   warpOperators,
   warps,
 } from '../../src/db/schema.js';
@@ -284,6 +285,25 @@ export async function insertDelivery(db: Db, overrides: Partial<DeliveryInsert> 
   };
   const [inserted] = await db.insert(deliveries).values(row).returning();
   return inserted!;
+}
+
+/** Adds NCSC staff members (admins unless told; a WARP operator with `warpId`), as `staff add` does. */
+export async function insertStaff(
+  db: Db,
+  addresses: readonly string[],
+  options: { role?: 'admin' | 'warp'; warpId?: string | null } = {},
+) {
+  if (addresses.length === 0) return;
+  await db.insert(staffMembers).values(
+    addresses.map((address) => ({
+      address,
+      name: address.slice(0, address.indexOf('@')),
+      role: options.role ?? (options.warpId ? 'warp' : 'admin'),
+      warpId: options.warpId ?? null,
+      createdBy: 'test',
+      createdAt: FACTORY_TIME,
+    })),
+  );
 }
 
 /** Gives a WARP its operators' addresses. */

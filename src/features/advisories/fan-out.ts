@@ -8,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { senderOf } from './advisory-scope.js';
 import { audienceCondition, recipientMailboxCondition } from './audience.js';
-import { requireUsableTestAudience } from './test-audiences.js';
+import { requireUsableTestAudience, testAddressesAllowed } from './test-audiences.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 
@@ -43,6 +43,15 @@ async function createTestDeliveriesStatements(deps: Deps, advisory: AdvisoryRow,
   const audience = await requireUsableTestAudience(deps, senderOf(advisory), advisory.testAudience);
   if (audience.addresses.length === 0)
     throw new AppError('conflict', `The test audience "${advisory.testAudience}" has no addresses.`);
+  // Checked again now: a staff member may have been disabled, or a mailbox retired, since it was saved.
+  const allowed = await testAddressesAllowed(deps, senderOf(advisory), audience.addresses);
+  const refused = audience.addresses.filter((a) => !allowed.has(a));
+  if (refused.length)
+    throw new AppError(
+      'conflict',
+      `The test audience "${advisory.testAudience}" holds addresses this advisory may not go to: ${refused.join(', ')}. Change the test audience first.`,
+      { extra: { refused } },
+    );
   return (stillApplies: SQL): BatchItem[] =>
     audience.addresses.map((address) =>
       deps.db.run(sql`

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { retryableDeliveryStatuses } from '../../domain/advisory-states.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { samePerson } from '../auth/people.js';
 import { findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { previewAudience } from './audience.js';
 import { deliveryCreation } from './fan-out.js';
@@ -91,7 +92,8 @@ export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: strin
   advisoryTransitions.assertCan(advisory, 'release');
   const now = deps.clock.now();
   const preview = await previewAudience(deps, senderOf(advisory), advisory.audience, advisory.tlp);
-  const needsSecond = !advisory.test && needsSecondAdmin(preview.warps, advisory.tlp);
+  // A test goes only to its test audience, so more than one WARP never applies; TLP:RED still needs two.
+  const needsSecond = advisory.test ? advisory.tlp === 'RED' : needsSecondAdmin(preview.warps, advisory.tlp);
   if (!advisory.test && preview.mailboxes === 0)
     throw new AppError(
       'conflict',
@@ -134,11 +136,14 @@ export async function approveAdvisory(deps: Deps, actor: ActorContext, id: strin
   const advisory = await loadAdvisory(deps, actor.principal, id);
   advisoryTransitions.assertCan(advisory, 'approve');
   const me = actor.principal.actor;
-  if (me === advisory.createdBy || me === advisory.releasedBy)
-    throw new AppError(
-      'forbidden',
-      'A second admin must approve this: not its author, and not whoever released it.',
-    );
+  // Different people, not just different credentials: a token made with another token is its maker's.
+  const others = [advisory.createdBy, advisory.releasedBy].filter((a): a is string => !!a);
+  for (const other of others)
+    if (await samePerson(deps, me, other))
+      throw new AppError(
+        'forbidden',
+        'A second admin must approve this: not its author, and not whoever released it (nor a token they made).',
+      );
   const now = deps.clock.now();
   const sending = await advisoryTransitions.apply(deps, actor, 'approve', id, {
     set: { approvedBy: me, approvedAt: now },

@@ -1,7 +1,11 @@
 // Test audiences: named lists of addresses a test advisory goes to instead of its real audience.
 // A WARP operator's are named `<warp id>.<name>` and only they (and admins) see, change or use them.
-import { asc, eq, like } from 'drizzle-orm';
-import { testAudiences } from '../../db/schema.js';
+// A test audience holds only people the sender could reach anyway: staff (NCSC staff members for an
+// admin; the WARP's own staff and operator addresses for a WARP operator) and confirmed mailboxes within
+// the sender's scope. A test is never a way to send an advisory to an outside address.
+import { and, asc, eq, isNull, like } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
+import { authorities, mailboxes, staffMembers, testAudiences, warpOperators } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { checkAddress } from '../../domain/mailbox-address.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
@@ -88,6 +92,78 @@ export async function requireUsableTestAudience(
   return row;
 }
 
+/**
+ * The addresses of `addresses` that `principal` may put in a test audience: staff members (not disabled;
+ * a WARP operator only its own WARP's), WARP operator addresses (a WARP operator only its own WARP's), and
+ * confirmed mailboxes within its scope.
+ */
+export async function testAddressesAllowed(
+  deps: Pick<Deps, 'db'>,
+  principal: Principal,
+  addresses: readonly string[],
+): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const warpOnly = principal.role === 'admin' ? undefined : (principal.warpId ?? '');
+  if (warpOnly === undefined && principal.role !== 'admin') return new Set();
+  const [staff, operators, confirmed] = await Promise.all([
+    deps.db
+      .select({ address: staffMembers.address })
+      .from(staffMembers)
+      .where(
+        and(
+          inList(staffMembers.address, addresses),
+          isNull(staffMembers.disabledAt),
+          warpOnly === undefined ? undefined : eq(staffMembers.warpId, warpOnly),
+        ),
+      ),
+    deps.db
+      .select({ address: warpOperators.address })
+      .from(warpOperators)
+      .where(
+        and(
+          inList(warpOperators.address, addresses),
+          warpOnly === undefined ? undefined : eq(warpOperators.warpId, warpOnly),
+        ),
+      ),
+    deps.db
+      .select({ address: mailboxes.address })
+      .from(mailboxes)
+      .innerJoin(authorities, eq(authorities.code, mailboxes.authorityCode))
+      .where(
+        and(
+          inList(mailboxes.address, addresses),
+          eq(mailboxes.state, 'confirmed'),
+          warpOnly === undefined ? undefined : eq(authorities.warpId, warpOnly),
+        ),
+      ),
+  ]);
+  return new Set([...staff, ...operators, ...confirmed].map((r) => r.address));
+}
+
+/** Refuses the addresses the principal may not test with, each with its position. */
+async function assertTestAddressesAllowed(deps: Deps, principal: Principal, addresses: string[]) {
+  const allowed = await testAddressesAllowed(deps, principal, addresses);
+  const errors: FieldError[] = addresses.flatMap((a, i) =>
+    allowed.has(a)
+      ? []
+      : [
+          {
+            path: `addresses.${i}`,
+            message:
+              principal.role === 'admin'
+                ? `${a} is not a staff member's address or a confirmed mailbox`
+                : `${a} is not a staff or operator address of your WARP, or a confirmed mailbox of one of its members`,
+          },
+        ],
+  );
+  if (errors.length)
+    throw new AppError(
+      'validation_failed',
+      'A test audience holds only staff addresses and confirmed mailboxes you could send to anyway.',
+      { errors },
+    );
+}
+
 /** Checks and normalises the addresses; every bad one is reported with its position. */
 function checkTestAddresses(addresses: string[]): string[] {
   const errors: FieldError[] = [];
@@ -110,6 +186,7 @@ function checkTestAddresses(addresses: string[]): string[] {
 export async function putTestAudience(deps: Deps, actor: ActorContext, name: string, addresses: string[]) {
   assertName(actor.principal, name);
   const list = checkTestAddresses(addresses);
+  await assertTestAddressesAllowed(deps, actor.principal, list);
   const before = await findTestAudience(deps, name);
   const now = deps.clock.now();
   const row: TestAudienceRow = { name, addresses: list, createdBy: actor.principal.actor, updatedAt: now };

@@ -1,0 +1,39 @@
+// The person behind an actor, for rules that need two different people (the two-person rule of a release).
+//   staff:<address>   that staff member.
+//   token:<id>        a token created with a token, or with a session opened from a token (created_by
+//                     `token:<id>`), belongs to the person of the token that created it; a token created at
+//                     the command line (`cli`) or by the service stands for the one person it was made for,
+//                     so it is that person's root. A token created by a staff member's session is theirs.
+//   anything else     itself (`cli`: whoever holds the console).
+// So one admin cannot be both people of the rule by minting a second admin token and approving with it.
+import { eq } from 'drizzle-orm';
+import { apiTokens } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+
+/** Longer chains than this are refused as broken (they cannot arise through the service). */
+const MAX_CHAIN = 32;
+
+export async function personOf(deps: Pick<Deps, 'db'>, actor: string): Promise<string> {
+  let current = actor;
+  const seen = new Set<string>();
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    if (!current.startsWith('token:') || seen.has(current)) return current;
+    seen.add(current);
+    const [token] = await deps.db
+      .select({ createdBy: apiTokens.createdBy })
+      .from(apiTokens)
+      .where(eq(apiTokens.id, current.slice('token:'.length)))
+      .limit(1);
+    const parent = token?.createdBy;
+    if (!parent || !(parent.startsWith('token:') || parent.startsWith('staff:'))) return current;
+    current = parent;
+  }
+  return current;
+}
+
+/** Whether two actors are the same person (see above). */
+export async function samePerson(deps: Pick<Deps, 'db'>, a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  const [pa, pb] = await Promise.all([personOf(deps, a), personOf(deps, b)]);
+  return pa === pb;
+}
