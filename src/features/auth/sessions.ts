@@ -3,7 +3,7 @@
 // source (the API token, the staff member, or the council's mailbox), and ends as soon as that source ends
 // or changes (revoked or expired token; disabled staff member or a changed role; a mailbox that is no longer
 // confirmed, or no longer the council's).
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { apiTokens, mailboxes, sessions, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal, Role } from '../../domain/principal.js';
@@ -156,11 +156,11 @@ export async function endSession(deps: Deps, secret: string): Promise<void> {
 
 /**
  * The statement that ends every live session opened from `actor` (a token, staff member or mailbox), for
- * the batch that ends the source itself.
+ * the batch that ends the source itself; `when` guards it (e.g. "the mailbox is now retired").
  */
-export function endSessionsOf(deps: Pick<Deps, 'db'>, actor: string, at: Date) {
+export function endSessionsOf(deps: Pick<Deps, 'db'>, actor: string, at: Date, when?: SQL) {
   return deps.db
     .update(sessions)
     .set({ revokedAt: at })
-    .where(and(eq(sessions.actor, actor), isNull(sessions.revokedAt)));
+    .where(and(eq(sessions.actor, actor), isNull(sessions.revokedAt), when));
 }

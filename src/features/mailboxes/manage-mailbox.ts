@@ -1,4 +1,5 @@
 // A council (or staff) managing one mailbox: read it with its history, resend its confirmation, retire it.
+
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog, linkTokens, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -10,6 +11,7 @@ import { canSeeAuthority } from '../auth/scope.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf } from '../checks/status.js';
+import { afterRetirement } from './after-retirement.js';
 import { confirmationTtl, issueLink } from './links.js';
 import { sendConfirmation } from './notify.js';
 import { mailboxTransitions } from './transitions.js';
@@ -98,11 +100,15 @@ export async function retireMailbox(deps: Deps, actor: ActorContext, id: string,
       'conflict',
       'This is the council’s confirmed primary mailbox. Register its replacement instead: when the new address is confirmed, this one is retired.',
     );
+  const at = deps.clock.now();
   const retired = await mailboxTransitions.apply(deps, actor, 'retire', id, {
-    set: { retiredAt: deps.clock.now(), retiredReason: reason },
+    set: { retiredAt: at, retiredReason: reason },
     // What was read is what is retired: a pending mailbox confirmed meanwhile is left alone.
     when: eq(mailboxes.state, mailbox.state),
     audit: { before: { state: mailbox.state }, after: { reason } },
+    // Once retired: its sessions end, and nothing more is sent to it.
+    after: afterRetirement(deps, id, at),
+    at,
   });
   return toMailboxView(retired);
 }

@@ -1,12 +1,14 @@
 // Rotation without a gap: the mailbox being confirmed retires the confirmed mailboxes of the same kind in
 // the same atomic write, and only if its own confirmation happens, so at every moment exactly one of each
 // kind receives mail.
+
 import { and, eq, ne, type SQL } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { type ApplyOptions, inBatchOrder } from '../audit/transitions.js';
+import { afterRetirement } from './after-retirement.js';
 import { mailboxTransitions } from './transitions.js';
 import type { MailboxRow } from './view.js';
 
@@ -55,6 +57,7 @@ export function replacementsOf(
       set: { retiredAt: at, retiredReason: reason },
       when,
       audit: { before: { state: old.state }, after: { reason, replacedBy: replacement.id } },
+      after: afterRetirement(deps, old.id, at),
       at,
     });
     positions.push(items.length + parts.before.length);
