@@ -5,6 +5,7 @@ import { advisoryKinds, advisoryStates, deliveryStatuses, severities } from '../
 import { checkKinds, checkSeverities } from '../domain/check-results.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../domain/mailbox-states.js';
 import { tlpLabels } from '../domain/tlp.js';
+import { bounceClasses } from '../mail/bounce-class.js';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -353,6 +354,8 @@ export const bounces = sqliteTable(
     action: text('action').notNull(),
     status: text('status'),
     diagnostic: text('diagnostic'),
+    /** Whose fault (src/mail/bounce-class.ts): mailbox, soft, ours, unknown or none. */
+    class: text('class', { enum: bounceClasses }).notNull().default('unknown'),
     source: text('source').notNull(),
   },
   (t) => [

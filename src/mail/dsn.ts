@@ -1,6 +1,6 @@
 // Delivery status notifications (RFC 3464, in a multipart/report of RFC 6522): the per-recipient fields
 // (Action, Status, Final-Recipient, Diagnostic-Code …) and what identifies the message that bounced: the
-// addresses the report was sent to (the VERP envelope sender) and the returned message's headers.
+// envelope recipient the delivering MTA recorded (the VERP envelope sender) and the returned message's headers.
 import { allParts, header, type MimePart, parseFields, parseMime } from './mime-parse.js';
 
 export interface DsnRecipient {
@@ -18,8 +18,11 @@ export interface DsnReport {
   /** The report's own Message-ID. */
   messageId: string | null;
   subject: string | null;
-  /** Addresses the report was delivered to (To, X-Original-To, Delivered-To, Envelope-To). */
-  deliveredTo: string[];
+  /**
+   * The envelope recipient the delivering MTA recorded when it prepended its headers: the topmost
+   * X-Original-To, else Delivered-To, else Exim's Envelope-to (lines further down may have come with the report).
+   */
+  envelopeTo: string | null;
   /** True when a message/delivery-status part was found. */
   isDsn: boolean;
   reportingMta: string | null;
@@ -87,17 +90,12 @@ export function parseDsn(raw: string): DsnReport {
     parts
       .filter((p) => p.type === 'text/rfc822-headers' || p.type === 'text/rfc822-header')
       .map((p) => ({ ...p, headers: parseFields(p.body) }))[0];
-  const deliveredTo = [
-    ...new Set(
-      ['x-original-to', 'delivered-to', 'envelope-to', 'x-envelope-to', 'to'].flatMap((name) =>
-        (root.headers.get(name) ?? []).flatMap(addressesIn),
-      ),
-    ),
-  ];
+  const topmost = (name: string) => addressesIn(root.headers.get(name)?.[0])[0] ?? null;
+  const envelopeTo = topmost('x-original-to') ?? topmost('delivered-to') ?? topmost('envelope-to');
   return {
     messageId: header(root, 'message-id'),
     subject: header(root, 'subject'),
-    deliveredTo,
+    envelopeTo,
     isDsn: Boolean(status),
     ...parsed,
     returned: returnedPart

@@ -36,19 +36,26 @@ export function threadMessageId(domain: string, threadId: string): string {
   return `<advisory.${threadId}@${domain}>`;
 }
 
-/** The VERP envelope sender: bounces come back to an address that names the delivery. */
-export function verpAddress(domain: string, deliveryId: string): string {
-  return `bounces+${deliveryId}@${domain}`;
+/**
+ * The VERP envelope sender: bounces come back to an address that names the delivery, `bounces+<delivery
+ * id>.<tag>@domain`, where the tag is the service's signature of the delivery id (lower-case hex, as local
+ * parts may be case-folded on the way back), so nobody who merely knows a delivery id can forge its bounce.
+ */
+export function verpAddress(domain: string, deliveryId: string, tag: string): string {
+  return `bounces+${deliveryId}.${tag}@${domain}`;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The delivery a VERP address names, or null when it is not one of ours (for this domain). */
-export function deliveryIdFromVerp(domain: string, address: string): string | null {
-  const match = new RegExp(`^bounces\\+(${deliveryIdPattern})@${escapeRegExp(domain)}$`).exec(
-    address.trim().toLowerCase(),
-  );
-  return match?.[1] ?? null;
+/** The delivery id and tag a VERP address carries, or null when it is not one of ours (for this domain). */
+export function parseVerpAddress(
+  domain: string,
+  address: string,
+): { deliveryId: string; tag: string } | null {
+  const match = new RegExp(
+    `^bounces\\+(${deliveryIdPattern})\\.([0-9a-f]{16,64})@${escapeRegExp(domain)}$`,
+  ).exec(address.trim().toLowerCase().replace(/^<|>$/g, ''));
+  return match?.[1] && match[2] ? { deliveryId: match[1], tag: match[2] } : null;
 }
 
 /** The delivery a Message-ID names, or null when it is not one of ours (for this domain). */

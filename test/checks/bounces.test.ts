@@ -6,17 +6,19 @@ import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bounces, deliveries, mailboxes } from '../../src/db/schema.js';
+import { verpTag } from '../../src/features/advisories/signing-key.js';
 import { parseDsn } from '../../src/mail/dsn.js';
 import { allParts, parseMime } from '../../src/mail/mime-parse.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { insertAdvisory, insertAuthority, insertDelivery, insertMailbox } from '../support/fixtures.js';
-import { fixture } from './support.js';
+import { fixture, signedFixture } from './support.js';
 
 describe('the DSN parser', () => {
   it('reads the per-recipient fields of a Postfix bounce', () => {
     const dsn = parseDsn(fixture('postfix-bounce.eml'));
     expect(dsn.isDsn).toBe(true);
-    expect(dsn.deliveredTo).toContain('bounces+dlvpostfix0000000001@cyber-contacts.test');
+    // The envelope recipient the delivering MTA recorded: the topmost X-Original-To.
+    expect(dsn.envelopeTo).toBe('bounces+dlvpostfix0000000001@cyber-contacts.test');
     expect(dsn.reportingMta).toBe('mail.cyber-contacts.test');
     expect(dsn.recipients).toEqual([
       {
@@ -122,14 +124,20 @@ describe('POST /api/v1/inbound/bounces', () => {
 
   it('marks the delivery permanent-failure and the mailbox unreachable on a hard bounce (VERP)', async () => {
     const mailbox = await seed('dlvpostfix0000000001', 'cyber@cardiff.gov.uk', 'CRF');
-    const res = await post(fixture('postfix-bounce.eml'));
+    const res = await post(await signedFixture(t.deps, 'postfix-bounce.eml'));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({
       matched: true,
       deliveryId: 'dlvpostfix0000000001',
       mailboxId: mailbox.id,
       recipients: [
-        { recipient: 'cyber@cardiff.gov.uk', action: 'failed', status: '5.1.1', effect: 'unreachable' },
+        {
+          recipient: 'cyber@cardiff.gov.uk',
+          action: 'failed',
+          status: '5.1.1',
+          class: 'mailbox',
+          effect: 'unreachable',
+        },
       ],
     });
     const delivery = await deliveryRow('dlvpostfix0000000001');
@@ -145,23 +153,37 @@ describe('POST /api/v1/inbound/bounces', () => {
     expect(t.log.lines.some((l) => l.msg === 'hard bounce: mailbox marked unreachable')).toBe(true);
   });
 
-  it('matches an Exchange report without VERP by the returned Message-ID and recipient', async () => {
+  it('matches an Exchange report by the envelope recipient its relay reports, never by the returned headers', async () => {
     const mailbox = await seed('dlvexchange00000001', 'cyber@camden.gov.uk', 'CMD');
-    const body = await (await post(fixture('exchange-ndr.eml'), inbound, 'text/plain')).json();
+    // The returned message's Message-ID names the delivery, but that is inside the report: it proves nothing.
+    const unsigned = await (await post(fixture('exchange-ndr.eml'), inbound, 'text/plain')).json();
+    expect(unsigned).toMatchObject({ matched: false });
+    expect((await mailboxRow(mailbox.id)).unreachableAt).toBeNull();
+    const tag = await verpTag(t.deps, 'dlvexchange00000001');
+    const res = await t.call('POST', '/api/v1/inbound/bounces', {
+      token: inbound,
+      body: fixture('exchange-ndr.eml').replace('Message-ID: <8f0a', 'Message-ID: <9f0a'),
+      headers: {
+        'content-type': 'text/plain',
+        'x-envelope-to': `bounces+dlvexchange00000001.${tag}@cyber-contacts.test`,
+      },
+    });
+    const body = await res.json();
     expect(body).toMatchObject({ matched: true, deliveryId: 'dlvexchange00000001' });
+    expect(body.recipients[0]).toMatchObject({ status: '5.1.10', class: 'mailbox', effect: 'unreachable' });
     expect((await mailboxRow(mailbox.id)).unreachableReason).toContain('RESOLVER.ADR.RecipientNotFound');
   });
 
   it('matches a Gmail report by its Delivered-To VERP address', async () => {
     const mailbox = await seed('dlvgmail0000000001', 'security.team@gmail.com', 'CRF');
-    const body = await (await post(fixture('gmail-bounce.eml'))).json();
+    const body = await (await post(await signedFixture(t.deps, 'gmail-bounce.eml'))).json();
     expect(body.recipients[0].effect).toBe('unreachable');
     expect((await mailboxRow(mailbox.id)).unreachableAt).not.toBeNull();
   });
 
   it('counts a delay as a soft bounce and leaves the delivery alone', async () => {
     const mailbox = await seed('dlvpostfix0000000002', 'cyber@cardiff.gov.uk', 'CRF');
-    const body = await (await post(fixture('postfix-delayed.eml'))).json();
+    const body = await (await post(await signedFixture(t.deps, 'postfix-delayed.eml'))).json();
     expect(body.recipients[0]).toMatchObject({ action: 'delayed', status: '4.4.1', effect: 'soft-bounce' });
     const row = await mailboxRow(mailbox.id);
     expect(row).toMatchObject({ softBounces: 1, unreachableAt: null });
@@ -171,8 +193,9 @@ describe('POST /api/v1/inbound/bounces', () => {
 
   it('changes nothing when the same report arrives twice', async () => {
     const mailbox = await seed('dlvpostfix0000000002', 'cyber@cardiff.gov.uk', 'CRF');
-    await post(fixture('postfix-delayed.eml'));
-    const again = await (await post(fixture('postfix-delayed.eml'))).json();
+    const signed = await signedFixture(t.deps, 'postfix-delayed.eml');
+    await post(signed);
+    const again = await (await post(signed)).json();
     expect(again.recipients[0].effect).toBe('duplicate');
     expect((await mailboxRow(mailbox.id)).softBounces).toBe(1);
     expect(await t.db.select().from(bounces)).toHaveLength(1);
@@ -180,10 +203,12 @@ describe('POST /api/v1/inbound/bounces', () => {
 
   it('records a report for an unknown delivery with matched: false and touches nothing', async () => {
     const mailbox = await insertMailbox(t.db, { authorityCode: 'CRF', address: 'cyber@cardiff.gov.uk' });
-    const res = await post(fixture('postfix-bounce.eml'));
+    const res = await post(await signedFixture(t.deps, 'postfix-bounce.eml'));
     expect(res.status).toBe(202);
     const body = await res.json();
     expect(body.matched).toBe(false);
+    // It says it changed nothing (it does not claim the mailbox was marked unreachable).
+    expect(body.recipients[0]).toMatchObject({ class: 'mailbox', effect: 'unmatched' });
     expect(body).not.toHaveProperty('deliveryId');
     expect((await mailboxRow(mailbox.id)).unreachableAt).toBeNull();
     const [stored] = await t.db.select().from(bounces);

@@ -16,7 +16,7 @@ import { insertAdvisory, insertDelivery, insertWarpOperators } from '../support/
 import { insertMailbox } from '../support/fixtures.js';
 import { useMsw } from '../support/msw.js';
 import { makeRacingApp } from '../support/racing-app.js';
-import { DAY, fixture, goodZone } from './support.js';
+import { DAY, goodZone, signedFixture } from './support.js';
 
 useMsw(
   http.get(
@@ -112,10 +112,10 @@ describe('the same bounce report posted twice at once', () => {
   beforeEach(async () => {
     inbound = await t.tokenFor('inbound');
   });
-  const post = (name: string) =>
+  const post = async (name: string) =>
     t.call('POST', '/api/v1/inbound/bounces', {
       token: inbound,
-      body: fixture(name),
+      body: await signedFixture(t.deps, name),
       headers: { 'content-type': 'message/rfc822' },
     });
   async function seed(deliveryId: string) {

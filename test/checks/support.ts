@@ -1,8 +1,11 @@
 // Shared set-up for the reachability tests: a well-configured zone, and the HTTP edge
 // (MTA-STS policy files, security.txt) served by msw.
+
 import { readFileSync } from 'node:fs';
 import { HttpResponse, http } from 'msw';
 import type { Zones } from '../../src/adapters/resolver-memory.js';
+import type { Deps } from '../../src/deps.js';
+import { verpTag } from '../../src/features/advisories/signing-key.js';
 
 /** A domain with everything in order: MX with addresses, SPF -all, DMARC reject, MTA-STS, TLS-RPT. */
 export function goodZone(domain: string): Zones {
@@ -41,3 +44,15 @@ export const serveSecurityTxt = (domain: string, body: string | null) =>
 export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 export const DAY = 86_400_000;
+
+/**
+ * A fixture as the service's own mail would have it bounced: every `bounces+<delivery id>@` VERP address
+ * in it carries the delivery's signature tag (`bounces+<id>.<tag>@`), as the addresses the engine sends from.
+ */
+export async function signedFixture(deps: Deps, name: string): Promise<string> {
+  const raw = fixture(name);
+  const ids = new Set([...raw.matchAll(/bounces\+([0-9a-z]+)@/g)].map((m) => m[1] ?? ''));
+  let out = raw;
+  for (const id of ids) out = out.replaceAll(`bounces+${id}@`, `bounces+${id}.${await verpTag(deps, id)}@`);
+  return out;
+}

@@ -282,7 +282,7 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
     expect(sent.parsed.headers.get('x-tlp')).toBe('AMBER');
     expect(sent.parsed.messageId).toMatch(/^<delivery\.[0-9a-z]+@cyber-contacts\.test>$/);
     // The VERP address goes to SES as the feedback (bounce) address, not as a header.
-    expect(sent.feedbackTo).toMatch(/^bounces\+[0-9a-z]+@cyber-contacts\.test$/);
+    expect(sent.feedbackTo).toMatch(/^bounces\+[0-9a-z]+\.[0-9a-f]{16}@cyber-contacts\.test$/);
     expect(sent.raw).not.toMatch(/^Return-Path:/im);
     expect(sent.raw).toMatch(/^Content-Type: multipart\/alternative; boundary="=_cc_[0-9a-f]+"\r$/m);
   });

@@ -10,7 +10,8 @@ import { type CliCommand, parseWith, UsageError } from './io.js';
 
 export const checksUsage = `checks run [--domain DOMAIN] [--due] [--json]   DNS and mail-security checks of the mailbox domains
 checks sweep [--json]                            re-confirmation links, reminders, stale marking
-checks bounce <file.eml> [--json]                record a bounce (an RFC 3464 report) from a file`;
+checks bounce <file.eml> [--envelope-to ADDR] [--json]   record a bounce (an RFC 3464 report) from a file;
+                                                 its envelope recipient is ADDR, else its topmost X-Original-To`;
 
 const RunArgs = z
   .object({
@@ -76,14 +77,18 @@ export const checksCommand: CliCommand = async (ctx, args) => {
   if (verb === 'bounce') {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { json: { type: 'boolean' } },
+      options: { json: { type: 'boolean' }, 'envelope-to': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length !== 1) throw new UsageError('Give one file: the bounce message (.eml).');
-    const raw = await readFile(positionals[0]!, 'utf8');
+    const [file] = positionals;
+    if (positionals.length !== 1 || !file) throw new UsageError('Give one file: the bounce message (.eml).');
+    const raw = await readFile(file, 'utf8');
     const deps = await ctx.deps();
-    const outcome = await recordBounce(deps, actor, raw, { source: 'cli' });
+    const outcome = await recordBounce(deps, actor, raw, {
+      source: 'cli',
+      envelopeTo: values['envelope-to'] ?? null,
+    });
     if (values.json) ctx.io.out(JSON.stringify(outcome, null, 2));
     else if (!outcome.matched) ctx.io.out('Recorded; it matched no delivery.');
     else

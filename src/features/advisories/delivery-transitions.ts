@@ -7,16 +7,30 @@ import { deliveries } from '../../db/schema.js';
 import { type DeliveryStatus, deliveryStatuses } from '../../domain/advisory-states.js';
 import { defineAggregate, transitions } from '../audit/transitions.js';
 
+/** A report may concern any delivery that was not cancelled. */
+const bounceable = [
+  'created',
+  'sending',
+  'delivered',
+  'temporary-failure',
+  'technical-failure',
+  'permanent-failure',
+] as const satisfies readonly DeliveryStatus[];
+
 export const deliveryTransitionTable = transitions<DeliveryStatus>()({
   /** The council follows the acknowledgement link (the status stays; guard: not acknowledged yet). */
   acknowledge: { action: 'delivery.acknowledge', verb: 'acknowledge', from: deliveryStatuses },
-  /** A delivery report says the message could not be delivered. */
-  bounce: {
-    action: 'delivery.bounce',
-    verb: 'mark as bounced',
-    from: ['created', 'sending', 'delivered', 'temporary-failure', 'technical-failure', 'permanent-failure'],
-    to: 'permanent-failure',
+  /** A delivery report says the message could not be delivered, for good (or for a reason it does not give). */
+  bounce: { action: 'delivery.bounce', verb: 'mark as bounced', from: bounceable, to: 'permanent-failure' },
+  /** A delivery report says the mailbox could not take it (full): not the address's fault. */
+  softBounce: {
+    action: 'delivery.soft-bounce',
+    verb: 'mark as soft-bounced',
+    from: bounceable,
+    to: 'temporary-failure',
   },
+  /** A delivery report says the receiving system refused our mail (sender, size, policy): our failure. */
+  refused: { action: 'delivery.refused', verb: 'mark as refused', from: bounceable, to: 'technical-failure' },
 });
 
 export type DeliveryTransition = keyof typeof deliveryTransitionTable;

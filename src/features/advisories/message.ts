@@ -12,7 +12,7 @@ import { composeMessage } from '../../mail/compose.js';
 import { deliveryMessageId, mailDomain, threadMessageId, verpAddress } from '../../mail/message-ids.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
 import { renderMarkdown } from './markdown.js';
-import { signedToken } from './signing-key.js';
+import { signedToken, verpTag } from './signing-key.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 
@@ -95,12 +95,17 @@ export async function prepareAdvisoryMessages(
   const domain = mailDomain(deps.config); // parsed once, not twice per message
   const thread = threadMessageId(domain, advisory.threadId);
 
-  const signing = new Map<string, Promise<string>>();
+  const signing = new Map<string, Promise<Signatures>>();
+  const signaturesOf = async (id: string): Promise<Signatures> => {
+    const [ack, verp] = await Promise.all([signedToken(deps, 'ack', id), verpTag(deps, id)]);
+    return { ack, verp };
+  };
 
   const build = async (delivery: DeliveryForMessage): Promise<OutgoingMessage> => {
     const ahead = signing.get(delivery.id);
     if (ahead) signing.delete(delivery.id);
-    const url = ackUrl(deps, await (ahead ?? signedToken(deps, 'ack', delivery.id)));
+    const signed = await (ahead ?? signaturesOf(delivery.id));
+    const url = ackUrl(deps, signed.ack);
     const who = delivery.authorityName
       ? `the ${kindLabel(delivery.mailboxKind)} security mailbox of ${delivery.authorityName}`
       : `${delivery.address} (test audience)`;
@@ -124,7 +129,7 @@ export async function prepareAdvisoryMessages(
       text: fillPlaceholders(textPieces, url, who),
       html: htmlPieces && fillPlaceholders(htmlPieces, escapeHtml(url), escapeHtml(who)),
       messageId: deliveryMessageId(domain, delivery.id),
-      envelopeFrom: verpAddress(domain, delivery.id),
+      envelopeFrom: verpAddress(domain, delivery.id, signed.verp),
       headers,
     };
   };
@@ -132,12 +137,18 @@ export async function prepareAdvisoryMessages(
     signAhead(deliveryIds: readonly string[]) {
       for (const id of deliveryIds) {
         if (signing.has(id)) continue;
-        const token = signedToken(deps, 'ack', id);
-        token.catch(() => {}); // a failure surfaces when the message is built
-        signing.set(id, token);
+        const signed = signaturesOf(id);
+        signed.catch(() => {}); // a failure surfaces when the message is built
+        signing.set(id, signed);
       }
     },
   });
+}
+
+/** A delivery's acknowledgement token and VERP tag, signed together ahead of sending. */
+interface Signatures {
+  ack: string;
+  verp: string;
 }
 
 /** A rendered body as text pieces and slots: 0 where the acknowledgement link goes, 1 where the recipient does. */

@@ -43,6 +43,21 @@ async function sign(deps: Deps, purpose: string, id: string): Promise<string> {
   return base64url(new Uint8Array(mac)).slice(0, 32);
 }
 
+/** The VERP tag of a delivery: 16 lower-case hex digits (64 bits) of its signature, the same every time. */
+export async function verpTag(deps: Deps, deliveryId: string): Promise<string> {
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await signingKey(deps),
+    new TextEncoder().encode(`verp:${deliveryId}`),
+  );
+  return [...new Uint8Array(mac).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Whether `tag` is the delivery's own VERP tag (checked in constant time). */
+export async function verpTagValid(deps: Deps, deliveryId: string, tag: string): Promise<boolean> {
+  return constantTimeEqual(await verpTag(deps, deliveryId), tag);
+}
+
 /** A link token `<id>.<mac>`: the same for the same id every time, so a resent message is identical. */
 export async function signedToken(deps: Deps, purpose: string, id: string): Promise<string> {
   return `${id}.${await sign(deps, purpose, id)}`;

@@ -89,7 +89,16 @@ export const BounceOutcomeSchema = z
         recipient: z.string().nullable(),
         action: z.string(),
         status: z.string().nullable(),
-        effect: z.enum(['unreachable', 'gave-up', 'soft-bounce', 'recorded', 'duplicate']),
+        class: z.enum(['mailbox', 'soft', 'ours', 'unknown', 'none']).openapi({
+          description:
+            'Whose fault (RFC 3463): mailbox (address or mailbox wrong or gone), soft (full, delayed, 4.x.x), ours (our mail refused: sender, size, policy), unknown, none (not a failure)',
+        }),
+        effect: z
+          .enum(['unreachable', 'failed', 'soft-bounce', 'ours', 'recorded', 'unmatched', 'duplicate'])
+          .openapi({
+            description:
+              'What it changed: unreachable (delivery failed, mailbox marked), failed (delivery failed), soft-bounce (counted), ours (delivery a technical failure of ours), recorded (kept, nothing to change), unmatched (no signed delivery or no matching recipient: nothing changed), duplicate (seen before: nothing changed)',
+          }),
       }),
     ),
   })

@@ -1,9 +1,17 @@
-// Recording a bounce: match the report to the delivery (the VERP address `bounces+<deliveryId>@<mail
-// domain>` it was sent to, else the returned message's `<delivery.<id>@…>` Message-ID plus a matching
-// recipient), then in one write: keep the bounce, and on a permanent failure (Action failed, Status 5.x.x)
-// mark the delivery permanent-failure and the mailbox unreachable; on a delay count a soft bounce (each a
-// transition of its own aggregate). The same report sent twice changes nothing the second time, even when
-// both arrive at once (each bounce row has an id derived from it, and every write waits on it being new).
+// Recording a bounce. A report is matched to a delivery ONLY by the envelope recipient the relay that
+// received it reports (`bounces+<delivery id>.<tag>@<mail domain>`, the VERP address the advisory was sent
+// from), and only when the tag is the service's own signature of that delivery id: knowing a delivery id
+// (it is in every Message-ID and acknowledgement link) is not enough to forge one. Nothing inside the
+// returned message (its Message-ID, To, or headers) is ever used for matching.
+// What the report means is decided by whose fault it is (src/mail/bounce-class.ts), and it changes the
+// delivery (and the mailbox) only when one of its recipients is the delivery's own address:
+//   mailbox   the delivery fails for good and the mailbox is marked unreachable;
+//   soft      a soft bounce is counted (and a delivery given up on is a temporary failure, as Notify says);
+//   ours      our mail was refused: the delivery is a technical failure of ours, logged as an error;
+//             the council is never blamed;
+//   unknown   the delivery fails; the mailbox is not marked on one vague report, a soft bounce is counted.
+// Each change is a transition of its own aggregate, all in one write with the bounce row; the same report
+// twice changes nothing the second time, even when both arrive at once.
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { bounces, deliveries, mailboxes } from '../../db/schema.js';
@@ -11,15 +19,25 @@ import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { hashSecret } from '../../lib/secrets.js';
+import { type BounceClass, classifyBounce } from '../../mail/bounce-class.js';
 import { type DsnRecipient, parseDsn, smtpCodeOf } from '../../mail/dsn.js';
-import { deliveryIdFromMessageId, deliveryIdFromVerp, mailDomain } from '../../mail/message-ids.js';
-import { deliveryTransitions } from '../advisories/delivery-transitions.js';
+import { mailDomain, parseVerpAddress } from '../../mail/message-ids.js';
+import { type DeliveryTransition, deliveryTransitions } from '../advisories/delivery-transitions.js';
+import { verpTagValid } from '../advisories/signing-key.js';
 import { inBatchOrder } from '../audit/transitions.js';
 import { mailboxTransitions } from '../mailboxes/transitions.js';
 
 export const BOUNCE_REASON_PREFIX = 'bounce: ';
 
-export type BounceEffect = 'unreachable' | 'gave-up' | 'soft-bounce' | 'recorded' | 'duplicate';
+/** What a report did (not what it claimed): `unmatched` and `duplicate` changed nothing. */
+export type BounceEffect =
+  | 'unreachable'
+  | 'failed'
+  | 'soft-bounce'
+  | 'ours'
+  | 'recorded'
+  | 'unmatched'
+  | 'duplicate';
 
 export interface BounceOutcome {
   matched: boolean;
@@ -29,71 +47,53 @@ export interface BounceOutcome {
     recipient: string | null;
     action: string;
     status: string | null;
+    class: BounceClass;
     effect: BounceEffect;
   }>;
 }
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 
-/** What a recipient's report means for the mailbox and the delivery. */
-export function bounceEffect(r: Pick<DsnRecipient, 'action' | 'status' | 'diagnosticCode'>): BounceEffect {
-  if (r.action === 'failed') {
-    const klass = r.status?.[0] ?? String(smtpCodeOf(r.diagnosticCode) ?? '5')[0];
-    return klass === '5' ? 'unreachable' : 'gave-up';
-  }
-  if (r.action === 'delayed') return 'soft-bounce';
-  return 'recorded';
+/** The delivery a validly signed VERP envelope recipient names, or null. */
+async function deliveryOfEnvelope(deps: Deps, envelopeTo: string | null): Promise<DeliveryRow | null> {
+  if (!envelopeTo) return null;
+  const verp = parseVerpAddress(mailDomain(deps.config), envelopeTo);
+  if (!verp || !(await verpTagValid(deps, verp.deliveryId, verp.tag))) return null;
+  return (await deps.db.query.deliveries.findFirst({ where: eq(deliveries.id, verp.deliveryId) })) ?? null;
 }
 
-async function findDelivery(deps: Deps, report: ReturnType<typeof parseDsn>, envelopeTo: string[]) {
-  const domain = mailDomain(deps.config);
-  for (const address of [...envelopeTo, ...report.deliveredTo]) {
-    const id = deliveryIdFromVerp(domain, address);
-    if (!id) continue;
-    const row = await deps.db.query.deliveries.findFirst({ where: eq(deliveries.id, id) });
-    if (row) return { delivery: row, via: 'verp' as const };
-  }
-  // Fallback: the returned message's Message-ID names the delivery; a recipient must match its address.
-  const messageId = report.returned?.messageId ?? '';
-  const id = deliveryIdFromMessageId(domain, messageId);
-  if (!id) return null;
-  const row = await deps.db.query.deliveries.findFirst({ where: eq(deliveries.id, id) });
-  if (!row) return null;
-  const address = row.address.toLowerCase();
-  const named = report.recipients.some(
-    (r) => r.finalRecipient === address || r.originalRecipient === address,
-  );
-  return named ? { delivery: row, via: 'message-id' as const } : null;
-}
+const names = (r: DsnRecipient, address: string) =>
+  r.finalRecipient === address || r.originalRecipient === address;
 
-/** The recipients of the report that concern this delivery. */
-function recipientsFor(delivery: DeliveryRow | null, recipients: DsnRecipient[]): DsnRecipient[] {
-  if (!delivery) return recipients;
-  const address = delivery.address.toLowerCase();
-  const named = recipients.filter((r) => r.finalRecipient === address || r.originalRecipient === address);
-  // With VERP the envelope names the delivery, so a recipient rewritten by forwarding still counts.
-  return named.length ? named : recipients;
+export interface BounceSource {
+  /** `http`, `cli`, `smtp` …: where the report came from. */
+  source: string;
+  /**
+   * The envelope recipient the receiving relay reports (an `X-Envelope-To` request header, a CLI option);
+   * when absent, the topmost X-Original-To or Delivered-To line the delivering MTA prepended.
+   */
+  envelopeTo?: string | null;
 }
 
 export async function recordBounce(
   deps: Deps,
   actor: ActorContext,
   raw: string,
-  options: { source: string; envelopeTo?: string[] },
+  options: BounceSource,
 ): Promise<BounceOutcome> {
   if (!/^[\x21-\x39\x3b-\x7e]+:/m.test(raw.slice(0, 4096)))
     throw new AppError('bad_request', 'The body is not an e-mail message (no header fields were found).');
   const report = parseDsn(raw);
-  const found = await findDelivery(deps, report, options.envelopeTo ?? []);
-  const delivery = found?.delivery ?? null;
+  const envelopeTo = options.envelopeTo ?? report.envelopeTo;
+  const delivery = await deliveryOfEnvelope(deps, envelopeTo);
+  const address = delivery?.address.toLowerCase() ?? null;
   const base = report.messageId ?? (await hashSecret(raw));
-  const recipients = recipientsFor(delivery, report.recipients);
-  const entries: DsnRecipient[] = recipients.length
-    ? recipients
+  const entries: DsnRecipient[] = report.recipients.length
+    ? report.recipients
     : [
         {
           originalRecipient: null,
-          finalRecipient: report.returned?.to[0] ?? null,
+          finalRecipient: null,
           action: 'unknown',
           status: null,
           diagnosticCode: null,
@@ -110,40 +110,73 @@ export async function recordBounce(
 
   for (const r of entries) {
     const recipient = r.finalRecipient ?? r.originalRecipient;
+    const klass = classifyBounce(r);
     const id = (await hashSecret(`${base}|${recipient ?? ''}|${r.action}|${r.status ?? ''}`)).slice(0, 32);
+    // Only a recipient that is the delivery's own address can change it.
+    const concerned = delivery && address && names(r, address) ? delivery : null;
     const seen = await deps.db.query.bounces.findFirst({ where: eq(bounces.id, id), columns: { id: true } });
-    const effect = seen
+    const effect: BounceEffect = seen
       ? 'duplicate'
       : await writeBounce(deps, actor, {
           id,
           recipient,
           report: r,
-          delivery,
-          mailboxId,
+          klass,
+          delivery: concerned,
+          mailboxId: concerned ? mailboxId : null,
           source: options.source,
         });
-    outcome.recipients.push({ recipient, action: r.action, status: r.status, effect });
+    outcome.recipients.push({ recipient, action: r.action, status: r.status, class: klass, effect });
     if (effect === 'unreachable')
       log.warn('hard bounce: mailbox marked unreachable', {
         recipient,
         status: r.status,
         diagnostic: diagnosticOf(r),
       });
-    else if (effect !== 'recorded' && effect !== 'duplicate')
+    else if (effect === 'ours')
+      log.error(
+        'our mail was refused by the receiving system: a technical failure of ours, not the council’s',
+        {
+          recipient,
+          status: r.status,
+          diagnostic: diagnosticOf(r),
+        },
+      );
+    else if (effect !== 'recorded' && effect !== 'duplicate' && effect !== 'unmatched')
       log.info('bounce recorded', { recipient, effect, status: r.status });
   }
   if (!delivery)
-    log.info('bounce matched no delivery', { deliveredTo: report.deliveredTo.length, isDsn: report.isDsn });
+    log.info('bounce matched no delivery: nothing changed', {
+      envelopeTo: envelopeTo ?? null,
+      signedVerp: Boolean(envelopeTo && parseVerpAddress(mailDomain(deps.config), envelopeTo)),
+    });
   return outcome;
 }
 
 const diagnosticOf = (r: DsnRecipient) => (r.diagnosticCode ?? '').slice(0, 1000) || null;
 
+/** The delivery transition each class makes when a report says the message failed. */
+const deliveryMove: Partial<Record<BounceClass, DeliveryTransition>> = {
+  mailbox: 'bounce',
+  unknown: 'bounce',
+  soft: 'softBounce',
+  ours: 'refused',
+};
+
+/** What the report does, given its class, whether it concerns a delivery, and its Action. */
+function effectOf(klass: BounceClass, concerned: boolean, failed: boolean): BounceEffect {
+  if (!concerned) return 'unmatched';
+  if (klass === 'mailbox') return 'unreachable';
+  if (klass === 'ours') return 'ours';
+  if (klass === 'soft') return 'soft-bounce';
+  if (klass === 'unknown') return failed ? 'failed' : 'soft-bounce';
+  return 'recorded';
+}
+
 /**
- * Keeps one recipient's bounce and, in the same batch, what it means: the delivery's permanent failure,
- * the mailbox marked unreachable or its soft bounce counted. Every write is conditional on the bounce not
- * being recorded yet (the bounce row comes last), so the same report twice changes nothing the second
- * time, however close together: that one's effect is `duplicate`.
+ * Keeps one recipient's bounce and, in the same batch, what it means for the delivery and the mailbox.
+ * Every write is conditional on the bounce not being recorded yet (the bounce row comes last), so the same
+ * report twice changes nothing the second time, however close together: that one's effect is `duplicate`.
  */
 async function writeBounce(
   deps: Deps,
@@ -152,21 +185,24 @@ async function writeBounce(
     id: string;
     recipient: string | null;
     report: DsnRecipient;
+    klass: BounceClass;
     delivery: DeliveryRow | null;
     mailboxId: string | null;
     source: string;
   },
 ): Promise<BounceEffect> {
-  const { id, report: r, delivery, mailboxId } = bounce;
-  const effect = bounceEffect(r);
+  const { id, report: r, klass, delivery, mailboxId } = bounce;
+  const failed = r.action.toLowerCase() === 'failed';
+  const effect = effectOf(klass, Boolean(delivery), failed);
   const now = deps.clock.now();
   const fresh = sql`not exists (select 1 from ${bounces} where ${bounces.id} = ${id})`;
   const diagnostic = diagnosticOf(r);
   const items: BatchItem[] = [];
-  if (delivery && (effect === 'unreachable' || effect === 'gave-up'))
+  const move = deliveryMove[klass];
+  if (delivery && failed && move)
     items.push(
       ...inBatchOrder(
-        deliveryTransitions.statements(deps.db, actor, 'bounce', delivery.id, {
+        deliveryTransitions.statements(deps.db, actor, move, delivery.id, {
           set: {
             lastReply: diagnostic ?? `${r.action} ${r.status ?? ''}`.trim(),
             lastCode: smtpCodeOf(r.diagnosticCode),
@@ -178,13 +214,13 @@ async function writeBounce(
           when: fresh,
           audit: {
             before: { status: delivery.status },
-            after: { status: 'permanent-failure', dsnStatus: r.status, diagnostic },
+            after: { dsnStatus: r.status, class: klass, diagnostic },
           },
           at: now,
         }),
       ),
     );
-  if (delivery && mailboxId && effect === 'unreachable') {
+  if (delivery && mailboxId && klass === 'mailbox') {
     const reason = `${BOUNCE_REASON_PREFIX}${[r.status, diagnostic].filter(Boolean).join(' ')}`.slice(0, 500);
     items.push(
       // Already unreachable: only the time of the latest bounce changes.
@@ -201,7 +237,7 @@ async function writeBounce(
         }),
       ),
     );
-  } else if (delivery && mailboxId && (effect === 'soft-bounce' || effect === 'gave-up')) {
+  } else if (delivery && mailboxId && effect === 'soft-bounce') {
     items.push(
       ...inBatchOrder(
         mailboxTransitions.statements(deps.db, actor, 'softBounce', mailboxId, {
@@ -225,6 +261,7 @@ async function writeBounce(
         action: r.action,
         status: r.status,
         diagnostic,
+        class: klass,
         source: bounce.source,
       })
       .onConflictDoNothing()

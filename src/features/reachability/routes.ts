@@ -170,7 +170,7 @@ export function reachabilityRoutes() {
       tags: ['Reachability'],
       summary: 'Report a bounce: the raw delivery status notification (RFC 3464) as message/rfc822',
       description:
-        'For the mail system that receives bounces at the VERP address, with an `inbound` token (and only that). A permanent failure marks the delivery permanent-failure and the mailbox unreachable; a delay counts a soft bounce. A report that matches no delivery is still accepted (`matched: false`).',
+        'For the mail system that receives bounces at the VERP address, with an `inbound` token (and only that). The report is matched to a delivery only by its envelope recipient, the signed VERP address `bounces+<delivery id>.<tag>@MAIL_DOMAIN`: send it in the `X-Envelope-To` header (Postfix pipe: `${original_recipient}`), else the topmost X-Original-To/Delivered-To line the delivering MTA prepended is used; an unsigned or wrongly signed address matches nothing. Whose fault it is decides the effect (RFC 3463): an address or mailbox problem (5.1.1, 5.1.2, 5.2.1 …) fails the delivery and marks the mailbox unreachable; mailbox full and 4.x.x count a soft bounce; a refusal of our own mail (5.1.7, 5.1.8, 5.7.x …) is a technical failure of ours. Only a recipient that is the delivery\u2019s own address changes it. A report that matches no delivery is still accepted (`matched: false`, effect `unmatched`): nothing changes.',
       security: [{ bearerAuth: [] }],
       request: {
         body: {
@@ -190,7 +190,8 @@ export function reachabilityRoutes() {
         throw new AppError('payload_too_large', 'The message is larger than this endpoint accepts.');
       if (bytes.byteLength === 0) throw new AppError('bad_request', 'The body is empty.');
       const raw = new TextDecoder('utf-8').decode(bytes);
-      return c.json(await recordBounce(deps, actorOf(c), raw, { source: 'http' }), 202);
+      const envelopeTo = c.req.header('x-envelope-to')?.trim() || null;
+      return c.json(await recordBounce(deps, actorOf(c), raw, { source: 'http', envelopeTo }), 202);
     },
   );
 

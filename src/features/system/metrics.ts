@@ -10,6 +10,7 @@ import type { Deps, ProcessMemory } from '../../deps.js';
 import { advisoryStates, deliveryStatuses } from '../../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../../domain/check-results.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../../domain/mailbox-states.js';
+import { bounceClasses } from '../../mail/bounce-class.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf, mailboxStatusDetail, mailboxStatuses } from '../checks/status.js';
 import { type HttpMetrics, latencyBuckets } from './http-metrics.js';
@@ -156,6 +157,17 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
       const n = checkRows.find((r) => r.kind === kind && r.severity === severity)?.n ?? 0;
       out.sample('cc_domain_checks_latest', { kind, severity }, Number(n));
     }
+
+  // Delivery reports by whose fault they are: `ours` is our own mail refused (sender, size, policy), an alert.
+  const bounceRows = await db.all<{ k: string; n: number }>(
+    sql`select class as k, count(*) as n from bounces group by class`,
+  );
+  out.family(
+    'cc_bounces',
+    'gauge',
+    'Delivery reports received, by whose fault (mailbox, soft, ours = our own mail refused, unknown, none).',
+  );
+  for (const [klass, n] of countsOf(bounceClasses, bounceRows)) out.sample('cc_bounces', { class: klass }, n);
 
   const series = http
     .series()
