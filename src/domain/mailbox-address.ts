@@ -94,6 +94,12 @@ export function checkAddress(input: string): AddressCheck {
     return { ok: false, reason: 'Enter the address in the correct format, like cyber@council.gov.uk' };
   const localPart = raw.slice(0, at).toLowerCase();
   const domainInput = raw.slice(at + 1).replace(/\.$/, '');
+  if (/[%!]/.test(localPart))
+    // Source routing (`x%evil.example@council.gov.uk`, bang paths): some mail systems still forward on them.
+    return {
+      ok: false,
+      reason: 'The part before the @ cannot contain % or !: give the mailbox’s own address, like cyber@council.gov.uk',
+    };
   if (!localPartPattern.test(localPart) || localPart.length > 64)
     return { ok: false, reason: 'Enter the address in the correct format, like cyber@council.gov.uk' };
   let domain: string;

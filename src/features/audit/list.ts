@@ -52,9 +52,17 @@ export async function listAudit(deps: Deps, principal: Principal, q: AuditQuery)
     deps.db.select({ n: count() }).from(auditLog).where(filter),
   ]);
   return {
-    items: rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+    items: rows.map((r) => ({ ...(principal.role === 'admin' ? r : withoutAddresses(r)), at: r.at.toISOString() })),
     total: total?.n ?? 0,
     limit: q.limit,
     offset: q.offset,
   };
+}
+
+/**
+ * An entry as someone other than an admin sees it: no client address (a registrant's IP address is
+ * personal data only NCSC staff handle), and an anonymous actor without the address in its name.
+ */
+export function withoutAddresses<Entry extends { actor: string; ip: string | null }>(entry: Entry): Entry {
+  return { ...entry, ip: null, actor: entry.actor.startsWith('anonymous:') ? 'anonymous' : entry.actor };
 }

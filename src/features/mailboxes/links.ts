@@ -60,3 +60,21 @@ export function linkIsUnspent(tokenHash: string, at: Date): SQL {
     gt(linkTokens.expiresAt, at),
   )})`;
 }
+
+/**
+ * The statement that spends every unused link of this purpose for the mailbox (when `condition` holds):
+ * issued just before a new one, so only the newest link works.
+ */
+export function retireEarlierLinks(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  mailboxId: string,
+  purpose: LinkPurpose,
+  condition: SQL,
+) {
+  return deps.db
+    .update(linkTokens)
+    .set({ usedAt: deps.clock.now() })
+    .where(
+      and(eq(linkTokens.mailboxId, mailboxId), eq(linkTokens.purpose, purpose), isNull(linkTokens.usedAt), condition),
+    );
+}

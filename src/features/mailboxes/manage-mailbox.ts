@@ -9,10 +9,11 @@ import { enforceLimits } from '../abuse/rate-limit.js';
 import { insertRowIf } from '../audit/transitions.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
+import { withoutAddresses } from '../audit/list.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf } from '../checks/status.js';
 import { afterRetirement } from './after-retirement.js';
-import { confirmationTtl, issueLink } from './links.js';
+import { confirmationTtl, issueLink, retireEarlierLinks } from './links.js';
 import { sendConfirmation } from './notify.js';
 import { mailboxTransitions } from './transitions.js';
 import { type MailboxRow, toMailboxView } from './view.js';
@@ -25,19 +26,22 @@ export async function findVisibleMailbox(deps: Deps, principal: Principal, id: s
   return mailbox;
 }
 
-export async function mailboxHistory(deps: Deps, id: string) {
+/** The mailbox's audit entries, oldest first; only admins see who registered it from which address. */
+export async function mailboxHistory(deps: Deps, principal: Principal, id: string) {
   const rows = await deps.db
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.subjectType, 'mailbox'), eq(auditLog.subjectId, id)))
     .orderBy(asc(auditLog.id));
-  return rows.map((r) => ({
-    at: r.at.toISOString(),
-    action: r.action,
-    actor: r.actor,
-    before: r.before,
-    after: r.after,
-  }));
+  return rows
+    .map((r) => (principal.role === 'admin' ? r : withoutAddresses(r)))
+    .map((r) => ({
+      at: r.at.toISOString(),
+      action: r.action,
+      actor: r.actor,
+      before: r.before,
+      after: r.after,
+    }));
 }
 
 export async function getMailbox(deps: Deps, principal: Principal, id: string) {
@@ -46,7 +50,7 @@ export async function getMailbox(deps: Deps, principal: Principal, id: string) {
   const checks = (await latestChecksFor(deps, [domain])).get(domain);
   return {
     ...toMailboxView(mailbox, { checks, softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD }),
-    history: await mailboxHistory(deps, id),
+    history: await mailboxHistory(deps, principal, id),
   };
 }
 
@@ -74,7 +78,10 @@ export async function resendConfirmation(deps: Deps, actor: ActorContext, id: st
   return { mailbox: toMailboxView(resent.mailbox), confirmationSent: resent.confirmationSent };
 }
 
-/** A new confirmation link for a pending mailbox: written only while it is pending, then sent. */
+/**
+ * A new confirmation link for a pending mailbox: written only while it is pending, then sent. The links
+ * sent before stop working in the same write: only the newest confirms.
+ */
 export async function resendLink(
   deps: Deps,
   actor: ActorContext,
@@ -83,7 +90,10 @@ export async function resendLink(
 ) {
   const link = await issueLink(deps, mailbox.id, 'confirm', confirmationTtl(deps));
   const pending = await mailboxTransitions.apply(deps, actor, 'resend', mailbox.id, {
-    with: (stillApplies) => [insertRowIf(deps.db, linkTokens, link.row, stillApplies)],
+    with: (stillApplies) => [
+      retireEarlierLinks(deps, mailbox.id, 'confirm', stillApplies),
+      insertRowIf(deps.db, linkTokens, link.row, stillApplies),
+    ],
   });
   return { mailbox: pending, confirmationSent: await sendConfirmation(deps, pending, authority, link) };
 }
