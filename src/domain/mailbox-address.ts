@@ -98,7 +98,8 @@ export function checkAddress(input: string): AddressCheck {
     // Source routing (`x%evil.example@council.gov.uk`, bang paths): some mail systems still forward on them.
     return {
       ok: false,
-      reason: 'The part before the @ cannot contain % or !: give the mailbox’s own address, like cyber@council.gov.uk',
+      reason:
+        'The part before the @ cannot contain % or !: give the mailbox’s own address, like cyber@council.gov.uk',
     };
   if (!localPartPattern.test(localPart) || localPart.length > 64)
     return { ok: false, reason: 'Enter the address in the correct format, like cyber@council.gov.uk' };

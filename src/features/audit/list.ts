@@ -52,7 +52,10 @@ export async function listAudit(deps: Deps, principal: Principal, q: AuditQuery)
     deps.db.select({ n: count() }).from(auditLog).where(filter),
   ]);
   return {
-    items: rows.map((r) => ({ ...(principal.role === 'admin' ? r : withoutAddresses(r)), at: r.at.toISOString() })),
+    items: rows.map((r) => ({
+      ...(principal.role === 'admin' ? r : withoutAddresses(r)),
+      at: r.at.toISOString(),
+    })),
     total: total?.n ?? 0,
     limit: q.limit,
     offset: q.offset,

@@ -75,6 +75,11 @@ export function retireEarlierLinks(
     .update(linkTokens)
     .set({ usedAt: deps.clock.now() })
     .where(
-      and(eq(linkTokens.mailboxId, mailboxId), eq(linkTokens.purpose, purpose), isNull(linkTokens.usedAt), condition),
+      and(
+        eq(linkTokens.mailboxId, mailboxId),
+        eq(linkTokens.purpose, purpose),
+        isNull(linkTokens.usedAt),
+        condition,
+      ),
     );
 }
