@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
 import { policy } from '../../src/features/auth/policy.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertMailbox, seedCouncils } from '../support/fixtures.js';
+import { insertAuthority, insertDomains, insertMailbox, seedCouncils } from '../support/fixtures.js';
 import { useMsw } from '../support/msw.js';
 import { goodZone, servePolicy } from './support.js';
 
@@ -183,5 +183,30 @@ describe('GET /.well-known/security.txt', () => {
     expect(policy['GET /.well-known/security.txt']).toBe('public');
     expect(policy['POST /api/v1/inbound/bounces']).toEqual(['inbound']);
     expect(policy['POST /api/v1/domains/:domain/checks']).toEqual(['admin']);
+  });
+});
+
+describe('checks seen through an unapproved registration', () => {
+  it('show a council nothing of a domain it only has a registration waiting for approval on', async () => {
+    const t = await makeTestApp({ deps: { resolver: memoryResolver(goodZone('other.gov.uk')) } });
+    await insertAuthority(t.db, { code: 'CRF', name: 'Cardiff Council' });
+    await insertAuthority(t.db, { code: 'OTH', name: 'Other Council' });
+    await insertDomains(t.db, 'OTH', ['other.gov.uk']);
+    await insertMailbox(t.db, { authorityCode: 'OTH', address: 'cyber@other.gov.uk' });
+    // Cardiff registers an address on the other council's domain: it waits for an admin.
+    await insertMailbox(t.db, {
+      authorityCode: 'CRF',
+      address: 'x@other.gov.uk',
+      state: 'awaiting-approval',
+    });
+    const admin = await t.tokenFor('admin');
+    expect((await t.call('POST', '/api/v1/domains/other.gov.uk/checks', { token: admin })).status).toBe(200);
+    const council = await t.tokenFor('council', { authority: 'CRF' });
+    const res = await t.call('GET', '/api/v1/authorities/CRF/checks', { token: council });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(JSON.parse(text).domains).toEqual([]);
+    expect(text).not.toContain('cyber@other.gov.uk');
+    t.close();
   });
 });

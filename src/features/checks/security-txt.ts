@@ -77,7 +77,7 @@ export async function checkSecurityTxt(
         finding(
           'security-txt-missing',
           'info',
-          `${domain} publishes no security.txt (RFC 9116) at ${url}. Publishing one with “Contact: mailto:${registered[0] ?? 'your security mailbox'}” helps people who find a vulnerability reach your security team.`,
+          `${domain} publishes no security.txt (RFC 9116) at ${url}. Publishing one with “Contact: mailto:” your security mailbox helps people who find a vulnerability reach your security team.`,
         ),
       ],
       { url },
@@ -88,7 +88,9 @@ export async function checkSecurityTxt(
     url: fetched.kind === 'ok' ? fetched.url : url,
     contacts: parsed.contacts,
     expires: parsed.expires?.toISOString() ?? null,
-    listsRegistered: wanted.filter((a) => listed.includes(a)),
+    // Whether a registered mailbox is listed, never which: findings are shown to every council with a
+    // mailbox on the domain, and must not name another council's address.
+    listsRegisteredMailbox: wanted.some((a) => listed.includes(a)),
   };
   const findings: Finding[] = [];
   if (parsed.contacts.length === 0)
@@ -96,15 +98,15 @@ export async function checkSecurityTxt(
       finding(
         'security-txt-no-contact',
         'info',
-        `${url} has no Contact: line, which RFC 9116 requires. Add “Contact: mailto:${registered[0] ?? 'your security mailbox'}”.`,
+        `${url} has no Contact: line, which RFC 9116 requires. Add one with your security mailbox (“Contact: mailto:…”).`,
       ),
     );
-  else if (detail.listsRegistered.length)
+  else if (detail.listsRegisteredMailbox)
     findings.push(
       finding(
         'security-txt-lists-mailbox',
         'ok',
-        `${domain}’s security.txt lists your registered mailbox ${listWords(detail.listsRegistered)}.`,
+        `${domain}’s security.txt lists a security mailbox registered with this service.`,
       ),
     );
   else
@@ -112,7 +114,7 @@ export async function checkSecurityTxt(
       finding(
         'security-txt-other-contact',
         'info',
-        `${domain}’s security.txt lists ${listWords(parsed.contacts)} but not your registered mailbox${wanted.length > 1 ? 'es' : ''}${wanted.length ? ` ${listWords(wanted)}` : ''}. Consider adding “Contact: mailto:${wanted[0] ?? '…'}”.`,
+        `${domain}’s security.txt lists ${listWords(parsed.contacts)} but no security mailbox registered with this service. Consider adding your registered mailbox as a Contact.`,
       ),
     );
   if (!parsed.expires || parsed.expires <= deps.clock.now())

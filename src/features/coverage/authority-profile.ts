@@ -97,7 +97,10 @@ export async function authorityProfile(
       .limit(ADVISORY_LIMIT),
   ]);
   const live = rows.filter((r) => isLiveMailboxState(r.state));
-  const domains = [...new Set([...authority.domains, ...live.map((m) => domainOf(m.address))])].sort();
+  // The council's own domains, and those of mailboxes an admin approved: a registration still waiting for
+  // approval (on a domain that is not the council's) reveals nothing about that domain.
+  const approved = live.filter((m) => m.state !== 'awaiting-approval');
+  const domains = [...new Set([...authority.domains, ...approved.map((m) => domainOf(m.address))])].sort();
   const latest = await latestChecksFor(deps, domains);
   return {
     authority,

@@ -142,7 +142,11 @@ export function reachabilityRoutes() {
         .select()
         .from(mailboxes)
         .where(and(eq(mailboxes.authorityCode, code), inList(mailboxes.state, liveMailboxStates)));
-      const domains = [...new Set(rows.map((m) => domainOf(m.address)))].sort();
+      // Only an approved affiliation shows a domain's checks: a registration still waiting for an admin
+      // (on a domain that is not the council's) must not reveal anything about that domain.
+      const domains = [
+        ...new Set(rows.filter((m) => m.state !== 'awaiting-approval').map((m) => domainOf(m.address))),
+      ].sort();
       const latest = await latestChecksFor(deps, domains);
       const options = { softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD };
       return c.json(
