@@ -46,7 +46,8 @@ describe('the bucket rule', () => {
     };
     for (const row of combos) {
       const status = mailboxStatus(row);
-      const want = expected[status];
+      // A registration waiting for an admin receives nothing: whatever its status, it counts as none.
+      const want = row.state === 'awaiting-approval' ? 'none' : expected[status];
       expect(bucketOfRank(mailboxRank(row)), JSON.stringify({ ...row, status })).toBe(want);
     }
   });
@@ -69,7 +70,7 @@ describe('the bucket rule', () => {
     const report = await coverageReport(t.deps, { by: 'nation', filters: { nation: ['Testland'] } });
     const { confirmed, stale, unreachable, pending, none } = report.total;
     expect({ confirmed, stale, unreachable, pending, none }).toEqual(expected);
-    expect(expected).toEqual({ confirmed: 1, stale: 1, unreachable: 6, pending: 4, none: 8 });
+    expect(expected).toEqual({ confirmed: 1, stale: 1, unreachable: 4, pending: 2, none: 12 });
   });
 
   it('takes the best of an authority’s primaries', () => {
@@ -94,5 +95,27 @@ describe('the bucket rule', () => {
     expect(authorityBucket([row('confirmed', { kind: 'secondary' })])).toBe('none');
     expect(authorityBucket([])).toBe('none');
     expect(rank.confirmed).toBeGreaterThan(rank.stale);
+  });
+});
+
+describe('a registration waiting for approval', () => {
+  it('does not move a council out of none in public coverage (anyone can register an address)', async () => {
+    const app = await makeTestApp();
+    await insertAuthority(app.db, { code: 'PUB', name: 'Public Council', nation: 'Publand' });
+    const before = await (await app.call('GET', '/api/v1/coverage?by=nation')).json();
+    const res = await app.call('POST', '/api/v1/mailboxes', {
+      body: {
+        authority: 'PUB',
+        address: 'cyber@not-their-domain.example',
+        kind: 'primary',
+        team: 'Someone',
+        phone: '01234 567890',
+      },
+    });
+    expect(res.status).toBe(202);
+    expect((await res.json()).state).toBe('awaiting-approval');
+    const after = await (await app.call('GET', '/api/v1/coverage?by=nation')).json();
+    expect(after.total).toMatchObject({ none: before.total.none, pending: before.total.pending });
+    app.close();
   });
 });

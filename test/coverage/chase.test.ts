@@ -81,8 +81,9 @@ describe('GET /api/v1/coverage/chase', () => {
       since: iso(since.GLG),
       reason: 'Pending confirmation since 2 November 2026',
     });
+    // Waiting for an admin: it receives nothing yet, so the council counts as having none.
     expect(by('ABD')).toMatchObject({
-      bucket: 'pending',
+      bucket: 'none',
       missing: 'awaiting-approval',
       reason: 'Awaiting approval since 3 November 2026',
     });

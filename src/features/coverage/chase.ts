@@ -61,8 +61,9 @@ const bestSql = sql<number>`coalesce(max(${r}), 0)`;
 const bucketRanks: Record<ChaseBucket, number[]> = {
   stale: [rank.stale],
   unreachable: [rank.unreachable],
-  pending: [rank.pending, rank.awaitingApproval],
-  none: [rank.none],
+  pending: [rank.pending],
+  // A registration waiting for an admin receives nothing yet: the council still counts as having none.
+  none: [rank.none, rank.awaitingApproval],
 };
 
 function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit' | 'offset'>) {

@@ -12,9 +12,12 @@
 //   stale       else a confirmed primary whose re-confirmation is overdue past its grace (stale_at set)
 //   unreachable else a live primary that bounced hard or whose domain takes no mail (unreachable_at set,
 //               whether or not it was confirmed; a mailbox both stale and unreachable counts as unreachable)
-//   pending     else a primary registered but not yet confirmed: waiting for its confirmation link, or
-//               waiting for an admin to approve its domain (awaiting-approval)
-//   none        no live primary at all (never registered, retired or refused; it may have a secondary)
+//   pending     else a primary registered on the council's domain (or approved) but not yet confirmed:
+//               it can receive its confirmation link
+//   none        no primary that can receive mail: never registered, retired or refused, or only one
+//               waiting for an admin to approve its domain (it receives nothing until then, so anyone who
+//               can register an address must not be able to move a council out of `none`); it may have a
+//               secondary
 // so confirmed + stale + unreachable + pending + none = authorities.
 
 import { type SQL, sql } from 'drizzle-orm';
@@ -25,7 +28,7 @@ import { isLiveMailboxState } from '../../domain/mailbox-states.js';
 export const buckets = ['confirmed', 'stale', 'unreachable', 'pending', 'none'] as const;
 export type Bucket = (typeof buckets)[number];
 
-/** Ranks, best first. `awaiting-approval` ranks below `pending` (for the chase list) but shares its bucket. */
+/** Ranks, best first. `awaiting-approval` ranks above `none` (the chase list says why) but counts as none. */
 export const rank = {
   confirmed: 5,
   stale: 4,
@@ -39,7 +42,7 @@ export function bucketOfRank(r: number): Bucket {
   if (r >= rank.confirmed) return 'confirmed';
   if (r === rank.stale) return 'stale';
   if (r === rank.unreachable) return 'unreachable';
-  if (r >= rank.awaitingApproval) return 'pending';
+  if (r === rank.pending) return 'pending';
   return 'none';
 }
 
@@ -50,11 +53,11 @@ export function bucketOfRank(r: number): Bucket {
 export const mailboxRankSql: SQL<number> = sql<number>`(case
   when ${mailboxes.kind} <> 'primary' or ${mailboxes.kind} is null then 0
   when ${mailboxes.state} not in (${liveMailboxStatesSql}) then 0
+  when ${mailboxes.state} = 'awaiting-approval' then ${sql.raw(String(rank.awaitingApproval))}
   when ${mailboxes.unreachableAt} is not null then ${sql.raw(String(rank.unreachable))}
   when ${mailboxes.state} = 'confirmed' and ${mailboxes.staleAt} is not null then ${sql.raw(String(rank.stale))}
   when ${mailboxes.state} = 'confirmed' then ${sql.raw(String(rank.confirmed))}
   when ${mailboxes.state} = 'pending' then ${sql.raw(String(rank.pending))}
-  when ${mailboxes.state} = 'awaiting-approval' then ${sql.raw(String(rank.awaitingApproval))}
   else 0 end)`;
 
 /** The rank of one mailbox row in TypeScript: the same rule as `mailboxRankSql`. */
@@ -65,10 +68,10 @@ export function mailboxRank(row: {
   unreachableAt: Date | null;
 }): number {
   if (row.kind !== 'primary' || !isLiveMailboxState(row.state)) return rank.none;
+  if (row.state === 'awaiting-approval') return rank.awaitingApproval;
   if (row.unreachableAt) return rank.unreachable;
   if (row.state === 'confirmed') return row.staleAt ? rank.stale : rank.confirmed;
   if (row.state === 'pending') return rank.pending;
-  if (row.state === 'awaiting-approval') return rank.awaitingApproval;
   return rank.none;
 }
 

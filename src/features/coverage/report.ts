@@ -155,8 +155,8 @@ export async function coverageReport(
       confirmed: countWhere(best, `= ${rank.confirmed}`),
       stale: countWhere(best, `= ${rank.stale}`),
       unreachable: countWhere(best, `= ${rank.unreachable}`),
-      pending: countWhere(best, `in (${rank.pending}, ${rank.awaitingApproval})`),
-      none: countWhere(best, `= ${rank.none}`),
+      pending: countWhere(best, `= ${rank.pending}`),
+      none: countWhere(best, `in (${rank.none}, ${rank.awaitingApproval})`),
     })
     .from(perAuthority)
     .groupBy(sql`${perAuthority.key}`)
