@@ -1,5 +1,15 @@
 // To the service's admins: a mailbox was registered on a domain not known for its council.
-import { callToAction, defineTemplate, html, layout, line, p, summary, textLayout } from './template.js';
+import {
+  callToAction,
+  defineTemplate,
+  html,
+  layout,
+  line,
+  p,
+  summary,
+  textLayout,
+  untrusted,
+} from './template.js';
 
 export interface ApprovalNeededData {
   serviceName: string;
@@ -26,7 +36,7 @@ export default defineTemplate<ApprovalNeededData>({
         `Address: ${line(d.address)}`,
         `Domain: ${line(d.domain)}`,
         `Known domains: ${known(d)}`,
-        `Team: ${line(d.team)}`,
+        `Team (as typed by the registrant): ${untrusted(d.team)}`,
       ].join('\n'),
       'Review it here:',
       d.reviewUrl,
@@ -42,7 +52,7 @@ export default defineTemplate<ApprovalNeededData>({
         ['Address', d.address],
         ['Domain', d.domain],
         ['Known domains', d.knownDomains.length ? d.knownDomains.join(', ') : 'none recorded'],
-        ['Team', d.team],
+        ['Team (as typed by the registrant)', untrusted(d.team)],
       ])}${callToAction(d.reviewUrl, 'Review the registration')}`,
     }),
 });

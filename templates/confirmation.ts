@@ -1,4 +1,6 @@
-// Sent to a newly registered (or re-confirming) mailbox: proves the mailbox is real and read.
+// Sent to a newly registered (or re-confirming) mailbox: proves the mailbox is real and read. Anyone can
+// register an address, so what the registrant typed (the team name) never opens the message and is shown
+// only further down, labelled as theirs, with links defanged: it cannot pose as the service's own words.
 import {
   callToAction,
   defineTemplate,
@@ -11,6 +13,7 @@ import {
   p,
   textLayout,
   ukDateTimeWithZone,
+  untrusted,
 } from './template.js';
 
 export interface ConfirmationData {
@@ -38,11 +41,12 @@ export default defineTemplate<ConfirmationData>({
   text: (d) =>
     textLayout(d.serviceName, [
       d.isReconfirmation
-        ? `This address, ${line(d.address)}, is registered as the ${kindLabel(d.kind)} cyber security mailbox for ${line(d.authorityName)} (team: ${line(d.team)}) on ${line(d.serviceName)}. Please confirm it is still in use and read.`
-        : `${line(d.team)} registered this address, ${line(d.address)}, as the ${kindLabel(d.kind)} cyber security mailbox for ${line(d.authorityName)} on ${line(d.serviceName)}.`,
+        ? `This address, ${line(d.address)}, is registered as the ${kindLabel(d.kind)} cyber security mailbox for ${line(d.authorityName)} on ${line(d.serviceName)}. Please confirm it is still in use and read.`
+        : `Someone asked for this address, ${line(d.address)}, to be the ${kindLabel(d.kind)} cyber security mailbox for ${line(d.authorityName)} on ${line(d.serviceName)}.`,
       'To confirm that this mailbox is read and should receive cyber security alerts, open this link:',
       d.confirmUrl,
       `The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`,
+      `Team name, as the person who registered it typed it (we have not checked it): ${untrusted(d.team)}`,
       d.isReconfirmation
         ? 'If you did not expect this e-mail, or this mailbox should no longer receive alerts for your council, do not open the link and tell your council’s IT security team.'
         : 'If you did not expect this e-mail, ignore it: nothing will be sent to this address.',
@@ -55,15 +59,17 @@ export default defineTemplate<ConfirmationData>({
       body: html`${
         d.isReconfirmation
           ? p(
-              html`This address, <strong>${d.address}</strong>, is registered as the ${kindLabel(d.kind)} cyber security mailbox for ${d.authorityName} (team: ${d.team}) on ${d.serviceName}. Please confirm it is still in use and read.`,
+              html`This address, <strong>${d.address}</strong>, is registered as the ${kindLabel(d.kind)} cyber security mailbox for ${d.authorityName} on ${d.serviceName}. Please confirm it is still in use and read.`,
             )
           : p(
-              html`${d.team} registered this address, <strong>${d.address}</strong>, as the ${kindLabel(d.kind)} cyber security mailbox for ${d.authorityName} on ${d.serviceName}.`,
+              html`Someone asked for this address, <strong>${d.address}</strong>, to be the ${kindLabel(d.kind)} cyber security mailbox for ${d.authorityName} on ${d.serviceName}.`,
             )
       }${p('To confirm that this mailbox is read and should receive cyber security alerts, use this link:')}${callToAction(
         d.confirmUrl,
         'Confirm this mailbox',
-      )}${p(`The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`)}${inset(
+      )}${p(`The link works once. It expires on ${ukDateTimeWithZone(d.expiresAt)}.`)}${p(
+        html`Team name, as the person who registered it typed it (we have not checked it): ${untrusted(d.team)}`,
+      )}${inset(
         d.isReconfirmation
           ? 'If you did not expect this e-mail, or this mailbox should no longer receive alerts for your council, do not use the link and tell your council’s IT security team.'
           : 'If you did not expect this e-mail, ignore it: nothing will be sent to this address.',

@@ -68,6 +68,19 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
+/**
+ * Text someone typed that we did not check (a team name given at registration), shown in an e-mail: on
+ * one line, and with anything that looks like a link or domain defanged (`hxxps://evil[.]example`), so no
+ * mail client turns it into a link.
+ */
+export function untrusted(value: string): string {
+  return line(value)
+    .replace(/\bhttp(s?)(?=:\/\/)/gi, 'hxxp$1')
+    .replace(/\b([\w-]+)\.(?=[\w-]+\b)/g, (whole, label: string, offset: number, all: string) =>
+      /[a-z]/i.test(label) && /^\.[a-z]/i.test(all.slice(offset + label.length)) ? `${label}[.]` : whole,
+    );
+}
+
 /** A value on one line of the text part: control characters and line breaks collapse to spaces. */
 export function line(value: string): string {
   return headerText(value);

@@ -100,7 +100,10 @@ describe('templates', () => {
 
   it('confirmation: who, which council, the link, when it expires and what to do if unexpected', () => {
     const text = confirmationTemplate.text(confirmation);
-    expect(text).toContain('ICT Security Team registered this address, security@cardiff.gov.uk');
+    expect(text).toContain('Someone asked for this address, security@cardiff.gov.uk');
+    // The registrant's words come after the link, labelled as theirs.
+    expect(text.indexOf('ICT Security Team')).toBeGreaterThan(text.indexOf('/confirm/abc123'));
+    expect(text).toContain('Team name, as the person who registered it typed it (we have not checked it)');
     expect(text).toContain('primary cyber security mailbox for Cardiff Council');
     expect(text).toContain('It expires on 2 December 2026 at 9:00am (UK time).');
     expect(text).toContain(
@@ -112,6 +115,22 @@ describe('templates', () => {
     const html = confirmationTemplate.html(confirmation);
     expect(html).toContain('href="https://cyber-contacts.example.gov.uk/confirm/abc123"');
     expect(html).toContain('2 December 2026 at 9:00am (UK time)');
+  });
+
+  it('confirmation: a phishing team name never opens the message, and its links are defanged', () => {
+    const lure = {
+      ...confirmation,
+      team: 'URGENT: your account is locked, log in at https://evil.example/login',
+    };
+    const text = confirmationTemplate.text(lure);
+    const html = confirmationTemplate.html(lure);
+    const firstLine = text.split('\n').find((l) => l.trim() && !l.includes('Council cyber contacts')) ?? '';
+    expect(firstLine).not.toContain('URGENT');
+    expect(text).not.toContain('https://evil.example');
+    expect(text).toContain('hxxps://evil[.]example/login');
+    expect(html).not.toContain('href="https://evil.example');
+    expect(html).not.toContain('https://evil.example');
+    expect(confirmationTemplate.subject(lure)).not.toContain('URGENT');
   });
 
   it('approval-needed lists the known domains, or says there are none', () => {
