@@ -10,13 +10,24 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
+/** The id of the live mailbox with this address, as an admin sees it (anonymous callers get none). */
+async function idOf(address: string): Promise<string> {
+  const admin = await t.tokenFor('admin');
+  const all = await (await t.call('GET', '/api/v1/mailboxes?limit=100', { token: admin })).json();
+  const found = (all.items as Array<{ id: string; address: string }>).find((m) => m.address === address);
+  if (!found) throw new Error(`no mailbox ${address}`);
+  return found.id;
+}
+
 describe('registering a mailbox', () => {
   it('accepts a mailbox on the council’s domain as pending and sends only the confirmation', async () => {
     const res = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
     expect(res.status).toBe(202);
     const body = await res.json();
     expect(body).toMatchObject({ state: 'pending', warnings: [], mailbox: null });
-    expect(body.id).toMatch(/^[0-9a-z]{26}$/);
+    // Someone not signed in learns no id: the answer is the same for an address registered already.
+    expect(body).not.toHaveProperty('id');
+    expect(body.message).toMatch(/^If this address can be registered, a confirmation link is on its way/);
     expect(t.mailer.sent).toHaveLength(1);
     const [message] = t.mailer.sent;
     expect(message!.to).toBe('cyber@cardiff.gov.uk');
@@ -94,9 +105,10 @@ describe('registering a mailbox', () => {
       body: registration({ address: 'cyber@cardiff-council.example' }),
     });
     expect(res.status).toBe(202);
-    const { id, state } = await res.json();
+    const { state } = await res.json();
     expect(state).toBe('awaiting-approval');
     expect(t.mailer.to('cyber@cardiff-council.example')).toHaveLength(0);
+    const id = await idOf('cyber@cardiff-council.example');
 
     const council = await t.tokenFor('council', { authority: 'CRF' });
     const forbidden = await t.call('POST', `/api/v1/mailboxes/${id}/approve`, { token: council });
@@ -118,7 +130,8 @@ describe('registering a mailbox', () => {
     const res = await t.call('POST', '/api/v1/mailboxes', {
       body: registration({ address: 'x@evil.example' }),
     });
-    const { id } = await res.json();
+    expect(res.status).toBe(202);
+    const id = await idOf('x@evil.example');
     const admin = await t.tokenFor('admin');
     const noReason = await t.call('POST', `/api/v1/mailboxes/${id}/refuse`, { token: admin, body: {} });
     expect(noReason.status).toBe(422);
@@ -144,8 +157,8 @@ describe('registering a mailbox', () => {
 describe('confirmation links', () => {
   async function registerAndLink(address = 'cyber@cardiff.gov.uk') {
     const res = await t.call('POST', '/api/v1/mailboxes', { body: registration({ address }) });
-    const { id } = await res.json();
-    return { id, secret: linkIn(t.mailer.to(address).at(-1)) };
+    expect(res.status).toBe(202);
+    return { id: await idOf(address), secret: linkIn(t.mailer.to(address).at(-1)) };
   }
 
   it('confirms once; a reused link is refused', async () => {
@@ -199,15 +212,17 @@ describe('confirmation links', () => {
 });
 
 describe('rate limits on everything that sends mail', () => {
-  it('answers 429 with Retry-After once an address has had too many registrations', async () => {
-    let last: Response | undefined;
-    for (let i = 0; i < 6; i++) last = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
-    expect(last!.status).toBe(429);
-    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await last!.json()).code).toBe('rate_limited');
-    expect(t.mailer.sent.length).toBeLessThanOrEqual(5);
-    t.clock.advance(3600_000);
-    const later = await t.call('POST', '/api/v1/mailboxes', { body: registration() });
-    expect(later.status).toBe(202);
+  it('never mails an address more than RATE_LIMIT_PER_ADDRESS links an hour, and the last one sent still works', async () => {
+    for (let i = 0; i < 8; i++)
+      expect((await t.call('POST', '/api/v1/mailboxes', { body: registration() })).status).toBe(202);
+    const sent = t.mailer.to('cyber@cardiff.gov.uk');
+    expect(sent).toHaveLength(5);
+    // The link in the last message that went out still confirms: no link was issued that was not sent.
+    const link = /\/confirm\/([A-Za-z0-9_-]+)/.exec(sent.at(-1)?.text ?? '')?.[1];
+    const confirmed = await t.app.request(`/confirm/${link}`, {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+    });
+    expect(confirmed.status).toBe(200);
   });
 });

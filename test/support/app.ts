@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import type { TokenRole } from '../../src/features/auth/tokens.js';
+import { settleBackground } from '../../src/lib/background.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
@@ -54,7 +55,10 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     return created.secret;
   }
 
-  /** A request with a bearer token and, for objects, a JSON body. */
+  /**
+   * A request with a bearer token and, for objects, a JSON body. It returns once the work the request left
+   * running in the background (a registration's mail, a sign-in link) is done, as a test then expects.
+   */
   async function call(
     method: string,
     path: string,
@@ -68,7 +72,9 @@ export async function makeTestApp(options: TestAppOptions = {}) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    return app.request(path, { method, headers, body });
+    const res = await app.request(path, { method, headers, body });
+    await settleBackground(deps.db);
+    return res;
   }
 
   return {

@@ -1,4 +1,8 @@
 // Rate limits kept in the database (fixed windows), so every instance and process shares one count.
+// Who is counted matters as much as how much: limits that stop abuse must not let an outsider lock a
+// council out. So anonymous requests are counted per requester (client address) first; the limit per
+// address counts only mail actually sent to it (and a link already sent still works); and signed-in
+// callers are counted per caller, never by the anonymous counters, admins not at all.
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { rateLimitHits } from '../../db/schema.js';
@@ -72,4 +76,47 @@ function formatWait(seconds: number): string {
   if (seconds < 90) return `${seconds} seconds`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minutes`;
+}
+
+const HOUR = 3600;
+
+/**
+ * Whether one more link may be mailed to this address this hour (counted only when it is about to be sent):
+ * at most RATE_LIMIT_PER_ADDRESS, so nobody can make the service mail-bomb an address, while the links
+ * already in that mailbox keep working.
+ */
+export async function mailQuotaAllows(deps: Deps, address: string): Promise<boolean> {
+  const outcome = await countAttempt(deps, [
+    {
+      key: `mail:address:${address.toLowerCase()}`,
+      max: deps.config.RATE_LIMIT_PER_ADDRESS,
+      windowSeconds: HOUR,
+    },
+  ]);
+  if (!outcome.allowed) deps.log.warn('mail to an address held back: too many this hour', {});
+  return outcome.allowed;
+}
+
+/**
+ * The limit a caller's requests count against: anonymous callers per client address (`what` per hour:
+ * RATE_LIMIT_PER_IP), signed-in callers per caller (RATE_LIMIT_PER_AUTHORITY), admins none.
+ */
+export function requesterLimits(
+  deps: Deps,
+  actor: { principal: { actor: string; role: string; via: string }; ip?: string },
+  what: string,
+): Limit[] {
+  const { principal } = actor;
+  if (principal.role === 'admin') return [];
+  if (principal.via === 'anonymous')
+    return [
+      { key: `${what}:ip:${actor.ip ?? 'unknown'}`, max: deps.config.RATE_LIMIT_PER_IP, windowSeconds: HOUR },
+    ];
+  return [
+    {
+      key: `${what}:actor:${principal.actor}`,
+      max: deps.config.RATE_LIMIT_PER_AUTHORITY,
+      windowSeconds: HOUR,
+    },
+  ];
 }

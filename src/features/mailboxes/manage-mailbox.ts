@@ -5,7 +5,7 @@ import { auditLog, linkTokens, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { enforceLimits } from '../abuse/rate-limit.js';
+import { enforceLimits, mailQuotaAllows, requesterLimits } from '../abuse/rate-limit.js';
 import { withoutAddresses } from '../audit/list.js';
 import { insertRowIf } from '../audit/transitions.js';
 import { canSeeAuthority } from '../auth/scope.js';
@@ -57,22 +57,7 @@ export async function getMailbox(deps: Deps, principal: Principal, id: string) {
 export async function resendConfirmation(deps: Deps, actor: ActorContext, id: string) {
   const mailbox = await findVisibleMailbox(deps, actor.principal, id);
   mailboxTransitions.assertCan(mailbox, 'resend');
-  await enforceLimits(
-    deps,
-    [
-      {
-        key: `mail:address:${mailbox.address}`,
-        max: deps.config.RATE_LIMIT_PER_ADDRESS,
-        windowSeconds: 3600,
-      },
-      {
-        key: `register:authority:${mailbox.authorityCode}`,
-        max: deps.config.RATE_LIMIT_PER_AUTHORITY,
-        windowSeconds: 3600,
-      },
-    ],
-    'confirmation e-mails to this mailbox',
-  );
+  await enforceLimits(deps, requesterLimits(deps, actor, 'resend'), 'confirmation e-mails from you');
   const authority = await requireAuthority(deps, mailbox.authorityCode);
   const resent = await resendLink(deps, actor, mailbox, authority);
   return { mailbox: toMailboxView(resent.mailbox), confirmationSent: resent.confirmationSent };
@@ -88,6 +73,11 @@ export async function resendLink(
   mailbox: MailboxRow,
   authority: { code: string; name: string },
 ) {
+  // Over the address's hourly quota of mail: no new link, so the ones already in the mailbox keep working.
+  if (!(await mailQuotaAllows(deps, mailbox.address))) {
+    mailboxTransitions.assertCan(mailbox, 'resend');
+    return { mailbox, confirmationSent: false };
+  }
   const link = await issueLink(deps, mailbox.id, 'confirm', confirmationTtl(deps));
   const pending = await mailboxTransitions.apply(deps, actor, 'resend', mailbox.id, {
     with: (stillApplies) => [

@@ -12,7 +12,7 @@ import { checkAddress, domainIsAffiliated } from '../../domain/mailbox-address.j
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { enforceLimits } from '../abuse/rate-limit.js';
+import { enforceLimits, mailQuotaAllows, requesterLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import type { AuthorityRow } from '../authority-register/authority-view.js';
@@ -98,6 +98,34 @@ export async function registerMailbox(
   };
 }
 
+/** What someone not signed in is told, before anything is written: the same for a known address as a new one. */
+export interface AnonymousAnswer {
+  /** `pending` when the address is on one of the council's domains, else `awaiting-approval`. */
+  state: 'pending' | 'awaiting-approval';
+  warnings: string[];
+}
+
+/**
+ * A registration from someone not signed in: checked now (the address, the requester's limit, the council),
+ * answered at once, and written and mailed afterwards (`work`, which the caller runs in the background). The
+ * answer, and how long it takes, is then the same whether or not the address was registered already, and
+ * it never claims that mail was sent.
+ */
+export async function acceptAnonymousRegistration(
+  deps: Deps,
+  actor: ActorContext,
+  input: MailboxRegistrationInput,
+): Promise<{ answer: AnonymousAnswer; work: () => Promise<RegistrationOutcome> }> {
+  const checked = await checkRegistration(deps, actor, input);
+  const domains = await listAuthorityDomains(deps, checked.authority.code);
+  const state = domainIsAffiliated(checked.domain, domains) ? 'pending' : 'awaiting-approval';
+  return {
+    answer: { state, warnings: checked.warnings },
+    // Counted already: the work does not count the requester twice.
+    work: () => registerMailbox(deps, actor, input, { skipLimits: true }),
+  };
+}
+
 /** A valid address, within the rate limits, for a current council the caller may register for. */
 export async function checkRegistration(
   deps: Deps,
@@ -111,30 +139,11 @@ export async function checkRegistration(
     throw new AppError('validation_failed', checked.reason, {
       errors: [{ path: 'address', message: checked.reason }],
     });
-  if (!options.skipLimits) {
-    const hour = 3600;
-    await enforceLimits(
-      deps,
-      [
-        {
-          key: `register:ip:${actor.ip ?? 'unknown'}`,
-          max: deps.config.RATE_LIMIT_PER_IP,
-          windowSeconds: hour,
-        },
-        {
-          key: `register:authority:${input.authority}`,
-          max: deps.config.RATE_LIMIT_PER_AUTHORITY,
-          windowSeconds: hour,
-        },
-        {
-          key: `mail:address:${checked.address}`,
-          max: deps.config.RATE_LIMIT_PER_ADDRESS,
-          windowSeconds: hour,
-        },
-      ],
-      'registrations',
-    );
-  }
+  // The requester is counted (anonymous: per client address; signed in: per caller; admins not at all).
+  // Nothing here counts per council or per address, so nobody can lock a council out of registering;
+  // mail to the address is limited where it is sent (notify.ts).
+  if (!options.skipLimits)
+    await enforceLimits(deps, requesterLimits(deps, actor, 'register'), 'registrations from you');
   const authority = await requireAuthority(deps, input.authority, { field: 'authority' });
   if (!authority.current)
     throw new AppError(
@@ -263,7 +272,9 @@ async function tellAboutNewMailbox(
   { mailbox, link, replaced }: Written,
   domains: string[],
 ): Promise<boolean> {
-  if (link) return sendConfirmation(deps, mailbox, authority, link);
+  // Over the address's hourly quota of mail, the link waits: a resend later sends a fresh one.
+  if (link)
+    return (await mailQuotaAllows(deps, mailbox.address)) && sendConfirmation(deps, mailbox, authority, link);
   if (mailbox.state === 'awaiting-approval') await sendApprovalNeeded(deps, mailbox, authority, domains);
   else if (mailbox.state === 'confirmed') {
     await sendConfirmed(deps, mailbox, authority);

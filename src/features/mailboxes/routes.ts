@@ -7,12 +7,13 @@ import { authorityCodeSchema } from '../../domain/authority-code.js';
 import { mailboxStates } from '../../domain/mailbox-states.js';
 import { anonymousPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { inBackground } from '../../lib/background.js';
 import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../openapi.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import { listMailboxes } from './list-mailboxes.js';
 import { getMailbox, resendConfirmation, retireMailbox } from './manage-mailbox.js';
-import { registerMailbox } from './register-mailbox.js';
+import { acceptAnonymousRegistration, registerMailbox } from './register-mailbox.js';
 import { approveMailbox, refuseMailbox } from './review-mailbox.js';
 import { MailboxRegistration, MailboxSchema } from './schemas.js';
 
@@ -29,7 +30,7 @@ const History = z.array(
 const MailboxWithHistory = MailboxSchema.extend({ history: History }).openapi('MailboxWithHistory');
 const Accepted = z
   .object({
-    id: z.string(),
+    id: z.string().optional().openapi({ description: 'The mailbox id, for a signed-in caller' }),
     state: z.enum(mailboxStates),
     message: z.string(),
     warnings: z.array(z.string()),
@@ -53,6 +54,14 @@ const StateList = z
   })
   .openapi({ type: 'string', description: `Comma-separated: ${mailboxStates.join(', ')}` });
 
+/** What someone not signed in is told: the same whether or not the address was registered already. */
+export const anonymousRegistrationMessages = {
+  pending:
+    'If this address can be registered, a confirmation link is on its way to it. The mailbox starts receiving advisories once someone follows the link.',
+  'awaiting-approval':
+    'The address is not on one of the council’s known domains, so an administrator will review the registration. Nothing is sent to the address until then.',
+} as const;
+
 const registrationMessages = {
   pending:
     'We have sent a confirmation link to the mailbox. It starts receiving advisories once someone follows it.',
@@ -73,18 +82,29 @@ export function mailboxRoutes() {
       tags: ['Mailboxes'],
       summary: 'Register a council’s mailbox; a confirmation link is sent to it (202)',
       description:
-        'Open to anyone (rate limited per client, council and address). When the address is not on one of the council’s domains the registration waits for an administrator. For callers who are not signed in the answer does not reveal whether the address was already registered.',
+        'Open to anyone. Callers who are not signed in are limited per client address and get the same answer, as fast, whether or not the address was already registered (the registration is written and its mail sent afterwards; the answer never claims a send); signed-in councils are limited per caller, admins not at all, and no one is limited by anyone else’s requests. Mail to an address is limited per hour. When the address is not on one of the council’s domains the registration waits for an administrator.',
       request: { body: { content: { 'application/json': { schema: MailboxRegistration } }, required: true } },
       responses: { 202: json(Accepted, 'Registration accepted'), ...pick(403, 409, 413, 415, 422, 429) },
     }),
     async (c) => {
       const input = c.req.valid('json');
+      const deps = c.var.deps;
       const principal = c.var.principal ?? anonymousPrincipal(c.var.clientIp);
-      const result = await registerMailbox(
-        c.var.deps,
-        { principal, requestId: c.var.requestId, ip: c.var.clientIp },
-        input,
-      );
+      const actor = { principal, requestId: c.var.requestId, ip: c.var.clientIp };
+      if (principal.via === 'anonymous') {
+        const { answer, work } = await acceptAnonymousRegistration(deps, actor, input);
+        inBackground(c, deps.db, deps.log, 'registration', work());
+        return c.json(
+          {
+            state: answer.state,
+            message: anonymousRegistrationMessages[answer.state],
+            warnings: answer.warnings,
+            mailbox: null,
+          },
+          202,
+        );
+      }
+      const result = await registerMailbox(deps, actor, input);
       return c.json(
         {
           id: result.id,

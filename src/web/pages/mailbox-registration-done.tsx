@@ -44,8 +44,11 @@ export function RegisterDone({ state, address, authorityName, warnings, signedIn
         ) : (
           <>
             <p class="govuk-body">
-              We have sent a confirmation link to the mailbox. Someone in your team needs to follow it to
-              confirm that the mailbox is read. The link works once and expires after a few days.
+              {signedIn
+                ? 'We have sent a confirmation link to the mailbox.'
+                : 'If this address can be registered, a confirmation link is on its way to the mailbox.'}{' '}
+              Someone in your team needs to follow it to confirm that the mailbox is read. The link works once
+              and expires after a few days.
             </p>
             <p class="govuk-body">The mailbox starts receiving advisories once it is confirmed.</p>
             <p class="govuk-body">

@@ -7,8 +7,9 @@ import { checkAddress } from '../../domain/mailbox-address.js';
 import { anonymousPrincipal } from '../../domain/principal.js';
 import { currentAuthorityNames, findAuthority } from '../../features/authority-register/get-authority.js';
 import { type CouncilChoice, resolveCouncil } from '../../features/authority-register/resolve-council.js';
-import { registerMailbox } from '../../features/mailboxes/register-mailbox.js';
+import { acceptAnonymousRegistration, registerMailbox } from '../../features/mailboxes/register-mailbox.js';
 import { MailboxRegistration } from '../../features/mailboxes/schemas.js';
+import { inBackground } from '../../lib/background.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { RegisterDone, registerDoneTitle } from './mailbox-registration-done.js';
 import {
@@ -114,12 +115,18 @@ export function registerPageRoutes() {
       return showForm(c, values, errors, choices, locked);
 
     const principal = c.var.principal ?? anonymousPrincipal(c.var.clientIp);
+    const actor = { principal, requestId: c.var.requestId, ip: c.var.clientIp };
     try {
-      const result = await registerMailbox(
-        deps,
-        { principal, requestId: c.var.requestId, ip: c.var.clientIp },
-        parsed.data,
-      );
+      // Someone not signed in gets the same page, as fast, whether or not the address was known: the
+      // registration is written and mailed afterwards.
+      const result =
+        principal.via === 'anonymous'
+          ? await (async () => {
+              const { answer, work } = await acceptAnonymousRegistration(deps, actor, parsed.data);
+              inBackground(c, deps.db, deps.log, 'registration', work());
+              return answer;
+            })()
+          : await registerMailbox(deps, actor, parsed.data);
       return renderPage(
         c,
         { title: registerDoneTitle(result.state) },
