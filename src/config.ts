@@ -103,6 +103,11 @@ export const configSchema = z
     /** Delayed-delivery reports (soft bounces) at which a mailbox counts as at risk. */
     SOFT_BOUNCE_THRESHOLD: positiveInt.default(3),
     INBOUND_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+    /**
+     * How long the council's confirmed primary has to refuse its replacement (a new primary confirmed by its
+     * own link) before the replacement takes over; the primary's consent or an admin's ends it sooner.
+     */
+    HANDOVER_WINDOW_HOURS: z.coerce.number().positive().default(72),
     /** Public coverage withholds the figures of any group of fewer councils than this (so none is singled out). */
     PUBLIC_COVERAGE_MIN_GROUP: positiveInt.default(5),
     /** security.txt (RFC 9116): Contact lines (comma-separated URIs); `mailto:security@<mail domain>` when absent. */

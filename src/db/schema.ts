@@ -143,6 +143,8 @@ export const mailboxes = sqliteTable(
     confirmedAt: at('confirmed_at'),
     retiredAt: at('retired_at'),
     retiredReason: text('retired_reason'),
+    /** For a new primary awaiting the current primary's consent: when it takes over if nobody refuses. */
+    handoverDueAt: at('handover_due_at'),
     // Reachability (kept up to date by re-confirmation sweeps, bounces and checks).
     /** When the mailbox must next prove it is read; set on each confirmation. */
     reconfirmDueAt: at('reconfirm_due_at'),
@@ -169,7 +171,8 @@ export const linkTokens = sqliteTable(
   'link_tokens',
   {
     tokenHash: text('token_hash').primaryKey(),
-    purpose: text('purpose', { enum: ['confirm', 'sign-in', 'reconfirm'] }).notNull(),
+    /** `handover`: sent to a council's confirmed primary, about the mailbox (`mailbox_id`) that would replace it. */
+    purpose: text('purpose', { enum: ['confirm', 'sign-in', 'reconfirm', 'handover'] }).notNull(),
     mailboxId: text('mailbox_id')
       .notNull()
       .references(() => mailboxes.id),

@@ -142,7 +142,11 @@ export function checkAddress(input: string): AddressCheck {
   };
 }
 
-/** Whether a mailbox domain is one of the authority's domains or a subdomain of one. */
+/**
+ * Whether a mailbox domain is one of the authority's listed domains. Only an exact match counts: a
+ * sub-domain (`x@anything.cardiff.gov.uk`) may be run by someone else, so it needs an admin's approval
+ * unless an admin lists it as one of the council's domains.
+ */
 export function domainIsAffiliated(domain: string, authorityDomains: readonly string[]): boolean {
-  return authorityDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
+  return authorityDomains.includes(domain);
 }

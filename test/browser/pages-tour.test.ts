@@ -8,9 +8,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainChecks } from '../../src/db/schema.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
+import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
+import { linkIn } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
+import { registration } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -112,6 +115,19 @@ async function seedChecks() {
     await app.db.insert(domainChecks).values({ domain: 'cardiff.gov.uk', detail: null, checkedAt, ...r });
 }
 
+/**
+ * A new primary for Cardiff confirmed by its own link, so waiting for the current primary's consent; the
+ * link the current primary was sent to answer.
+ */
+async function seedHandover(address: string) {
+  const res = await app.call('POST', '/api/v1/mailboxes', { body: registration({ address }) });
+  expect(res.status).toBe(202);
+  const confirmed = await confirmMailbox(app.deps, linkIn(app.mailer.to(address).at(-1)), '192.0.2.1');
+  expect(confirmed.mailbox?.state).toBe('awaiting-handover');
+  const asked = app.mailer.to('cyber@cardiff.gov.uk').filter((m) => m.subject.includes(address));
+  return `/handover/${linkIn(asked.at(-1), 'handover')}`;
+}
+
 beforeAll(async () => {
   app = await startApp({ now: '2026-11-25T09:00:00Z' });
   await importSharedRegister(app);
@@ -123,6 +139,7 @@ beforeAll(async () => {
   app.clock.set(new Date('2026-12-01T09:00:00Z'));
   await seedAdvisories();
   await seedChecks();
+  await seedHandover('security@cardiff.gov.uk');
   browser = await launchChromium();
   shots = await mkdtemp(join(tmpdir(), 'cc-pages-screens-'));
 }, 120_000);
@@ -181,6 +198,16 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await check(page, width, 'sign-in');
     await page.goto(`${app.baseUrl}/coverage`);
     await check(page, width, 'coverage');
+    await context.close();
+  });
+
+  it('for a council’s current primary: the handover question, refused', async () => {
+    const { context, page } = await open(width);
+    await page.goto(`${app.baseUrl}${await seedHandover(`new-${width}@cardiff.gov.uk`)}`);
+    await check(page, width, 'handover-question');
+    await page.getByRole('button', { name: 'No, we do not recognise it' }).click();
+    await page.waitForSelector('.govuk-panel');
+    await check(page, width, 'handover-refused');
     await context.close();
   });
 

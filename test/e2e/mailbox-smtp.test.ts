@@ -204,7 +204,21 @@ describe('a mailbox registered through the API and confirmed from the e-mail', (
     expect(await confirmedPrimaries()).toEqual(['cyber@cardiff.gov.uk']);
     s.t.clock.advance(3600_000);
     expect(await confirmedPrimaries()).toEqual(['cyber@cardiff.gov.uk']);
+    // Its own link confirms the new address, but the current primary is asked before it takes over.
     expect((await page(next.link, 'POST')).status).toBe(200);
+    expect(await confirmedPrimaries()).toEqual(['cyber@cardiff.gov.uk']);
+    const asked = messagesTo(s.sink, 'cyber@cardiff.gov.uk').filter((m) =>
+      m.parsed.subject?.startsWith('Action needed: Is security@cardiff.gov.uk replacing'),
+    );
+    expect(asked).toHaveLength(1);
+    const answer = confirmPathIn(asked[0], BASE, 'handover');
+    expect((await page(answer)).status).toBe(200);
+    const agreed = await s.t.app.request(answer, {
+      method: 'POST',
+      headers: { ...html, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'answer=agree',
+    });
+    expect(agreed.status).toBe(200);
     expect(await confirmedPrimaries()).toEqual(['security@cardiff.gov.uk']);
 
     const all = await (await s.t.call('GET', '/api/v1/authorities/CRF/mailboxes', { token: admin })).json();

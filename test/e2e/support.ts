@@ -107,11 +107,15 @@ export function ackPathIn(message: SinkMessage, baseUrl: string): string {
 }
 
 /** The path (`/confirm/<secret>`) of the confirmation link in a received message's text part. */
-export function confirmPathIn(message: SinkMessage | undefined, baseUrl: string): string {
+export function confirmPathIn(
+  message: SinkMessage | undefined,
+  baseUrl: string,
+  purpose: 'confirm' | 'handover' = 'confirm',
+): string {
   expect(message, 'a message was received').toBeDefined();
   const text = message!.parsed.text ?? '';
   const escaped = baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${escaped}(/confirm/[A-Za-z0-9_-]+)`).exec(text);
+  const match = new RegExp(`${escaped}(/${purpose}/[A-Za-z0-9_-]+)`).exec(text);
   expect(match, `a confirmation link in:\n${text}`).not.toBeNull();
   return match![1]!;
 }

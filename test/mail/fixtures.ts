@@ -4,6 +4,8 @@ import { parseConfig } from '../../src/config.js';
 import type { ApprovalNeededData } from '../../templates/approval-needed.js';
 import type { ConfirmationData } from '../../templates/confirmation.js';
 import type { ConfirmedData } from '../../templates/confirmed.js';
+import type { HandoverRefusedData } from '../../templates/handover-refused.js';
+import type { HandoverRequestData } from '../../templates/handover-request.js';
 import type { MagicLinkData } from '../../templates/magic-link.js';
 import type { MailboxReplacedData } from '../../templates/mailbox-replaced.js';
 
@@ -58,4 +60,23 @@ export const mailboxReplaced: MailboxReplacedData = {
   oldAddress: 'it-security@cardiff.gov.uk',
   newAddress: 'security@cardiff.gov.uk',
   kind: 'primary',
+};
+
+export const handoverRequest: HandoverRequestData = {
+  serviceName: 'Council cyber contacts',
+  authorityName: 'Cardiff Council',
+  currentAddress: 'it-security@cardiff.gov.uk',
+  newAddress: 'security@cardiff.gov.uk',
+  answerUrl: 'https://cyber-contacts.example.gov.uk/handover/abc123',
+  dueAt: new Date('2026-07-04T12:30:00Z'),
+};
+
+export const handoverRefused: HandoverRefusedData = {
+  serviceName: 'Council cyber contacts',
+  authorityName: 'Cardiff Council',
+  authorityCode: 'CRF',
+  address: 'x@cardiff.gov.uk',
+  team: 'Cyber',
+  reason: 'its council’s primary mailbox refused it',
+  authorityUrl: 'https://cyber-contacts.example.gov.uk/authorities/CRF',
 };

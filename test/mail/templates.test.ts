@@ -3,10 +3,20 @@ import { ukCalendarDay, ukDate, ukDateTime } from '../../src/domain/uk-time.js';
 import approvalNeededTemplate from '../../templates/approval-needed.js';
 import confirmationTemplate from '../../templates/confirmation.js';
 import confirmedTemplate from '../../templates/confirmed.js';
+import handoverRefusedTemplate from '../../templates/handover-refused.js';
+import handoverRequestTemplate from '../../templates/handover-request.js';
 import magicLinkTemplate from '../../templates/magic-link.js';
 import mailboxReplacedTemplate from '../../templates/mailbox-replaced.js';
 import { escapeHtml, html, type MailTemplate, raw, ukDateTimeWithZone } from '../../templates/template.js';
-import { approvalNeeded, confirmation, confirmed, magicLink, mailboxReplaced } from './fixtures.js';
+import {
+  approvalNeeded,
+  confirmation,
+  confirmed,
+  handoverRefused,
+  handoverRequest,
+  magicLink,
+  mailboxReplaced,
+} from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a table of templates with different data types
 type AnyTemplate = MailTemplate<any>;
@@ -28,6 +38,18 @@ const cases: Array<{ name: string; template: AnyTemplate; data: Record<string, u
     link: 'reviewUrl',
   },
   { name: 'mailbox-replaced', template: mailboxReplacedTemplate, data: { ...mailboxReplaced } },
+  {
+    name: 'handover-request',
+    template: handoverRequestTemplate,
+    data: { ...handoverRequest },
+    link: 'answerUrl',
+  },
+  {
+    name: 'handover-refused',
+    template: handoverRefusedTemplate,
+    data: { ...handoverRefused },
+    link: 'authorityUrl',
+  },
 ];
 
 const evil = `<script>alert("pwned")</script>"onmouseover="x'&`;

@@ -2,7 +2,7 @@
 // an address that is already live does.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { cliPrincipal } from '../../src/domain/principal.js';
+import { anonymousPrincipal, cliPrincipal, mailboxHolder } from '../../src/domain/principal.js';
 import { decideForExisting, newMailboxRow } from '../../src/features/mailboxes/register-mailbox.js';
 import { fixedClock } from '../../src/ports/clock.js';
 
@@ -22,7 +22,8 @@ const actor = { principal: cliPrincipal };
 
 describe('newMailboxRow', () => {
   it('is pending on the council’s own domain, waiting for approval on any other', () => {
-    const own = newMailboxRow(deps, actor, checked, input, { affiliated: true, vouched: false });
+    const anonymous = { principal: anonymousPrincipal('192.0.2.1') };
+    const own = newMailboxRow(deps, anonymous, checked, input, { affiliated: true, vouched: false });
     expect(own).toMatchObject({
       id: 'mbx-new',
       state: 'pending',
@@ -30,10 +31,18 @@ describe('newMailboxRow', () => {
       approvedAt: null,
       confirmedAt: null,
       reconfirmDueAt: null,
-      createdBy: 'cli',
+      createdBy: anonymous.principal.actor,
     });
     const foreign = newMailboxRow(deps, actor, checked, input, { affiliated: false, vouched: false });
-    expect(foreign).toMatchObject({ state: 'awaiting-approval', needsApproval: true });
+    expect(foreign).toMatchObject({ state: 'awaiting-approval', needsApproval: true, approvedAt: null });
+  });
+
+  it('counts an admin’s own registration as approved, someone else’s not (replacing a primary needs consent)', () => {
+    const byAdmin = newMailboxRow(deps, actor, checked, input, { affiliated: true, vouched: false });
+    expect(byAdmin).toMatchObject({ state: 'pending', approvedAt: now, approvedBy: 'cli' });
+    const council = { principal: mailboxHolder('mbx-secondary', 'CRF') };
+    const byCouncil = newMailboxRow(deps, council, checked, input, { affiliated: true, vouched: false });
+    expect(byCouncil).toMatchObject({ state: 'pending', approvedAt: null, approvedBy: null });
   });
 
   it('is approved and confirmed at once when an admin vouches, with its re-confirmation due', () => {

@@ -146,7 +146,22 @@ describe('registering a mailbox', () => {
     expect(t.mailer.sent).toHaveLength(0);
   });
 
-  it('accepts a subdomain of the council’s domain without approval', async () => {
+  it('holds a sub-domain of the council’s domain for approval: someone else may run it', async () => {
+    const res = await t.call('POST', '/api/v1/mailboxes', {
+      body: registration({ address: 'x@attacker.cardiff.gov.uk' }),
+    });
+    expect((await res.json()).state).toBe('awaiting-approval');
+    // Nothing goes to the address itself, only to the admins.
+    expect(t.mailer.to('x@attacker.cardiff.gov.uk')).toHaveLength(0);
+  });
+
+  it('accepts a sub-domain an admin listed as one of the council’s domains', async () => {
+    const admin = await t.tokenFor('admin');
+    const listed = await t.call('POST', '/api/v1/authorities/CRF/domains', {
+      token: admin,
+      body: { domain: 'it.cardiff.gov.uk' },
+    });
+    expect(listed.status).toBeLessThan(300);
     const res = await t.call('POST', '/api/v1/mailboxes', {
       body: registration({ address: 'soc@it.cardiff.gov.uk' }),
     });

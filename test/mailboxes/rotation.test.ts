@@ -28,7 +28,14 @@ describe('rotation without a gap', () => {
     t.clock.advance(3600_000);
     expect(await confirmedPrimaries(t, 'CRF')).toEqual(['cyber@cardiff.gov.uk']);
 
+    // Its own link confirms it, but the old primary is asked first: still no gap, and no takeover.
     await confirmMailbox(t.deps, secret, '127.0.0.1');
+    expect(await confirmedPrimaries(t, 'CRF')).toEqual(['cyber@cardiff.gov.uk']);
+    const asked = t.mailer.to('cyber@cardiff.gov.uk').filter((m) => /Action needed/.test(m.subject));
+    const agreed = await t.call('POST', `/handover/${linkIn(asked.at(-1), 'handover')}`, {
+      body: { answer: 'agree' },
+    });
+    expect(agreed.status).toBe(200);
     expect(await confirmedPrimaries(t, 'CRF')).toEqual(['security@cardiff.gov.uk']);
 
     const admin = await t.tokenFor('admin');

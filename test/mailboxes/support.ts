@@ -9,7 +9,7 @@ export { registration, seedCouncils } from '../support/fixtures.js';
 /** The secret of the first confirmation or sign-in link in a message. */
 export function linkIn(
   message: OutgoingMessage | undefined,
-  kind: 'confirm' | 'sign-in' = 'confirm',
+  kind: 'confirm' | 'sign-in' | 'handover' = 'confirm',
 ): string {
   expect(message, 'a message was sent').toBeDefined();
   const match = new RegExp(`http://cyber-contacts\\.test/${kind}/([A-Za-z0-9_-]+)`).exec(message!.text);

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliPrincipal } from '../../src/domain/principal.js';
+import { completeDueHandovers } from '../../src/features/mailboxes/handover.js';
 import { importMailboxes } from '../../src/features/mailboxes/import-mailboxes.js';
 import { makeRacingApp } from '../support/racing-app.js';
 import { confirmedPrimaries, linkIn, registration, seedCouncils } from './support.js';
@@ -81,14 +82,14 @@ const subjects = (address: string) => t.mailer.to(address).map((m) => m.subject)
 const mailboxId = async (address: string) =>
   (
     await t.db.all<{ id: string }>(
-      sql`select id from mailboxes where address = ${address} and state in ('pending', 'awaiting-approval', 'confirmed')`,
+      sql`select id from mailboxes where address = ${address} and state in ('pending', 'awaiting-approval', 'awaiting-handover', 'confirmed')`,
     )
   )[0]?.id as string;
 
 /** A pending registration on the council's own domain: its link, and its id. */
-async function pending(address: string) {
-  const res = await t.call('POST', '/api/v1/mailboxes', { body: registration({ address }) });
-  expect(res.status).toBe(202);
+async function pending(address: string, token?: string) {
+  const res = await t.call('POST', '/api/v1/mailboxes', { token, body: registration({ address }) });
+  expect(res.status).toBeLessThan(300);
   return { secret: linkIn(t.mailer.to(address).at(-1)), id: await mailboxId(address) };
 }
 
@@ -102,7 +103,8 @@ async function confirmedPrimary(address = 'old@cardiff.gov.uk') {
 describe('confirming, retiring, vouching and resending under a race', () => {
   it('a confirmation link followed twice at once: one confirms, the other is told it is done; one of each e-mail', async () => {
     const old = await confirmedPrimary();
-    const { secret, id } = await pending('cyber@cardiff.gov.uk');
+    // Registered by an admin, so it needs no consent from the old primary to replace it.
+    const { secret, id } = await pending('cyber@cardiff.gov.uk', admin);
     t.mailer.sent.length = 0;
     const [a, b] = await Promise.all([confirm(secret), confirm(secret)]);
     const [winner, loser] = a.status === 200 ? [a, b] : [b, a];
@@ -217,5 +219,50 @@ describe('confirming, retiring, vouching and resending under a race', () => {
     expect(t.mailer.sent).toHaveLength(resent.status === 200 ? 1 : 0);
     if (resent.status === 200)
       expect(actions.indexOf('mailbox.confirmation-resend')).toBeLessThan(actions.indexOf('mailbox.retire'));
+  });
+});
+
+describe('a handover under a race', () => {
+  /** A new primary, confirmed by its own link, waiting for the old primary's consent: the link to answer. */
+  async function awaitingHandover() {
+    const old = await confirmedPrimary();
+    const { secret, id } = await pending('cyber@cardiff.gov.uk');
+    expect((await confirm(secret)).status).toBe(200);
+    const asked = t.mailer.to('old@cardiff.gov.uk').filter((m) => /Action needed/.test(m.subject));
+    t.mailer.sent.length = 0;
+    return { old, id, answer: linkIn(asked.at(-1), 'handover') };
+  }
+  const reply = (secret: string, answer: 'agree' | 'refuse') =>
+    t.app.request(`/handover/${secret}`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ answer }),
+    });
+
+  it('agreed and refused at once: exactly one happens, and only its mail goes', async () => {
+    const { old, id, answer } = await awaitingHandover();
+    const [agreed, refused] = await Promise.all([reply(answer, 'agree'), reply(answer, 'refuse')]);
+    expect([agreed.status, refused.status].sort()).toEqual([200, 410]);
+    const actions = await auditActions(id);
+    expect(count(actions, 'mailbox.confirm') + count(actions, 'mailbox.handover-refused')).toBe(1);
+    if (agreed.status === 200) {
+      expect(await confirmedPrimaries(t, 'CRF')).toEqual(['cyber@cardiff.gov.uk']);
+      expect(count(await auditActions(old), 'mailbox.retire')).toBe(1);
+      expect(subjects('old@cardiff.gov.uk').filter((s) => /has changed/.test(s))).toHaveLength(1);
+    } else {
+      expect(await confirmedPrimaries(t, 'CRF')).toEqual(['old@cardiff.gov.uk']);
+      expect(subjects('old@cardiff.gov.uk').filter((s) => /has changed/.test(s))).toHaveLength(0);
+    }
+  });
+
+  it('agreed while the window’s end is swept: one handover, one audit entry, one notice', async () => {
+    const { old, id, answer } = await awaitingHandover();
+    t.clock.advance(t.deps.config.HANDOVER_WINDOW_HOURS * 3600_000);
+    const [agreed, swept] = await Promise.all([reply(answer, 'agree'), completeDueHandovers(t.deps)]);
+    expect(agreed.status === 200 ? 1 : 0).toBe(1 - swept.handedOver.length);
+    expect(count(await auditActions(id), 'mailbox.confirm')).toBe(1);
+    expect(count(await auditActions(old), 'mailbox.retire')).toBe(1);
+    expect(subjects('old@cardiff.gov.uk').filter((s) => /has changed/.test(s))).toHaveLength(1);
+    expect(await confirmedPrimaries(t, 'CRF')).toEqual(['cyber@cardiff.gov.uk']);
   });
 });

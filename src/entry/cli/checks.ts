@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
+import { completeDueHandovers } from '../../features/mailboxes/handover.js';
 import { recordBounce } from '../../features/reachability/bounces.js';
 import { sweepReconfirmations } from '../../features/reachability/reconfirm.js';
 import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/reachability/run-checks.js';
 import { type CliCommand, parseWith, UsageError } from './io.js';
 
 export const checksUsage = `checks run [--domain DOMAIN] [--due] [--json]   DNS and mail-security checks of the mailbox domains
-checks sweep [--json]                            re-confirmation links, reminders, stale marking
+checks sweep [--json]                            re-confirmation links, reminders, stale marking, due handovers
 checks bounce <file.eml> [--envelope-to ADDR] [--json]   record a bounce (an RFC 3464 report) from a file;
                                                  its envelope recipient is ADDR, else its topmost X-Original-To`;
 
@@ -67,10 +68,11 @@ export const checksCommand: CliCommand = async (ctx, args) => {
     const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
     const deps = await ctx.deps();
     const result = await sweepReconfirmations(deps, actor);
-    if (values.json) ctx.io.out(JSON.stringify(result, null, 2));
+    const handovers = await completeDueHandovers(deps, actor);
+    if (values.json) ctx.io.out(JSON.stringify({ ...result, handovers }, null, 2));
     else
       ctx.io.out(
-        `Re-confirmation links sent: ${result.linksSent.length}; reminders: ${result.reminders.length}; marked stale: ${result.stale.length}; WARPs told: ${result.warps.length}.`,
+        `Re-confirmation links sent: ${result.linksSent.length}; reminders: ${result.reminders.length}; marked stale: ${result.stale.length}; WARPs told: ${result.warps.length}; primaries handed over: ${handovers.handedOver.length}.`,
       );
     return 0;
   }

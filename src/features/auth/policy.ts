@@ -106,6 +106,8 @@ export const policy: Record<string, Access> = {
   'POST /register': anyone,
   'GET /confirm/:token': anyone,
   'POST /confirm/:token': anyone,
+  'GET /handover/:token': anyone,
+  'POST /handover/:token': anyone,
   'GET /sign-in': anyone,
   'POST /sign-in': anyone,
   'POST /sign-in/token': anyone,

@@ -57,7 +57,9 @@ export function mailboxStatusDetail(
       reasons: [
         row.state === 'pending'
           ? 'Nobody has followed its confirmation link yet.'
-          : 'An administrator has not approved it yet.',
+          : row.state === 'awaiting-handover'
+            ? 'It waits for the council’s current primary mailbox (or an administrator) to agree that it takes over.'
+            : 'An administrator has not approved it yet.',
       ],
     };
   if (row.staleAt) return { status: 'stale', reasons: ['Its re-confirmation is overdue.'] };

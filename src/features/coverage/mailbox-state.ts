@@ -57,7 +57,7 @@ export const mailboxRankSql: SQL<number> = sql<number>`(case
   when ${mailboxes.unreachableAt} is not null then ${sql.raw(String(rank.unreachable))}
   when ${mailboxes.state} = 'confirmed' and ${mailboxes.staleAt} is not null then ${sql.raw(String(rank.stale))}
   when ${mailboxes.state} = 'confirmed' then ${sql.raw(String(rank.confirmed))}
-  when ${mailboxes.state} = 'pending' then ${sql.raw(String(rank.pending))}
+  when ${mailboxes.state} in ('pending', 'awaiting-handover') then ${sql.raw(String(rank.pending))}
   else 0 end)`;
 
 /** The rank of one mailbox row in TypeScript: the same rule as `mailboxRankSql`. */
@@ -71,7 +71,7 @@ export function mailboxRank(row: {
   if (row.state === 'awaiting-approval') return rank.awaitingApproval;
   if (row.unreachableAt) return rank.unreachable;
   if (row.state === 'confirmed') return row.staleAt ? rank.stale : rank.confirmed;
-  if (row.state === 'pending') return rank.pending;
+  if (row.state === 'pending' || row.state === 'awaiting-handover') return rank.pending;
   return rank.none;
 }
 

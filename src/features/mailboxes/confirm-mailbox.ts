@@ -1,12 +1,14 @@
 // Following a confirmation link: show what it will do (GET), then do it (POST). The link's being unspent
 // is part of the transition's guard and spending it part of the same write; confirming retires the mailbox
-// it replaces in that write too, then tells the new address and, on rotation, both addresses.
+// it replaces in that write too, then tells the new address and, on rotation, both addresses (or, for a new
+// primary replacing a confirmed one, asks that primary first).
 import { eq } from 'drizzle-orm';
 import { mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { type ActorContext, mailboxHolder } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { findAuthority } from '../authority-register/get-authority.js';
+import { askForHandover, consentNeededFrom } from './handover.js';
 import { inspectLink, type LinkState, linkIsUnspent, spendLink } from './links.js';
 import { sendConfirmed, sendReplaced } from './notify.js';
 import { confirmedReachability } from './reachability.js';
@@ -81,8 +83,13 @@ async function reconfirm(deps: Deps, actor: ActorContext, link: LinkDetails): Pr
   });
 }
 
-/** The first confirmation: confirmed, what it replaces retired, then both told. */
+/**
+ * The first confirmation: confirmed, what it replaces retired, then both told. A new primary that would
+ * replace a confirmed one instead waits for that primary's consent (see handover.ts).
+ */
 async function confirmFirst(deps: Deps, actor: ActorContext, link: LinkDetails): Promise<MailboxRow> {
+  const current = await consentNeededFrom(deps, link.mailbox);
+  if (current) return askForHandover(deps, actor, 'awaitHandover', link.mailbox, current, link);
   const at = deps.clock.now();
   const { mailbox, replaced } = await confirmReplacing(deps, actor, 'confirm', link.mailbox, {
     set: confirmedReachability(deps.config, at),

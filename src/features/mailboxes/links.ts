@@ -12,7 +12,12 @@ export function confirmationTtl(deps: Pick<Deps, 'config'>): number {
 
 export type LinkPurpose = (typeof linkTokens.$inferSelect)['purpose'];
 
-const paths: Record<LinkPurpose, string> = { confirm: 'confirm', reconfirm: 'confirm', 'sign-in': 'sign-in' };
+const paths: Record<LinkPurpose, string> = {
+  confirm: 'confirm',
+  reconfirm: 'confirm',
+  'sign-in': 'sign-in',
+  handover: 'handover',
+};
 
 export async function issueLink(deps: Deps, mailboxId: string, purpose: LinkPurpose, ttlMs: number) {
   const secret = deps.random.secret(32);

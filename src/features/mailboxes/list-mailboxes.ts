@@ -47,3 +47,13 @@ export async function listMailboxes(deps: Deps, principal: Principal, q: Mailbox
   );
   return { items, total: total?.n ?? 0, limit: q.limit, offset: q.offset };
 }
+
+/** The addresses of these mailboxes, by id (for an admin page that names what a mailbox replaces). */
+export async function mailboxAddresses(deps: Pick<Deps, 'db'>, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await deps.db
+    .select({ id: mailboxes.id, address: mailboxes.address })
+    .from(mailboxes)
+    .where(inList(mailboxes.id, ids));
+  return new Map(rows.map((r) => [r.id, r.address]));
+}

@@ -3,6 +3,8 @@
 import approvalNeeded from '../../../templates/approval-needed.js';
 import confirmation from '../../../templates/confirmation.js';
 import confirmed from '../../../templates/confirmed.js';
+import handoverRefused from '../../../templates/handover-refused.js';
+import handoverRequest from '../../../templates/handover-request.js';
 import magicLink from '../../../templates/magic-link.js';
 import mailboxReplaced from '../../../templates/mailbox-replaced.js';
 import type { Deps } from '../../deps.js';
@@ -123,11 +125,8 @@ export async function sendApprovalNeeded(
   authority: Authority,
   knownDomains: string[],
 ): Promise<number> {
-  const admins = deps.config.ADMIN_NOTIFY_ADDRESSES.split(',')
-    .map((a) => a.trim())
-    .filter(Boolean);
   let sent = 0;
-  for (const [i, to] of admins.entries()) {
+  for (const [i, to] of adminAddresses(deps).entries()) {
     const message = composeMessage(
       deps.config,
       approvalNeeded,
@@ -145,6 +144,67 @@ export async function sendApprovalNeeded(
       { messageId: `approval.${mailbox.id}.${i}` },
     );
     if (await send(deps, message, 'approval needed')) sent++;
+  }
+  return sent;
+}
+
+/** Asks a council's confirmed primary whether `replacement` should take over from it. */
+export function sendHandoverRequest(
+  deps: Deps,
+  current: MailboxRow,
+  replacement: MailboxRow,
+  authority: Authority,
+  link: { url: string; tokenHash: string },
+  dueAt: Date,
+) {
+  const message = composeMessage(
+    deps.config,
+    handoverRequest,
+    {
+      serviceName: deps.config.SERVICE_NAME,
+      authorityName: authority.name,
+      currentAddress: current.address,
+      newAddress: replacement.address,
+      answerUrl: link.url,
+      dueAt,
+    },
+    current.address,
+    { messageId: `handover.${link.tokenHash.slice(0, 24)}` },
+  );
+  return send(deps, message, 'handover request');
+}
+
+function adminAddresses(deps: Pick<Deps, 'config'>): string[] {
+  return deps.config.ADMIN_NOTIFY_ADDRESSES.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
+
+/** Tells the configured admin addresses that a replacement primary was refused (a possible takeover attempt). */
+export async function sendHandoverRefused(
+  deps: Deps,
+  mailbox: MailboxRow,
+  authority: Authority,
+  reason: string,
+): Promise<number> {
+  let sent = 0;
+  for (const [i, to] of adminAddresses(deps).entries()) {
+    const message = composeMessage(
+      deps.config,
+      handoverRefused,
+      {
+        serviceName: deps.config.SERVICE_NAME,
+        authorityName: authority.name,
+        authorityCode: authority.code,
+        address: mailbox.address,
+        team: mailbox.team,
+        reason,
+        authorityUrl: `${deps.config.PUBLIC_BASE_URL}/authorities/${encodeURIComponent(authority.code)}`,
+      },
+      to,
+      { messageId: `handover-refused.${mailbox.id}.${i}` },
+    );
+    if (await send(deps, message, 'handover refused')) sent++;
   }
   return sent;
 }

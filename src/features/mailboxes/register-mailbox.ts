@@ -187,6 +187,7 @@ export function newMailboxRow(
   const now = deps.clock.now();
   const { affiliated, vouched } = decision;
   const by = actor.principal.actor;
+  const approvedByRegistrant = vouched || (affiliated && actor.principal.role === 'admin');
   return {
     id: deps.random.id(),
     authorityCode: checked.authority.code,
@@ -201,10 +202,13 @@ export function newMailboxRow(
     createdBy: by,
     createdAt: now,
     updatedAt: now,
-    approvedAt: vouched ? now : null,
-    approvedBy: vouched ? by : null,
+    // An admin's own registration on the council's domain is approved by them (it needs no other consent
+    // to replace a confirmed primary; see handover.ts); one off the council's domains still waits for review.
+    approvedAt: approvedByRegistrant ? now : null,
+    approvedBy: approvedByRegistrant ? by : null,
     retiredAt: null,
     retiredReason: null,
+    handoverDueAt: null,
     lastBounceAt: null,
     // Never confirmed yet: the reachability columns as a confirmation would leave them, but not due.
     ...(vouched

@@ -1,5 +1,6 @@
-// Admin review of a registration on a domain that is not the council's: approve (the confirmation then
-// goes out) or refuse (nothing is ever sent to the address).
+// Admin review of a registration on a domain that is not the council's (approve: the confirmation then goes
+// out), or of a new primary waiting to replace the confirmed one (approve: it takes over now); refusing
+// either means nothing is ever sent to the address.
 import { eq } from 'drizzle-orm';
 import { linkTokens, mailboxes } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -7,6 +8,7 @@ import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { insertRowIf } from '../audit/transitions.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
+import { approveHandover, refuseHandoverByAdmin } from './handover.js';
 import { confirmationTtl, issueLink } from './links.js';
 import { sendConfirmation } from './notify.js';
 import { mailboxTransitions } from './transitions.js';
@@ -18,8 +20,14 @@ async function requireMailbox(deps: Deps, id: string) {
   return mailbox;
 }
 
+/**
+ * Approves a registration waiting for an admin: one on an unknown domain (its confirmation link then goes
+ * out), or a new primary waiting to replace the confirmed one (it takes over now).
+ */
 export async function approveMailbox(deps: Deps, actor: ActorContext, id: string, note?: string) {
   const mailbox = await requireMailbox(deps, id);
+  if (mailbox.state === 'awaiting-handover')
+    return { mailbox: toMailboxView(await approveHandover(deps, actor, mailbox)), confirmationSent: false };
   mailboxTransitions.assertCan(mailbox, 'approve');
   const authority = await requireAuthority(deps, mailbox.authorityCode);
   const link = await issueLink(deps, mailbox.id, 'confirm', confirmationTtl(deps));
@@ -33,8 +41,11 @@ export async function approveMailbox(deps: Deps, actor: ActorContext, id: string
   return { mailbox: toMailboxView(approved), confirmationSent };
 }
 
+/** Refuses a registration waiting for an admin (either kind): nothing is ever sent to it. */
 export async function refuseMailbox(deps: Deps, actor: ActorContext, id: string, reason: string) {
   const mailbox = await requireMailbox(deps, id);
+  if (mailbox.state === 'awaiting-handover')
+    return { mailbox: toMailboxView(await refuseHandoverByAdmin(deps, actor, mailbox, reason)) };
   mailboxTransitions.assertCan(mailbox, 'refuse');
   const refused = await mailboxTransitions.apply(deps, actor, 'refuse', id, {
     set: { retiredAt: deps.clock.now(), retiredReason: reason },

@@ -77,7 +77,7 @@ export function replacementsOf(
 export async function confirmReplacing(
   deps: Pick<Deps, 'db' | 'clock'>,
   actor: ActorContext,
-  name: 'confirm' | 'vouch',
+  name: 'confirm' | 'vouch' | 'handOver',
   mailbox: MailboxRow,
   options: ApplyOptions<typeof mailboxes> & { at: Date },
 ): Promise<{ mailbox: MailboxRow; replaced: MailboxRow[] }> {

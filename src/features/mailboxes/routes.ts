@@ -67,6 +67,8 @@ const registrationMessages = {
     'We have sent a confirmation link to the mailbox. It starts receiving advisories once someone follows it.',
   'awaiting-approval':
     'The address is not on one of the council’s known domains, so an administrator will review it. Nothing is sent to it until then.',
+  'awaiting-handover':
+    'The mailbox is confirmed by its link and takes over from the council’s current primary once that primary agrees, an administrator approves, or nobody objects in time.',
   confirmed: 'The mailbox is confirmed.',
   retired: '',
   refused: '',
@@ -184,7 +186,8 @@ export function mailboxRoutes() {
       method: 'post',
       path: '/api/v1/mailboxes/{id}/approve',
       tags: ['Mailboxes'],
-      summary: 'Approve a registration on an unknown domain; the confirmation link then goes out',
+      summary:
+        'Approve a registration on an unknown domain (its confirmation link then goes out), or a new primary awaiting handover (it takes over now)',
       security: bearer,
       request: {
         params: Id,
@@ -213,7 +216,8 @@ export function mailboxRoutes() {
       method: 'post',
       path: '/api/v1/mailboxes/{id}/refuse',
       tags: ['Mailboxes'],
-      summary: 'Refuse a registration on an unknown domain; nothing is ever sent to it',
+      summary:
+        'Refuse a registration on an unknown domain, or a new primary awaiting handover; nothing is ever sent to it',
       security: bearer,
       request: {
         params: Id,

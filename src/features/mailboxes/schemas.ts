@@ -63,6 +63,10 @@ export const MailboxSchema = z
     needsApproval: z.boolean(),
     looksPersonal: z.boolean(),
     replaces: z.string().nullable(),
+    handoverDueAt: z.string().nullable().openapi({
+      description:
+        'A new primary in state awaiting-handover takes over at this time unless the current primary or an admin refuses it first.',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     approvedAt: z.string().nullable(),

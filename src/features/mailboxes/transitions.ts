@@ -11,6 +11,32 @@ export const mailboxTransitionTable = transitions<MailboxState>()({
   approve: { action: 'mailbox.approve', verb: 'approve', from: ['awaiting-approval'], to: 'pending' },
   /** An admin refuses it: nothing is ever sent to the address. */
   refuse: { action: 'mailbox.refuse', verb: 'refuse', from: ['awaiting-approval'], to: 'refused' },
+  /**
+   * Its link is followed, but it would replace the council's confirmed primary: it waits for that primary's
+   * consent (or an admin's, or the end of the window in which the primary may refuse).
+   */
+  awaitHandover: {
+    action: 'mailbox.handover-requested',
+    verb: 'confirm',
+    from: ['pending'],
+    to: 'awaiting-handover',
+  },
+  /** The window ended while another address became the primary: that one is asked instead. */
+  askAgain: {
+    action: 'mailbox.handover-requested',
+    verb: 'ask again about',
+    from: ['awaiting-handover'],
+    to: 'awaiting-handover',
+  },
+  /** The primary agreed, an admin approved, or nobody refused in time: it takes over. */
+  handOver: { action: 'mailbox.confirm', verb: 'hand over to', from: ['awaiting-handover'], to: 'confirmed' },
+  /** The primary said "this is not us", or an admin refused: it never receives anything. */
+  refuseHandover: {
+    action: 'mailbox.handover-refused',
+    verb: 'refuse',
+    from: ['awaiting-handover'],
+    to: 'refused',
+  },
   /** A new confirmation link goes to a mailbox still waiting for its first confirmation. */
   resend: {
     action: 'mailbox.confirmation-resend',

@@ -23,6 +23,8 @@ export function toMailboxView(row: MailboxRow, context: StatusContext = {}) {
     needsApproval: row.needsApproval,
     looksPersonal: row.looksPersonal,
     replaces: row.replacesId,
+    /** For a new primary waiting for the current one's consent: when it takes over unless refused. */
+    handoverDueAt: row.handoverDueAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     approvedAt: row.approvedAt?.toISOString() ?? null,

@@ -27,8 +27,8 @@ import type { MailboxRow } from '../mailboxes/view.js';
 /** The prefix of `unreachableReason` when DNS (not a bounce) showed the domain takes no mail. */
 export const DNS_REASON_PREFIX = 'dns: ';
 
-/** Mailboxes whose domains are checked: pending or confirmed (a domain waiting for approval is not yet vouched for). */
-const checkedStates = ['pending', 'confirmed'] as const;
+/** Mailboxes whose domains are checked: pending, awaiting handover or confirmed (a domain waiting for approval is not yet vouched for). */
+const checkedStates = ['pending', 'awaiting-handover', 'confirmed'] as const;
 
 export interface DomainCheckRun {
   domain: string;

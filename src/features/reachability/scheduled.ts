@@ -1,6 +1,7 @@
 // The scheduled work of the reachability feature, for any runtime: the Node scheduler calls these with
 // jitter, a Workers cron trigger can call `runScheduledWork(deps, kind)` the same way.
 import type { Deps } from '../../deps.js';
+import { completeDueHandovers, type HandoverSweep } from '../mailboxes/handover.js';
 import { type SweepResult, sweepReconfirmations } from './reconfirm.js';
 import { type DomainCheckRun, runChecks } from './run-checks.js';
 
@@ -9,9 +10,13 @@ export type ScheduledKind = 'checks' | 'reconfirmations' | 'all';
 export interface ScheduledOutcome {
   checks?: Array<Pick<DomainCheckRun, 'domain' | 'markedUnreachable' | 'restored'>>;
   reconfirmations?: SweepResult;
+  handovers?: HandoverSweep;
 }
 
-/** Checks the domains that are due (at most CHECKS_PER_RUN), and/or runs the re-confirmation sweep. */
+/**
+ * Checks the domains that are due (at most CHECKS_PER_RUN), and/or runs the re-confirmation sweep (with the
+ * handovers whose window to refuse has ended).
+ */
 export async function runScheduledWork(
   deps: Deps,
   kind: ScheduledKind,
@@ -26,8 +31,10 @@ export async function runScheduledWork(
       restored,
     }));
   }
-  if ((kind === 'reconfirmations' || kind === 'all') && !signal?.aborted)
+  if ((kind === 'reconfirmations' || kind === 'all') && !signal?.aborted) {
     outcome.reconfirmations = await sweepReconfirmations(deps);
+    outcome.handovers = await completeDueHandovers(deps);
+  }
   return outcome;
 }
 

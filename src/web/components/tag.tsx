@@ -34,6 +34,7 @@ export const statusColours: Record<Status, TagColour> = {
   pending: 'blue',
   unverified: 'blue',
   'awaiting-approval': 'orange',
+  'awaiting-handover': 'orange',
   'at-risk': 'orange',
   stale: 'purple',
   unreachable: 'red',
@@ -63,6 +64,7 @@ export const statusWords = {
   mailboxState: {
     'awaiting-approval': 'Waiting for approval',
     pending: 'Waiting for confirmation',
+    'awaiting-handover': 'Waiting for the current primary to agree',
     confirmed: 'Confirmed',
     retired: 'Removed',
     refused: 'Refused',

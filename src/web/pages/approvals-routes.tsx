@@ -6,7 +6,7 @@ import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { authorityNames, listAuthorityDomains } from '../../features/authority-register/get-authority.js';
-import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
+import { listMailboxes, mailboxAddresses } from '../../features/mailboxes/list-mailboxes.js';
 import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
@@ -25,7 +25,7 @@ interface Outcome {
 async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
   const deps = c.var.deps;
   const list = await listMailboxes(deps, requirePrincipal(c), {
-    state: ['awaiting-approval'],
+    state: ['awaiting-approval', 'awaiting-handover'],
     limit: 200,
     offset: 0,
   });
@@ -33,10 +33,15 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
   const names = await authorityNames(deps, codes);
   const domains = new Map<string, string[]>();
   for (const code of codes) domains.set(code, await listAuthorityDomains(deps, code));
+  const replacing = await mailboxAddresses(
+    deps,
+    list.items.flatMap((m) => (m.state === 'awaiting-handover' && m.replaces ? [m.replaces] : [])),
+  );
   const items: ApprovalItem[] = list.items.map((mailbox) => ({
     mailbox,
     authorityName: names.get(mailbox.authority) ?? mailbox.authority,
     domains: domains.get(mailbox.authority) ?? [],
+    replacing: mailbox.replaces ? replacing.get(mailbox.replaces) : undefined,
   }));
   const fieldErrors = outcome.fieldErrors ?? {};
   const errors: SummaryError[] = Object.entries(fieldErrors).map(([field, text]) => ({ field, text }));
@@ -74,6 +79,10 @@ export function approvalsPageRoutes() {
     const approved = await orPageError(shownErrors, approveMailbox(c.var.deps, actorOf(c), id));
     if (approved instanceof AppError) return showApprovals(c, { error: approved, id });
     const { address } = approved.mailbox;
+    if (approved.mailbox.state === 'confirmed')
+      return showApprovals(c, {
+        done: `${address} is now the council’s primary mailbox. We have told both addresses.`,
+      });
     return showApprovals(c, {
       done: approved.confirmationSent
         ? `Approved ${address}. We have sent it a confirmation link.`

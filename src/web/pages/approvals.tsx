@@ -14,6 +14,8 @@ export interface ApprovalItem {
   mailbox: MailboxView;
   authorityName: string;
   domains: string[];
+  /** For a new primary awaiting handover: the confirmed primary it would replace. */
+  replacing?: string;
 }
 
 export interface ApprovalsProps {
@@ -63,6 +65,20 @@ function ApprovalCard({
                 </>
               ),
             },
+            mailbox.state === 'awaiting-handover' && {
+              key: 'Would replace',
+              value: (
+                <>
+                  <span class="app-break-words">{item.replacing ?? 'the current primary'}</span>{' '}
+                  <Tag colour="orange">Asked to agree</Tag>
+                </>
+              ),
+            },
+            mailbox.state === 'awaiting-handover' &&
+              mailbox.handoverDueAt !== null && {
+                key: 'Takes over, unless refused, on',
+                value: ukDateTime(mailbox.handoverDueAt),
+              },
             { key: 'Domain', value: domain },
             {
               key: 'Council’s known domains',
@@ -84,7 +100,8 @@ function ApprovalCard({
           classes="govuk-!-margin-bottom-6"
         />
         <PostButton action={`/admin/approvals/${mailbox.id}/approve`} csrf={csrf}>
-          Approve<span class="govuk-visually-hidden"> {mailbox.address}</span>
+          {mailbox.state === 'awaiting-handover' ? 'Hand over now' : 'Approve'}
+          <span class="govuk-visually-hidden"> {mailbox.address}</span>
         </PostButton>
         <PostForm action={`/admin/approvals/${mailbox.id}/refuse`} csrf={csrf}>
           <Textarea
@@ -113,8 +130,13 @@ export function ApprovalsPage({ csrf, items, errors, fieldErrors, reasons, done 
         {done && <SuccessBanner>{done}</SuccessBanner>}
         <h1 class="govuk-heading-l">{approvalsTitle}</h1>
         <p class="govuk-body">
-          These addresses are not on one of their council’s known domains. Nothing is sent to them until you
-          approve them; approving sends the confirmation link.
+          Addresses not on one of their council’s known domains: nothing is sent to them until you approve
+          them, and approving sends the confirmation link.
+        </p>
+        <p class="govuk-body">
+          New primary mailboxes, confirmed by their link, that would replace a council’s confirmed primary:
+          that primary has been asked to agree. Approving hands over now; if nobody refuses, the new address
+          takes over at the time shown.
         </p>
         <div id="approvals">
           {items.length === 0 ? (

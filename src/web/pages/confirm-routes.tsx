@@ -54,8 +54,10 @@ export function confirmPageRoutes() {
       kind: found.mailbox.kind,
       authorityName: found.authorityName ?? found.mailbox.authorityCode,
       reconfirming: false,
+      handoverDueAt: found.mailbox.state === 'awaiting-handover' ? found.mailbox.handoverDueAt : null,
     };
-    return renderPage(c, { title: 'Mailbox confirmed' }, <ConfirmedPage {...props} />);
+    const title = props.handoverDueAt ? 'Address confirmed' : 'Mailbox confirmed';
+    return renderPage(c, { title }, <ConfirmedPage {...props} />);
   });
 
   return router;

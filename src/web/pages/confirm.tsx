@@ -1,4 +1,6 @@
 // The confirmation link's pages: what following it will do (one button), and that it is done.
+
+import { ukDateTime } from '../../domain/uk-time.js';
 import { kindText, Panel } from '../components/bits.js';
 import { PostButton } from '../components/button.js';
 
@@ -40,8 +42,9 @@ export function ConfirmPage(p: ConfirmProps) {
   );
 }
 
-export function ConfirmedPage(p: Omit<ConfirmProps, 'token'>) {
+export function ConfirmedPage(p: Omit<ConfirmProps, 'token'> & { handoverDueAt?: Date | null }) {
   const kind = (kindText[p.kind] ?? p.kind).toLowerCase();
+  if (p.handoverDueAt) return <AwaitingHandover {...p} handoverDueAt={p.handoverDueAt} />;
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
@@ -59,6 +62,28 @@ export function ConfirmedPage(p: Omit<ConfirmProps, 'token'>) {
             sign in
           </a>
           .
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** A new primary confirmed by its link, waiting for the current primary's consent. */
+function AwaitingHandover(p: Omit<ConfirmProps, 'token'> & { handoverDueAt: Date }) {
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <Panel title="Address confirmed">
+          {p.address} will replace the primary mailbox for {p.authorityName}
+        </Panel>
+        <h2 class="govuk-heading-m">What happens next</h2>
+        <p class="govuk-body">
+          {p.authorityName} already has a confirmed primary mailbox. We have asked it to agree to the change.
+        </p>
+        <p class="govuk-body">
+          This address starts receiving security advisories once the current primary mailbox agrees, or an
+          administrator approves the change, or on {ukDateTime(p.handoverDueAt)} if nobody has refused it by
+          then. Until then, advisories still go to the current primary mailbox.
         </p>
       </div>
     </div>

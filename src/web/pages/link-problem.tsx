@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../deps.js';
 import { renderPage } from './render.js';
 
-export type LinkPurpose = 'confirm' | 'sign-in';
+export type LinkPurpose = 'confirm' | 'sign-in' | 'handover';
 export type LinkProblemState = 'expired' | 'used' | 'unknown' | 'not-pending';
 
 export interface LinkProblemProps {
@@ -20,7 +20,11 @@ export function linkProblemStatus(state: LinkProblemState): ContentfulStatusCode
   return 404;
 }
 
-export function linkProblemTitle({ state, mailboxState }: LinkProblemProps): string {
+export function linkProblemTitle({ purpose, state, mailboxState }: LinkProblemProps): string {
+  if (purpose === 'handover' && state === 'not-pending')
+    return mailboxState === 'confirmed'
+      ? 'The new address has already taken over'
+      : 'This change is no longer waiting for an answer';
   if (state === 'expired') return 'This link has expired';
   if (state === 'used') return 'This link has already been used';
   if (state === 'not-pending')
@@ -49,6 +53,7 @@ function NextSteps({ purpose, state, mailboxState }: LinkProblemProps) {
       </>
     );
   }
+  if (purpose === 'handover') return <HandoverNextSteps state={state} mailboxState={mailboxState} />;
   if (state === 'not-pending' && mailboxState === 'confirmed')
     return <p class="govuk-body">You do not need to do anything else. The mailbox receives advisories.</p>;
   if (state === 'not-pending')
@@ -85,6 +90,38 @@ function NextSteps({ purpose, state, mailboxState }: LinkProblemProps) {
           sign in
         </a>{' '}
         and send the confirmation again.
+      </p>
+    </>
+  );
+}
+
+function HandoverNextSteps({ state, mailboxState }: Omit<LinkProblemProps, 'purpose'>) {
+  const answered =
+    mailboxState === 'confirmed'
+      ? 'Someone agreed to the change, an administrator approved it, or nobody refused it in time.'
+      : mailboxState === 'refused'
+        ? 'The new address was refused: it receives nothing.'
+        : 'Another address became the council’s primary mailbox meanwhile, or the new address was removed.';
+  return (
+    <>
+      {state === 'used' && <p class="govuk-body">Someone already answered with this link.</p>}
+      {state === 'expired' && (
+        <p class="govuk-body">
+          The time to answer has passed: the change happened unless someone refused it.
+        </p>
+      )}
+      {state === 'not-pending' && <p class="govuk-body">{answered}</p>}
+      {state === 'unknown' && (
+        <p class="govuk-body">
+          Check that you copied the whole link from the e-mail, with nothing added to it.
+        </p>
+      )}
+      <p class="govuk-body">
+        If you did not expect a change to your council’s primary mailbox,{' '}
+        <a class="govuk-link" href="/sign-in">
+          sign in
+        </a>{' '}
+        to see its mailboxes, and tell your council’s IT security team.
       </p>
     </>
   );

@@ -5,6 +5,7 @@ import { accountPageRoutes } from './account-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
+import { handoverPageRoutes } from './handover-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
@@ -14,6 +15,7 @@ export function pageRoutes() {
   router.route('/', startRoutes());
   router.route('/', registerPageRoutes());
   router.route('/', confirmPageRoutes());
+  router.route('/', handoverPageRoutes());
   router.route('/', signInPageRoutes());
   router.route('/', accountPageRoutes());
   router.route('/', approvalsPageRoutes());
