@@ -61,7 +61,7 @@ const inScope = new Set<PrincipalName>(['admin', 'warp-member', 'council-own']);
  * Link routes: the unguessable secret in the path is itself the credential (it proves the caller reads the
  * mailbox), so their answers may name that mailbox to whoever holds the link.
  */
-const linkRoutes = new Set(['/confirm/:token', '/ack/:token', '/sign-in/:token']);
+const linkRoutes = new Set(['/confirm/:token', '/handover/:token', '/ack/:token', '/sign-in/:token']);
 
 /** Routes that fetch from elsewhere (no network here: the fetch answers 404), so 502 is their honest answer. */
 const upstreamRoutes = new Set(['POST /api/v1/register/sync', 'POST /api/v1/register/imports']);

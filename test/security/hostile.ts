@@ -17,6 +17,9 @@ export const hostileStrings: readonly string[] = [
   'cyber@c\u0430rdiff.gov.uk', // Cyrillic а
   'cyber\uff20cardiff.gov.uk', // full-width @
   'cy\u200bber@cardiff.gov.uk', // zero-width space
+  'x%evil.example@cardiff.gov.uk', // percent hack: source-routed through the council's MTA
+  'evil.example!x@cardiff.gov.uk', // bang path
+  'x@attacker.cardiff.gov.uk', // a sub-domain someone else may run
   '\u202egnp.exe', // right-to-left override
   '\uff43\uff59\uff42\uff45\uff52', // full-width letters
   'e\u0301\u0301\u0301\u0301\u0301', // stacked combining marks

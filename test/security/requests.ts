@@ -60,6 +60,7 @@ export function fill(route: Route, w: World): string {
         return w.ids.sentReference;
       case 'token':
         if (route.path.startsWith('/confirm/')) return w.ids.confirmToken;
+        if (route.path.startsWith('/handover/')) return w.ids.handoverToken;
         if (route.path.startsWith('/ack/')) return w.ids.ackToken;
         return 'not-a-real-sign-in-link-0000000000';
       default:
@@ -138,6 +139,7 @@ export const formBodies: Record<string, Record<string, string>> = {
   },
   'POST /advisories/:id/cancel': { reason: 'Sent in error' },
   'POST /ack/:token': { name: 'Duty officer' },
+  'POST /handover/:token': { answer: 'refuse' },
 };
 
 export function buildRequest(

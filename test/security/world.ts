@@ -41,6 +41,7 @@ export const MARK = {
   primary: `soc-marker@${OWN_DOMAIN}`,
   pending: `soc2-marker@${OWN_DOMAIN}`,
   held: 'soc3-marker@ownshire-services.co.uk',
+  successor: `soc4-marker@${OWN_DOMAIN}`,
   team: 'Ownshire Marker Team',
   title: 'Ownshire marker advisory',
   desk: `desk-marker@${OWN_DOMAIN}`,
@@ -77,6 +78,7 @@ export interface World {
     draft: string;
     spareToken: string;
     confirmToken: string;
+    handoverToken: string;
     ackToken: string;
     testAudience: string;
     staff: string;
@@ -277,6 +279,21 @@ export async function buildWorld(): Promise<World> {
     'create draft',
   )) as { id: string };
 
+  // A new primary for OWN, registered by a council token and confirmed by its own link: it waits for the
+  // current primary's consent, which is asked by a handover link.
+  const successor = MARK.successor;
+  const successorBody = {
+    authority: OWN,
+    address: successor,
+    kind: 'primary',
+    team: MARK.team,
+    phone: '029 2087 2000',
+  };
+  await json(await call('POST', '/api/v1/mailboxes', councilOwn, successorBody), 202, 'register successor');
+  await confirm(successor);
+  const asked = deps.mailer.to(MARK.primary).filter((m) => m.subject.startsWith('Action needed'));
+  const handoverToken = linkIn(asked.at(-1)!.text, 'handover');
+
   const staff = `desk@${WM}.gov.uk`;
   await json(
     await call('POST', '/api/v1/staff', admin, {
@@ -361,6 +378,7 @@ export async function buildWorld(): Promise<World> {
       draft: draft.id,
       spareToken: spare.id,
       confirmToken,
+      handoverToken,
       ackToken,
       testAudience,
       staff,
