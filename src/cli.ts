@@ -5,6 +5,7 @@ import { registerCommand, registerUsage } from './entry/cli/authority-register.j
 import { checksCommand, checksUsage } from './entry/cli/checks.js';
 import { dbCommand, dbUsage } from './entry/cli/db.js';
 import { type CliCommand, type CliContext, describeError, nodeIo, UsageError } from './entry/cli/io.js';
+import { mailCommand, mailUsage } from './entry/cli/mail.js';
 import { mailboxesCommand, mailboxesUsage } from './entry/cli/mailboxes.js';
 import { outboxCommand, outboxUsage } from './entry/cli/outbox.js';
 import { staffCommand, staffUsage } from './entry/cli/staff.js';
@@ -14,6 +15,7 @@ import { buildNodeRuntime, type NodeRuntime } from './entry/node-deps.js';
 const commands: Record<string, { run: CliCommand; usage: string }> = {
   token: { run: tokenCommand, usage: tokenUsage },
   outbox: { run: outboxCommand, usage: outboxUsage },
+  mail: { run: mailCommand, usage: mailUsage },
   register: { run: registerCommand, usage: registerUsage },
   mailboxes: { run: mailboxesCommand, usage: mailboxesUsage },
   advisory: { run: advisoryCommand, usage: advisoryUsage },

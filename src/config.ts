@@ -50,7 +50,13 @@ export const configSchema = z
     // advisories and fan-out
     DISPATCH_CONCURRENCY: positiveInt.optional(),
     DISPATCH_BATCH_SIZE: positiveInt.default(200),
-    DISPATCH_LEASE_SECONDS: positiveInt.default(300),
+    /**
+     * How long a worker's claim on a message lasts; its heartbeat renews it every third of that, so a dead
+     * worker's claims are taken over within this time.
+     */
+    DISPATCH_LEASE_SECONDS: positiveInt.default(30),
+    /** Bulk mail (re-confirmation links and reminders) is spread out: at most this many a minute. */
+    BULK_MAIL_PER_MINUTE: positiveInt.default(120),
     DISPATCH_IDLE_POLL_MS: positiveInt.default(2000),
     /** On SIGTERM: how long sends in flight may take before their leases are given back and the process exits. */
     SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { MailLane } from './domain/outbound.js';
 import type { Principal } from './domain/principal.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
@@ -30,6 +31,11 @@ export interface Deps {
    * commits. Absent on Node, whose dispatcher loop hears the release through `onRelease`.
    */
   dispatchQueue?: DispatchQueue;
+  /**
+   * Told when mail is queued: the Node dispatcher wakes, Workers send themselves a queue message, tests
+   * drain the mail at once. Absent: the next scheduled drain sends it.
+   */
+  outbound?: { wake(lane: MailLane): void | Promise<void> };
   /** This process's memory, for /metrics (Node); absent where the runtime does not tell it. */
   memoryUsage?: () => ProcessMemory;
 }

@@ -4,6 +4,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import { advisoryKinds, advisoryStates, deliveryStatuses, severities } from '../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../domain/check-results.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../domain/mailbox-states.js';
+import { mailLanes, senderStates } from '../domain/outbound.js';
 import { tlpLabels } from '../domain/tlp.js';
 import { bounceClasses } from '../mail/bounce-class.js';
 
@@ -290,6 +291,8 @@ export const deliveries = sqliteTable(
     failedAt: integer('failed_at'),
     acknowledgedAt: integer('acknowledged_at'),
     acknowledgedBy: text('acknowledged_by'),
+    /** Times its lease ran out while it was being sent (a worker stopped): it may have been sent twice. */
+    resends: integer('resends').notNull().default(0),
   },
   (t) => [
     uniqueIndex('deliveries_advisory_mailbox_idx').on(t.advisoryId, t.mailboxId),
@@ -299,6 +302,59 @@ export const deliveries = sqliteTable(
     index('deliveries_authority_idx').on(t.authorityCode),
   ],
 );
+
+/**
+ * The outbound queue's e-mails other than advisory deliveries (links, notices, escalations, bulk
+ * re-confirmations): the composed message waits here until it is sent, then its body is cleared (it may
+ * hold a link's secret). Claimed with a lease like a delivery, in lane order.
+ */
+export const outboundMail = sqliteTable(
+  'outbound_mail',
+  {
+    id: text('id').primaryKey(),
+    lane: text('lane', { enum: mailLanes }).notNull(),
+    /** What it is, in words, for logs and metrics: `confirmation`, `sign-in link` … */
+    purpose: text('purpose').notNull(),
+    toAddress: text('to_address').notNull(),
+    messageId: text('message_id').notNull(),
+    /** The message (JSON of the mailer port's OutgoingMessage); null once it is final. */
+    message: text('message'),
+    status: text('status', { enum: deliveryStatuses }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Times its lease ran out while it was being sent (a worker stopped): it may have been sent twice. */
+    resends: integer('resends').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    deadlineAt: integer('deadline_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    lastReply: text('last_reply'),
+    lastCode: integer('last_code'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+    failedAt: integer('failed_at'),
+  },
+  (t) => [
+    index('outbound_mail_due_idx').on(t.status, t.lane, t.nextAttemptAt),
+    index('outbound_mail_lease_idx').on(t.status, t.leaseExpiresAt),
+  ],
+);
+
+/**
+ * The sender (our SMTP relay or mail API) as the queue sees it: one row. Paused when a failure of our own
+ * (connection, authentication, MAIL FROM, or one error for most recipients) shows that sending would only
+ * fail; probed now and then, and resumed when a probe goes through or an admin says so.
+ */
+export const mailSender = sqliteTable('mail_sender', {
+  id: text('id').primaryKey(),
+  state: text('state', { enum: senderStates }).notNull(),
+  pausedAt: at('paused_at'),
+  reason: text('reason'),
+  /** The SMTP stage that failed (`MAIL FROM`, `CONN` …), when known. */
+  command: text('command'),
+  nextProbeAt: at('next_probe_at'),
+  probes: integer('probes').notNull().default(0),
+  updatedAt: at('updated_at').notNull(),
+});
 
 export const testAudiences = sqliteTable('test_audiences', {
   name: text('name').primaryKey(),

@@ -16,8 +16,10 @@ export function startBackgroundWork(deps: Deps): BackgroundWork {
   const controller = new AbortController();
   // Runs beside the server, never in front of it: offline it logs one warning and the service starts anyway.
   tasks.push(syncRegisterIfEmpty(deps, { signal: controller.signal }));
-  // Sends released advisories; on stop it finishes the messages in flight and gives back unsent leases.
+  // Sends queued mail and released advisories; on stop it finishes the messages in flight and gives back
+  // unsent leases. Queuing mail wakes it.
   const dispatcher = startDispatcherLoop(deps);
+  deps.outbound = { wake: () => dispatcher.wake() };
   tasks.push(
     startSchedule(
       [

@@ -18,10 +18,8 @@ import { jsonLogger, type Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import { cryptoRandom } from '../ports/random.js';
 
-/** A queue message: "send what is due of this advisory". */
-export interface DispatchMessage {
-  advisoryId: string;
-}
+/** A queue message: "send what is due of this advisory", or "send the queued mail" (links, notices …). */
+export type DispatchMessage = { advisoryId: string } | { mail: true };
 
 /** The part of a Queue producer binding the service uses. */
 export interface QueueProducer<Body> {
@@ -108,8 +106,17 @@ export function buildWorkerRuntime(env: WorkerEnv, options: WorkerDepsOptions = 
         await queue.send({ advisoryId }, { contentType: 'json' });
       },
     };
+    // Queued mail (a sign-in link someone waits for) is sent by a consumer at once, not by the next cron.
+    // (A sweep that queues hundreds wakes it once, at its end.)
+    deps.outbound = {
+      wake: async () => {
+        await queue.send({ mail: true }, { contentType: 'json' });
+      },
+    };
   } else {
-    log.warn('no DELIVERY_QUEUE binding: released advisories are sent by the scheduled dispatch only');
+    log.warn(
+      'no DELIVERY_QUEUE binding: released advisories and queued mail are sent by the scheduled dispatch only',
+    );
   }
   return queue ? { deps, queue } : { deps };
 }

@@ -8,6 +8,7 @@
 //               retries, leases of a consumer that died, releases whose queue message was lost), escalation
 //               of unacknowledged advisories, domain checks, re-confirmation sweeps, the coverage snapshot,
 //               and loading the register into an empty database.
+import { sql } from 'drizzle-orm';
 import { createApp } from '../app.js';
 import type { Deps } from '../deps.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advisories/dispatch.js';
@@ -65,12 +66,23 @@ function runtimeFor(env: WorkerEnv) {
 // ---------- fan-out ----------
 
 export function isDispatchMessage(body: unknown): body is DispatchMessage {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as DispatchMessage).advisoryId === 'string' &&
-    (body as DispatchMessage).advisoryId.length > 0
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as { advisoryId?: unknown; mail?: unknown };
+  return (typeof b.advisoryId === 'string' && b.advisoryId.length > 0) || b.mail === true;
+}
+
+/** Enqueues "send the queued mail" again for when the next queued message falls due, if any is waiting. */
+async function continueMailLater(deps: Deps, queue: QueueProducer<DispatchMessage> | undefined) {
+  const [row] = await deps.db.all<{ at: number | null }>(sql`
+    select min(next_attempt_at) as at from outbound_mail
+    where status in ('created', 'temporary-failure', 'technical-failure') and next_attempt_at is not null`);
+  if (row?.at == null) return null;
+  const delaySeconds = Math.min(
+    MAX_QUEUE_DELAY_SECONDS,
+    Math.max(0, Math.ceil((Number(row.at) - deps.clock.now().getTime()) / 1000)),
   );
+  await queue?.send({ mail: true }, { delaySeconds, contentType: 'json' });
+  return delaySeconds;
 }
 
 /** Enqueues the advisory again for when its next delivery falls due, if any is waiting. */
@@ -107,18 +119,44 @@ export async function consumeDispatchBatch(
   let room = deps.config.EDGE_DISPATCH_MAX_DELIVERIES;
   let claimed = 0;
   const byAdvisory = new Map<string, QueueMessage[]>();
+  const mailMessages: QueueMessage[] = [];
   for (const message of batch.messages) {
     if (!isDispatchMessage(message.body)) {
-      deps.log.warn('dropping a queue message that names no advisory', {
+      deps.log.warn('dropping a queue message that names no advisory and no mail', {
         queue: batch.queue,
         id: message.id,
       });
       message.ack();
       continue;
     }
+    if ('mail' in message.body) {
+      mailMessages.push(message);
+      continue;
+    }
     const list = byAdvisory.get(message.body.advisoryId) ?? [];
     list.push(message);
     byAdvisory.set(message.body.advisoryId, list);
+  }
+  // Queued mail first: someone may be waiting for a link.
+  if (mailMessages.length) {
+    try {
+      const stats = await drainDeliveries(
+        deps,
+        dispatchOptions(deps, {
+          mailOnly: true,
+          maxDeliveries: room,
+          signal: AbortSignal.timeout(budgetMs),
+        }),
+      );
+      room -= stats.claimed;
+      claimed += stats.claimed;
+      if (stats.claimed > 0) deps.log.info('dispatch (queued mail)', { ...stats });
+      if (!stats.paused) await continueMailLater(deps, queue);
+      for (const m of mailMessages) m.ack();
+    } catch (err) {
+      deps.log.error('queued mail dispatch failed; the messages go back to the queue', { err });
+      for (const m of mailMessages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
+    }
   }
   for (const [advisoryId, messages] of byAdvisory) {
     try {

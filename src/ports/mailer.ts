@@ -24,6 +24,8 @@ export interface SendResult {
   reply: string;
   /** The SMTP reply code when there was one. */
   code?: number;
+  /** The SMTP stage that failed (`CONN`, `AUTH PLAIN`, `MAIL FROM`, `RCPT TO`, `DATA` …), when known. */
+  command?: string;
 }
 
 export interface Mailer {

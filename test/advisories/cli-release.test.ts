@@ -41,10 +41,15 @@ describe('advisory commands', () => {
     const { id } = JSON.parse(created.stdout).advisory;
     const released = await cli('advisory', 'release', id);
     expect(released.stdout).toContain('2 deliveries created');
+    // The import's "confirmed" notices wait in the queue with the advisory's deliveries (no server runs here).
+    const status = await cli('mail', 'status');
+    expect(status.stdout).toMatch(/^advisories +2 due now$/m);
+    expect(status.stdout).toMatch(/^notices +2 due now$/m);
     const dispatched = await cli('advisory', 'dispatch');
     expect(dispatched.code).toBe(0);
-    expect(dispatched.stderr).toMatch(/\[#+\] 100% 2\/2/);
-    expect(dispatched.stdout).toContain('Sent 2 messages: 2 delivered, 0 failed, 0 to retry.');
+    expect(dispatched.stderr).toMatch(/\[#+\] 100% 4\/4/);
+    expect(dispatched.stdout).toContain('Sent 4 messages: 4 delivered, 0 failed, 0 to retry.');
+    expect((await cli('mail', 'status')).stdout).toContain('The queue is empty.');
     const outbox = await cli('outbox', 'list');
     expect(outbox.stdout).toContain('[TLP:GREEN]');
     const report = await cli('advisory', 'report', id, '--csv');

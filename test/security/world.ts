@@ -27,6 +27,7 @@ import {
   insertWarp,
   TEST_NOW,
 } from '../support/fixtures.js';
+import { sendQueuedMailAtOnce } from '../support/mail-queue.js';
 
 export const NOW = TEST_NOW;
 export const OWN = 'OWN1';
@@ -117,7 +118,7 @@ export function worldDeps(
     assets: async (c) => c.text('asset'),
     ...overrides,
   } as WorldDeps;
-  return deps;
+  return sendQueuedMailAtOnce(deps);
 }
 
 export interface WorldApp {

@@ -13,6 +13,7 @@ import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
 import { advisoryBody, insertToken, TEST_NOW } from './fixtures.js';
+import { sendQueuedMailAtOnce } from './mail-queue.js';
 
 export interface TestAppOptions {
   env?: Record<string, string>;
@@ -28,6 +29,8 @@ export async function makeTestApp(options: TestAppOptions = {}) {
   const config = parseConfig({
     PUBLIC_BASE_URL: 'http://cyber-contacts.test',
     LOG_LEVEL: 'silent',
+    // The clock stands still in tests: bulk mail is not spread out unless a test says so.
+    BULK_MAIL_PER_MINUTE: '600000000',
     ...options.env,
   });
   const mailer = memoryMailer();
@@ -43,6 +46,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     resolver: memoryResolver(),
     ...options.deps,
   };
+  sendQueuedMailAtOnce(deps);
   const app = createApp(deps);
 
   /** Creates a token through the real code path and returns its secret. */

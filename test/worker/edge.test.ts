@@ -155,6 +155,10 @@ async function registerAndConfirm(w: WorkerUnderTest, f: OutboundFakes, i: numbe
   });
   const confirmed = await w.fetch(linkIn(sent!.parsed.text, 'confirm'), { method: 'POST' });
   expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+  // The "confirmed" notice follows through the outbound queue (a queue consumer sends it).
+  await eventually(`the confirmed notice to ${mailbox(i)}`, async () =>
+    f.accepted(mailbox(i)).some((m) => (m.parsed.subject ?? '').startsWith('Security mailbox confirmed')),
+  );
   return sent!;
 }
 

@@ -1,14 +1,15 @@
 // `advisory dispatch|release|approve|cancel`: release control and one drain of the fan-out queue from the
 // console, with a progress bar.
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
-import { dispatchOptions, drainDeliveries, nextRetryAt } from '../../features/advisories/dispatch.js';
+import { dispatchOptions, drainDeliveries } from '../../features/advisories/dispatch.js';
 import { approveAdvisory, cancelAdvisory, releaseAdvisory } from '../../features/advisories/release.js';
 import { advisoryReport } from '../../features/advisories/report.js';
 import { reportCsv } from '../../features/advisories/report-csv.js';
+import { queueSummary, totals } from '../../features/outbound/queue-summary.js';
 import { type CliCommand, type CliIo, parseWith, UsageError } from './io.js';
+import { describeHeld } from './mail.js';
 
 const actor = { principal: cliPrincipal };
 const IdArg = z.string({ message: 'give the advisory id' }).min(1).max(64);
@@ -73,13 +74,9 @@ export const advisoryDispatchCommand: CliCommand = async (ctx, args) => {
   const { values } = parseArgs({ args, options: { advisory: { type: 'string' } }, strict: true });
   const advisoryId = values.advisory ? parseWith(IdArg, values.advisory) : undefined;
   const deps = await ctx.deps();
-  const now = deps.clock.now().getTime();
-  const [due] = await deps.db.all<{ n: number }>(sql`
-    select count(*) as n from deliveries d join advisories a on a.id = d.advisory_id
-    where a.state = 'sending' ${advisoryId ? sql`and a.id = ${advisoryId}` : sql``}
-      and ((d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at <= ${now})
-        or (d.status = 'sending' and d.lease_expires_at <= ${now}))`);
-  const total = Number(due?.n ?? 0);
+  const before = totals(await queueSummary(deps, advisoryId));
+  // Due now, and claims of a stopped worker whose lease ran out (taken over now).
+  const total = before.due + before.abandoned;
   const show = progressPrinter(ctx.io, total);
   const stats = await drainDeliveries(
     deps,
@@ -87,12 +84,21 @@ export const advisoryDispatchCommand: CliCommand = async (ctx, args) => {
   );
   show(stats, true);
   if (ctx.io.isTty) ctx.io.err('');
-  const next = await nextRetryAt(deps);
+  const after = await queueSummary(deps, advisoryId);
+  const left = totals(after);
   ctx.io.out(
     `Sent ${stats.claimed} messages: ${stats.delivered} delivered, ${stats.failed} failed, ${stats.retrying} to retry.` +
-      (next ? ` Next retry due ${new Date(next).toISOString()}.` : ''),
+      (stats.resent
+        ? ` ${stats.resent} were taken over from a stopped worker and may have been sent twice.`
+        : '') +
+      (left.nextAt ? ` Next retry due ${new Date(left.nextAt).toISOString()}.` : ''),
   );
-  return stats.failed > 0 ? 1 : 0;
+  describeHeld(ctx.io, after);
+  if (after.paused)
+    ctx.io.out(
+      `Sending is PAUSED: ${after.paused.reason}. Nothing more is sent until a probe goes through or \`mail resume\`.`,
+    );
+  return stats.failed > 0 || after.paused ? 1 : 0;
 };
 
 export const advisoryReportUsage =

@@ -1,22 +1,14 @@
-// The fan-out engine: claims due deliveries in batches, sends them through the mailer with bounded
-// concurrency (the mailer's pool sets connections and rate), and writes outcomes back in batches.
-// Claiming the next batch overlaps with sending the current one, so the pool never runs dry.
-
+// Draining the outbound queue: the sources of mail in lane order (queued links first, advisory deliveries
+// and escalations next, notices, then bulk re-confirmations) handed to the one engine
+// (features/outbound/engine.ts), with the settings from the configuration.
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
-import {
-  type ClaimedDelivery,
-  claimDeliveries,
-  completeAdvisories,
-  expireOverdue,
-  releaseLeases,
-  renewLeases,
-} from './claim.js';
-import { claimQueue } from './claim-queue.js';
-import { deliveryMessages, sendDelivery } from './delivery-messages.js';
-import { type DeliveryUpdate, outcomeUpdate, type RetryPolicy, recordOutcomes } from './delivery-outcome.js';
-import { leaseKeeper } from './lease-keeper.js';
-import { outcomeWriter } from './outcome-writer.js';
+import type { MailLane } from '../../domain/outbound.js';
+import { type DrainStats, drainOutbound } from '../outbound/engine.js';
+import { mailSource } from '../outbound/mail-source.js';
+import type { RetryPolicy } from '../outbound/outcome.js';
+import type { WorkSource } from '../outbound/work.js';
+import { deliverySource } from './delivery-source.js';
 
 export interface DispatchOptions {
   /** This worker's lease owner id (unique per process or instance). */
@@ -25,122 +17,84 @@ export interface DispatchOptions {
   batchSize: number;
   leaseMs: number;
   retry: RetryPolicy;
-  /** Only this advisory's deliveries (CLI, queue consumers). */
+  ratePerSecond: number;
+  /** Only this advisory's deliveries (the CLI's `advisory dispatch --advisory`): no other mail. */
   advisoryId?: string;
+  /** Only queued mail, no advisory deliveries (a wake-up after mail was queued, in tests). */
+  mailOnly?: boolean;
   /**
-   * Claim at most this many deliveries in this drain, then stop (a Workers invocation has a budget of
-   * subrequests); unlimited when absent. Stop in time with `signal`: unsent claims are given back.
+   * Claim at most this many items in this drain (a Workers invocation has a budget of subrequests);
+   * unlimited when absent. Stop in time with `signal`: unsent claims are given back.
    */
   maxDeliveries?: number;
   signal?: AbortSignal;
   onProgress?: (stats: DispatchStats) => void;
 }
 
-export interface DispatchStats {
-  claimed: number;
-  delivered: number;
-  retrying: number;
-  failed: number;
-}
+export type DispatchStats = DrainStats;
 
 export function dispatchOptions(deps: Deps, overrides: Partial<DispatchOptions> = {}): DispatchOptions {
   const c = deps.config;
   return {
     owner: `worker-${deps.random.id()}`,
-    concurrency: c.DISPATCH_CONCURRENCY ?? c.SMTP_POOL_CONNECTIONS * 2,
+    // One sender per pooled connection: each connection then carries at most one message whose outcome
+    // is not yet written, which bounds what a crash can send twice.
+    concurrency: c.DISPATCH_CONCURRENCY ?? c.SMTP_POOL_CONNECTIONS,
     batchSize: c.DISPATCH_BATCH_SIZE,
     leaseMs: c.DISPATCH_LEASE_SECONDS * 1000,
     retry: { baseMs: c.DELIVERY_RETRY_BASE_SECONDS * 1000, maxMs: c.DELIVERY_RETRY_MAX_SECONDS * 1000 },
+    ratePerSecond: c.SMTP_RATE_PER_SECOND,
     ...overrides,
   };
 }
 
-/** Outcomes written together (one statement per write, see recordOutcomes). */
-const FLUSH_EVERY = 100;
-
-/** Counts a send's outcome: delivered, to be retried, or failed for good. */
-export function countOutcome(stats: Omit<DispatchStats, 'claimed'>, update: DeliveryUpdate): void {
-  if (update.status === 'delivered') stats.delivered++;
-  else if (update.nextAttemptAt !== null) stats.retrying++;
-  else stats.failed++;
+/** The sources of one drain, in the order they are served. */
+export function outboundSources(deps: Deps, options: DispatchOptions): WorkSource[] {
+  const { owner, leaseMs } = options;
+  if (options.advisoryId) return [deliverySource(deps, owner, leaseMs, options.advisoryId)];
+  const mail = (lane: MailLane) => mailSource(deps, owner, leaseMs, lane);
+  if (options.mailOnly) return [mail('urgent'), mail('advisories'), mail('notices'), mail('bulk')];
+  return [
+    mail('urgent'),
+    deliverySource(deps, owner, leaseMs),
+    mail('advisories'),
+    mail('notices'),
+    mail('bulk'),
+  ];
 }
 
 /**
- * Sends every delivery that is due now, then returns. Deliveries waiting for a later retry are left. A
- * claim-ahead queue (claim-queue.ts) feeds `concurrency` senders; their outcomes are written in batches
- * (outcome-writer.ts); the lease keeper (lease-keeper.ts) knows what this drain holds and renews it. On
- * abort, what was claimed and not sent is given back at once.
+ * Sends everything that is due now (queued mail and advisory deliveries), then returns. Items waiting for
+ * a later retry are left. On abort, what was claimed and not sent is given back at once.
  */
 export async function drainDeliveries(deps: Deps, options: DispatchOptions): Promise<DispatchStats> {
-  const { owner, leaseMs, signal } = options;
-  const now = () => deps.clock.now().getTime();
-  await expireOverdue(deps, now());
-
-  const messages = deliveryMessages(deps);
-  const leases = leaseKeeper({ leaseMs, now, renew: (ids) => renewLeases(deps, owner, ids, now(), leaseMs) });
-  const queue = claimQueue({
+  return drainOutbound(deps, outboundSources(deps, options), {
+    owner: options.owner,
+    concurrency: options.concurrency,
     batchSize: options.batchSize,
-    lowWater: options.concurrency,
-    maxDeliveries: options.maxDeliveries,
-    signal,
-    leases,
-    claim: (limit) => claimDeliveries(deps, owner, limit, leaseMs, now(), options.advisoryId),
-    prepare: (fresh) => messages.prepare(fresh),
+    leaseMs: options.leaseMs,
+    retry: options.retry,
+    ratePerSecond: options.ratePerSecond,
+    maxItems: options.maxDeliveries,
+    signal: options.signal,
+    onProgress: options.onProgress,
   });
-  const sent = { delivered: 0, retrying: 0, failed: 0 };
-  const stats = (): DispatchStats => ({ claimed: queue.claimed, ...sent });
-  const outcomes = outcomeWriter({
-    flushEvery: FLUSH_EVERY,
-    leases,
-    write: (items) => recordOutcomes(deps, owner, items),
-    complete: (ids) => completeAdvisories(deps, ids, now()),
-    onWritten: () => options.onProgress?.(stats()),
-  });
-  const giveBack = (unsent: ClaimedDelivery[]) =>
-    releaseLeases(
-      deps,
-      owner,
-      unsent.map((d) => d.id),
-      now(),
-    );
-
-  // On stop, write what has been sent and give back what was claimed but not started, at once: a send in
-  // flight may hang (a mail server that stopped answering) and the caller may not wait for it.
-  let stopping: Promise<void> = Promise.resolve();
-  const onAbort = () => {
-    const unsent = queue.takeUnsent();
-    stopping = outcomes
-      .flush()
-      .then(() => giveBack(unsent))
-      .catch((err) => deps.log.error('could not give back leases on stop', { err }));
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-
-  const sender = async () => {
-    for (let d = await queue.next(); d; d = await queue.next()) {
-      const result = await sendDelivery(deps, messages, d);
-      const update = outcomeUpdate(result, d, now(), options.retry);
-      countOutcome(sent, update);
-      // Once stopping, each outcome is written at once: a send that never finishes must not hold up the others'.
-      await outcomes.add(d, update, signal?.aborted);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, sender));
-  signal?.removeEventListener('abort', onAbort);
-  await stopping;
-  await outcomes.flush();
-  // A claim still under way when the signal came adds to the queue: wait for it, so its leases go back too.
-  await queue.settle();
-  if (signal?.aborted) await giveBack(queue.takeUnsent());
-  await completeAdvisories(deps, 'all sending', now());
-  return stats();
 }
 
-/** When the next retry falls due (ms), or null when nothing is waiting; of one advisory when given. */
+/** When the next retry or queued message falls due (ms), or null when nothing is waiting; of one advisory when given. */
 export async function nextRetryAt(deps: Deps, advisoryId?: string): Promise<number | null> {
   const onlyOne = advisoryId ? sql`and d.advisory_id = ${advisoryId}` : sql``;
   const [row] = await deps.db.all<{ at: number | null }>(sql`
     select min(d.next_attempt_at) as at from deliveries d join advisories a on a.id = d.advisory_id
     where a.state = 'sending' and d.status in ('created', 'temporary-failure', 'technical-failure') and d.next_attempt_at is not null ${onlyOne}`);
-  return row?.at == null ? null : Number(row.at);
+  let at = row?.at == null ? null : Number(row.at);
+  if (!advisoryId) {
+    const [mail] = await deps.db.all<{ at: number | null }>(sql`
+      select min(next_attempt_at) as at from outbound_mail
+      where status in ('created', 'temporary-failure', 'technical-failure') and next_attempt_at is not null`);
+    if (mail?.at != null) at = at === null ? Number(mail.at) : Math.min(at, Number(mail.at));
+  }
+  return at;
 }
+
+export { countOutcome } from '../outbound/engine.js';

@@ -1,17 +1,22 @@
-// The dispatcher as a long-running loop (the Node process): drains due deliveries, then sleeps until the
-// next retry falls due, a release wakes it, or the idle poll (other instances may release work too).
+// The outbound queue's dispatcher as a long-running loop (the Node process): drains everything due (queued
+// mail and advisory deliveries), then sleeps until the next retry falls due, mail is queued or an advisory
+// released (either wakes it), or the idle poll (other instances may queue work too). While sending is
+// paused, each drain is a probe of one message when one is due.
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
-import { releaseLeases } from './claim.js';
+import { releaseAllOf } from '../outbound/queue-rows.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from './dispatch.js';
 import { onRelease } from './release.js';
 
-/** Whether any advisory is sending or any retry is overdue (a read, cheap on the indexes). */
+/** Whether any advisory is sending, any mail is queued, or any retry is overdue (reads, cheap on the indexes). */
 async function hasWork(deps: Deps): Promise<boolean> {
+  const now = deps.clock.now().getTime();
   const [row] = await deps.db.all<{ n: number }>(sql`
     select (select count(*) from advisories where state = 'sending')
       + (select count(*) from deliveries where status in ('temporary-failure', 'technical-failure')
-           and next_attempt_at is not null and deadline_at <= ${deps.clock.now().getTime()}) as n`);
+           and next_attempt_at is not null and deadline_at <= ${now})
+      + (select count(*) from (select 1 from outbound_mail
+           where status in ('created', 'temporary-failure', 'technical-failure', 'sending') limit 1)) as n`);
   return Number(row?.n ?? 0) > 0;
 }
 
@@ -55,12 +60,15 @@ export function startDispatcherLoop(deps: Deps): DispatcherLoop {
       woken = false;
       try {
         // Idle polls only read: the write lock is taken only when there is work to claim.
+        let paused = false;
         if (await hasWork(deps)) {
           const stats = await drainDeliveries(deps, options);
+          paused = stats.paused;
           if (stats.claimed > 0) deps.log.info('dispatch', { ...stats });
         }
-        const next = await nextRetryAt(deps);
+        const next = paused ? null : await nextRetryAt(deps);
         const idle = deps.config.DISPATCH_IDLE_POLL_MS;
+        // Paused: every idle poll looks whether a probe is due (it is sent then), nothing more.
         const wait = next === null ? idle : Math.max(50, Math.min(idle, next - deps.clock.now().getTime()));
         await sleep(wait);
       } catch (err) {
@@ -85,18 +93,13 @@ export function startDispatcherLoop(deps: Deps): DispatcherLoop {
       ]);
       clearTimeout(timer);
       if (finished) return;
-      const held = await deps.db.all<{ id: string }>(
-        sql`select id from deliveries where status = 'sending' and lease_owner = ${options.owner}`,
-      );
-      await releaseLeases(
-        deps,
-        options.owner,
-        held.map((r) => r.id),
-        deps.clock.now().getTime(),
-      );
+      const at = deps.clock.now().getTime();
+      const released =
+        (await releaseAllOf(deps, 'deliveries', options.owner, at)) +
+        (await releaseAllOf(deps, 'outbound_mail', options.owner, at));
       deps.log.warn('dispatcher stopped with sends unfinished; their leases are given back', {
         graceMs,
-        released: held.length,
+        released,
       });
     },
   };

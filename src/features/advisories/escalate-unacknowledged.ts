@@ -12,6 +12,7 @@ import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { composeMessage } from '../../mail/compose.js';
 import type { Logger } from '../../ports/logger.js';
+import { queueMail } from '../outbound/queue-mail.js';
 import { advisoryTransitions } from './transitions.js';
 import { operatorAddresses } from './warp-operators.js';
 
@@ -123,17 +124,10 @@ async function mailOperators(
           'Auto-Submitted': 'auto-generated',
         },
       });
-      const sent = await deps.mailer.send(message);
-      if (sent.status === 'delivered') sentTo.push(to);
-      else
-        log.warn('escalation e-mail not accepted', {
-          warp: warpId,
-          to,
-          status: sent.status,
-          reply: sent.reply,
-        });
+      await queueMail(deps, message, { lane: 'advisories', purpose: 'escalation' });
+      sentTo.push(to);
     } catch (err) {
-      log.error('escalation e-mail failed', { warp: warpId, to, err });
+      log.error('escalation e-mail could not be queued', { warp: warpId, to, err });
     }
   }
   return sentTo;

@@ -1,5 +1,6 @@
-// The e-mails the mailbox flows send. A failed send is logged and reported, never half-applied: the
-// state change it follows is already committed, and the link can be sent again.
+// The e-mails the mailbox flows send, each put in the outbound queue in its lane (links someone waits for
+// first, notices after, re-confirmations in bulk). The state change each follows is already committed; the
+// queue sends, retries and records the outcome. `true` means queued.
 import approvalNeeded from '../../../templates/approval-needed.js';
 import confirmation from '../../../templates/confirmation.js';
 import confirmed from '../../../templates/confirmed.js';
@@ -8,9 +9,11 @@ import handoverRequest from '../../../templates/handover-request.js';
 import magicLink from '../../../templates/magic-link.js';
 import mailboxReplaced from '../../../templates/mailbox-replaced.js';
 import type { Deps } from '../../deps.js';
+import type { MailLane } from '../../domain/outbound.js';
 import { composeMessage } from '../../mail/compose.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
 import { domainOf } from '../checks/status.js';
+import { queueMail } from '../outbound/queue-mail.js';
 import type { MailboxRow } from './view.js';
 
 interface Authority {
@@ -18,15 +21,21 @@ interface Authority {
   name: string;
 }
 
-async function send(deps: Deps, message: OutgoingMessage, what: string): Promise<boolean> {
+async function send(
+  deps: Deps,
+  message: OutgoingMessage,
+  purpose: string,
+  lane: MailLane = 'notices',
+  notBefore?: Date,
+): Promise<boolean> {
   try {
-    const result = await deps.mailer.send(message);
-    if (result.status === 'delivered') return true;
-    deps.log.warn('mail not accepted', { what, to: message.to, status: result.status, reply: result.reply });
+    // Spread-out bulk mail is queued by a sweep, which wakes the sender once when it is done.
+    await queueMail(deps, message, { lane, purpose, notBefore, wake: lane !== 'bulk' });
+    return true;
   } catch (err) {
-    deps.log.error('mail send failed', { what, to: message.to, err });
+    deps.log.error('mail could not be queued', { what: purpose, to: message.to, err });
+    return false;
   }
-  return false;
 }
 
 export function sendConfirmation(
@@ -35,6 +44,8 @@ export function sendConfirmation(
   authority: Authority,
   link: { url: string; expiresAt: Date; tokenHash: string },
   isReconfirmation = false,
+  /** A re-confirmation goes in the bulk lane, not before this time (a sweep spreads them out). */
+  notBefore?: Date,
 ) {
   const message = composeMessage(
     deps.config,
@@ -52,7 +63,9 @@ export function sendConfirmation(
     mailbox.address,
     { messageId: `confirm.${link.tokenHash.slice(0, 24)}` },
   );
-  return send(deps, message, 'confirmation');
+  return isReconfirmation
+    ? send(deps, message, 're-confirmation', 'bulk', notBefore)
+    : send(deps, message, 'confirmation', 'urgent');
 }
 
 export function sendConfirmed(deps: Deps, mailbox: MailboxRow, authority: Authority) {
@@ -115,7 +128,7 @@ export function sendSignInLink(
     mailbox.address,
     { messageId: `sign-in.${link.tokenHash.slice(0, 24)}` },
   );
-  return send(deps, message, 'sign-in link');
+  return send(deps, message, 'sign-in link', 'urgent');
 }
 
 /** Tells the configured admin addresses that a registration on an unknown domain waits for them. */
@@ -171,7 +184,7 @@ export function sendHandoverRequest(
     current.address,
     { messageId: `handover.${link.tokenHash.slice(0, 24)}` },
   );
-  return send(deps, message, 'handover request');
+  return send(deps, message, 'handover request', 'urgent');
 }
 
 function adminAddresses(deps: Pick<Deps, 'config'>): string[] {

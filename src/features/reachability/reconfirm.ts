@@ -20,6 +20,7 @@ import { issueLink } from '../mailboxes/links.js';
 import { sendConfirmation } from '../mailboxes/notify.js';
 import { mailboxTransitions } from '../mailboxes/transitions.js';
 import type { MailboxRow } from '../mailboxes/view.js';
+import { queueMail, wakeSender } from '../outbound/queue-mail.js';
 
 const DAY_MS = 86_400_000;
 
@@ -146,6 +147,8 @@ export async function sweepReconfirmations(
     .where(inList(authorities.code, codes));
   const authorityOf = new Map(authorityRows.map((a) => [a.code, a]));
   const newlyStale: MailboxRow[] = [];
+  const spacingMs = 60_000 / deps.config.BULK_MAIL_PER_MINUTE;
+  let queued = 0;
 
   for (const m of due) {
     const step = nextStep(deps, m, now);
@@ -157,17 +160,21 @@ export async function sweepReconfirmations(
       continue;
     }
     const authority = authorityOf.get(m.authorityCode);
+    // Spread out in the bulk lane: BULK_MAIL_PER_MINUTE, after what this sweep queued already.
+    const notBefore = new Date(now.getTime() + queued++ * spacingMs);
     const sent = await sendConfirmation(
       deps,
       taken.mailbox,
       { code: m.authorityCode, name: authority?.name ?? m.authorityCode },
       taken.link,
       true,
+      notBefore,
     );
     (step.kind === 'link' ? result.linksSent : result.reminders).push(m.id);
     if (!sent) result.notSent.push(m.id);
   }
 
+  if (queued > 0) await wakeSender(deps, 'bulk');
   if (newlyStale.length) await tellWarps(deps, newlyStale, authorityOf, result);
   deps.log.info('re-confirmation sweep', {
     linksSent: result.linksSent.length,
@@ -240,13 +247,13 @@ async function tellWarps(
           messageId: `stale.${warpId}.${stamp}.${i}`,
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
-        const sent = await deps.mailer.send(message);
-        if (sent.status === 'delivered') sentTo.push(to);
-        else deps.log.warn('stale notice not accepted', { warp: warpId, to, status: sent.status });
+        await queueMail(deps, message, { lane: 'notices', purpose: 'stale mailboxes notice', wake: false });
+        sentTo.push(to);
       } catch (err) {
-        deps.log.error('stale notice failed', { warp: warpId, to, err });
+        deps.log.error('stale notice could not be queued', { warp: warpId, to, err });
       }
     }
     result.warps.push({ warp: warpId, mailboxes: ids.get(warpId) ?? [], sentTo });
   }
+  if (result.warps.some((w) => w.sentTo.length)) await wakeSender(deps, 'notices');
 }

@@ -14,6 +14,7 @@ import { countAttempt, mailQuotaAllows } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { createSession } from '../auth/sessions.js';
 import type { LinkState } from '../mailboxes/links.js';
+import { queueMail } from '../outbound/queue-mail.js';
 import { type StaffRow, staffActor } from './members.js';
 
 /** How the member is named in the e-mail and the page: "Jane Smith (operator of Wales WARP)". */
@@ -81,11 +82,10 @@ export async function requestStaffSignInLink(
     { messageId: `staff-sign-in.${tokenHash.slice(0, 24)}` },
   );
   try {
-    const result = await deps.mailer.send(message);
-    if (result.status === 'delivered') return { sent: 1 };
-    deps.log.warn('mail not accepted', { what: 'staff sign-in link', status: result.status });
+    await queueMail(deps, message, { lane: 'urgent', purpose: 'staff sign-in link' });
+    return { sent: 1 };
   } catch (err) {
-    deps.log.error('mail send failed', { what: 'staff sign-in link', err });
+    deps.log.error('mail could not be queued', { what: 'staff sign-in link', err });
   }
   return { sent: 0 };
 }
