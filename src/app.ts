@@ -13,6 +13,7 @@ import { authRoutes } from './features/auth/routes.js';
 import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
+import { outboundRoutes } from './features/outbound/routes.js';
 import { reachabilityRoutes } from './features/reachability/routes.js';
 import { staffRoutes } from './features/staff/routes.js';
 import { createHttpMetrics } from './features/system/http-metrics.js';
@@ -86,6 +87,7 @@ export function createApp(deps: Deps) {
   app.route('/', coverageRoutes());
   app.route('/', mailboxRoutes());
   app.route('/', reachabilityRoutes());
+  app.route('/', outboundRoutes());
   app.route('/', advisoryAuthoringRoutes());
   app.route('/', advisoryReleaseRoutes());
   app.route('/', advisoryTrackingRoutes());

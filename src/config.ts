@@ -29,7 +29,8 @@ export const configSchema = z
     TRUST_PROXY: flag.default(false),
 
     // mail
-    MAIL_FROM: z.string().min(3).default('Council cyber contacts <no-reply@cyber-contacts.localhost>'),
+    /** The From header and the envelope sender of mail other than advisories; `no-reply@<mail domain>` by default. */
+    MAIL_FROM: z.string().min(3).optional(),
     MAIL_REPLY_TO: z.string().optional(),
     OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -152,10 +153,47 @@ export const configSchema = z
     /** Deliveries one queue or cron invocation claims at most (each send is a subrequest; Workers allow 1000). */
     EDGE_DISPATCH_MAX_DELIVERIES: positiveInt.max(900).default(300),
   })
-  .transform((c) => ({
-    ...c,
-    PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
-  }));
+  .transform((c) => {
+    const PUBLIC_BASE_URL = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+    const domain = c.MAIL_DOMAIN?.trim() || new URL(PUBLIC_BASE_URL).hostname.replace(/^\[|\]$/g, '');
+    return {
+      ...c,
+      PUBLIC_BASE_URL,
+      MAIL_FROM: c.MAIL_FROM ?? `${c.SERVICE_NAME} <no-reply@${domain}>`,
+    };
+  })
+  .superRefine((c, ctx) => {
+    // Real mail needs real domains: a relay refuses an envelope sender at an IP address or localhost
+    // (Postfix: 501 5.1.7), and every message would fail. Refused here, at start-up, with the fix.
+    const realMail = Boolean(c.SMTP_URL) || c.MAIL_PROVIDER === 'smtp' || c.MAIL_PROVIDER === 'ses';
+    if (!realMail) return;
+    const domain = c.MAIL_DOMAIN?.trim() || new URL(c.PUBLIC_BASE_URL).hostname.replace(/^\[|\]$/g, '');
+    const problem = mailDomainProblem(domain);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.MAIL_DOMAIN ? 'MAIL_DOMAIN' : 'PUBLIC_BASE_URL'],
+        message: `the mail domain "${domain}" ${problem}, so no mail server would accept our envelope sender (bounces+…@${domain}). Set MAIL_DOMAIN to the domain you send mail from.`,
+      });
+    const fromDomain = /@([^>\s]+)>?\s*$/.exec(c.MAIL_FROM)?.[1] ?? '';
+    const fromProblem = mailDomainProblem(fromDomain);
+    if (fromProblem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: `the address's domain "${fromDomain}" ${fromProblem}: give MAIL_FROM an address at the domain you send mail from.`,
+      });
+  });
+
+/** Why a domain cannot stand in an envelope sender, or null when it can. */
+export function mailDomainProblem(domain: string): string | null {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  if (!d) return 'is empty';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(d) || d.includes(':')) return 'is an IP address';
+  if (d === 'localhost' || d.endsWith('.localhost')) return 'is localhost';
+  if (!d.includes('.')) return 'has no dot (not a domain on the internet)';
+  return null;
+}
 
 export type Config = z.output<typeof configSchema>;
 

@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
 import { assertSafeMessage } from '../mail/headers.js';
 import type { Logger } from '../ports/logger.js';
-import type { Mailer, OutgoingMessage, SendResult } from '../ports/mailer.js';
+import { type Mailer, NOT_BUILT, type OutgoingMessage, type SendResult } from '../ports/mailer.js';
 
 export type OutboxMailerConfig = Pick<Config, 'OUTBOX_DIR' | 'MAIL_FROM'>;
 
@@ -68,6 +68,7 @@ export function outboxMailer(config: OutboxMailerConfig, log: Logger, options: O
         status: 'technical-failure',
         messageId: message.messageId,
         reply: `message could not be built: ${(err as Error).message}`,
+        command: NOT_BUILT,
       };
     }
     const file = outboxFileName(now());

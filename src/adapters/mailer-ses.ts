@@ -30,7 +30,13 @@ import { AwsClient } from 'aws4fetch';
 import type { Config } from '../config.js';
 import { bareAddress, buildMimeMessage } from '../mail/mime.js';
 import type { Logger } from '../ports/logger.js';
-import type { Mailer, OutgoingMessage, SendResult, SendStatus } from '../ports/mailer.js';
+import {
+  type Mailer,
+  NOT_BUILT,
+  type OutgoingMessage,
+  type SendResult,
+  type SendStatus,
+} from '../ports/mailer.js';
 
 export type SesMailerConfig = Pick<
   Config,
@@ -138,7 +144,10 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
       if (config.SES_CONFIGURATION_SET) payload.ConfigurationSetName = config.SES_CONFIGURATION_SET;
       body = JSON.stringify(payload);
     } catch (err) {
-      return failed('technical-failure', `message could not be built: ${(err as Error).message}`);
+      return {
+        ...failed('technical-failure', `message could not be built: ${(err as Error).message}`),
+        command: NOT_BUILT,
+      };
     }
 
     let res: Response;

@@ -10,7 +10,13 @@ import type { Config } from '../config.js';
 import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
 import { assertSafeMessage } from '../mail/headers.js';
 import type { Logger } from '../ports/logger.js';
-import type { Mailer, OutgoingMessage, SendResult, SendStatus } from '../ports/mailer.js';
+import {
+  type Mailer,
+  NOT_BUILT,
+  type OutgoingMessage,
+  type SendResult,
+  type SendStatus,
+} from '../ports/mailer.js';
 
 export type SmtpMailerConfig = Pick<
   Config,
@@ -46,32 +52,52 @@ const connectionFaults = new Set([
 ]);
 
 /** Failures of our own set-up (credentials): neither the recipient's fault nor cured by waiting. */
-const setupFaults = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2']);
+const setupFaults = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS']);
+
+/** SMTP stages that are about one recipient or one message; every other stage is about our sending. */
+const recipientStages = new Set(['RCPT TO', 'DATA']);
 
 /**
- * Maps a nodemailer error to the port's outcome. 4xx → temporary-failure; 5xx → permanent-failure
- * (except 503 "bad sequence of commands", a session fault that a new connection cures, as RFC 5321
- * and nodemailer's own `permanent` flag have it); connection faults → temporary-failure; failed
- * authentication and anything else (a message nodemailer refuses to build …) → technical-failure.
+ * Maps a nodemailer error to the port's outcome, by whose fault it is.
+ * - At `RCPT TO` or `DATA` (about this recipient or this message): 4xx → temporary-failure; 5xx →
+ *   permanent-failure, except 503 "bad sequence of commands", a session fault a new connection cures.
+ * - A refusal at connection, greeting, `EHLO`, `STARTTLS`, authentication or `MAIL FROM` is about our
+ *   sending, never the recipient's: technical-failure, whatever the code, with the stage in `command`
+ *   (the engine pauses sending and keeps every delivery retryable).
+ * - A network fault with no reply (refused or dropped connection, timeout) → temporary-failure; if it
+ *   persists, every recipient fails alike and the engine's fault watch pauses sending.
+ * - A message nodemailer cannot build → technical-failure with `command: NOT_BUILT` (that message's).
  */
 export function classifySmtpError(err: unknown): Omit<SendResult, 'messageId'> {
   const e = (err ?? {}) as NodemailerError;
   const message = e instanceof Error ? e.message : String(err);
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const reply = (e.response?.trim() || [e.code, message].filter(Boolean).join(': ')).slice(0, 2000);
+  const stage = typeof e.command === 'string' && e.command ? e.command : undefined;
+  const networkFault =
+    (e.code && connectionFaults.has(e.code)) ||
+    (e.originalCode && connectionFaults.has(e.originalCode)) ||
+    e.timeoutType !== undefined;
   let status: SendStatus;
+  let command = stage;
   if (e.code && setupFaults.has(e.code)) status = 'technical-failure';
+  else if (code !== undefined && stage !== undefined && !recipientStages.has(stage))
+    status = 'technical-failure';
   else if (code !== undefined && code >= 400 && code < 500) status = 'temporary-failure';
   else if (code === 503) status = 'temporary-failure';
   else if (code !== undefined && code >= 500 && code < 600) status = 'permanent-failure';
-  else if (
-    (e.code && connectionFaults.has(e.code)) ||
-    (e.originalCode && connectionFaults.has(e.originalCode)) ||
-    e.timeoutType !== undefined
-  )
-    status = 'temporary-failure';
-  else status = 'technical-failure';
-  return code === undefined ? { status, reply } : { status, reply, code };
+  else if (networkFault) status = 'temporary-failure';
+  else if (stage === 'API' && /^Invalid sender/.test(message)) status = 'technical-failure';
+  else {
+    status = 'technical-failure';
+    if (stage === undefined || stage === 'API') command = NOT_BUILT;
+  }
+  return {
+    status,
+    reply,
+    ...(code === undefined ? {} : { code }),
+    ...(command === undefined ? {} : { command }),
+  };
 }
 
 /** The DKIM key as PEM text; a key given on one line with literal `\n` sequences is accepted too. */

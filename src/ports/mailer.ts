@@ -28,6 +28,9 @@ export interface SendResult {
   command?: string;
 }
 
+/** The `command` of a technical failure before the mail server: the message could not be built. */
+export const NOT_BUILT = 'build';
+
 export interface Mailer {
   send(message: OutgoingMessage): Promise<SendResult>;
   close(): Promise<void>;

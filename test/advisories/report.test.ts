@@ -32,6 +32,7 @@ beforeEach(async () => {
     deliveredAt: at,
     acknowledgedAt: at + 600_000,
     acknowledgedBy: '=HYPERLINK("http://evil.example","click")',
+    resends: 1, // sent again after a crash: the same message, perhaps twice in the inbox
   });
   await insertDelivery(t.db, { advisoryId: ncsc.id, authorityCode: 'CMD', createdAt: at, deliveredAt: at });
 });
@@ -83,7 +84,9 @@ describe('the delivery report', () => {
       deliveredAt: '2026-11-30T09:05:00.000Z',
       acknowledgedAt: '2026-11-30T09:15:00.000Z',
       acknowledgedBy: '=HYPERLINK("http://evil.example","click")',
+      resends: 1,
     });
+    expect(body.items[1]).toMatchObject({ resends: 0 });
     expect(body.items[2]).toMatchObject({
       status: 'permanent-failure',
       deliveredAt: null,
@@ -103,6 +106,7 @@ describe('the delivery report', () => {
       councils: 3,
       councilsDelivered: 2,
       councilsAcknowledged: 1,
+      resent: 1,
     });
   });
 
@@ -222,6 +226,7 @@ describe('progress', () => {
         cancelled: 0,
       },
       done: 2,
+      paused: null,
       percent: 40,
     });
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classifySmtpError, smtpMailer } from '../../src/adapters/mailer-smtp.js';
 import { composeMessage } from '../../src/mail/compose.js';
 import { memoryLogger } from '../../src/ports/logger.js';
-import type { Mailer, OutgoingMessage } from '../../src/ports/mailer.js';
+import { type Mailer, NOT_BUILT, type OutgoingMessage } from '../../src/ports/mailer.js';
 import confirmationTemplate from '../../templates/confirmation.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { confirmation, mailConfig } from './fixtures.js';
@@ -98,7 +98,7 @@ describe('smtpMailer', () => {
     expect(s.messages.map((x) => x.rcptTo)).toEqual([['fine@council.test']]);
   });
 
-  it('classifies replies at MAIL FROM and at the end of DATA too', async () => {
+  it("classifies replies at the end of DATA as the message's, and a refusal at MAIL FROM as ours", async () => {
     const s = await sink({
       reply: ({ stage, rcptTo, address }) => {
         if (stage === 'mail' && address === 'blocked@mail.cyber-contacts.test')
@@ -123,8 +123,29 @@ describe('smtpMailer', () => {
     });
     await expect(
       mailer.send(message('x@council.test', { envelopeFrom: 'blocked@mail.cyber-contacts.test' })),
-    ).resolves.toMatchObject({ status: 'permanent-failure', code: 553 });
+    ).resolves.toMatchObject({ status: 'technical-failure', code: 553, command: 'MAIL FROM' });
     expect(s.messages).toHaveLength(0);
+  });
+
+  it.each([
+    [501, '5.1.7 Bad sender address syntax'],
+    [451, '4.3.0 Sender check temporarily unavailable'],
+  ])("a %i at MAIL FROM is a technical failure of ours, not the recipient's", async (code, text) => {
+    const s = await sink({ reply: ({ stage }) => (stage === 'mail' ? { code, message: text } : undefined) });
+    const result = await mailerFor(s).send(message('a@council.test'));
+    expect(result).toMatchObject({ status: 'technical-failure', code, command: 'MAIL FROM' });
+    expect(result.reply).toContain(text);
+  });
+
+  it('a server that refuses us at the greeting is a technical failure of ours', async () => {
+    const s = await sink({
+      reply: ({ stage }) =>
+        stage === 'connect' ? { code: 554, message: 'No SMTP service here' } : undefined,
+    });
+    const result = await mailerFor(s).send(message('a@council.test'));
+    expect(result.status).toBe('technical-failure');
+    expect(result.command).toBe('CONN');
+    expect(result.reply).toMatch(/554/);
   });
 
   it('a closed port is a temporary failure', async () => {
@@ -179,6 +200,7 @@ describe('smtpMailer', () => {
     const refused = await bad.send(message('b@council.test'));
     expect(refused.status).toBe('technical-failure'); // our set-up, not the recipient's fault
     expect(refused.reply).toContain('535');
+    expect(refused.command).toMatch(/^AUTH/);
     expect(s.messages).toHaveLength(1);
   });
 
@@ -289,11 +311,27 @@ describe('classifySmtpError', () => {
     Object.assign(new Error(String(props.message ?? 'x')), props);
 
   it('maps codes and faults to statuses, keeping the reply', () => {
-    expect(classifySmtpError(make({ code: 'EENVELOPE', responseCode: 421, response: '421 busy' }))).toEqual({
-      status: 'temporary-failure',
-      code: 421,
-      reply: '421 busy',
-    });
+    expect(
+      classifySmtpError(
+        make({ code: 'EENVELOPE', responseCode: 421, response: '421 busy', command: 'RCPT TO' }),
+      ),
+    ).toEqual({ status: 'temporary-failure', code: 421, reply: '421 busy', command: 'RCPT TO' });
+    expect(
+      classifySmtpError(
+        make({ code: 'EENVELOPE', responseCode: 550, response: '550 no', command: 'RCPT TO' }),
+      ),
+    ).toMatchObject({ status: 'permanent-failure', command: 'RCPT TO' });
+    // about our sending, whatever the code
+    for (const command of ['CONN', 'EHLO', 'HELO', 'STARTTLS', 'AUTH PLAIN', 'MAIL FROM'])
+      for (const responseCode of [421, 530, 550, 554])
+        expect(
+          classifySmtpError(
+            make({ code: 'EPROTOCOL', responseCode, response: `${responseCode} no`, command }),
+          ),
+        ).toMatchObject({ status: 'technical-failure', command });
+    expect(
+      classifySmtpError(make({ code: 'EENVELOPE', message: 'Invalid sender "x"', command: 'API' })).status,
+    ).toBe('technical-failure');
     expect(
       classifySmtpError(make({ code: 'EMESSAGE', responseCode: 552, response: '552 too big' })).status,
     ).toBe('permanent-failure');
@@ -309,15 +347,18 @@ describe('classifySmtpError', () => {
     expect(classifySmtpError(make({ code: 'ESOCKET', originalCode: 'ECONNRESET' })).status).toBe(
       'temporary-failure',
     );
-    expect(classifySmtpError(make({ code: 'EENVELOPE', message: 'No recipients defined' })).status).toBe(
-      'technical-failure',
-    );
+    expect(
+      classifySmtpError(make({ code: 'EENVELOPE', message: 'No recipients defined', command: 'API' })),
+    ).toMatchObject({ status: 'technical-failure', command: NOT_BUILT });
     expect(
       classifySmtpError(make({ code: 'EAUTH', responseCode: 535, response: '535 bad creds' })),
     ).toMatchObject({
       status: 'technical-failure',
       reply: '535 bad creds',
     });
-    expect(classifySmtpError(new TypeError('cannot build')).status).toBe('technical-failure');
+    expect(classifySmtpError(new TypeError('cannot build'))).toMatchObject({
+      status: 'technical-failure',
+      command: NOT_BUILT,
+    });
   });
 });

@@ -10,6 +10,7 @@ export const reportColumns = [
   'mailboxKind',
   'status',
   'attempts',
+  'resends',
   'reply',
   'deliveredAt',
   'acknowledgedAt',

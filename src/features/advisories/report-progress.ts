@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
+import { pauseView, senderState } from '../outbound/sender-state.js';
 import { accessTo } from './advisory-scope.js';
 import { type DeliveryStatus, emptyStatusCounts } from './report.js';
 
@@ -14,6 +15,8 @@ export interface AdvisoryProgress {
   done: number;
   /** done / total as a whole percentage, rounded down (100 only when every delivery is final). */
   percent: number;
+  /** While the advisory is being sent and sending is paused by a failure of our own: why, and the next try. */
+  paused: { since: string | null; reason: string; nextProbeAt: string | null } | null;
 }
 
 /** Statuses that are final whatever else the row says. */
@@ -48,5 +51,7 @@ export async function advisoryProgress(
     else if (finalWhenNoRetry.has(r.status)) done += Number(r.settled ?? 0);
   }
   const percent = total === 0 ? (advisory.state === 'sent' ? 100 : 0) : Math.floor((done * 100) / total);
-  return { state: advisory.state, total, byStatus, done, percent };
+  const pause = advisory.state === 'sending' ? pauseView(await senderState(deps)) : null;
+  const paused = pause && { since: pause.since, reason: pause.reason, nextProbeAt: pause.nextProbeAt };
+  return { state: advisory.state, total, byStatus, done, percent, paused };
 }

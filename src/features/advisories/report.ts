@@ -16,6 +16,8 @@ export interface ReportItem {
   mailboxKind: string;
   status: DeliveryStatus;
   attempts: number;
+  /** Times a worker stopped while sending it and another took over: it may have arrived twice (same Message-ID). */
+  resends: number;
   reply: string | null;
   deliveredAt: string | null;
   acknowledgedAt: string | null;
@@ -30,6 +32,8 @@ export interface AdvisoryReport {
     councils: number;
     councilsDelivered: number;
     councilsAcknowledged: number;
+    /** Deliveries taken over from a worker that stopped mid-send: each may have arrived twice. */
+    resent: number;
   };
   items: ReportItem[];
 }
@@ -51,6 +55,7 @@ export async function advisoryReport(deps: Deps, principal: Principal, id: strin
       mailboxKind: deliveries.mailboxKind,
       status: deliveries.status,
       attempts: deliveries.attempts,
+      resends: deliveries.resends,
       reply: deliveries.lastReply,
       deliveredAt: deliveries.deliveredAt,
       acknowledgedAt: deliveries.acknowledgedAt,
@@ -70,8 +75,10 @@ export async function advisoryReport(deps: Deps, principal: Principal, id: strin
   const councils = new Set<string>();
   const delivered = new Set<string>();
   const acknowledged = new Set<string>();
+  let resent = 0;
   const items = rows.map((r): ReportItem => {
     byStatus[r.status] += 1;
+    if (r.resends > 0) resent += 1;
     if (r.authority) {
       councils.add(r.authority);
       if (r.status === 'delivered') delivered.add(r.authority);
@@ -92,6 +99,7 @@ export async function advisoryReport(deps: Deps, principal: Principal, id: strin
       councils: councils.size,
       councilsDelivered: delivered.size,
       councilsAcknowledged: acknowledged.size,
+      resent,
     },
     items,
   };

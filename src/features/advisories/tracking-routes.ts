@@ -48,6 +48,10 @@ const ReportItemSchema = z
     mailboxKind: z.string().openapi({ example: 'primary' }),
     status: z.enum(deliveryStatuses),
     attempts: z.number().int(),
+    resends: z.number().int().openapi({
+      description:
+        'Times a worker stopped while sending it and another took over: it may have arrived twice, with the same Message-ID',
+    }),
     reply: z.string().nullable().openapi({ description: 'The last SMTP reply (or failure)' }),
     deliveredAt: isoOrNull,
     acknowledgedAt: isoOrNull,
@@ -64,6 +68,7 @@ const ReportSchema = z
       councils: z.number().int(),
       councilsDelivered: z.number().int(),
       councilsAcknowledged: z.number().int(),
+      resent: z.number().int().openapi({ description: 'Deliveries that may have arrived twice' }),
     }),
     items: z.array(ReportItemSchema),
   })
@@ -76,6 +81,13 @@ const ProgressSchema = z
     byStatus: StatusCounts,
     done: z.number().int().openapi({ description: 'Deliveries whose outcome is final' }),
     percent: z.number().int().min(0).max(100),
+    paused: z
+      .object({ since: z.string().nullable(), reason: z.string(), nextProbeAt: z.string().nullable() })
+      .nullable()
+      .openapi({
+        description:
+          'Set while sending is paused by a failure of our own (our mail server refused us): deliveries are kept and retried when it works again',
+      }),
   })
   .openapi('DeliveryProgress');
 

@@ -87,6 +87,8 @@ export const policy: Record<string, Access> = {
   'POST /api/v1/tokens': admin,
   'DELETE /api/v1/tokens/:id': admin,
   'GET /api/v1/audit': signedIn,
+  'GET /api/v1/mail': admin,
+  'POST /api/v1/mail/resume': admin,
   'GET /api/v1/staff': admin,
   'POST /api/v1/staff': admin,
   'DELETE /api/v1/staff/:address': admin,

@@ -11,7 +11,7 @@ import { leaseKeeper } from './lease-keeper.js';
 import { type DeliveryUpdate, outcomeUpdate, type RetryPolicy } from './outcome.js';
 import { outcomeWriter } from './outcome-writer.js';
 import { sendRate } from './send-rate.js';
-import { faultWatch, type SenderFault } from './sender-fault.js';
+import { faultWatch, NOT_BUILT, type SenderFault } from './sender-fault.js';
 import { pauseSending, probeDue, probeFailed, resumeSending, senderState } from './sender-state.js';
 import type { Work, WorkSource } from './work.js';
 
@@ -159,18 +159,17 @@ export async function drainOutbound(
       await rate.turn();
       const result = await w.source.send(w);
       const seen = faults.observe(w.key, result);
+      if (seen) await onFault(seen.fault, seen.sameFailure);
       let update = outcomeUpdate(result, w, now(), options.retry);
-      if (seen) {
-        // Ours, not the recipient's: kept retryable whatever the reply said.
-        if (update.status !== 'delivered' && update.nextAttemptAt === null && w.deadlineAt > now())
-          update = {
-            ...update,
-            status: 'technical-failure',
-            nextAttemptAt: now() + options.retry.baseMs,
-            failedAt: null,
-          };
-        await onFault(seen.fault, seen.sameFailure);
-      }
+      // Once sending is known to fail for a reason of ours, no failure in this drain is the recipient's:
+      // each is kept retryable, whatever the reply said.
+      if (fault && update.status !== 'delivered' && result.command !== NOT_BUILT && w.deadlineAt > now())
+        update = {
+          ...update,
+          status: 'technical-failure',
+          nextAttemptAt: now() + options.retry.baseMs,
+          failedAt: null,
+        };
       recent.set(w.key, w);
       if (recent.size > 64) recent.delete(recent.keys().next().value as string);
       countOutcome(stats, update);

@@ -2,7 +2,9 @@
 // authentication or MAIL FROM a technical failure (ours). One more sign is statistical: when most of the
 // recent sends to many different recipients fail with the same reply (a relay that denies relaying to
 // us, a policy refusal of our sender), the reply is about us, not about each recipient.
-import type { SendResult } from '../../ports/mailer.js';
+import { NOT_BUILT, type SendResult } from '../../ports/mailer.js';
+
+export { NOT_BUILT };
 
 /** The reply with what differs per recipient taken out: addresses, ids, long numbers. */
 export function replyShape(reply: string): string {
@@ -16,9 +18,6 @@ export function replyShape(reply: string): string {
     .trim()
     .slice(0, 120);
 }
-
-/** The `command` of a technical failure before the mail server: the message could not be built. */
-export const NOT_BUILT = 'build';
 
 export interface SenderFault {
   /** Why sending is paused, in words for the log, the page and the audit log. */

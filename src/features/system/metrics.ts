@@ -10,9 +10,11 @@ import type { Deps, ProcessMemory } from '../../deps.js';
 import { advisoryStates, deliveryStatuses } from '../../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../../domain/check-results.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../../domain/mailbox-states.js';
+import { mailLanes } from '../../domain/outbound.js';
 import { bounceClasses } from '../../mail/bounce-class.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf, mailboxStatusDetail, mailboxStatuses } from '../checks/status.js';
+import { queueSummary } from '../outbound/queue-summary.js';
 import { type HttpMetrics, latencyBuckets } from './http-metrics.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -109,6 +111,45 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
   out.sample('cc_delivery_queue_leased', {}, Number(q.leased));
   out.family('cc_delivery_queue_waiting', 'gauge', 'Deliveries waiting for a later retry.');
   out.sample('cc_delivery_queue_waiting', {}, Number(q.waiting));
+
+  // The one outbound queue (all mail), lane by lane, and whether sending is paused by a failure of ours.
+  const queue = await queueSummary(deps);
+  out.family(
+    'cc_outbound_queue',
+    'gauge',
+    'Outbound mail by lane: due now, waiting to retry, held by a live worker, abandoned by a stopped one.',
+  );
+  for (const l of queue.lanes)
+    for (const state of ['due', 'waiting', 'held', 'abandoned'] as const)
+      out.sample('cc_outbound_queue', { lane: l.lane, state }, l[state]);
+  const mailRows = await db.all<{ lane: string; status: string; n: number }>(
+    sql`select lane, status, count(*) as n from outbound_mail group by lane, status`,
+  );
+  out.family(
+    'cc_outbound_mail',
+    'gauge',
+    'Queued e-mails other than advisory deliveries, by lane and status.',
+  );
+  for (const lane of mailLanes)
+    for (const status of deliveryStatuses) {
+      const n = mailRows.find((r) => r.lane === lane && r.status === status)?.n ?? 0;
+      out.sample('cc_outbound_mail', { lane, status }, Number(n));
+    }
+  out.family(
+    'cc_mail_sending_paused',
+    'gauge',
+    '1 while sending is paused by a failure of our own (our mail server refused us): alert on it.',
+  );
+  out.sample('cc_mail_sending_paused', {}, queue.paused ? 1 : 0);
+  const [resent] = await db.all<{ n: number }>(
+    sql`select (select count(*) from deliveries where resends > 0) + (select count(*) from outbound_mail where resends > 0) as n`,
+  );
+  out.family(
+    'cc_mail_possibly_duplicated',
+    'gauge',
+    'Messages taken over from a worker that stopped mid-send (each may have arrived twice).',
+  );
+  out.sample('cc_mail_possibly_duplicated', {}, Number(resent?.n ?? 0));
 
   out.family('cc_advisories', 'gauge', 'Advisories by state.');
   for (const [state, n] of countsOf(advisoryStates, advisoryRows)) out.sample('cc_advisories', { state }, n);

@@ -50,6 +50,27 @@ export function SuccessBanner({ title = 'Success', children }: { title?: string;
   );
 }
 
+/** The GOV.UK "important" notification banner: something the reader must know before going on. */
+export function ImportantBanner({ heading, children }: { heading: Child; children?: Child }) {
+  return (
+    <section
+      class="govuk-notification-banner"
+      aria-labelledby="important-banner-title"
+      data-module="govuk-notification-banner"
+    >
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="important-banner-title">
+          Important
+        </h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">{heading}</p>
+        {children}
+      </div>
+    </section>
+  );
+}
+
 export const kindText: Record<string, string> = {
   primary: 'Primary',
   secondary: 'Secondary',

@@ -9,6 +9,7 @@ import { advisoryReport } from '../../features/advisories/report.js';
 import { advisoryProgress } from '../../features/advisories/report-progress.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
 import { csrfToken } from '../../middleware/csrf.js';
+import { ImportantBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { SummaryList } from '../components/summary-list.js';
 import { Table } from '../components/table.js';
@@ -71,8 +72,20 @@ function SendProgress({
   report: Report;
 }) {
   const rows = report.items.slice(0, 200);
+  const paused = progress.paused;
   return (
     <section aria-labelledby="progress-heading">
+      {paused && (
+        <ImportantBanner heading="Sending is paused: our mail server is refusing our mail">
+          <p class="govuk-body app-break-words">{paused.reason}</p>
+          <p class="govuk-body">
+            This is a fault on our side, not the councils’: no delivery is counted as failed for it. They are
+            kept and sent when sending works again
+            {paused.nextProbeAt ? `; we try again at ${ukDateTime(paused.nextProbeAt)}` : ''}. Once the cause
+            is fixed, an administrator can resume sending at once.
+          </p>
+        </ImportantBanner>
+      )}
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <h2 class="govuk-heading-m" id="progress-heading">
@@ -95,6 +108,10 @@ function SendProgress({
               {
                 key: 'Councils acknowledged',
                 value: `${report.summary.councilsAcknowledged} of ${report.summary.councils}`,
+              },
+              report.summary.resent > 0 && {
+                key: 'May have arrived twice',
+                value: `${report.summary.resent} (a worker stopped while sending them; the copies share a Message-ID)`,
               },
             ]}
           />
@@ -132,6 +149,7 @@ function SendProgress({
             <>
               <StatusTag of="deliveryStatus" value={r.status} />
               {r.attempts > 1 && <span class="govuk-body-s"> {r.attempts} attempts</span>}
+              {r.resends > 0 && <span class="govuk-body-s"> (may have arrived twice: a worker stopped)</span>}
             </>,
             r.reply ?? '',
             r.acknowledgedAt ? ukDateTime(r.acknowledgedAt) : <Tag colour="grey">Not yet</Tag>,
