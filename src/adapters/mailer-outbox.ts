@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Config } from '../config.js';
 import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
 import { assertSafeMessage } from '../mail/headers.js';
+import { buildMimeMessage } from '../mail/mime-message.js';
 import type { Logger } from '../ports/logger.js';
 import { type Mailer, NOT_BUILT, type OutgoingMessage, type SendResult } from '../ports/mailer.js';
 
@@ -25,26 +25,15 @@ export function outboxFileName(at: Date): string {
   return `${at.toISOString().replace(/:/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
 }
 
-/** Builds the complete MIME message (text and HTML parts) as the bytes of an .eml file. */
-export async function buildEml(message: OutgoingMessage, defaults: { from: string; date: Date }) {
-  const from = message.from ?? defaults.from;
+/**
+ * The message as the bytes of an .eml file: the MIME message as it would go out (built once per fan-out
+ * when the caller gives it, else here), under a Return-Path recording the envelope sender, as a final
+ * delivery would.
+ */
+export function buildEml(message: OutgoingMessage, defaults: { from: string; date: Date }): Buffer {
   const envelopeFrom = message.envelopeFrom ?? assertSingleAddress('MAIL_FROM', defaults.from);
-  const composer = new MailComposer({
-    from,
-    to: message.to,
-    replyTo: message.replyTo,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    messageId: message.messageId,
-    date: defaults.date,
-    // Return-Path records the envelope sender, as a final delivery would.
-    headers: { 'Return-Path': `<${envelopeFrom}>`, ...message.headers },
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    newline: 'win',
-  });
-  return composer.compile().build();
+  const raw = message.raw ?? buildMimeMessage(message, defaults);
+  return Buffer.from(`Return-Path: <${envelopeFrom}>\r\n${raw}`, 'ascii');
 }
 
 export function outboxMailer(config: OutboxMailerConfig, log: Logger, options: OutboxMailerOptions = {}) {
@@ -62,7 +51,7 @@ export function outboxMailer(config: OutboxMailerConfig, log: Logger, options: O
 
     let eml: Buffer;
     try {
-      eml = await buildEml(message, { from: config.MAIL_FROM, date: now() });
+      eml = buildEml(message, { from: config.MAIL_FROM, date: now() });
     } catch (err) {
       return {
         status: 'technical-failure',

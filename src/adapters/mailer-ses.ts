@@ -28,7 +28,8 @@
 // |   anything else, and a message that cannot be built                     |   the deadline)    |
 import { AwsClient } from 'aws4fetch';
 import type { Config } from '../config.js';
-import { bareAddress, buildMimeMessage } from '../mail/mime.js';
+import { bareAddress } from '../mail/mime.js';
+import { buildMimeMessage } from '../mail/mime-message.js';
 import type { Logger } from '../ports/logger.js';
 import {
   type Mailer,
@@ -132,7 +133,7 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
       reply: reply.slice(0, 2000),
     });
     // Validation (inside the builder) throws, as in every adapter: a refused message is never sent.
-    const raw = buildMimeMessage(message, { from: config.MAIL_FROM, date: now() });
+    const raw = message.raw ?? buildMimeMessage(message, { from: config.MAIL_FROM, date: now() });
     let body: string;
     try {
       const payload: Record<string, unknown> = {

@@ -1,5 +1,6 @@
-// The Node SMTP mailer: nodemailer's pooled transport (connection pool, optional rate limit and DKIM
-// signing), with every outcome mapped to the port's Notify-style statuses.
+// The Node SMTP mailer: each message built as MIME by our own builder (or given ready, built once for a
+// whole fan-out), signed with our own DKIM signer, and carried by nodemailer's pooled transport
+// (connection pool, optional rate limit), with every outcome mapped to the port's Notify-style statuses.
 
 import { createPrivateKey } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -8,7 +9,9 @@ import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import type { Config } from '../config.js';
 import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
+import { type DkimIdentity, dkimSign, importDkimKey } from '../mail/dkim.js';
 import { assertSafeMessage } from '../mail/headers.js';
+import { buildMimeMessage } from '../mail/mime-message.js';
 import type { Logger } from '../ports/logger.js';
 import {
   type Mailer,
@@ -114,12 +117,24 @@ function rateOptions(perSecond: number): Pick<SMTPPoolOptions, 'rateLimit' | 'ra
   return { rateLimit: 1, rateDelta: Math.max(1, Math.round(1000 / perSecond)) };
 }
 
-function dkimOptions(config: SmtpMailerConfig, log: Logger): SMTPPoolOptions['dkim'] {
-  const { DKIM_DOMAIN: domainName, DKIM_SELECTOR: keySelector, DKIM_PRIVATE_KEY: key } = config;
-  if (domainName && keySelector && key) return { domainName, keySelector, privateKey: dkimKey(key) };
-  if (domainName || keySelector || key)
-    log.warn('DKIM signing is off: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must all be set');
-  return undefined;
+/**
+ * The DKIM identity, when all three settings are given. The key is checked now, at start-up (RSA only:
+ * rsa-sha256 is what every receiver verifies), and imported for Web Crypto, which signs on the thread pool.
+ */
+function dkimIdentity(config: SmtpMailerConfig, log: Logger): Promise<DkimIdentity> | undefined {
+  const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY: key } = config;
+  if (!(domain && selector && key)) {
+    if (domain || selector || key)
+      log.warn('DKIM signing is off: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must all be set');
+    return undefined;
+  }
+  const privateKey = createPrivateKey(dkimKey(key));
+  if (privateKey.asymmetricKeyType !== 'rsa')
+    throw new Error(`DKIM_PRIVATE_KEY must be an RSA key, not ${privateKey.asymmetricKeyType}`);
+  const der = new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' }));
+  const identity = importDkimKey(der).then((k) => ({ domain, selector, key: k }));
+  identity.catch(() => {}); // reported by each send that needs it, as a fault of ours
+  return identity;
 }
 
 /** Where the pool connects, without credentials (for logs). */
@@ -131,7 +146,7 @@ export function describeSmtpUrl(url: string): string {
 export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpMailerOptions = {}) {
   if (!config.SMTP_URL) throw new Error('smtpMailer needs SMTP_URL');
   const fromAddress = assertSingleAddress('MAIL_FROM', config.MAIL_FROM);
-  const dkim = dkimOptions(config, log);
+  const dkim = dkimIdentity(config, log);
   const transport = nodemailer.createTransport({
     // Bounded waits (nodemailer's own default is 10 minutes): a hung relay turns into a retryable fault
     // well inside the fan-out's lease. SMTP_URL query parameters override them.
@@ -141,7 +156,6 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
     ...(parseConnectionUrl(config.SMTP_URL) as SMTPPoolOptions),
     maxConnections: config.SMTP_POOL_CONNECTIONS,
     ...rateOptions(config.SMTP_RATE_PER_SECOND),
-    ...(dkim ? { dkim } : {}),
     ...options.transport,
     pool: true,
   });
@@ -160,20 +174,27 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
       : fromAddress;
     const to = assertSingleAddress('To', message.to);
 
+    // The message as bytes: built once per advisory by the caller (message.raw), or here; then signed.
+    const now = new Date();
+    let raw: string;
     try {
-      const info = await transport.sendMail({
-        from,
-        to: message.to,
-        replyTo: message.replyTo,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        messageId: message.messageId,
-        headers: message.headers,
-        envelope: { from: envelopeFrom, to: [to] },
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
+      raw = message.raw ?? buildMimeMessage(message, { from: config.MAIL_FROM, date: now });
+    } catch (err) {
+      const reply = `message could not be built: ${(err as Error).message}`;
+      return { status: 'technical-failure', messageId: message.messageId, reply, command: NOT_BUILT };
+    }
+    if (dkim)
+      try {
+        raw = await dkimSign(raw, await dkim, now);
+      } catch (err) {
+        // our signing set-up, not this message: sending pauses until it is fixed
+        const reply = `DKIM signing failed: ${(err as Error).message}`;
+        return { status: 'technical-failure', messageId: message.messageId, reply, command: 'DKIM' };
+      }
+
+    try {
+      // nodemailer only carries the ready message over its pooled connections.
+      const info = await transport.sendMail({ raw, envelope: { from: envelopeFrom, to: [to] } });
       const reply = info.response ?? '';
       const code = Number(/^\d{3}/.exec(reply)?.[0]);
       return {

@@ -1,28 +1,17 @@
-// A small RFC 5322 / MIME message builder for the HTTP mail adapters (Amazon SES's raw send), where
-// nodemailer's composer cannot run. Pure functions on Web APIs only: runs on Node and Workers alike.
+// The encodings of RFC 5322 / MIME messages (mime-message.ts puts them together). Pure functions on Web
+// APIs only: runs on Node and Workers alike.
 //
 // The output is 7-bit ASCII with CRLF line ends: header values outside ASCII become RFC 2047 encoded-words
-// (UTF-8, base64), bodies are quoted-printable (RFC 2045), and a message with HTML is multipart/alternative
-// (text first, HTML last, as RFC 2046 orders them). Lines stay under 78 characters where a break is allowed.
+// (UTF-8, base64), bodies are quoted-printable (RFC 2045). Lines stay under 78 characters where a break is
+// allowed.
 import { AppError } from '../errors.js';
-import type { OutgoingMessage } from '../ports/mailer.js';
-import { addressOf, assertExtraHeaders, assertSingleAddress } from './address.js';
-import { assertSafeMessage } from './headers.js';
+import { addressOf, assertSingleAddress } from './address.js';
 
-export interface MimeOptions {
-  /** The From header when the message has none (MAIL_FROM). */
-  from: string;
-  /** The Date header. */
-  date: Date;
-  /** The multipart boundary; a random one when absent (tests fix it). */
-  boundary?: string;
-}
-
-const CRLF = '\r\n';
+export const CRLF = '\r\n';
 const utf8 = new TextEncoder();
 const printableAscii = /^[\u0020-\u007e]*$/;
 
-const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
+export const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -137,67 +126,6 @@ export function quotedPrintable(text: string): string {
       return out + current;
     })
     .join(CRLF);
-}
-
-function randomBoundary(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `=_cc_${[...bytes].map(hex).join('').toLowerCase()}`;
-}
-
-function textPart(type: 'plain' | 'html', body: string): string {
-  return [
-    `Content-Type: text/${type}; charset=utf-8`,
-    'Content-Transfer-Encoding: quoted-printable',
-    '',
-    quotedPrintable(body),
-  ].join(CRLF);
-}
-
-/**
- * The complete message as 7-bit text with CRLF line ends, ready for a raw send. Validates first, as every
- * mail adapter does: no CR/LF or control character in any header, exactly one address in To, From and
- * Reply-To, and no extra header that would replace one the builder sets. The envelope sender is not a
- * header: the sending system records it (as Return-Path) on delivery.
- */
-export function buildMimeMessage(message: OutgoingMessage, options: MimeOptions): string {
-  assertSafeMessage(message);
-  assertExtraHeaders(message.headers);
-  const from = message.from ?? options.from;
-  const boundary = options.boundary ?? randomBoundary();
-  if (!/^[A-Za-z0-9'()+_,\-./:=? ]{1,69}[A-Za-z0-9'()+_,\-./:=?]$/.test(boundary))
-    throw new AppError('internal', 'The MIME boundary is not a valid boundary.');
-  if (!/^<[^<>\s]+@[^<>\s]+>$/.test(message.messageId))
-    throw new AppError('bad_request', 'The Message-ID must be one <id@domain>.');
-
-  const headers = [
-    addressHeader('From', from),
-    addressHeader('To', message.to),
-    ...(message.replyTo ? [addressHeader('Reply-To', message.replyTo)] : []),
-    unstructuredHeader('Subject', message.subject),
-    `Date: ${formatDate(options.date)}`,
-    `Message-ID: ${message.messageId}`,
-    ...Object.entries(message.headers ?? {}).map(([name, value]) => unstructuredHeader(name, value)),
-    'MIME-Version: 1.0',
-  ];
-  let body: string;
-  if (message.html === undefined) {
-    body = textPart('plain', message.text);
-  } else {
-    headers.push(`Content-Type: multipart/alternative; boundary="${boundary}"`);
-    body = [
-      'This is a multi-part message in MIME format.',
-      `--${boundary}`,
-      textPart('plain', message.text),
-      `--${boundary}`,
-      textPart('html', message.html),
-      `--${boundary}--`,
-      '',
-    ].join(CRLF);
-    return `${headers.join(CRLF)}${CRLF}${CRLF}${body}`;
-  }
-  // A single text part: its Content-Type and encoding are the message's own headers. The body ends where the
-  // text ends (RFC 5322 allows a last line without CRLF), so the text reads back exactly.
-  return `${headers.join(CRLF)}${CRLF}${body}`;
 }
 
 /** The bare address of a `Name <a@b>` value (for APIs that take the address apart from the header). */

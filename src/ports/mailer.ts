@@ -13,6 +13,11 @@ export interface OutgoingMessage {
   envelopeFrom?: string;
   /** Extra headers (In-Reply-To, References, List-Id …); every name and value is checked for CR/LF. */
   headers?: Record<string, string>;
+  /**
+   * The same message already built as MIME (by `mimeTemplate`, encoded once for a whole fan-out): the
+   * adapters that send bytes send these instead of building the message again from the fields above.
+   */
+  raw?: string;
 }
 
 export type SendStatus = 'delivered' | 'temporary-failure' | 'permanent-failure' | 'technical-failure';

@@ -4,6 +4,7 @@ import { dkimVerify } from 'mailauth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifySmtpError, smtpMailer } from '../../src/adapters/mailer-smtp.js';
 import { composeMessage } from '../../src/mail/compose.js';
+import { mimeTemplate } from '../../src/mail/mime-message.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { type Mailer, NOT_BUILT, type OutgoingMessage } from '../../src/ports/mailer.js';
 import confirmationTemplate from '../../templates/confirmation.js';
@@ -65,7 +66,7 @@ describe('smtpMailer', () => {
     expect(got.parsed.text).toContain(confirmation.confirmUrl);
     expect(got.parsed.html).toContain(`href="${confirmation.confirmUrl}"`);
     expect(got.parsed.headers.get('x-delivery')).toBe('d-1');
-    expect(got.raw.toString()).toMatch(/^List-ID: Advisories <advisories\.cyber-contacts\.test>\r$/m);
+    expect(got.raw.toString()).toMatch(/^List-Id: Advisories <advisories\.cyber-contacts\.test>\r$/im);
     expect(got.raw.toString()).toMatch(/Content-Type: multipart\/alternative/);
   });
 
@@ -241,6 +242,51 @@ describe('smtpMailer', () => {
     expect(broken.results[0]?.status.result).toBe('fail');
   });
 
+  it('sends a message given ready-built (one fan-out template) as it is, signed with DKIM', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const p = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const s = await sink();
+    const mailer = mailerFor(s, {
+      DKIM_DOMAIN: 'mail.cyber-contacts.test',
+      DKIM_SELECTOR: 'cc2026',
+      DKIM_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
+    const raw = mimeTemplate({
+      from: 'Council cyber contacts <no-reply@mail.cyber-contacts.test>',
+      subject: 'TLP:AMBER NCSC-2026-0042',
+      text: 'Acknowledge: ACKSLOT',
+      html: '<a href="ACKSLOT">Acknowledge</a>',
+      slots: ['ACKSLOT'],
+    }).fill({
+      to: 'cyber@cardiff.gov.uk',
+      messageId: '<delivery.d1@mail.cyber-contacts.test>',
+      date: new Date(),
+      text: ['https://cc.test/ack/d1'],
+      html: ['https://cc.test/ack/d1'],
+    });
+    const m = message('cyber@cardiff.gov.uk', {
+      raw,
+      messageId: '<delivery.d1@mail.cyber-contacts.test>',
+      envelopeFrom: 'bounces+d1@mail.cyber-contacts.test',
+    });
+    expect((await mailer.send(m)).status).toBe('delivered');
+    const got = await s.waitForFirst();
+    expect(got.mailFrom).toBe('bounces+d1@mail.cyber-contacts.test');
+    const received = got.raw.toString();
+    // exactly the bytes given, under our DKIM-Signature (and not the fields' message)
+    expect(received.slice(received.indexOf('\r\nTo: ') + 2).replace(/\r\n$/, '')).toBe(
+      raw.replace(/\r\n$/, ''),
+    );
+    expect(got.parsed.text).toBe('Acknowledge: https://cc.test/ack/d1');
+    const resolver = async (name: string, type: string) => {
+      if (type === 'TXT' && name === 'cc2026._domainkey.mail.cyber-contacts.test')
+        return [[`v=DKIM1; k=rsa; p=${p}`]];
+      throw Object.assign(new Error(`no ${type} for ${name}`), { code: 'ENOTFOUND' });
+    };
+    const verified = await dkimVerify(got.raw, { resolver });
+    expect(verified.results.map((r) => r.status.result)).toEqual(['pass']);
+  });
+
   it('refuses a bad DKIM key at start-up', () => {
     expect(() =>
       smtpMailer(
@@ -253,6 +299,18 @@ describe('smtpMailer', () => {
         memoryLogger('silent'),
       ),
     ).toThrow();
+    const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+    expect(() =>
+      smtpMailer(
+        mailConfig({
+          SMTP_URL: 'smtp://127.0.0.1:1',
+          DKIM_DOMAIN: 'x.test',
+          DKIM_SELECTOR: 's',
+          DKIM_PRIVATE_KEY: ed25519.toString(),
+        }),
+        memoryLogger('silent'),
+      ),
+    ).toThrow(/must be an RSA key/);
   });
 });
 

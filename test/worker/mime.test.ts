@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import {
   addressHeader,
-  buildMimeMessage,
   encodeWords,
   formatDate,
   quotedPrintable,
   unstructuredHeader,
 } from '../../src/mail/mime.js';
+import { buildMimeMessage } from '../../src/mail/mime-message.js';
 import type { OutgoingMessage } from '../../src/ports/mailer.js';
 
 const date = new Date('2026-11-30T09:05:07Z');

@@ -10,6 +10,7 @@ import { type advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { composeMessage } from '../../mail/compose.js';
 import { deliveryMessageId, mailDomain, threadMessageId, verpAddress } from '../../mail/message-ids.js';
+import { mimeTemplate } from '../../mail/mime-message.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
 import { renderMarkdown } from './markdown.js';
 import { signedToken, verpTag } from './signing-key.js';
@@ -94,6 +95,22 @@ export async function prepareAdvisoryMessages(
   const htmlPieces = base.html === undefined ? undefined : cutAtPlaceholders(base.html);
   const domain = mailDomain(deps.config); // parsed once, not twice per message
   const thread = threadMessageId(domain, advisory.threadId);
+  const sharedHeaders: Record<string, string> = {
+    'X-Advisory-Reference': advisory.reference,
+    'X-TLP': advisory.tlp,
+    'Auto-Submitted': 'auto-generated',
+  };
+  // The whole MIME message, encoded once: each copy fills in To, Date, Message-ID, threading headers and
+  // the lines that hold the acknowledgement link and the recipient's name (see mime-message.ts).
+  const mime = mimeTemplate({
+    from: base.from ?? deps.config.MAIL_FROM,
+    replyTo: base.replyTo,
+    subject: base.subject,
+    text: base.text,
+    html: base.html,
+    headers: sharedHeaders,
+    slots: [ACK, WHO],
+  });
 
   const signing = new Map<string, Promise<Signatures>>();
   const signaturesOf = async (id: string): Promise<Signatures> => {
@@ -109,28 +126,34 @@ export async function prepareAdvisoryMessages(
     const who = delivery.authorityName
       ? `the ${kindLabel(delivery.mailboxKind)} security mailbox of ${delivery.authorityName}`
       : `${delivery.address} (test audience)`;
-    const headers: Record<string, string> = {
-      'X-Advisory-Reference': advisory.reference,
-      'X-TLP': advisory.tlp,
-      'Auto-Submitted': 'auto-generated',
-    };
+    const own: Record<string, string> = {};
     if (advisory.parentId) {
       const previous = earlier.get(delivery.mailboxId);
       const references = [thread];
       if (previous) {
-        headers['In-Reply-To'] = deliveryMessageId(domain, previous);
+        own['In-Reply-To'] = deliveryMessageId(domain, previous);
         references.push(deliveryMessageId(domain, previous));
       }
-      headers.References = references.join(' ');
+      own.References = references.join(' ');
     }
+    const messageId = deliveryMessageId(domain, delivery.id);
+    const htmlValues = [escapeHtml(url), escapeHtml(who)];
     return {
       ...base,
       to: delivery.address,
       text: fillPlaceholders(textPieces, url, who),
-      html: htmlPieces && fillPlaceholders(htmlPieces, escapeHtml(url), escapeHtml(who)),
-      messageId: deliveryMessageId(domain, delivery.id),
+      html: htmlPieces && fillPlaceholders(htmlPieces, htmlValues[0]!, htmlValues[1]!),
+      messageId,
       envelopeFrom: verpAddress(domain, delivery.id, signed.verp),
-      headers,
+      headers: { ...sharedHeaders, ...own },
+      raw: mime.fill({
+        to: delivery.address,
+        messageId,
+        date: deps.clock.now(),
+        headers: own,
+        text: [url, who],
+        html: htmlValues,
+      }),
     };
   };
   return Object.assign(build, {
