@@ -7,6 +7,7 @@ import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import type { OutgoingMessage } from '../src/ports/mailer.js';
 import { childInput, runChildMain } from './lib/child.js';
+import type { BenchDkim } from './lib/fanout-fixture.js';
 import { kernelPeakRss, sampleRss } from './lib/memory.js';
 import { processMeter } from './lib/timing.js';
 
@@ -19,6 +20,8 @@ export interface BaselineInput {
   sample: OutgoingMessage;
   templateId: string;
   mailFrom: string;
+  /** Sign every message with DKIM (nodemailer's own signer), as the engine does when it is on. */
+  dkim?: BenchDkim;
 }
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -29,6 +32,15 @@ runChildMain(async () => {
     ...(parseConnectionUrl(input.smtpUrl) as SMTPPoolOptions),
     maxConnections: input.connections,
     pool: true,
+    ...(input.dkim
+      ? {
+          dkim: {
+            domainName: input.dkim.domain,
+            keySelector: input.dkim.selector,
+            privateKey: input.dkim.privateKeyPem,
+          },
+        }
+      : {}),
   });
   const { sample, templateId } = input;
   const idWidth = templateId.length;

@@ -41,6 +41,8 @@ const parts: Part[] = [
         profile:
           flags.profile === true || flags.profile === 'true' || typeof flags['profile-dir'] === 'string',
         profileDir: typeof flags['profile-dir'] === 'string' ? flags['profile-dir'] : undefined,
+        dkim: flags['no-dkim'] === undefined,
+        bigMessages: flags.big === '0' ? 0 : int(flags.big, defaultFanoutOptions.bigMessages),
       }),
   },
   {
@@ -70,7 +72,7 @@ async function main() {
   const { names, flags } = parseArgs(process.argv.slice(2));
   if (flags.help) {
     console.log(
-      'usage: npm run bench -- [part …] [--runs N] [--messages N] [--connections N] [--profile] [--profile-dir DIR]',
+      'usage: npm run bench -- [part …] [--runs N] [--messages N] [--connections N] [--no-dkim] [--big N|0] [--profile] [--profile-dir DIR]',
     );
     for (const p of parts) console.log(`  ${p.name.padEnd(9)} ${p.description}`);
     return;

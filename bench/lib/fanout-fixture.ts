@@ -9,9 +9,24 @@ import { insertCouncils, insertRows, warpRow } from '../../test/support/fixtures
 export const WARP_COUNT = 12;
 export const MAILBOXES_PER_COUNCIL = 2;
 
+/** A DKIM signing identity both measured senders use when DKIM is on (an RSA-2048 key, PEM). */
+export interface BenchDkim {
+  domain: string;
+  selector: string;
+  privateKeyPem: string;
+}
+
 /** The environment the engine runs with (parsed by the real config schema). */
-export function benchEnv(databaseUrl: string, smtpUrl: string, connections: number): Record<string, string> {
+export function benchEnv(
+  databaseUrl: string,
+  smtpUrl: string,
+  connections: number,
+  dkim?: BenchDkim,
+): Record<string, string> {
   return {
+    ...(dkim
+      ? { DKIM_DOMAIN: dkim.domain, DKIM_SELECTOR: dkim.selector, DKIM_PRIVATE_KEY: dkim.privateKeyPem }
+      : {}),
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtpUrl,
     SMTP_POOL_CONNECTIONS: String(connections),

@@ -15,22 +15,32 @@ export function kernelPeakRss(): number | null {
 }
 
 export interface RssSampler {
-  /** Stops sampling; returns the highest RSS seen (bytes) and RSS when sampling started. */
-  stop(): { peak: number; start: number };
+  /**
+   * Stops sampling; returns the highest RSS seen (bytes), RSS when sampling started, and what the JS heap
+   * and buffers held at that peak (bytes).
+   */
+  stop(): { peak: number; start: number; atPeak: { heapUsed: number; heapTotal: number; external: number } };
 }
 
 export function sampleRss(everyMs = 50): RssSampler {
   const start = process.memoryUsage.rss();
   let peak = start;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, everyMs);
+  let atPeak = { heapUsed: 0, heapTotal: 0, external: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss >= peak) {
+      peak = m.rss;
+      atPeak = { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+    }
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
   timer.unref();
   return {
     stop() {
       clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
-      return { peak, start };
+      sample();
+      return { peak, start, atPeak };
     },
   };
 }

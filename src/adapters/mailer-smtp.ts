@@ -1,12 +1,10 @@
 // The Node SMTP mailer: each message built as MIME by our own builder (or given ready, built once for a
-// whole fan-out), signed with our own DKIM signer, and carried by nodemailer's pooled transport
-// (connection pool, optional rate limit), with every outcome mapped to the port's Notify-style statuses.
+// whole fan-out), signed with our own DKIM signer, and carried by a pool of nodemailer's SMTP connections
+// (smtp-pool.ts), with every outcome mapped to the port's Notify-style statuses.
 
 import { createPrivateKey } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { NodemailerError } from 'nodemailer/lib/errors';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
-import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import type { Config } from '../config.js';
 import { assertExtraHeaders, assertSingleAddress } from '../mail/address.js';
 import { type DkimIdentity, dkimSign, importDkimKey } from '../mail/dkim.js';
@@ -20,6 +18,7 @@ import {
   type SendResult,
   type SendStatus,
 } from '../ports/mailer.js';
+import { type SmtpPoolOptions, smtpPool } from './smtp-pool.js';
 
 export type SmtpMailerConfig = Pick<
   Config,
@@ -33,8 +32,8 @@ export type SmtpMailerConfig = Pick<
 >;
 
 export interface SmtpMailerOptions {
-  /** Extra nodemailer pool options (timeouts, maxRequeues …); they win over SMTP_URL and the config. */
-  transport?: Partial<SMTPPoolOptions>;
+  /** Extra connection and pool options (timeouts, maxMessages …); they win over SMTP_URL and the config. */
+  transport?: Partial<SmtpPoolOptions>;
 }
 
 /** Codes of failures that ended or never opened the connection: the caller retries them. */
@@ -110,13 +109,6 @@ export function dkimKey(text: string): string {
   return pem;
 }
 
-function rateOptions(perSecond: number): Pick<SMTPPoolOptions, 'rateLimit' | 'rateDelta'> {
-  if (!(perSecond > 0)) return {};
-  if (Number.isInteger(perSecond)) return { rateLimit: perSecond, rateDelta: 1000 };
-  // fractional rates (0.5/s, 2.5/s): one message per interval
-  return { rateLimit: 1, rateDelta: Math.max(1, Math.round(1000 / perSecond)) };
-}
-
 /**
  * The DKIM identity, when all three settings are given. The key is checked now, at start-up (RSA only:
  * rsa-sha256 is what every receiver verifies), and imported for Web Crypto, which signs on the thread pool.
@@ -147,17 +139,17 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
   if (!config.SMTP_URL) throw new Error('smtpMailer needs SMTP_URL');
   const fromAddress = assertSingleAddress('MAIL_FROM', config.MAIL_FROM);
   const dkim = dkimIdentity(config, log);
-  const transport = nodemailer.createTransport({
+  // The rate limit (SMTP_RATE_PER_SECOND) is the outbound engine's: every message goes through it.
+  const pool = smtpPool({
     // Bounded waits (nodemailer's own default is 10 minutes): a hung relay turns into a retryable fault
     // well inside the fan-out's lease. SMTP_URL query parameters override them.
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 120_000,
-    ...(parseConnectionUrl(config.SMTP_URL) as SMTPPoolOptions),
+    maxMessages: 100,
+    ...(parseConnectionUrl(config.SMTP_URL) as Partial<SmtpPoolOptions>),
     maxConnections: config.SMTP_POOL_CONNECTIONS,
-    ...rateOptions(config.SMTP_RATE_PER_SECOND),
     ...options.transport,
-    pool: true,
   });
   let closed = false;
 
@@ -193,8 +185,7 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
       }
 
     try {
-      // nodemailer only carries the ready message over its pooled connections.
-      const info = await transport.sendMail({ raw, envelope: { from: envelopeFrom, to: [to] } });
+      const info = await pool.send({ from: envelopeFrom, to: [to] }, raw);
       const reply = info.response ?? '';
       const code = Number(/^\d{3}/.exec(reply)?.[0]);
       return {
@@ -219,7 +210,7 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
     async close() {
       if (closed) return;
       closed = true;
-      transport.close();
+      pool.close();
     },
   };
   return mailer;

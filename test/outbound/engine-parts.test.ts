@@ -202,7 +202,7 @@ describe('the claim-ahead queue', () => {
 });
 
 describe('the outcome writer', () => {
-  function writer(clock = handClock()) {
+  function writer(clock = handClock(), group: { senders?: number; lingerMs?: number } = {}) {
     const log: string[] = [];
     const src = fakeSource('src', log);
     const leases = leaseKeeper({
@@ -215,9 +215,29 @@ describe('the outcome writer', () => {
       now: clock.now,
       settleEveryMs: 1000,
       onWritten: () => log.push('progress'),
+      ...group,
     });
     return { log, leases, outcomes, clock, w: (id: string) => work(id, src) };
   }
+
+  it('waits a little for the other senders, and writes at once when all of them are waiting', async () => {
+    const { log, outcomes, w } = writer(handClock(), { senders: 3, lingerMs: 10_000 });
+    // all three senders finish: one write, without waiting out the linger
+    await Promise.all([
+      outcomes.add(w('a'), delivered),
+      outcomes.add(w('b'), delivered),
+      outcomes.add(w('c'), delivered),
+    ]);
+    expect(log).toEqual(['write a,b,c', 'progress']);
+  });
+
+  it('writes what it has once the linger is over, when the other senders are still sending', async () => {
+    const { log, outcomes, w } = writer(handClock(), { senders: 3, lingerMs: 20 });
+    const started = performance.now();
+    await Promise.all([outcomes.add(w('a'), delivered), outcomes.add(w('b'), delivered)]);
+    expect(log).toEqual(['write a,b', 'progress']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+  });
 
   it('writes each outcome before its sender goes on, grouping those that arrive during a write', async () => {
     const { log, outcomes, w } = writer();

@@ -15,6 +15,12 @@ import { faultWatch, NOT_BUILT, type SenderFault } from './sender-fault.js';
 import { pauseSending, probeDue, probeFailed, resumeSending, senderState } from './sender-state.js';
 import type { Work, WorkSource } from './work.js';
 
+/**
+ * How long an outcome write waits for the other senders' outcomes to join it (ms): a few outcomes per
+ * statement instead of one, for a wait far shorter than a send.
+ */
+const OUTCOME_LINGER_MS = 2;
+
 export interface DrainOptions {
   /** This worker's lease owner id (unique per process or instance). */
   owner: string;
@@ -100,7 +106,13 @@ export async function drainOutbound(
       }
     },
   });
-  const writer = outcomeWriter({ leases, now, onWritten: () => options.onProgress?.(snapshot()) });
+  const writer = outcomeWriter({
+    leases,
+    now,
+    onWritten: () => options.onProgress?.(snapshot()),
+    senders: Math.max(1, options.concurrency),
+    lingerMs: OUTCOME_LINGER_MS,
+  });
   const snapshot = (): DrainStats => ({ ...stats, claimed: queue.claimed });
   const giveBack = async (unsent: Work[]) => {
     for (const source of sources) {

@@ -1,6 +1,8 @@
 // Each send's outcome is written before its sender takes the next item, so a crash can only resend what
-// was on the connections at that moment. Writes are grouped: the outcomes that arrive while one write is
-// under way go together in the next (a group commit), so the cost per message stays small. The leases
+// was on the connections at that moment. Writes are grouped (a group commit): the outcomes that arrive
+// while one write is under way go together in the next, and a write waits up to `lingerMs` for the other
+// senders' outcomes (never longer than it takes all of them to be waiting), so the cost per message of
+// the database stays small. The leases
 // are renewed in the same sequence when due, and sources are told to settle (e.g. mark advisories sent)
 // at most every `settleEveryMs` and on `flush`.
 import type { LeaseKeeper } from './lease-keeper.js';
@@ -30,8 +32,16 @@ export function outcomeWriter(options: {
   settleEveryMs?: number;
   /** After each write (progress). */
   onWritten?: () => void;
+  /** How many senders add outcomes: a write goes at once when all of them are waiting for it. */
+  senders?: number;
+  /** How long a write waits for more outcomes to join it (ms); 0 writes at once. */
+  lingerMs?: number;
 }): OutcomeWriter {
   const settleEvery = options.settleEveryMs ?? 1000;
+  const senders = Math.max(1, options.senders ?? 1);
+  const lingerMs = options.lingerMs ?? 0;
+  // Resolved when every sender is waiting or the linger is over.
+  let gathered: (() => void) | null = null;
   let pending: Pending[] = [];
   let writing: Promise<void> | null = null;
   let written = 0;
@@ -69,8 +79,23 @@ export function outcomeWriter(options: {
     options.onWritten?.();
   }
 
+  function gather(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        gathered = null;
+        resolve();
+      }, lingerMs);
+      gathered = () => {
+        clearTimeout(timer);
+        gathered = null;
+        resolve();
+      };
+    });
+  }
+
   async function drain(): Promise<void> {
     while (pending.length > 0) {
+      if (lingerMs > 0 && pending.length < senders) await gather();
       const group = pending;
       pending = [];
       try {
@@ -87,6 +112,7 @@ export function outcomeWriter(options: {
     add(work, update) {
       return new Promise<void>((done, failed) => {
         pending.push({ work, update, done, failed });
+        if (gathered && pending.length >= senders) gathered();
         writing ??= drain();
       });
     },
