@@ -60,12 +60,20 @@ const setupFaults = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS
 const recipientStages = new Set(['RCPT TO', 'DATA']);
 
 /**
+ * Refusals that MTAs give at RCPT TO (Postfix delays a sender refusal until then) but that are about our
+ * sender or our right to relay, never about the recipient: Postfix's, Exim's and Sendmail's wordings.
+ */
+const aboutOurSending =
+  /sender address rejected|sender verify failed|relay access denied|relaying denied|relay(ing)? not permitted|not permitted to relay|unable to relay/i;
+
+/**
  * Maps a nodemailer error to the port's outcome, by whose fault it is.
  * - At `RCPT TO` or `DATA` (about this recipient or this message): 4xx → temporary-failure; 5xx →
  *   permanent-failure, except 503 "bad sequence of commands", a session fault a new connection cures.
  * - A refusal at connection, greeting, `EHLO`, `STARTTLS`, authentication or `MAIL FROM` is about our
  *   sending, never the recipient's: technical-failure, whatever the code, with the stage in `command`
- *   (the engine pauses sending and keeps every delivery retryable).
+ *   (the engine pauses sending and keeps every delivery retryable). So is a refusal at any stage that
+ *   says so in the MTAs' own words ("Sender address rejected", "Relay access denied" …).
  * - A network fault with no reply (refused or dropped connection, timeout) → temporary-failure; if it
  *   persists, every recipient fails alike and the engine's fault watch pauses sending.
  * - A message nodemailer cannot build → technical-failure with `command: NOT_BUILT` (that message's).
@@ -85,6 +93,7 @@ export function classifySmtpError(err: unknown): Omit<SendResult, 'messageId'> {
   if (e.code && setupFaults.has(e.code)) status = 'technical-failure';
   else if (code !== undefined && stage !== undefined && !recipientStages.has(stage))
     status = 'technical-failure';
+  else if (code !== undefined && aboutOurSending.test(reply)) status = 'technical-failure';
   else if (code !== undefined && code >= 400 && code < 500) status = 'temporary-failure';
   else if (code === 503) status = 'temporary-failure';
   else if (code !== undefined && code >= 500 && code < 600) status = 'permanent-failure';

@@ -390,6 +390,22 @@ describe('classifySmtpError', () => {
     expect(
       classifySmtpError(make({ code: 'EENVELOPE', message: 'Invalid sender "x"', command: 'API' })).status,
     ).toBe('technical-failure');
+    // Postfix refuses a sender at RCPT TO (smtpd_delay_reject); a relay that will not relay for us likewise
+    for (const response of [
+      '554 5.7.1 <bounces+abc@mail.example>: Sender address rejected: not authorised',
+      '554 5.7.1 <cyber@council.gov.uk>: Relay access denied',
+      '550 relay not permitted',
+    ])
+      expect(
+        classifySmtpError(
+          make({
+            code: 'EENVELOPE',
+            responseCode: Number(response.slice(0, 3)),
+            response,
+            command: 'RCPT TO',
+          }),
+        ),
+      ).toMatchObject({ status: 'technical-failure', command: 'RCPT TO' });
     expect(
       classifySmtpError(make({ code: 'EMESSAGE', responseCode: 552, response: '552 too big' })).status,
     ).toBe('permanent-failure');

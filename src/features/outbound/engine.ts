@@ -156,7 +156,9 @@ export async function drainOutbound(
       // At once, so other workers stop too (a probe's failure only moves the next probe, below).
       if (!probing) await pauseSending(deps, found);
     }
-    // Outcomes written as the recipients' that were ours: retryable again.
+    // Outcomes written as the recipients' that were ours: retryable again (once those still being
+    // written are written, or they would land after this and stay the recipients').
+    await writer.idle();
     for (const source of sources) {
       const ids = sameFailure.flatMap((k) => {
         const w = recent.get(k);

@@ -14,6 +14,8 @@ export interface OutcomeWriter {
   add(work: Work, update: DeliveryUpdate): Promise<void>;
   /** Waits for every write so far, then lets the sources settle what was written. */
   flush(): Promise<void>;
+  /** Waits for every write so far (outcomes given to `add`), without settling. */
+  idle(): Promise<void>;
   /** Outcomes written so far. */
   readonly written: number;
 }
@@ -119,6 +121,9 @@ export function outcomeWriter(options: {
     async flush() {
       while (writing) await writing;
       await settle();
+    },
+    async idle() {
+      while (writing) await writing;
     },
     get written() {
       return written;
