@@ -20,6 +20,7 @@ import { memoryResolver } from '../src/adapters/resolver-memory.js';
 import { parseConfig } from '../src/config.js';
 import { advisories } from '../src/db/schema.js';
 import type { Deps } from '../src/deps.js';
+import { HEAP_GROWING_PERCENT } from '../src/entry/node-heap.js';
 import { createAdvisory } from '../src/features/advisories/create-advisory.js';
 import { prepareAdvisoryMessages } from '../src/features/advisories/message.js';
 import { AdvisoryInput } from '../src/features/advisories/schemas.js';
@@ -104,7 +105,7 @@ async function bigRun(dir: string, sink: SinkHandle, options: FanoutOptions) {
     advisoryId: prep.advisoryId,
     expected: options.bigMessages,
   };
-  const child = startChild('fanout-engine.ts', input, { timeoutMs: 900_000 });
+  const child = startChild('fanout-engine.ts', input, { timeoutMs: 900_000, execArgv: serviceHeap });
   const r = await child.next<EngineResult>('result');
   await child.exited;
   const counts = await sink.snapshot();
@@ -163,6 +164,9 @@ interface Run<R> {
   rate: number;
   peakRss: number;
 }
+
+/** The engine runs with the service's heap policy, set before its modules load as `npm start` does. */
+const serviceHeap = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
 
 const TEMPLATE_ID = 'f'.repeat(26); // the shape of a delivery id: lower(hex(randomblob(13)))
 
@@ -442,7 +446,14 @@ export async function runFanout(options: FanoutOptions): Promise<PartSummary> {
 
     const engineRun = async (n: number | string, dkim?: BenchDkim): Promise<Run<EngineResult>> => {
       await sink!.reset();
-      const engine = startChild('fanout-engine.ts', { ...engineInput(n), dkim }, { timeoutMs: 300_000 });
+      const engine = startChild(
+        'fanout-engine.ts',
+        { ...engineInput(n), dkim },
+        {
+          timeoutMs: 300_000,
+          execArgv: serviceHeap,
+        },
+      );
       const e = await engine.next<EngineResult>('result');
       await engine.exited;
       const eSink = await sink!.snapshot();

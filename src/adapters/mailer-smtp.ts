@@ -67,6 +67,13 @@ const aboutOurSending =
   /sender address rejected|sender verify failed|relay access denied|relaying denied|relay(ing)? not permitted|not permitted to relay|unable to relay/i;
 
 /**
+ * A relay that verifies recipients quotes the recipient's server ("… host mx.council.gov.uk said: 550 …
+ * (in reply to RCPT TO command)"): those words are that server's, about that recipient, and a hostile
+ * one must not be able to pause all our sending by choosing them.
+ */
+const quotesAnotherServer = /\bsaid:|\(in reply to /i;
+
+/**
  * Maps a nodemailer error to the port's outcome, by whose fault it is.
  * - At `RCPT TO` or `DATA` (about this recipient or this message): 4xx → temporary-failure; 5xx →
  *   permanent-failure, except 503 "bad sequence of commands", a session fault a new connection cures.
@@ -93,7 +100,8 @@ export function classifySmtpError(err: unknown): Omit<SendResult, 'messageId'> {
   if (e.code && setupFaults.has(e.code)) status = 'technical-failure';
   else if (code !== undefined && stage !== undefined && !recipientStages.has(stage))
     status = 'technical-failure';
-  else if (code !== undefined && aboutOurSending.test(reply)) status = 'technical-failure';
+  else if (code !== undefined && aboutOurSending.test(reply) && !quotesAnotherServer.test(reply))
+    status = 'technical-failure';
   else if (code !== undefined && code >= 400 && code < 500) status = 'temporary-failure';
   else if (code === 503) status = 'temporary-failure';
   else if (code !== undefined && code >= 500 && code < 600) status = 'permanent-failure';

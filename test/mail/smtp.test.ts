@@ -406,6 +406,13 @@ describe('classifySmtpError', () => {
           }),
         ),
       ).toMatchObject({ status: 'technical-failure', command: 'RCPT TO' });
+    // …but the same words quoted from a recipient's own server are about that recipient
+    const quoted =
+      '450 4.1.1 <cyber@council.gov.uk>: Recipient address rejected: unverified address: host mx.council.gov.uk[192.0.2.1] said: 550 5.7.1 Sender address rejected (in reply to RCPT TO command)';
+    expect(
+      classifySmtpError(make({ code: 'EENVELOPE', responseCode: 450, response: quoted, command: 'RCPT TO' }))
+        .status,
+    ).toBe('temporary-failure');
     expect(
       classifySmtpError(make({ code: 'EMESSAGE', responseCode: 552, response: '552 too big' })).status,
     ).toBe('permanent-failure');

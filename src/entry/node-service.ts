@@ -1,0 +1,39 @@
+// The Node service (started by node.ts): env → deps → HTTP server; background work; graceful shutdown.
+import { serve } from '@hono/node-server';
+import { createApp } from '../app.js';
+import { settleBackground } from '../lib/background.js';
+import { startBackgroundWork } from './node-background.js';
+import { buildNodeRuntime } from './node-deps.js';
+
+const runtime = await buildNodeRuntime(process.env).catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
+const { deps } = runtime;
+const app = createApp(deps);
+const background = startBackgroundWork(deps);
+
+const server = serve({ fetch: app.fetch, port: deps.config.PORT, hostname: deps.config.HOST }, (info) => {
+  deps.log.info('listening', {
+    url: `http://${info.address}:${info.port}`,
+    publicBaseUrl: deps.config.PUBLIC_BASE_URL,
+  });
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  deps.log.info('shutting down', { signal });
+  // The dispatcher waits SHUTDOWN_GRACE_SECONDS for sends in flight, then gives their leases back; this is
+  // the backstop if anything else hangs.
+  const force = setTimeout(() => process.exit(1), (deps.config.SHUTDOWN_GRACE_SECONDS + 5) * 1000);
+  force.unref();
+  server.close();
+  await background.stop();
+  await settleBackground(deps.db);
+  await runtime.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
