@@ -112,17 +112,19 @@ describe('a refusal of our sender', () => {
     expect(audit.map((a) => a.action)).toEqual(['mail.pause', 'mail.probe-failed', 'mail.resume']);
   });
 
-  it('calls one refusal for most recipients ours (a relay that will not relay for us), and takes back the failures', async () => {
+  it('calls one refusal for most recipients ours (our relay blocklisted, say), and takes back the failures', async () => {
     s.sink.set({
       reply: ({ stage }) =>
-        stage === 'rcpt' ? { code: 550, message: '5.7.1 Relay access denied' } : undefined,
+        stage === 'rcpt'
+          ? { code: 554, message: '5.7.1 Service unavailable; client host blocked using zen.example' }
+          : undefined,
     });
     const stats = await drain();
     expect(stats.paused).toBe(true);
     const rows = await statuses();
     expect(rows.filter((r) => r.status === 'permanent-failure')).toEqual([]);
     expect(rows.every((r) => r.retry !== null)).toBe(true);
-    expect((await senderState(s.t.deps)).reason).toMatch(/same reply.*Relay access denied/);
+    expect((await senderState(s.t.deps)).reason).toMatch(/same reply.*client host blocked/);
   });
 
   it('leaves a few refusals of single recipients to those recipients, and does not pause', async () => {
