@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainChecks } from '../../src/db/schema.js';
+import { systemPrincipal } from '../../src/domain/principal.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
+import { pauseSending, resumeSending } from '../../src/features/outbound/sender-state.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { linkIn } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
@@ -21,6 +23,7 @@ let browser: Browser;
 let shots: string;
 let sentId = '';
 let draftId = '';
+let sendingId = '';
 const failed: string[] = [];
 const errors: string[] = [];
 const tooWide: string[] = [];
@@ -93,6 +96,31 @@ async function seedAdvisories() {
     needsSecondApproval: true,
   });
   await insertAdvisory(app.db, { title: 'Withdrawn: DNS resolver advice', tlp: 'CLEAR', state: 'cancelled' });
+  const sending = await insertAdvisory(app.db, {
+    title: 'Critical flaw in Example mail gateways',
+    tlp: 'AMBER',
+    severity: 'high',
+    state: 'sending',
+    sentAt: null,
+  });
+  sendingId = sending.id;
+  for (const [code, status] of [
+    ['CRF', 'delivered'],
+    ['SWA', 'technical-failure'],
+    ['NWP', 'technical-failure'],
+    ['EDH', 'created'],
+  ] as const)
+    await insertDelivery(app.db, {
+      advisoryId: sending.id,
+      authorityCode: code,
+      status,
+      createdAt: ms('2026-11-30T09:00:00Z'),
+      nextAttemptAt: status === 'technical-failure' ? ms('2026-11-30T09:05:00Z') : null,
+      lastReply:
+        status === 'technical-failure'
+          ? '554 5.7.1 <bounces+x@cyber-contacts.test>: Sender address rejected: not authorised'
+          : null,
+    });
   await insertAdvisory(app.db, {
     title: 'Quarterly drill',
     tlp: 'AMBER+STRICT',
@@ -242,6 +270,19 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await check(page, width, 'advisory-sent');
     await page.goto(`${app.baseUrl}/advisories/${draftId}`);
     await check(page, width, 'advisory-draft');
+    // Our relay refuses our sender: the advisory being sent says so, and that it is not the councils' fault.
+    await pauseSending(app.deps, {
+      reason:
+        'our mail server refused to send at RCPT TO: 554 5.7.1 <bounces+x@cyber-contacts.test>: Sender address rejected: not authorised',
+      command: 'RCPT TO',
+    });
+    try {
+      await page.goto(`${app.baseUrl}/advisories/${sendingId}`);
+      await page.getByText('Sending is paused: our mail server is refusing our mail').waitFor();
+      await check(page, width, 'advisory-sending-paused');
+    } finally {
+      await resumeSending(app.deps, { principal: systemPrincipal }, 'the tour goes on');
+    }
     await context.close();
   });
 });

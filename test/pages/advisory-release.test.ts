@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pauseSending, senderState } from '../../src/features/outbound/sender-state.js';
 import { createAdvisory, drain, seedFanOut } from '../advisories/fanout-support.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { browser } from './form-client.js';
@@ -63,5 +64,38 @@ describe('releasing an advisory from its page', () => {
     const council = browser(t);
     await council.signInAs(t.deps, { role: 'council', authorityCode: 'WA0' });
     expect((await council.get(`/advisories/${id}`)).status).toBe(403);
+  });
+
+  it('shows a pause of sending on the advisory, and lets an admin (only) resume it from there', async () => {
+    const admin = await t.tokenFor('admin');
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    const released = await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    expect(released.status).toBe(200);
+    await pauseSending(t.deps, {
+      reason: 'our mail server refused to send at MAIL FROM: 501 5.1.7 Bad sender',
+      command: 'MAIL FROM',
+    });
+
+    const warp = browser(t);
+    await warp.signInAs(t.deps, { role: 'warp', warpId: 'wales' });
+    const seen = await warp.get(`/advisories/${id}`);
+    expect(seen.html).toContain('Sending is paused: our mail server is refusing our mail');
+    expect(seen.html).not.toContain('resume-sending');
+    await warp.get(`/advisories/${id}`);
+    expect((await warp.submit(`/advisories/${id}/resume-sending`)).status).toBe(403);
+
+    const b = await adminBrowser('admin');
+    const page = await b.get(`/advisories/${id}`);
+    expect(page.html).toContain('501 5.1.7 Bad sender');
+    expect(page.html).toContain(`action="/advisories/${id}/resume-sending"`);
+    expect((await b.post(`/advisories/${id}/resume-sending`, {})).status).toBe(403); // no CSRF token
+    const resumed = await b.submit(`/advisories/${id}/resume-sending`);
+    expect(resumed.status).toBe(303);
+    const after = await b.get(resumed.location!);
+    expect(after.html).toContain('Sending resumed');
+    expect(after.html).not.toContain('Sending is paused');
+    expect((await senderState(t.deps)).state).toBe('sending');
+    // Resuming what is not paused is a conflict, shown on the page.
+    expect((await b.submit(`/advisories/${id}/resume-sending`)).status).toBe(409);
   });
 });

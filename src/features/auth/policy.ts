@@ -133,6 +133,7 @@ export const policy: Record<string, Access> = {
   'POST /advisories/:id/release': staff,
   'POST /advisories/:id/approve': admin,
   'POST /advisories/:id/cancel': staff,
+  'POST /advisories/:id/resume-sending': admin,
   'GET /advisories/public/:reference': anyone,
   'GET /ack/:token': anyone,
   'POST /ack/:token': anyone,

@@ -66,10 +66,13 @@ function SendProgress({
   advisory,
   progress,
   report,
+  resumeCsrf,
 }: {
   advisory: AdvisoryView;
   progress: Progress;
   report: Report;
+  /** An admin's CSRF token: the pause banner offers to resume sending. */
+  resumeCsrf?: string;
 }) {
   const rows = report.items.slice(0, 200);
   const paused = progress.paused;
@@ -84,6 +87,15 @@ function SendProgress({
             {paused.nextProbeAt ? `; we try again at ${ukDateTime(paused.nextProbeAt)}` : ''}. Once the cause
             is fixed, an administrator can resume sending at once.
           </p>
+          {resumeCsrf && (
+            <PostButton
+              action={`/advisories/${advisory.id}/resume-sending`}
+              csrf={resumeCsrf}
+              preventDoubleClick
+            >
+              Resume sending now
+            </PostButton>
+          )}
         </ImportantBanner>
       )}
       <div class="govuk-grid-row">
@@ -172,5 +184,11 @@ export async function releaseSlots(c: Context<AppEnv>, advisory: AdvisoryView, a
     advisoryProgress(c.var.deps, principal, advisory.id),
     advisoryReport(c.var.deps, principal, advisory.id),
   ]);
-  return { actions, progress: <SendProgress advisory={advisory} progress={progress} report={report} /> };
+  const resumeCsrf = principal.role === 'admin' ? csrfToken(c) : undefined;
+  return {
+    actions,
+    progress: (
+      <SendProgress advisory={advisory} progress={progress} report={report} resumeCsrf={resumeCsrf} />
+    ),
+  };
 }
