@@ -85,6 +85,27 @@ export const configSchema = z
     CHECKS_HTTP_TIMEOUT_MS: positiveInt.default(10_000),
     /** On-demand check runs (POST /api/v1/domains/{domain}/checks) per domain per hour. */
     CHECKS_RATE_PER_HOUR: positiveInt.default(10),
+    /** Domains checked at once in a sweep. */
+    CHECKS_CONCURRENCY: positiveInt.max(64).default(8),
+    /** How long one domain's checks may take in a sweep before they count as temporary (ms). */
+    CHECKS_DOMAIN_BUDGET_MS: positiveInt.default(20_000),
+    /**
+     * Names that must resolve before a run's answers are believed (comma-separated), besides the mail
+     * domain: a resolver that says "no such domain" of these is broken, and the run counts as temporary.
+     */
+    DNS_CONTROL_NAMES: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((x) => x.trim().toLowerCase().replace(/\.$/, ''))
+          .filter(Boolean),
+      ),
+    /** A mailbox becomes unreachable only when two runs at least this far apart say so (minutes). */
+    UNREACHABLE_CONFIRM_MINUTES: positiveInt.default(60),
+    /** At most this share of the live mailboxes may become unreachable in one run (at least 5). */
+    UNREACHABLE_MAX_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
     RECONFIRM_DAYS: positiveInt.default(180),
     /** Days after the re-confirmation link went out when reminders go, e.g. "7,14". */
     RECONFIRM_REMINDER_DAYS: z

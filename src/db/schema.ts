@@ -356,6 +356,20 @@ export const mailSender = sqliteTable('mail_sender', {
   updatedAt: at('updated_at').notNull(),
 });
 
+/**
+ * The DNS resolver the checks use, as the last check run found it: one row. `failing` when the run's
+ * control names did not resolve, or when an implausible share of domains failed the same way: that run's
+ * answers were not believed (every domain temporary), and /metrics and the log say so.
+ */
+export const dnsResolver = sqliteTable('dns_resolver', {
+  id: text('id').primaryKey(),
+  failing: integer('failing', { mode: 'boolean' }).notNull(),
+  reason: text('reason'),
+  /** When it started failing (null while it works). */
+  failingSince: at('failing_since'),
+  checkedAt: at('checked_at').notNull(),
+});
+
 export const testAudiences = sqliteTable('test_audiences', {
   name: text('name').primaryKey(),
   addresses: text('addresses', { mode: 'json' }).$type<string[]>().notNull(),

@@ -162,6 +162,8 @@ describe('a domain checked twice at once', () => {
   it('marks its mailbox unreachable once, and restores it once', async () => {
     const m = await insertMailbox(t.db, { authorityCode: 'CRF', address: 'cyber@cardiff.gov.uk' });
     resolver.set('cardiff.gov.uk', { MX: ['0 .'] });
+    await runDomainChecks(t.deps, 'cardiff.gov.uk'); // the first look
+    t.clock.advance(3_600_000);
     const both = () =>
       Promise.all([runDomainChecks(t.deps, 'cardiff.gov.uk'), runDomainChecks(t.deps, 'cardiff.gov.uk')]);
     expect((await both()).flatMap((r) => r.markedUnreachable)).toEqual([m.id]);

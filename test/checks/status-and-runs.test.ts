@@ -108,6 +108,13 @@ describe('storing check runs', () => {
       state: 'retired',
     });
     resolver.set('example.gov.uk', { MX: ['0 .'] });
+    // One look is not enough: the same answer again, at least UNREACHABLE_CONFIRM_MINUTES later, is.
+    const first = await runDomainChecks(t.deps, 'example.gov.uk');
+    expect(first.markedUnreachable).toEqual([]);
+    expect(first.results.find((r) => r.kind === 'mx')!.summary).toMatch(/not marked unreachable on one look/);
+    t.clock.advance(30 * 60_000);
+    expect((await runDomainChecks(t.deps, 'example.gov.uk')).markedUnreachable).toEqual([]); // too soon
+    t.clock.advance(30 * 60_000);
     const nul = await runDomainChecks(t.deps, 'example.gov.uk');
     expect(nul.markedUnreachable.sort()).toEqual([live.id, pending.id].sort());
     expect((await mailbox(live.id)).unreachableReason).toMatch(/^dns: example\.gov\.uk publishes a null MX/);
@@ -123,7 +130,7 @@ describe('storing check runs', () => {
     const back = await runDomainChecks(t.deps, 'example.gov.uk');
     expect(back.restored.sort()).toEqual([live.id, pending.id].sort());
     expect((await mailbox(live.id)).unreachableAt).toBeNull();
-    expect(await t.db.select().from(domainChecks)).toHaveLength(18); // three runs of six checks
+    expect(await t.db.select().from(domainChecks)).toHaveLength(30); // five runs of six checks
   });
 
   it('never lifts an unreachable mark that came from a bounce', async () => {

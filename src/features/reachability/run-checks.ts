@@ -4,25 +4,28 @@
 // came from DNS is lifted (each a mailbox transition, audited only when it happens). A temporary DNS
 // failure records `temporary` and changes no mailbox.
 
-import { and, isNull, like, sql } from 'drizzle-orm';
+import { isNull, like, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
 import { inList } from '../../db/limits.js';
 import { domainChecks, mailboxes } from '../../db/schema.js';
 import { liveMailboxStatesSql } from '../../db/vocabulary.js';
 import type { Deps } from '../../deps.js';
 import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
+import type { Resolver } from '../../ports/resolver.js';
 import { type ApplyOptions, inBatchOrder } from '../audit/transitions.js';
 import { checkDmarc } from '../checks/dmarc.js';
-import type { CheckResult } from '../checks/findings.js';
-import { lastCheckedAt } from '../checks/latest.js';
+import { type CheckResult, checkResult, type Finding, finding, findingCodes } from '../checks/findings.js';
+import { lastCheckedAt, latestChecksFor, type StoredCheck } from '../checks/latest.js';
 import { checkMtaSts } from '../checks/mta-sts.js';
-import { checkMx } from '../checks/mx.js';
+import { checkMx, type MxOutcome } from '../checks/mx.js';
+import { runResolver } from '../checks/run-resolver.js';
 import { checkSecurityTxt } from '../checks/security-txt.js';
 import { checkSpf } from '../checks/spf.js';
 import { domainOf } from '../checks/status.js';
 import { checkTlsRpt } from '../checks/tls-rpt.js';
 import { mailboxTransitions } from '../mailboxes/transitions.js';
 import type { MailboxRow } from '../mailboxes/view.js';
+import { controlNames, implausibleRun, proveResolver, recordResolverHealth } from './resolver-health.js';
 
 /** The prefix of `unreachableReason` when DNS (not a bounce) showed the domain takes no mail. */
 export const DNS_REASON_PREFIX = 'dns: ';
@@ -48,36 +51,139 @@ export async function mailboxDomains(deps: Pick<Deps, 'db'>): Promise<string[]> 
   return [...new Set(rows.map((r) => domainOf(r.address)))].sort();
 }
 
-async function mailboxesOn(deps: Deps, domain: string) {
-  return deps.db
-    .select()
-    .from(mailboxes)
-    .where(and(inList(mailboxes.state, [...checkedStates]), like(mailboxes.address, `%@${domain}`)));
+/** What one domain's checks found, before anything is stored. */
+interface Gathered {
+  domain: string;
+  live: MailboxRow[];
+  mx: MxOutcome;
+  results: CheckResult[];
 }
 
-export async function runDomainChecks(
+/** The code of the finding that says the domain takes no mail (null MX, no such domain …), or null. */
+function noMailCode(mx: MxOutcome): string | null {
+  if (!mx.takesNoMail) return null;
+  return (
+    (mx.result.detail?.findings as Finding[] | undefined)?.find((f) => f.severity === 'critical')?.code ??
+    'no-mail'
+  );
+}
+
+const temporaryMx = (message: string) => checkResult('mx', [finding('dns-temporary', 'temporary', message)]);
+
+/** Runs one domain's checks (DNS and HTTPS) within its time budget: past it, the domain is temporary. */
+async function gatherDomain(
   deps: Deps,
-  domain: string,
-  actor: ActorContext = { principal: systemPrincipal },
+  resolver: Resolver,
+  name: string,
+  live: MailboxRow[],
+): Promise<Gathered> {
+  const budget = deps.config.CHECKS_DOMAIN_BUDGET_MS;
+  const work = (async (): Promise<Gathered> => {
+    const mx = await checkMx(resolver, name);
+    const results: CheckResult[] = [
+      mx.result,
+      ...(await Promise.all([
+        resolver.resolveTxt(name).then((txt) => checkSpf(name, txt)),
+        checkDmarc(resolver, name),
+        checkMtaSts(deps, resolver, name, mx.hosts),
+        checkTlsRpt(resolver, name),
+        checkSecurityTxt(
+          deps,
+          name,
+          live.filter((m) => m.state === 'confirmed').map((m) => m.address),
+        ),
+      ])),
+    ];
+    return { domain: name, live, mx, results };
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<Gathered>((resolve) => {
+    timer = setTimeout(() => {
+      const message = `The checks of ${name} took longer than ${budget < 10_000 ? (budget / 1000).toFixed(1) : Math.round(budget / 1000)} s (slow DNS or web servers). We will try again; nothing has been changed.`;
+      resolve({
+        domain: name,
+        live,
+        mx: { result: temporaryMx(message), hosts: [], takesNoMail: false },
+        results: [temporaryMx(message)],
+      });
+    }, budget);
+  });
+  work.catch(() => {}); // a late failure after the budget is not reported twice
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How many more mailboxes this run may still mark unreachable. */
+interface UnreachableBudget {
+  left: number;
+}
+
+/** The budget of a run: UNREACHABLE_MAX_SHARE of the live mailboxes, at least 5. */
+async function unreachableBudget(deps: Deps): Promise<UnreachableBudget> {
+  const [row] = await deps.db.all<{ n: number }>(
+    sql`select count(*) as n from mailboxes where state in ('pending', 'awaiting-handover', 'confirmed')`,
+  );
+  return { left: Math.max(5, Math.ceil(deps.config.UNREACHABLE_MAX_SHARE * Number(row?.n ?? 0))) };
+}
+
+/**
+ * Stores one domain's results and what they change, in one batch. Not believed (the resolver failed its
+ * controls, or the run was implausible): one temporary MX result, no change. A domain that takes no mail
+ * marks its mailboxes unreachable only when the previous definite MX check, at least
+ * UNREACHABLE_CONFIRM_MINUTES before, said the same, and while the run's budget lasts.
+ */
+async function recordDomain(
+  deps: Deps,
+  actor: ActorContext,
+  g: Gathered,
+  options: { distrust: string | null; budget: UnreachableBudget },
 ): Promise<DomainCheckRun> {
-  const name = domain.trim().toLowerCase().replace(/\.$/, '');
-  const live = (await mailboxesOn(deps, name)).filter((m) => domainOf(m.address) === name);
-  const mx = await checkMx(deps.resolver, name);
-  const results: CheckResult[] = [
-    mx.result,
-    ...(await Promise.all([
-      deps.resolver.resolveTxt(name).then((txt) => checkSpf(name, txt)),
-      checkDmarc(deps.resolver, name),
-      checkMtaSts(deps, deps.resolver, name, mx.hosts),
-      checkTlsRpt(deps.resolver, name),
-      checkSecurityTxt(
-        deps,
-        name,
-        live.filter((m) => m.state === 'confirmed').map((m) => m.address),
-      ),
-    ])),
-  ];
+  const name = g.domain;
   const now = deps.clock.now();
+  let { results, mx } = g;
+  const log = deps.log.child({ domain: name });
+  if (options.distrust) {
+    const result = temporaryMx(
+      `We could not trust our DNS resolver in this run (${options.distrust}). We will try again; nothing has been marked unreachable.`,
+    );
+    results = [result];
+    mx = { result, hosts: [], takesNoMail: false };
+  }
+  let markUnreachable = false;
+  const code = noMailCode(mx);
+  if (code) {
+    const since = await sameAnswerSince(deps, name, code);
+    const gapMs = deps.config.UNREACHABLE_CONFIRM_MINUTES * 60_000;
+    const confirmed = since !== null && now.getTime() - since.getTime() >= gapMs;
+    const toMark = g.live.filter((m) => !m.unreachableAt).length;
+    let note: Finding | null = null;
+    if (!confirmed)
+      note = finding(
+        'unreachable-pending',
+        'info',
+        `Its mailboxes are not marked unreachable on one look: if the check again finds the same at least ${deps.config.UNREACHABLE_CONFIRM_MINUTES} minutes from now, they will be.`,
+      );
+    else if (toMark > options.budget.left) {
+      note = finding(
+        'unreachable-held',
+        'info',
+        'This run has already marked as many mailboxes unreachable as one run may; the next run will mark these if it finds the same.',
+      );
+      log.warn('unreachable marks held back: the run reached UNREACHABLE_MAX_SHARE', { mailboxes: toMark });
+    } else {
+      markUnreachable = true;
+      options.budget.left -= toMark;
+    }
+    if (note) {
+      const findings = [...((mx.result.detail?.findings as Finding[] | undefined) ?? []), note];
+      const result = checkResult('mx', findings, { ...mx.result.detail, findings: undefined });
+      results = results.map((r) => (r.kind === 'mx' ? result : r));
+      mx = { ...mx, result };
+    }
+  }
   const items: BatchItem[] = results.map((r) =>
     deps.db.insert(domainChecks).values({
       domain: name,
@@ -89,7 +195,7 @@ export async function runDomainChecks(
     }),
   );
 
-  const changes = mailboxChanges(deps, actor, name, live, mx, now);
+  const changes = mailboxChanges(deps, actor, name, g.live, mx, markUnreachable, now);
   const offset = items.length;
   items.push(...changes.flatMap((c) => c.items));
   const written = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
@@ -103,7 +209,6 @@ export async function runDomainChecks(
   const markedUnreachable = changed.filter((c) => c.name === 'unreachable').map((c) => c.id);
   const restored = changed.filter((c) => c.name === 'reachable').map((c) => c.id);
 
-  const log = deps.log.child({ domain: name });
   for (const id of markedUnreachable)
     log.warn('mailbox marked unreachable: its domain takes no mail', { mailbox: id });
   log.info('domain checked', {
@@ -112,6 +217,128 @@ export async function runDomainChecks(
     restored: restored.length,
   });
   return { domain: name, checkedAt: now.toISOString(), results, markedUnreachable, restored };
+}
+
+/**
+ * Since when the definite MX checks of the domain have said, without a break, that it takes no mail for
+ * this reason (the oldest of the streak); null when the latest definite check said something else.
+ */
+async function sameAnswerSince(deps: Deps, domain: string, code: string): Promise<Date | null> {
+  const rows = await deps.db.all<{ detail: string | null; checked_at: number }>(sql`
+    select detail, checked_at from domain_checks
+    where domain = ${domain} and kind = 'mx' and severity <> 'temporary'
+    order by id desc limit 50`);
+  let since: Date | null = null;
+  for (const r of rows) {
+    const detail = typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail;
+    if (!findingCodes(detail).includes(code)) break;
+    since = new Date(Number(r.checked_at));
+  }
+  return since;
+}
+
+/** The previous definite MX check of each domain (before this run). */
+async function previousMxOf(deps: Deps, domains: string[]): Promise<Map<string, StoredCheck | undefined>> {
+  const latest = await latestChecksFor(deps, domains);
+  return new Map(
+    domains.map((d) => {
+      const mx = latest.get(d)?.mx;
+      return [d, mx?.severity === 'temporary' ? mx.lastDefinite : mx];
+    }),
+  );
+}
+
+/** Checks these domains with one run resolver: proved first, CHECKS_CONCURRENCY at a time, then stored. */
+async function checkDomains(
+  deps: Deps,
+  actor: ActorContext,
+  domains: string[],
+  options: { signal?: AbortSignal; onDomain?: (run: DomainCheckRun) => void } = {},
+): Promise<DomainCheckRun[]> {
+  const resolver = runResolver(deps.resolver);
+  const broken = await proveResolver(resolver, controlNames(deps.config));
+  const live = await liveMailboxesOn(deps, domains);
+  const gathered: Gathered[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < domains.length && !options.signal?.aborted) {
+      const domain = domains[next++]!;
+      try {
+        gathered.push(await gatherDomain(deps, resolver, domain, live.get(domain) ?? []));
+      } catch (err) {
+        deps.log.error('domain checks failed', { domain, err });
+      }
+    }
+  };
+  if (!broken)
+    await Promise.all(
+      Array.from({ length: Math.min(deps.config.CHECKS_CONCURRENCY, domains.length) }, worker),
+    );
+  else
+    for (const domain of domains)
+      gathered.push({
+        domain,
+        live: live.get(domain) ?? [],
+        mx: { result: temporaryMx(''), hosts: [], takesNoMail: false },
+        results: [],
+      });
+  const distrust = broken ?? implausibleRun(gathered.map((g) => noMailCode(g.mx)));
+  await recordResolverHealth(deps, distrust);
+  const budget = await unreachableBudget(deps);
+  const runs: DomainCheckRun[] = [];
+  for (const g of gathered.sort((a, b) => domains.indexOf(a.domain) - domains.indexOf(b.domain))) {
+    try {
+      const run = await recordDomain(deps, actor, g, { distrust, budget });
+      runs.push(run);
+      options.onDomain?.(run);
+    } catch (err) {
+      deps.log.error('domain checks could not be stored', { domain: g.domain, err });
+    }
+  }
+  return runs;
+}
+
+/** The live mailboxes of each domain. */
+async function liveMailboxesOn(deps: Deps, domains: string[]): Promise<Map<string, MailboxRow[]>> {
+  const wanted = new Set(domains);
+  const out = new Map<string, MailboxRow[]>();
+  const rows = await deps.db
+    .select()
+    .from(mailboxes)
+    .where(inList(mailboxes.state, [...checkedStates]));
+  for (const m of rows) {
+    const d = domainOf(m.address);
+    if (!wanted.has(d)) continue;
+    const list = out.get(d) ?? [];
+    list.push(m);
+    out.set(d, list);
+  }
+  return out;
+}
+
+/** Domains whose latest definite MX check found they take no mail, with their mailboxes not yet marked. */
+async function awaitingSecondLook(deps: Deps, domains: string[]): Promise<Set<string>> {
+  const previous = await previousMxOf(deps, domains);
+  return new Set(
+    [...previous]
+      .filter(([, mx]) => {
+        const codes = mx ? findingCodes(mx.detail) : [];
+        return codes.includes('unreachable-pending') || codes.includes('unreachable-held');
+      })
+      .map(([d]) => d),
+  );
+}
+
+/** Checks one domain now (an admin's request, the CLI): the same rules as a sweep. */
+export async function runDomainChecks(
+  deps: Deps,
+  domain: string,
+  actor: ActorContext = { principal: systemPrincipal },
+): Promise<DomainCheckRun> {
+  const name = domain.trim().toLowerCase().replace(/\.$/, '');
+  const [run] = await checkDomains(deps, actor, [name]);
+  if (!run) throw new Error(`the checks of ${name} could not be run`);
+  return run;
 }
 
 interface MailboxChange {
@@ -131,7 +358,8 @@ function mailboxChanges(
   actor: ActorContext,
   domain: string,
   live: MailboxRow[],
-  mx: Awaited<ReturnType<typeof checkMx>>,
+  mx: MxOutcome,
+  markUnreachable: boolean,
   at: Date,
 ): MailboxChange[] {
   const change = (name: MailboxChange['name'], id: string, options: ApplyOptions<typeof mailboxes>) => {
@@ -139,6 +367,7 @@ function mailboxChanges(
     return { name, id, items: inBatchOrder(parts), update: parts.before.length };
   };
   if (mx.takesNoMail) {
+    if (!markUnreachable) return [];
     const reason = `${DNS_REASON_PREFIX}${mx.result.summary}`.slice(0, 500);
     return live
       .filter((m) => !m.unreachableAt)
@@ -179,23 +408,23 @@ export interface RunChecksOptions {
 export async function runChecks(deps: Deps, options: RunChecksOptions = {}): Promise<DomainCheckRun[]> {
   const domains = await mailboxDomains(deps);
   const last = await lastCheckedAt(deps, domains);
-  const cutoff = deps.clock.now().getTime() - deps.config.CHECKS_INTERVAL_HOURS * 3600_000;
+  const now = deps.clock.now().getTime();
+  const cutoff = now - deps.config.CHECKS_INTERVAL_HOURS * 3600_000;
+  // A domain found to take no mail once is looked at again as soon as a second look can confirm it.
+  const strikes = await awaitingSecondLook(deps, domains);
+  const secondLookBy = now - deps.config.UNREACHABLE_CONFIRM_MINUTES * 60_000;
+  const due = (d: string) =>
+    (last.get(d) ?? 0) <= cutoff || (strikes.has(d) && (last.get(d) ?? 0) <= secondLookBy);
   const order = domains
-    .filter((d) => !options.dueOnly || (last.get(d) ?? 0) <= cutoff)
-    .sort((a, b) => (last.get(a) ?? 0) - (last.get(b) ?? 0) || (a < b ? -1 : 1))
+    .filter((d) => !options.dueOnly || due(d))
+    .sort(
+      (a, b) =>
+        Number(strikes.has(b)) - Number(strikes.has(a)) ||
+        (last.get(a) ?? 0) - (last.get(b) ?? 0) ||
+        (a < b ? -1 : 1),
+    )
     .slice(0, options.limit ?? Number.POSITIVE_INFINITY);
-  const runs: DomainCheckRun[] = [];
-  for (const domain of order) {
-    if (options.signal?.aborted) break;
-    try {
-      const run = await runDomainChecks(deps, domain);
-      runs.push(run);
-      options.onDomain?.(run);
-    } catch (err) {
-      deps.log.error('domain checks failed', { domain, err });
-    }
-  }
-  return runs;
+  return checkDomains(deps, { principal: systemPrincipal }, order, options);
 }
 
 /** Whether the domain is one the service may check on demand: a live mailbox's or an authority's. */

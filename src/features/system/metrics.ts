@@ -15,6 +15,7 @@ import { bounceClasses } from '../../mail/bounce-class.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf, mailboxStatusDetail, mailboxStatuses } from '../checks/status.js';
 import { queueSummary } from '../outbound/queue-summary.js';
+import { resolverHealth } from '../reachability/resolver-health.js';
 import { type HttpMetrics, latencyBuckets } from './http-metrics.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -150,6 +151,13 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
     'Messages taken over from a worker that stopped mid-send (each may have arrived twice).',
   );
   out.sample('cc_mail_possibly_duplicated', {}, Number(resent?.n ?? 0));
+  const dns = await resolverHealth(deps);
+  out.family(
+    'cc_dns_resolver_failing',
+    'gauge',
+    '1 while the checks do not believe their DNS resolver (control names did not resolve, or an implausible run): no domain is judged: alert on it.',
+  );
+  out.sample('cc_dns_resolver_failing', {}, dns?.failing ? 1 : 0);
 
   out.family('cc_advisories', 'gauge', 'Advisories by state.');
   for (const [state, n] of countsOf(advisoryStates, advisoryRows)) out.sample('cc_advisories', { state }, n);
