@@ -2,7 +2,7 @@
 // failures that never count as "takes no mail".
 import { describe, expect, it } from 'vitest';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
-import { checkDmarc, organisationalDomain, parseDmarc } from '../../src/features/checks/dmarc.js';
+import { checkDmarc, dmarcTreeWalk, parseDmarc } from '../../src/features/checks/dmarc.js';
 import { findingCodes } from '../../src/features/checks/findings.js';
 import { checkMx } from '../../src/features/checks/mx.js';
 import { checkSpf, parseSpf } from '../../src/features/checks/spf.js';
@@ -65,16 +65,50 @@ describe('MX', () => {
     expect(mx.result.summary).toContain(`Point the MX at real-mx.${D}`);
   });
 
-  it('finds MX hosts that resolve to nothing: critical when none has an address', async () => {
-    const none = await checkMx(memoryResolver({ [D]: { MX: [`10 gone.${D}`] } }), D);
+  it('takes no mail when every exchange leads nowhere, and says which do not exist and which have no address', async () => {
+    const none = await checkMx(
+      memoryResolver({ [D]: { MX: [`10 gone.${D}`, `20 empty.${D}`] }, [`empty.${D}`]: { TXT: ['x'] } }),
+      D,
+    );
     expect(none.result.severity).toBe('critical');
     expect(findingCodes(none.result.detail)).toEqual(['mx-no-address']);
-    expect(none.takesNoMail).toBe(false); // a bounce, not DNS alone, decides that the mailbox is unreachable
+    expect(none.takesNoMail).toBe(true); // as for a null MX: nothing can be delivered
+    expect(none.result.summary).toContain(`gone.${D} does not exist`);
+    expect(none.result.summary).toContain(`empty.${D} has no address (neither A nor AAAA)`);
 
     const zone = { ...goodZone(D), [D]: { MX: [`10 mx1.${D}`, `20 gone.${D}`] } };
     const some = await checkMx(memoryResolver(zone), D);
     expect(some.result.severity).toBe('warning');
     expect(findingCodes(some.result.detail)).toEqual(['mx-some-no-address']);
+    expect(some.takesNoMail).toBe(false);
+  });
+
+  it('follows an exchange that is an alias to its addresses: a warning, and mail still flows', async () => {
+    const alias = await checkMx(
+      memoryResolver({
+        [D]: { MX: [`10 mail.${D}`] },
+        [`mail.${D}`]: { CNAME: 'mx.provider.example' },
+        'mx.provider.example': { A: ['192.0.2.25'] },
+      }),
+      D,
+    );
+    expect(alias.takesNoMail).toBe(false);
+    expect(alias.result.severity).toBe('warning');
+    expect(findingCodes(alias.result.detail)).toEqual(['mx-cname']);
+    expect(alias.result.summary).toMatch(/alias \(CNAME\) for mx\.provider\.example; mail still reaches it/);
+
+    const nowhere = await checkMx(
+      memoryResolver({ [D]: { MX: [`10 mail.${D}`] }, [`mail.${D}`]: { CNAME: 'gone.provider.example' } }),
+      D,
+    );
+    expect(nowhere.takesNoMail).toBe(true);
+    expect(findingCodes(nowhere.result.detail)).toEqual(['mx-no-address', 'mx-cname']);
+  });
+
+  it('keeps an IP address as an exchange a finding, never proof that no mail is taken', async () => {
+    const literal = await checkMx(memoryResolver({ [D]: { MX: ['10 192.0.2.25'] } }), D);
+    expect(literal.takesNoMail).toBe(false);
+    expect(findingCodes(literal.result.detail)).toContain('mx-ip-literal');
   });
 
   it('records SERVFAIL and timeouts as temporary, never as taking no mail', async () => {
@@ -187,8 +221,38 @@ describe('DMARC', () => {
     );
     expect(findingCodes(result.detail)).toEqual(['dmarc-none']);
     expect(result.detail).toMatchObject({ at: D, inherited: true });
-    expect(organisationalDomain('it.cardiff.gov.uk')).toBe('cardiff.gov.uk');
-    expect(organisationalDomain('mail.example.com')).toBe('example.com');
+    expect(dmarcTreeWalk('it.cardiff.gov.uk')).toEqual(['it.cardiff.gov.uk', 'cardiff.gov.uk', 'gov.uk']);
+    expect(dmarcTreeWalk('mail.example.com')).toEqual(['mail.example.com', 'example.com']);
+    expect(dmarcTreeWalk('cardiff.gov.uk')).toEqual(['cardiff.gov.uk', 'gov.uk']);
+    // more than 8 labels: the domain, then its last 7 and up, 8 names at most
+    expect(dmarcTreeWalk('a.b.c.d.e.f.g.h.i.example.gov.uk')).toEqual([
+      'a.b.c.d.e.f.g.h.i.example.gov.uk',
+      'f.g.h.i.example.gov.uk',
+      'g.h.i.example.gov.uk',
+      'h.i.example.gov.uk',
+      'i.example.gov.uk',
+      'example.gov.uk',
+      'gov.uk',
+    ]);
+  });
+
+  it('walks up the tree as DMARCbis does: two levels up, a missing record is a definite none, a failure is not', async () => {
+    const deep = `cyber.it.${D}`;
+    const resolver = memoryResolver({
+      [`_dmarc.${D}`]: { TXT: ['v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.gov.uk'] },
+    });
+    const found = await checkDmarc(resolver, deep);
+    expect(found.detail).toMatchObject({ at: D, inherited: true, policy: 'quarantine' });
+    expect(resolver.queries.filter((q) => q.startsWith('TXT _dmarc.'))).toEqual([
+      `TXT _dmarc.${deep}`,
+      `TXT _dmarc.it.${D}`,
+      `TXT _dmarc.${D}`,
+    ]);
+    const missing = await checkDmarc(memoryResolver({}), deep);
+    expect(missing.severity).toBe('warning');
+    expect(findingCodes(missing.detail)).toEqual(['dmarc-missing']);
+    const failing = await checkDmarc(memoryResolver({ [`_dmarc.it.${D}`]: 'SERVFAIL' }), deep);
+    expect(failing.severity).toBe('temporary');
   });
 
   it('parses tags case-insensitively and keeps the rua URIs', () => {

@@ -1,5 +1,6 @@
-// The DMARC check (RFC 7489): the `_dmarc.` TXT record of the domain (or of its organisational domain, for
-// a subdomain), its policy (none / quarantine / reject), `pct` and whether it asks for aggregate reports.
+// The DMARC check (RFC 7489, with DMARCbis's DNS tree walk for discovery): the `_dmarc.` TXT record of the
+// domain or of the nearest parent that has one, its policy (none / quarantine / reject; a parent's `sp=`
+// for a subdomain), `pct` and whether it asks for aggregate reports.
 import type { DnsAnswer, Resolver } from '../../ports/resolver.js';
 import { type CheckResult, checkResult, type Finding, finding } from './findings.js';
 
@@ -42,28 +43,21 @@ export function parseDmarc(record: string): DmarcRecord {
   };
 }
 
-// Public suffixes a UK council domain sits under (a small slice of the Public Suffix List: enough to find
-// the organisational domain of e.g. "it.cardiff.gov.uk" without shipping the whole list).
-const suffixes = [
-  'gov.uk',
-  'org.uk',
-  'co.uk',
-  'ac.uk',
-  'nhs.uk',
-  'police.uk',
-  'sch.uk',
-  'net.uk',
-  'me.uk',
-  'ltd.uk',
-  'plc.uk',
-];
-
-/** The registrable (organisational) domain: one label under a known UK suffix, else the last two labels. */
-export function organisationalDomain(domain: string): string {
-  const labels = domain.split('.');
-  const suffix = suffixes.find((s) => domain.endsWith(`.${s}`));
-  const keep = suffix ? suffix.split('.').length + 1 : 2;
-  return labels.slice(-keep).join('.');
+/**
+ * Where a receiver looks for a domain's DMARC policy, as DMARCbis's DNS tree walk has it: the domain
+ * itself, then each parent in turn up to (not including) the top-level domain, at most 8 names; a name of
+ * more than 8 labels jumps to its last 7 after the first. So `cyber.council.gov.uk` finds
+ * `_dmarc.council.gov.uk`, without a list of public suffixes.
+ */
+export function dmarcTreeWalk(domain: string): string[] {
+  const labels = domain.split('.').filter(Boolean);
+  const names = [labels.join('.')];
+  let rest = labels.length > 8 ? labels.slice(-7) : labels.slice(1);
+  while (rest.length > 1 && names.length < 8) {
+    names.push(rest.join('.'));
+    rest = rest.slice(1);
+  }
+  return names;
 }
 
 async function dmarcAt(resolver: Resolver, domain: string): Promise<DnsAnswer<string>> {
@@ -86,14 +80,17 @@ export async function checkDmarc(resolver: Resolver, domain: string): Promise<Ch
       ],
       { error: reason },
     );
+  // The tree walk: the first name up the tree with a DMARC record is the policy's; "none" at every name is
+  // a definite answer (no DMARC), and only a failed lookup leaves the answer open.
   let at = domain;
-  let answer = await dmarcAt(resolver, domain);
-  if (answer.status === 'temporary') return later(answer.reason);
-  const org = organisationalDomain(domain);
-  if (answer.status === 'none' && org !== domain) {
-    at = org;
-    answer = await dmarcAt(resolver, org);
+  let answer: DnsAnswer<string> = { status: 'none', reason: 'nodata' };
+  for (const name of dmarcTreeWalk(domain)) {
+    answer = await dmarcAt(resolver, name);
     if (answer.status === 'temporary') return later(answer.reason);
+    if (answer.status === 'found') {
+      at = name;
+      break;
+    }
   }
   if (answer.status === 'none')
     return checkResult('dmarc', [

@@ -30,7 +30,27 @@ async function addressesOf(resolver: Resolver, host: string) {
     ...(a.status === 'found' ? a.records : []),
     ...(aaaa.status === 'found' ? aaaa.records : []),
   ];
-  return { addresses, temporary: addresses.length === 0 ? temporary : undefined };
+  const missing: 'nxdomain' | 'no-address' =
+    a.status === 'none' && a.reason === 'nxdomain' ? 'nxdomain' : 'no-address';
+  return { addresses, temporary: addresses.length === 0 ? temporary : undefined, missing };
+}
+
+/**
+ * An exchange's addresses, its alias followed to the end (at most 8 hops) when the name is a CNAME: a
+ * recursive resolver usually does this itself; this does not depend on it.
+ */
+async function exchangeAddresses(resolver: Resolver, host: string) {
+  const [cname, own] = await Promise.all([resolver.resolveCname(host), addressesOf(resolver, host)]);
+  if (cname.status === 'temporary') return { alias: null, ...own, temporary: own.temporary ?? cname };
+  const alias = cname.status === 'found' ? (cname.records[0] ?? null) : null;
+  let target = alias;
+  let result = own;
+  for (let hop = 0; target && result.addresses.length === 0 && !result.temporary && hop < 8; hop++) {
+    result = await addressesOf(resolver, target);
+    const next = await resolver.resolveCname(target);
+    target = next.status === 'found' ? (next.records[0] ?? null) : null;
+  }
+  return { alias, ...result };
 }
 
 export async function checkMx(resolver: Resolver, domain: string): Promise<MxOutcome> {
@@ -125,7 +145,8 @@ export async function checkMx(resolver: Resolver, domain: string): Promise<MxOut
       ),
     );
   const hostDetail: Array<{ host: string; addresses: string[]; cname: string | null }> = [];
-  const noAddress: string[] = [];
+  const dangling: Array<{ host: string; missing: 'nxdomain' | 'no-address' }> = [];
+  const literals: string[] = [];
   let temporary: Finding | undefined;
   for (const host of hosts) {
     if (ipLiteral.test(host)) {
@@ -136,43 +157,55 @@ export async function checkMx(resolver: Resolver, domain: string): Promise<MxOut
           `The MX record ${host} is an address, not a host name; many senders will not deliver to it. Point the MX at a host name.`,
         ),
       );
-      noAddress.push(host);
+      literals.push(host);
       continue;
     }
-    const [cname, own] = await Promise.all([resolver.resolveCname(host), addressesOf(resolver, host)]);
-    if (cname.status === 'temporary' || own.temporary) {
-      temporary = later(
-        `the mail server ${host}`,
-        cname.status === 'temporary' ? cname.reason : own.temporary!.reason,
-      );
+    const exchange = await exchangeAddresses(resolver, host);
+    if (exchange.temporary) {
+      temporary = later(`the mail server ${host}`, exchange.temporary.reason);
       continue;
     }
-    const alias = cname.status === 'found' ? (cname.records[0] ?? null) : null;
-    hostDetail.push({ host, addresses: own.addresses, cname: alias });
-    if (alias)
+    hostDetail.push({ host, addresses: exchange.addresses, cname: exchange.alias });
+    if (exchange.alias)
       findings.push(
         finding(
           'mx-cname',
           'warning',
-          `The mail server ${host} is an alias (CNAME) for ${alias}; RFC 2181 and RFC 5321 say an MX must name a host directly, and some senders will not deliver. Point the MX at ${alias}.`,
+          exchange.addresses.length
+            ? `The mail server ${host} is an alias (CNAME) for ${exchange.alias}; mail still reaches it, but RFC 2181 and RFC 5321 say an MX must name a host directly, and some senders will not deliver. Point the MX at ${exchange.alias}.`
+            : `The mail server ${host} is an alias (CNAME) for ${exchange.alias}, which has no address.`,
         ),
       );
-    if (own.addresses.length === 0) noAddress.push(host);
+    if (exchange.addresses.length === 0) dangling.push({ host, missing: exchange.missing });
   }
   if (temporary) return { result: checkResult('mx', [temporary], detail), hosts, takesNoMail: false };
-  if (noAddress.length)
-    findings.push(
-      noAddress.length === hosts.length
-        ? finding(
+  const described = (d: (typeof dangling)[number]) =>
+    d.missing === 'nxdomain' ? `${d.host} does not exist` : `${d.host} has no address (neither A nor AAAA)`;
+  // Every exchange that is a name leads nowhere, and no address is given instead: nothing can be delivered.
+  if (dangling.length && dangling.length === hosts.length - literals.length && literals.length === 0)
+    return {
+      result: checkResult(
+        'mx',
+        [
+          ...findings,
+          finding(
             'mx-no-address',
             'critical',
-            `None of the mail servers for ${domain} (${listWords(noAddress)}) has an address, so mail to it cannot be delivered. Fix the MX records or the servers’ A/AAAA records.`,
-          )
-        : finding(
-            'mx-some-no-address',
-            'warning',
-            `Some mail servers for ${domain} have no address (${listWords(noAddress)}); mail still arrives through the others. Remove or fix those MX records.`,
+            `No mail can be delivered to ${domain}: its MX records name mail servers that lead nowhere (${listWords(dangling.map(described))}). Fix the MX records or the servers’ A/AAAA records.`,
           ),
+        ],
+        { ...detail, hosts: hostDetail },
+      ),
+      hosts,
+      takesNoMail: true,
+    };
+  if (dangling.length)
+    findings.push(
+      finding(
+        'mx-some-no-address',
+        'warning',
+        `Some mail servers for ${domain} lead nowhere (${listWords(dangling.map(described))}); mail still arrives through the others. Remove or fix those MX records.`,
+      ),
     );
   if (findings.length === 0)
     findings.push(
