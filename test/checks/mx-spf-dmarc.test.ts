@@ -1,7 +1,7 @@
 // The DNS checks against the in-memory resolver: every MX, SPF, DMARC and TLS-RPT finding, and temporary
 // failures that never count as "takes no mail".
 import { describe, expect, it } from 'vitest';
-import { memoryResolver } from '../../src/adapters/resolver-memory.js';
+import { memoryResolver, type Zones } from '../../src/adapters/resolver-memory.js';
 import { checkDmarc, dmarcTreeWalk, parseDmarc } from '../../src/features/checks/dmarc.js';
 import { findingCodes } from '../../src/features/checks/findings.js';
 import { checkMx } from '../../src/features/checks/mx.js';
@@ -127,34 +127,89 @@ describe('MX', () => {
 });
 
 describe('SPF', () => {
-  const spf = (records: string[] | 'SERVFAIL') =>
+  const spf = (records: string[] | 'SERVFAIL', more: Zones = {}) =>
     checkSpf(
+      memoryResolver({
+        [D]: records === 'SERVFAIL' ? 'SERVFAIL' : { TXT: records, A: ['192.0.2.80'], MX: [`10 mx1.${D}`] },
+        'spf.provider.example': { TXT: ['v=spf1 ip4:198.51.100.0/24 -all'] },
+        '_spf.example.net': { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] },
+        ...more,
+      }),
       D,
-      records === 'SERVFAIL'
-        ? { status: 'temporary', reason: 'SERVFAIL' }
-        : records.length
-          ? { status: 'found', records }
-          : { status: 'none', reason: 'nodata' },
     );
   it.each([
     [['v=spf1 mx -all'], 'ok', 'spf-fail-all'],
-    [['v=spf1 include:spf.protection.outlook.com ~all'], 'info', 'spf-softfail-all'],
+    [['v=spf1 include:spf.provider.example ~all'], 'info', 'spf-softfail-all'],
     [['v=spf1 mx ?all'], 'warning', 'spf-neutral-all'],
     [['v=spf1 +all'], 'critical', 'spf-pass-all'],
     [['v=spf1 all'], 'critical', 'spf-pass-all'],
     [['v=spf1 mx'], 'warning', 'spf-no-all'],
-    [['v=spf1 redirect=_spf.example.net'], 'info', 'spf-redirect'],
+    [['v=spf1 redirect=_spf.example.net'], 'ok', 'spf-fail-all'], // the redirect's -all is the policy
     [['v=spf1 mx -all', 'v=spf1 include:x.example ~all'], 'warning', 'spf-multiple'],
     [['google-site-verification=abc'], 'warning', 'spf-missing'],
     [[], 'warning', 'spf-missing'],
-  ] as const)('%j → %s (%s)', (records, severity, code) => {
-    const result = spf([...records]);
+  ] as const)('%j → %s (%s)', async (records, severity, code) => {
+    const result = await spf([...records]);
     expect(result.severity).toBe(severity);
     expect(findingCodes(result.detail)).toEqual([code]);
   });
 
-  it('is temporary when the TXT lookup fails for now', () => {
-    expect(spf('SERVFAIL').severity).toBe('temporary');
+  it('is temporary when a lookup fails for now, here or in an include', async () => {
+    expect((await spf('SERVFAIL')).severity).toBe('temporary');
+    const inner = await spf(['v=spf1 include:flaky.example -all'], { 'flaky.example': 'SERVFAIL' });
+    expect(inner.severity).toBe('temporary');
+  });
+
+  it('follows a redirect to the policy it ends in, and says so', async () => {
+    const result = await spf(['v=spf1 redirect=_spf.example.net']);
+    expect(result.detail).toMatchObject({ effective: '-', chain: [D, '_spf.example.net'], lookups: 1 });
+    expect(result.summary).toContain('through its redirect to _spf.example.net');
+  });
+
+  it('gives a permanent error for a missing redirect target, a loop, too many lookups or void lookups', async () => {
+    const cases: Array<[string[], Zones, RegExp]> = [
+      [
+        ['v=spf1 redirect=nowhere.example'],
+        {},
+        /redirects to nowhere\.example, which publishes no SPF record/,
+      ],
+      [
+        ['v=spf1 include:loop.example -all'],
+        { 'loop.example': { TXT: [`v=spf1 include:${D} -all`] } },
+        /in a loop/,
+      ],
+      [
+        ['v=spf1 include:a1.example -all'],
+        Object.fromEntries(
+          Array.from({ length: 11 }, (_, i) => [
+            `a${i + 1}.example`,
+            { TXT: [i < 10 ? `v=spf1 include:a${i + 2}.example -all` : 'v=spf1 -all'] },
+          ]),
+        ),
+        /more than 10 DNS lookups/,
+      ],
+      [
+        ['v=spf1 a:gone1.example a:gone2.example a:gone3.example -all'],
+        {},
+        /more than 2 of its DNS lookups find nothing/,
+      ],
+      [
+        ['v=spf1 include:nospf.example -all'],
+        { 'nospf.example': { TXT: ['hello'] } },
+        /includes nospf\.example, which publishes no SPF record/,
+      ],
+    ];
+    for (const [records, zones, why] of cases) {
+      const result = await spf(records, zones);
+      expect(findingCodes(result.detail), records[0]).toEqual(['spf-permerror']);
+      expect(result.summary).toMatch(why);
+      expect(result.summary).toContain('receivers ignore your SPF');
+    }
+  });
+
+  it('counts the lookups of a record that stays within the limits', async () => {
+    const result = await spf([`v=spf1 a mx include:spf.provider.example ip4:192.0.2.0/24 -all`]);
+    expect(result.detail).toMatchObject({ lookups: 3, voidLookups: 0, effective: '-' });
   });
 
   it('parses the all qualifier and redirect', () => {

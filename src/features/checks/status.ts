@@ -35,7 +35,14 @@ export interface StatusOptions {
 }
 
 const weakDmarc = new Set(['dmarc-missing', 'dmarc-none', 'dmarc-invalid', 'dmarc-multiple']);
-const weakSpf = new Set(['spf-missing', 'spf-multiple', 'spf-pass-all', 'spf-neutral-all', 'spf-no-all']);
+const weakSpf = new Set([
+  'spf-missing',
+  'spf-multiple',
+  'spf-permerror',
+  'spf-pass-all',
+  'spf-neutral-all',
+  'spf-no-all',
+]);
 
 function definite(check: StoredCheck | undefined): StoredCheck | undefined {
   if (!check) return undefined;

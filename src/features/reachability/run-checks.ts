@@ -83,7 +83,7 @@ async function gatherDomain(
     const results: CheckResult[] = [
       mx.result,
       ...(await Promise.all([
-        resolver.resolveTxt(name).then((txt) => checkSpf(name, txt)),
+        checkSpf(resolver, name),
         checkDmarc(resolver, name),
         checkMtaSts(deps, resolver, name, mx.hosts),
         checkTlsRpt(resolver, name),
