@@ -6,6 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { migrateDatabase, openLibsqlDatabase } from '../adapters/db-libsql.js';
+import { resolvingFetch } from '../adapters/fetch-node.js';
 import { nodeMailer } from '../adapters/mailer-node.js';
 import { dohResolver } from '../adapters/resolver-doh.js';
 import { nodeResolver } from '../adapters/resolver-node.js';
@@ -37,6 +38,15 @@ export async function buildNodeRuntime(
   });
   await migrateDatabase(database.db);
   const clock = systemClock();
+  const resolver =
+    config.DNS_RESOLVER === 'doh'
+      ? dohResolver({
+          url: config.DOH_URL,
+          fetch: globalThis.fetch.bind(globalThis),
+          timeoutMs: config.DNS_TIMEOUT_MS,
+          tries: config.DNS_TRIES,
+        })
+      : nodeResolver(config);
   const deps: Deps = {
     config,
     db: database.db,
@@ -44,16 +54,9 @@ export async function buildNodeRuntime(
     log,
     random: cryptoRandom(),
     mailer: nodeMailer(config, log),
-    fetch: globalThis.fetch.bind(globalThis),
-    resolver:
-      config.DNS_RESOLVER === 'doh'
-        ? dohResolver({
-            url: config.DOH_URL,
-            fetch: globalThis.fetch.bind(globalThis),
-            timeoutMs: config.DNS_TIMEOUT_MS,
-            tries: config.DNS_TRIES,
-          })
-        : nodeResolver(config),
+    // Host names in fetches are looked up by the checks' own resolver (DNS_SERVERS, or DoH).
+    fetch: resolvingFetch(resolver),
+    resolver,
     connInfo: getConnInfo,
     assets: govukAssets(),
     memoryUsage: () => process.memoryUsage(),

@@ -48,6 +48,24 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: nu
   };
 }
 
+/** The real cause of a failed fetch, in words (fetch itself only says "fetch failed"). */
+export function whyFetchFailed(err: unknown): string {
+  let e = err as { message?: string; code?: string; cause?: unknown; hostname?: string } | undefined;
+  // the innermost cause that says something
+  for (let depth = 0; e?.cause && depth < 5; depth++) e = e.cause as typeof e;
+  const code = e?.code ?? '';
+  const message = e?.message ?? String(err);
+  if (code === 'ENOTFOUND') return `no such host${e?.hostname ? ` (${e.hostname})` : ''}`;
+  if (code === 'EAI_AGAIN') return 'the host name could not be looked up just now';
+  if (code === 'ECONNREFUSED') return 'the connection was refused';
+  if (code === 'ECONNRESET') return 'the connection was reset';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'the host cannot be reached';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connecting timed out';
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(code) || /certificate|TLS|SSL/i.test(message))
+    return `TLS failed: ${message}`;
+  return code ? `${code}: ${message}` : message;
+}
+
 export async function fetchText(
   deps: Pick<Deps, 'fetch'>,
   start: string,
@@ -65,8 +83,7 @@ export async function fetchText(
         headers: { accept: 'text/plain', 'user-agent': 'cyber-contacts reachability check' },
       });
     } catch (err) {
-      const e = err as Error;
-      const reason = signal.aborted ? `no answer within ${options.timeoutMs / 1000} s` : e.message;
+      const reason = signal.aborted ? `no answer within ${options.timeoutMs / 1000} s` : whyFetchFailed(err);
       return { kind: 'network', url, reason } satisfies FetchTextResult;
     }
     if (res.status >= 300 && res.status < 400) {

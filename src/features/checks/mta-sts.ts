@@ -48,7 +48,7 @@ export function mxMatches(pattern: string, host: string): boolean {
   return pattern === host;
 }
 
-const later = (domain: string, what: string, reason: string) =>
+const later = (domain: string, what: string, reason: string, known: Record<string, unknown> = {}) =>
   checkResult(
     'mta-sts',
     [
@@ -58,7 +58,7 @@ const later = (domain: string, what: string, reason: string) =>
         `We could not read ${what} for ${domain} just now (${reason}). We will try again.`,
       ),
     ],
-    { error: reason },
+    { ...known, error: reason },
   );
 
 export async function checkMtaSts(
@@ -107,9 +107,11 @@ export async function checkMtaSts(
     timeoutMs: deps.config.CHECKS_HTTP_TIMEOUT_MS,
     maxBytes: MTA_STS_POLICY_LIMIT,
   });
-  if (fetched.kind === 'network') return later(domain, `the MTA-STS policy at ${url}`, fetched.reason);
+  // The TXT record and its id are kept even when the policy cannot be fetched.
+  if (fetched.kind === 'network')
+    return later(domain, `the MTA-STS policy at ${url}`, fetched.reason, detail);
   if (fetched.kind === 'http-error' && fetched.status >= 500)
-    return later(domain, `the MTA-STS policy at ${url}`, `HTTP ${fetched.status}`);
+    return later(domain, `the MTA-STS policy at ${url}`, `HTTP ${fetched.status}`, detail);
   if (fetched.kind !== 'ok') {
     const why =
       fetched.kind === 'redirect'

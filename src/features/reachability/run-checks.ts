@@ -80,6 +80,8 @@ async function gatherDomain(
   const budget = deps.config.CHECKS_DOMAIN_BUDGET_MS;
   const work = (async (): Promise<Gathered> => {
     const mx = await checkMx(resolver, name);
+    // A domain that does not exist has no SPF, DMARC or MTA-STS either: saying so is noise.
+    if (noMailCode(mx) === 'domain-not-found') return { domain: name, live, mx, results: [mx.result] };
     const results: CheckResult[] = [
       mx.result,
       ...(await Promise.all([
