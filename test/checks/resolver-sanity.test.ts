@@ -102,12 +102,24 @@ describe('marking unreachable', () => {
   it('needs the same answer on two looks some time apart', async () => {
     await setUp();
     resolver.set(domainOf(3), { MX: ['0 .'] });
-    expect((await runChecks(t.deps)).flatMap((r) => r.markedUnreachable)).toEqual([]);
+    const first = await runChecks(t.deps);
+    expect(first.flatMap((r) => r.markedUnreachable)).toEqual([]);
+    // every run says where each mailbox stands: at risk after one look, confirmed elsewhere
+    const looked = first.find((r) => r.domain === domainOf(3))!;
+    expect(looked.mailboxes).toEqual([
+      expect.objectContaining({ address: `cyber@${domainOf(3)}`, status: 'at-risk' }),
+    ]);
+    expect(looked.mailboxes[0]!.reasons.join(' ')).toMatch(/null MX/);
+    expect(first.find((r) => r.domain === domainOf(4))!.mailboxes[0]).toMatchObject({
+      status: 'confirmed',
+      reasons: [],
+    });
     // the domain is due again as soon as a second look can confirm it, before the others
     t.clock.advance(60 * 60_000);
     const due = await runChecks(t.deps, { dueOnly: true });
     expect(due.map((r) => r.domain)).toEqual([domainOf(3)]);
     expect(due[0]!.markedUnreachable).toHaveLength(1);
+    expect(due[0]!.mailboxes[0]).toMatchObject({ status: 'unreachable' });
     expect(await unreachable()).toBe(1);
   });
 

@@ -75,6 +75,20 @@ describe('mailboxStatus', () => {
     ).toBe('unverified');
   });
 
+  it('says so of a confirmed mailbox whose domain was never checked successfully', () => {
+    const row = {
+      state: 'confirmed' as const,
+      staleAt: null,
+      unreachableAt: null,
+      unreachableReason: null,
+      softBounces: 0,
+    };
+    expect(mailboxStatusDetail(row, {})).toEqual({
+      status: 'confirmed',
+      reasons: ['Its domain has not been checked successfully yet, so nothing is known of its mail set-up.'],
+    });
+  });
+
   it('never counts a temporary result: the latest definite one stands', () => {
     const temporary = check('mx', 'temporary', ['dns-temporary']);
     expect(mailboxStatus(base, { mx: temporary })).toBe('confirmed');

@@ -33,7 +33,9 @@ function line(run: DomainCheckRun): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `${run.domain}  ${kinds}${marks ? `  (${marks})` : ''}`;
+  // Every mailbox's status on every run, not only when this run changed it.
+  const statuses = run.mailboxes.map((m) => `${m.address} ${m.status}`).join(', ');
+  return `${run.domain}  ${kinds}${marks ? `  (${marks})` : ''}${statuses ? `  [${statuses}]` : ''}`;
 }
 
 export const checksCommand: CliCommand = async (ctx, args) => {
@@ -60,6 +62,10 @@ export const checksCommand: CliCommand = async (ctx, args) => {
       for (const run of runs) {
         ctx.io.out(line(run));
         for (const r of run.results) ctx.io.out(`  ${r.kind} (${r.severity}): ${r.summary}`);
+        for (const m of run.mailboxes)
+          ctx.io.out(
+            `  mailbox ${m.address}: ${m.status}${m.reasons.length ? ` — ${m.reasons.join(' ')}` : ''}`,
+          );
       }
     } else ctx.io.err(`Checked ${runs.length} domain(s).`);
     return 0;

@@ -58,6 +58,16 @@ export const CheckRunSchema = z
     restored: z
       .array(z.string())
       .openapi({ description: 'Mailboxes whose DNS unreachable mark this run lifted' }),
+    mailboxes: z
+      .array(
+        z.object({
+          id: z.string(),
+          address: z.string(),
+          status: z.enum(mailboxStatuses),
+          reasons: z.array(z.string()),
+        }),
+      )
+      .openapi({ description: 'Each live mailbox on the domain after this run: its status and why' }),
   })
   .openapi('DomainCheckRun');
 

@@ -90,7 +90,14 @@ export function mailboxStatusDetail(
     findingCodes(spf.detail).some((c) => weakSpf.has(c))
   )
     reasons.push('Its domain has neither an effective DMARC policy nor an effective SPF record.');
-  return reasons.length ? { status: 'at-risk', reasons } : { status: 'confirmed', reasons: [] };
+  if (reasons.length) return { status: 'at-risk', reasons };
+  // Nothing wrong is known; but a domain never checked successfully is not known to be right either.
+  if (!definite(latestChecks.mx))
+    return {
+      status: 'confirmed',
+      reasons: ['Its domain has not been checked successfully yet, so nothing is known of its mail set-up.'],
+    };
+  return { status: 'confirmed', reasons: [] };
 }
 
 export function mailboxStatus(row: StatusRow, latestChecks: LatestChecks = {}, options: StatusOptions = {}) {

@@ -21,7 +21,7 @@ import { checkMx, type MxOutcome } from '../checks/mx.js';
 import { runResolver } from '../checks/run-resolver.js';
 import { checkSecurityTxt } from '../checks/security-txt.js';
 import { checkSpf } from '../checks/spf.js';
-import { domainOf } from '../checks/status.js';
+import { domainOf, type MailboxStatus, mailboxStatusDetail } from '../checks/status.js';
 import { checkTlsRpt } from '../checks/tls-rpt.js';
 import { mailboxTransitions } from '../mailboxes/transitions.js';
 import type { MailboxRow } from '../mailboxes/view.js';
@@ -40,6 +40,8 @@ export interface DomainCheckRun {
   /** Mailboxes this run marked unreachable, and those whose DNS mark it lifted. */
   markedUnreachable: string[];
   restored: string[];
+  /** Each live mailbox on the domain as it stands after this run: its status and why. */
+  mailboxes: Array<{ id: string; address: string; status: MailboxStatus; reasons: string[] }>;
 }
 
 /** The distinct domains of the mailboxes whose domains are checked. */
@@ -213,12 +215,39 @@ async function recordDomain(
 
   for (const id of markedUnreachable)
     log.warn('mailbox marked unreachable: its domain takes no mail', { mailbox: id });
+  const statuses = await statusesAfter(
+    deps,
+    name,
+    g.live.map((m) => m.id),
+  );
   log.info('domain checked', {
     severities: Object.fromEntries(results.map((r) => [r.kind, r.severity])),
     markedUnreachable: markedUnreachable.length,
     restored: restored.length,
   });
-  return { domain: name, checkedAt: now.toISOString(), results, markedUnreachable, restored };
+  return {
+    domain: name,
+    checkedAt: now.toISOString(),
+    results,
+    markedUnreachable,
+    restored,
+    mailboxes: statuses,
+  };
+}
+
+/** The live mailboxes' statuses after a run, from their rows and the domain's latest checks. */
+async function statusesAfter(
+  deps: Deps,
+  domain: string,
+  ids: string[],
+): Promise<DomainCheckRun['mailboxes']> {
+  if (ids.length === 0) return [];
+  const rows = await deps.db.select().from(mailboxes).where(inList(mailboxes.id, ids));
+  const latest = (await latestChecksFor(deps, [domain])).get(domain);
+  const options = { softBounceThreshold: deps.config.SOFT_BOUNCE_THRESHOLD };
+  return rows
+    .sort((a, b) => (a.address < b.address ? -1 : 1))
+    .map((m) => ({ id: m.id, address: m.address, ...mailboxStatusDetail(m, latest, options) }));
 }
 
 /**
