@@ -81,23 +81,27 @@ async function gatherDomain(
 ): Promise<Gathered> {
   const budget = deps.config.CHECKS_DOMAIN_BUDGET_MS;
   const work = (async (): Promise<Gathered> => {
-    const mx = await checkMx(resolver, name);
+    // The DNS checks at once (only MTA-STS needs the MX hosts), so a slow domain costs one wait, not five.
+    const mxCheck = checkMx(resolver, name);
+    const dnsChecks = Promise.all([
+      checkSpf(resolver, name),
+      checkDmarc(resolver, name),
+      checkTlsRpt(resolver, name),
+    ]);
+    dnsChecks.catch(() => {}); // reported through the await below, or not needed
+    const mx = await mxCheck;
     // A domain that does not exist has no SPF, DMARC or MTA-STS either: saying so is noise.
     if (noMailCode(mx) === 'domain-not-found') return { domain: name, live, mx, results: [mx.result] };
-    const results: CheckResult[] = [
-      mx.result,
-      ...(await Promise.all([
-        checkSpf(resolver, name),
-        checkDmarc(resolver, name),
-        checkMtaSts(deps, resolver, name, mx.hosts),
-        checkTlsRpt(resolver, name),
-        checkSecurityTxt(
-          deps,
-          name,
-          live.filter((m) => m.state === 'confirmed').map((m) => m.address),
-        ),
-      ])),
-    ];
+    const [spf, dmarc, tlsRpt] = await dnsChecks;
+    const [mtaSts, securityTxt] = await Promise.all([
+      checkMtaSts(deps, resolver, name, mx.hosts),
+      checkSecurityTxt(
+        deps,
+        name,
+        live.filter((m) => m.state === 'confirmed').map((m) => m.address),
+      ),
+    ]);
+    const results: CheckResult[] = [mx.result, spf, dmarc, mtaSts, tlsRpt, securityTxt];
     return { domain: name, live, mx, results };
   })();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -279,7 +283,12 @@ async function previousMxOf(deps: Deps, domains: string[]): Promise<Map<string, 
   );
 }
 
-/** Checks these domains with one run resolver: proved first, CHECKS_CONCURRENCY at a time, then stored. */
+/**
+ * Checks these domains with one run resolver: proved first, then in chunks (4 × CHECKS_CONCURRENCY domains,
+ * CHECKS_CONCURRENCY at a time), each chunk judged for plausibility and stored before the next starts, so a
+ * long sweep keeps little in memory and what a crash interrupts is a chunk, not the sweep. Once a chunk is
+ * not believed, the rest of the run is not either.
+ */
 async function checkDomains(
   deps: Deps,
   actor: ActorContext,
@@ -287,43 +296,49 @@ async function checkDomains(
   options: { signal?: AbortSignal; onDomain?: (run: DomainCheckRun) => void } = {},
 ): Promise<DomainCheckRun[]> {
   const resolver = runResolver(deps.resolver);
-  const broken = await proveResolver(resolver, controlNames(deps.config));
-  const live = await liveMailboxesOn(deps, domains);
-  const gathered: Gathered[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < domains.length && !options.signal?.aborted) {
-      const domain = domains[next++]!;
-      try {
-        gathered.push(await gatherDomain(deps, resolver, domain, live.get(domain) ?? []));
-      } catch (err) {
-        deps.log.error('domain checks failed', { domain, err });
-      }
-    }
-  };
-  if (!broken)
-    await Promise.all(
-      Array.from({ length: Math.min(deps.config.CHECKS_CONCURRENCY, domains.length) }, worker),
-    );
-  else
-    for (const domain of domains)
-      gathered.push({
-        domain,
-        live: live.get(domain) ?? [],
-        mx: { result: temporaryMx(''), hosts: [], takesNoMail: false },
-        results: [],
-      });
-  const distrust = broken ?? implausibleRun(gathered.map((g) => noMailCode(g.mx)));
-  await recordResolverHealth(deps, distrust);
+  let distrust = await proveResolver(resolver, controlNames(deps.config));
   const budget = await unreachableBudget(deps);
   const runs: DomainCheckRun[] = [];
-  for (const g of gathered.sort((a, b) => domains.indexOf(a.domain) - domains.indexOf(b.domain))) {
-    try {
-      const run = await recordDomain(deps, actor, g, { distrust, budget });
-      runs.push(run);
-      options.onDomain?.(run);
-    } catch (err) {
-      deps.log.error('domain checks could not be stored', { domain: g.domain, err });
+  const concurrency = deps.config.CHECKS_CONCURRENCY;
+  const chunkSize = Math.max(16, 4 * concurrency);
+  for (let at = 0; at < domains.length && !options.signal?.aborted; at += chunkSize) {
+    const chunk = domains.slice(at, at + chunkSize);
+    const live = await liveMailboxesOn(deps, chunk);
+    const gathered = new Map<string, Gathered>();
+    if (distrust)
+      for (const domain of chunk)
+        gathered.set(domain, {
+          domain,
+          live: live.get(domain) ?? [],
+          mx: { result: temporaryMx(''), hosts: [], takesNoMail: false },
+          results: [],
+        });
+    else {
+      let next = 0;
+      const worker = async () => {
+        while (next < chunk.length && !options.signal?.aborted) {
+          const domain = chunk[next++]!;
+          try {
+            gathered.set(domain, await gatherDomain(deps, resolver, domain, live.get(domain) ?? []));
+          } catch (err) {
+            deps.log.error('domain checks failed', { domain, err });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, chunk.length) }, worker));
+      distrust = implausibleRun([...gathered.values()].map((g) => noMailCode(g.mx)));
+    }
+    if (at === 0 || distrust) await recordResolverHealth(deps, distrust);
+    for (const domain of chunk) {
+      const g = gathered.get(domain);
+      if (!g) continue;
+      try {
+        const run = await recordDomain(deps, actor, g, { distrust, budget });
+        runs.push(run);
+        options.onDomain?.(run);
+      } catch (err) {
+        deps.log.error('domain checks could not be stored', { domain, err });
+      }
     }
   }
   return runs;
