@@ -50,6 +50,18 @@ const parts: Part[] = [
     description: 'HTTP API under autocannon vs a bare Hono route, then a soak (SOAK_SECONDS)',
     run: (flags) => import('./api.js').then((m) => m.runApi(flags)),
   },
+  {
+    name: 'dns',
+    description: 'a reachability sweep of 400 domains on a local unbound vs a bare resolver (ratio)',
+    run: (flags) =>
+      import('./dns.js').then((m) =>
+        m.runDns({
+          ...m.defaultDnsOptions,
+          domains: int(flags.domains, m.defaultDnsOptions.domains),
+          runs: int(flags.runs, m.defaultDnsOptions.runs),
+        }),
+      ),
+  },
   { name: 'coverage', description: 'coverage report generation (not written yet)' },
 ];
 

@@ -83,6 +83,7 @@ async function gatherDomain(
   const work = (async (): Promise<Gathered> => {
     // The DNS checks at once (only MTA-STS needs the MX hosts), so a slow domain costs one wait, not five.
     const mxCheck = checkMx(resolver, name);
+    resolver.resolveTxt(`_mta-sts.${name}`).catch(() => {}); // asked now, read by the MTA-STS check
     const dnsChecks = Promise.all([
       checkSpf(resolver, name),
       checkDmarc(resolver, name),
@@ -284,10 +285,11 @@ async function previousMxOf(deps: Deps, domains: string[]): Promise<Map<string, 
 }
 
 /**
- * Checks these domains with one run resolver: proved first, then in chunks (4 × CHECKS_CONCURRENCY domains,
- * CHECKS_CONCURRENCY at a time), each chunk judged for plausibility and stored before the next starts, so a
- * long sweep keeps little in memory and what a crash interrupts is a chunk, not the sweep. Once a chunk is
- * not believed, the rest of the run is not either.
+ * Checks these domains with one run resolver, proved first: CHECKS_CONCURRENCY domains at a time, with no
+ * pause between them (a slow domain holds up only its own worker), each stored as soon as it is judged.
+ * Nothing is stored until a first window of domains (4 × CHECKS_CONCURRENCY, at least 16) has been seen,
+ * and every domain is judged against the last window: when half of it fails in the same way the run is no
+ * longer believed, the rest is not asked, and every domain still to store counts as temporary.
  */
 async function checkDomains(
   deps: Deps,
@@ -298,49 +300,85 @@ async function checkDomains(
   const resolver = runResolver(deps.resolver);
   let distrust = await proveResolver(resolver, controlNames(deps.config));
   const budget = await unreachableBudget(deps);
-  const runs: DomainCheckRun[] = [];
+  const live = await liveMailboxesOn(deps, domains);
   const concurrency = deps.config.CHECKS_CONCURRENCY;
-  const chunkSize = Math.max(16, 4 * concurrency);
-  for (let at = 0; at < domains.length && !options.signal?.aborted; at += chunkSize) {
-    const chunk = domains.slice(at, at + chunkSize);
-    const live = await liveMailboxesOn(deps, chunk);
-    const gathered = new Map<string, Gathered>();
-    if (distrust)
-      for (const domain of chunk)
-        gathered.set(domain, {
+  const window = Math.min(domains.length, Math.max(16, 4 * concurrency));
+  const ready: Gathered[] = [];
+  const recent: Array<string | null> = [];
+  let seen = 0;
+  let gathering = true;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < domains.length && !distrust && !options.signal?.aborted) {
+      const domain = domains[next++]!;
+      try {
+        const g = await gatherDomain(deps, resolver, domain, live.get(domain) ?? []);
+        ready.push(g);
+        recent.push(noMailCode(g.mx));
+        if (recent.length > window) recent.shift();
+      } catch (err) {
+        deps.log.error('domain checks failed', { domain, err });
+      }
+      seen++;
+      notify();
+    }
+  };
+  const workers = Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, domains.length)) }, worker),
+  ).finally(() => {
+    gathering = false;
+    notify();
+  });
+
+  const runs: DomainCheckRun[] = [];
+  const store = async (g: Gathered) => {
+    try {
+      const run = await recordDomain(deps, actor, g, { distrust, budget });
+      runs.push(run);
+      options.onDomain?.(run);
+    } catch (err) {
+      deps.log.error('domain checks could not be stored', { domain: g.domain, err });
+    }
+  };
+  let judged = false;
+  for (;;) {
+    if (!distrust && gathering && (ready.length === 0 || seen < window)) {
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      continue;
+    }
+    if (!distrust) distrust = implausibleRun(recent);
+    if (!judged || distrust) {
+      judged = true;
+      await recordResolverHealth(deps, distrust);
+    }
+    const g = ready.shift();
+    if (g) await store(g);
+    else if (!gathering) break;
+    else
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+  }
+  await workers;
+  // Domains not asked once the run was no longer believed: temporary, like the rest.
+  const stored = new Set(runs.map((r) => r.domain));
+  if (distrust && !options.signal?.aborted)
+    for (const domain of domains.slice(next))
+      if (!stored.has(domain))
+        await store({
           domain,
           live: live.get(domain) ?? [],
           mx: { result: temporaryMx(''), hosts: [], takesNoMail: false },
           results: [],
         });
-    else {
-      let next = 0;
-      const worker = async () => {
-        while (next < chunk.length && !options.signal?.aborted) {
-          const domain = chunk[next++]!;
-          try {
-            gathered.set(domain, await gatherDomain(deps, resolver, domain, live.get(domain) ?? []));
-          } catch (err) {
-            deps.log.error('domain checks failed', { domain, err });
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, chunk.length) }, worker));
-      distrust = implausibleRun([...gathered.values()].map((g) => noMailCode(g.mx)));
-    }
-    if (at === 0 || distrust) await recordResolverHealth(deps, distrust);
-    for (const domain of chunk) {
-      const g = gathered.get(domain);
-      if (!g) continue;
-      try {
-        const run = await recordDomain(deps, actor, g, { distrust, budget });
-        runs.push(run);
-        options.onDomain?.(run);
-      } catch (err) {
-        deps.log.error('domain checks could not be stored', { domain, err });
-      }
-    }
-  }
   return runs;
 }
 
