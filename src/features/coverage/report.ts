@@ -35,6 +35,8 @@ export interface CoverageCounts extends BucketCounts {
 }
 
 export interface CoverageGroup extends CoverageCounts {
+  /** Staff only: of the `confirmed`, how many are at risk (weak mail set-up or soft bounces). */
+  confirmedAtRisk?: number;
   /** The group's value (nation, region, WARP id, type code); null for authorities in no WARP. `all` for the total. */
   key: string | null;
   /** What people read: the WARP's or type's name; the key itself for nations and regions. */
@@ -171,10 +173,6 @@ export async function coverageReport(
   );
   if (by === 'warp' || by === 'type')
     groups.sort((a, b) => Number(a.key === null) - Number(b.key === null) || a.label.localeCompare(b.label));
-  return {
-    by,
-    filters,
-    total: { key: totalKey, label: totalLabel, ...withPercentages(sumCounts(groups)) },
-    groups,
-  };
+  const total: CoverageGroup = { key: totalKey, label: totalLabel, ...withPercentages(sumCounts(groups)) };
+  return { by, filters, total, groups };
 }

@@ -1,12 +1,14 @@
 // The coverage API. The report, its CSV and its history are public and carry counts only; the chase list
 // names authorities, so it needs a signed-in caller and is scoped in the query (WARP operators: their
 // members; councils: their own row). Taking a snapshot on demand is an admin's.
+
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
+import { withConfirmedAtRisk } from './at-risk.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { chaseCsv, coverageCsv } from './csv.js';
 import {
@@ -53,6 +55,10 @@ const Counts = {
   percentUnreachable: z.number().nullable(),
   percentPending: z.number().nullable(),
   percentNone: z.number().nullable(),
+  confirmedAtRisk: z.number().int().optional().openapi({
+    description:
+      'Staff only (absent from public answers): of the confirmed, how many are at risk — every confirmed primary has a weak mail set-up (a critical MX or MTA-STS check, neither DMARC nor SPF effective) or repeated soft bounces',
+  }),
   suppressed: z.boolean().openapi({
     description:
       'True when the bucket figures are withheld (null) because the group is too small to publish without singling out a council',
@@ -153,7 +159,8 @@ const publicNote =
 /** The report as this caller may see it (see disclosure.ts). */
 async function disclosedReport(c: Context<AppEnv>, by: Dimension, filters: CoverageFilters) {
   const deps = c.var.deps;
-  if (seesAllCoverage(c.var.principal)) return discloseAll(await coverageReport(deps, { by, filters }));
+  if (seesAllCoverage(c.var.principal))
+    return discloseAll(await withConfirmedAtRisk(deps, await coverageReport(deps, { by, filters })));
   assertPublicQuery(by, filters);
   return discloseSafely(await coverageReport(deps, { by, filters }), deps.config.PUBLIC_COVERAGE_MIN_GROUP);
 }

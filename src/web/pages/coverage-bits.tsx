@@ -141,6 +141,14 @@ export function CoverageTotals({ total }: { total: ShownGroup }) {
           key: statusWords.bucket[bucket],
           value: n === null ? WITHHELD : `${fmt(n)} (${pct(share)})`,
         })),
+        ...(total.confirmedAtRisk === undefined
+          ? []
+          : [
+              {
+                key: 'Of the confirmed, at risk',
+                value: `${fmt(total.confirmedAtRisk)} (weak mail set-up or repeated soft bounces: see the chase list and each authority’s page)`,
+              },
+            ]),
       ]}
     />
   );

@@ -1,10 +1,12 @@
 // GET /coverage (public), GET /dashboard and GET /dashboard/chase (staff), GET /authorities/:code (signed
 // in, scoped). Their access is declared in features/auth/policy.ts; the scope is in the queries.
+
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { findWarp } from '../../features/authority-register/warps.js';
+import { withConfirmedAtRisk } from '../../features/coverage/at-risk.js';
 import { authorityProfile } from '../../features/coverage/authority-profile.js';
 import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
 import { discloseSafely } from '../../features/coverage/disclosure.js';
@@ -70,7 +72,7 @@ export function coveragePageRoutes() {
     const warp = await ownWarp(c);
     const filters = warp ? { warp: [warp.id] } : {};
     const [report, history, chase] = await Promise.all([
-      coverageReport(deps, { by, filters }),
+      coverageReport(deps, { by, filters }).then((r) => withConfirmedAtRisk(deps, r)),
       dashboardHistory(c, by, warp),
       chaseList(deps, requirePrincipal(c), { limit: 1, offset: 0 }),
     ]);
