@@ -224,6 +224,7 @@ export function smtpMailer(config: SmtpMailerConfig, log: Logger, options: SmtpM
 
   const mailer: Mailer = {
     send,
+    reconnect: () => pool.recycle(),
     async close() {
       if (closed) return;
       closed = true;

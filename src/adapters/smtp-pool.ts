@@ -26,6 +26,12 @@ export interface SmtpPool {
   send(envelope: SmtpEnvelope, message: string): Promise<SMTPConnection.SentMessageInfo>;
   /** Connections open (or opening) now. */
   readonly open: number;
+  /**
+   * Closes the connections it has (those sending, once their message is done): the next messages go over
+   * fresh ones. After a refusal of our own, a relay that was fixed applies its new settings only to new
+   * connections (Postfix's reload).
+   */
+  recycle(): void;
   close(): void;
 }
 
@@ -42,6 +48,8 @@ interface Resource {
   messages: number;
   busy: boolean;
   closed: boolean;
+  /** Opened before the last recycle(): closed once its message is done. */
+  generation: number;
 }
 
 type SmtpError = Error & { code?: string; responseCode?: number; command?: string };
@@ -56,6 +64,7 @@ export function smtpPool(options: SmtpPoolOptions): SmtpPool {
   let open = 0;
   let connecting = 0;
   let closed = false;
+  let generation = 0;
 
   function drop(r: Resource) {
     if (r.closed) return;
@@ -92,7 +101,7 @@ export function smtpPool(options: SmtpPoolOptions): SmtpPool {
           settled = true;
           conn.removeAllListeners('error');
           conn.removeAllListeners('end');
-          const r: Resource = { conn, messages: 0, busy: false, closed: false };
+          const r: Resource = { conn, messages: 0, busy: false, closed: false, generation };
           // While a message is on it, its send callback gets the failure; otherwise the connection goes.
           conn.on('error', () => {
             if (!r.busy) drop(r);
@@ -111,7 +120,7 @@ export function smtpPool(options: SmtpPoolOptions): SmtpPool {
   function release(r: Resource) {
     r.busy = false;
     if (r.closed) return pump();
-    if (r.messages >= maxMessages || closed) {
+    if (r.messages >= maxMessages || closed || r.generation !== generation) {
       r.closed = true;
       open--;
       r.conn.quit();
@@ -181,7 +190,7 @@ export function smtpPool(options: SmtpPoolOptions): SmtpPool {
         connect().then(
           (fresh) => {
             connecting--;
-            if (closed) {
+            if (closed || fresh.generation !== generation) {
               fresh.closed = true;
               open--;
               fresh.conn.quit();
@@ -214,6 +223,14 @@ export function smtpPool(options: SmtpPoolOptions): SmtpPool {
     },
     get open() {
       return open;
+    },
+    recycle() {
+      generation++;
+      for (const r of idle.splice(0)) {
+        r.closed = true;
+        open--;
+        r.conn.quit();
+      }
     },
     close() {
       closed = true;

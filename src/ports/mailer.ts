@@ -38,5 +38,7 @@ export const NOT_BUILT = 'build';
 
 export interface Mailer {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** Drops kept connections, so the next sends open fresh ones (after a failure of our own). Optional. */
+  reconnect?(): void;
   close(): Promise<void>;
 }

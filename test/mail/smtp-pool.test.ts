@@ -109,4 +109,12 @@ describe('the SMTP pool', () => {
     // and the pool goes on with a fresh connection
     expect((await mailer.send(message('c@x.gov.uk'))).status).toBe('delivered');
   });
+
+  it('opens fresh connections after reconnect(): a fixed relay applies its new settings only to new ones', async () => {
+    const { sink, mailer } = await setUp();
+    expect((await mailer.send(message('a@x.gov.uk'))).status).toBe('delivered');
+    mailer.reconnect?.();
+    expect((await mailer.send(message('b@x.gov.uk'))).status).toBe('delivered');
+    expect(sink.stats.connections).toBe(2);
+  });
 });

@@ -159,5 +159,10 @@ describe('resuming by hand', () => {
     // Due again at once, not at the backoff's time.
     expect((await drain()).delivered).toBe(COUNCILS);
     expect(await advisoryState()).toBe('sent');
+    // Handed back unsent at the pause, never sent: not counted as possibly sent twice.
+    const [row] = await s.t.db.all<{ n: number }>(
+      sql`select coalesce(sum(resends), 0) as n from deliveries where advisory_id = ${advisoryId}`,
+    );
+    expect(Number(row?.n)).toBe(0);
   });
 });

@@ -155,6 +155,9 @@ export async function drainOutbound(
       await giveBack(queue.takeUnsent());
       // At once, so other workers stop too (a probe's failure only moves the next probe, below).
       if (!probing) await pauseSending(deps, found);
+      // What comes next (a probe, a resume) goes over fresh connections: a relay fixed meanwhile applies its
+      // new settings only to new ones (Postfix's reload), and a kept connection would refuse us again.
+      deps.mailer.reconnect?.();
     }
     // Outcomes written as the recipients' that were ours: retryable again (once those still being
     // written are written, or they would land after this and stay the recipients').

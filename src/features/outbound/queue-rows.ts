@@ -46,7 +46,7 @@ export async function claimRows<R>(deps: Pick<Deps, 'db'>, spec: ClaimSpec, laps
   return deps.db.all<R>(sql`
     update ${t}
     set status = 'sending', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}, attempts = attempts + 1,
-        resends = resends + ${lapsed ? 1 : 0}
+        resends = resends + ${lapsed ? sql`(case when lease_owner is not null then 1 else 0 end)` : sql`0`}
     where id in (select id from (${candidates}))
     returning ${columns}`);
 }
@@ -75,7 +75,7 @@ export async function releaseRows(
 ): Promise<void> {
   if (ids.length === 0) return;
   await deps.db.run(sql`
-    update ${tableSql(table)} set lease_expires_at = ${now}, attempts = max(attempts - 1, 0)
+    update ${tableSql(table)} set lease_expires_at = ${now}, lease_owner = null, attempts = max(attempts - 1, 0)
     where status = 'sending' and lease_owner = ${owner} and ${idIn(ids)}`);
 }
 

@@ -29,12 +29,13 @@ const open = sql`('created', 'temporary-failure', 'technical-failure')`;
 
 function counts(now: number, table: SQL, where: SQL) {
   return sql`select
-      coalesce(sum(case when status in ${open} and next_attempt_at <= ${now} then 1 else 0 end), 0) as due,
+      coalesce(sum(case when (status in ${open} and next_attempt_at <= ${now})
+        or (status = 'sending' and lease_owner is null and lease_expires_at <= ${now}) then 1 else 0 end), 0) as due,
       coalesce(sum(case when status in ${open} and next_attempt_at > ${now} then 1 else 0 end), 0) as waiting,
       min(case when status in ${open} and next_attempt_at > ${now} then next_attempt_at end) as next_at,
       coalesce(sum(case when status = 'sending' and lease_expires_at > ${now} then 1 else 0 end), 0) as held,
       min(case when status = 'sending' and lease_expires_at > ${now} then lease_expires_at end) as held_until,
-      coalesce(sum(case when status = 'sending' and lease_expires_at <= ${now} then 1 else 0 end), 0) as abandoned
+      coalesce(sum(case when status = 'sending' and lease_owner is not null and lease_expires_at <= ${now} then 1 else 0 end), 0) as abandoned
     from ${table}
     where status in ('created', 'temporary-failure', 'technical-failure', 'sending') and ${where}`;
 }
