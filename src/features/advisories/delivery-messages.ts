@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { OutgoingMessage, SendResult } from '../../ports/mailer.js';
+import type { OutgoingMessage } from '../../ports/mailer.js';
 import { authorityNames as authorityNamesOf } from '../authority-register/get-authority.js';
 import type { ClaimedDelivery } from './claim.js';
 import { type AdvisoryMessageBuilder, prepareAdvisoryMessages } from './message.js';
@@ -62,18 +62,4 @@ export function deliveryMessages(deps: Deps): DeliveryMessages {
       return build({ ...delivery, authorityName: code ? (authorityNames.get(code) ?? code) : null });
     },
   };
-}
-
-/** Builds and sends one delivery's message; a failure before the mail server is a technical failure. */
-export async function sendDelivery(
-  deps: Pick<Deps, 'mailer' | 'log'>,
-  messages: DeliveryMessages,
-  delivery: ClaimedDelivery,
-): Promise<SendResult> {
-  try {
-    return await deps.mailer.send(await messages.build(delivery));
-  } catch (err) {
-    deps.log.error('delivery failed before reaching the mail server', { deliveryId: delivery.id, err });
-    return { status: 'technical-failure', messageId: '', reply: `not sent: ${(err as Error).message}` };
-  }
 }

@@ -9,7 +9,7 @@
 //                records, or p=none) AND no effective SPF (missing, several records, ?all, +all, or no all)
 //   confirmed    confirmed, and none of the above
 // Temporary (DNS or HTTP) results never count: the latest definite result of that kind is used instead.
-import type { mailboxes } from '../../db/schema.js';
+import { mailboxes } from '../../db/schema.js';
 import { findingCodes } from './findings.js';
 import type { LatestChecks, StoredCheck } from './latest.js';
 
@@ -29,6 +29,15 @@ export type StatusRow = Pick<
   typeof mailboxes.$inferSelect,
   'state' | 'staleAt' | 'unreachableAt' | 'unreachableReason' | 'softBounces'
 >;
+
+/** The mailbox columns a status is derived from, to select with a mailbox's address. */
+export const statusColumns = {
+  state: mailboxes.state,
+  staleAt: mailboxes.staleAt,
+  unreachableAt: mailboxes.unreachableAt,
+  unreachableReason: mailboxes.unreachableReason,
+  softBounces: mailboxes.softBounces,
+};
 
 export interface StatusOptions {
   softBounceThreshold?: number;

@@ -6,15 +6,14 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { authorities, mailboxes, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { latestChecksFor } from '../checks/latest.js';
-import { domainOf, mailboxStatus } from '../checks/status.js';
-import { type CoverageFilters, type CoverageReport, coverageFilter, type Dimension } from './report.js';
-
-const keyColumn = {
-  nation: authorities.nation,
-  region: authorities.region,
-  warp: authorities.warpId,
-  type: authorities.type,
-} as const;
+import { domainOf, mailboxStatus, statusColumns } from '../checks/status.js';
+import {
+  type CoverageFilters,
+  type CoverageReport,
+  coverageFilter,
+  type Dimension,
+  keyColumn,
+} from './report.js';
 
 /** Per group key: how many councils in the confirmed bucket are at risk. */
 export async function confirmedAtRisk(
@@ -27,11 +26,7 @@ export async function confirmedAtRisk(
       code: authorities.code,
       key: sql<string | null>`${keyColumn[by]}`,
       address: mailboxes.address,
-      state: mailboxes.state,
-      staleAt: mailboxes.staleAt,
-      unreachableAt: mailboxes.unreachableAt,
-      unreachableReason: mailboxes.unreachableReason,
-      softBounces: mailboxes.softBounces,
+      ...statusColumns,
     })
     .from(authorities)
     .innerJoin(

@@ -115,7 +115,8 @@ export const livePrimaryJoin: SQL = and(
 /** An authority's best rank over the joined live primaries (0 for none), in a query grouped by authority. */
 export const bestRankSql: SQL<number> = sql<number>`coalesce(max(${mailboxRankSql}), 0)`;
 
-const keyColumn = {
+/** The column each dimension groups by. */
+export const keyColumn = {
   nation: authorities.nation,
   region: authorities.region,
   warp: authorities.warpId,

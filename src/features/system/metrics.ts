@@ -13,7 +13,7 @@ import { liveMailboxStates, mailboxKinds, mailboxStates } from '../../domain/mai
 import { mailLanes } from '../../domain/outbound.js';
 import { bounceClasses } from '../../mail/bounce-class.js';
 import { latestChecksFor } from '../checks/latest.js';
-import { domainOf, mailboxStatusDetail, mailboxStatuses } from '../checks/status.js';
+import { domainOf, mailboxStatusDetail, mailboxStatuses, statusColumns } from '../checks/status.js';
 import { queueSummary } from '../outbound/queue-summary.js';
 import { resolverHealth } from '../reachability/resolver-health.js';
 import { type HttpMetrics, latencyBuckets } from './http-metrics.js';
@@ -173,11 +173,7 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
   const liveRows = await db
     .select({
       address: mailboxes.address,
-      state: mailboxes.state,
-      staleAt: mailboxes.staleAt,
-      unreachableAt: mailboxes.unreachableAt,
-      unreachableReason: mailboxes.unreachableReason,
-      softBounces: mailboxes.softBounces,
+      ...statusColumns,
     })
     .from(mailboxes)
     .where(inList(mailboxes.state, liveMailboxStates));
