@@ -146,7 +146,7 @@ export function CoverageTotals({ total }: { total: ShownGroup }) {
           : [
               {
                 key: 'Of the confirmed, at risk',
-                value: `${fmt(total.confirmedAtRisk)} (weak mail set-up or repeated soft bounces: see the chase list and each authority’s page)`,
+                value: `${fmt(total.confirmedAtRisk)} (weak mail set-up or repeated soft bounces; each authority’s page says why)`,
               },
             ]),
       ]}
