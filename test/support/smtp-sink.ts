@@ -73,6 +73,11 @@ export interface SmtpSink {
   waitFor(n: number, timeoutMs?: number): Promise<SinkMessage[]>;
   /** The first message, once it has arrived. */
   waitForFirst(timeoutMs?: number): Promise<SinkMessage>;
+  /**
+   * Resolves once no connection is open and no message is being answered: after a client is killed, each
+   * message whose last byte had reached the server is in `messages` by then (or was refused).
+   */
+  settled(timeoutMs?: number): Promise<void>;
   /** Replaces some of the behaviour hooks while the sink runs. */
   set(behaviour: SinkBehaviour): void;
   /** Forgets the messages, events and attempt counts (not the behaviour). */
@@ -87,6 +92,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const events: SinkEvent[] = [];
   const attempts = new Map<string, number>();
   const stats = { connections: 0, open: 0, maxOpen: 0 };
+  // Messages received whole and not yet answered.
+  let answering = 0;
   const waiters = new Set<() => void>();
   const envelopes = new Map<string, { mailFrom?: string; rcptTo: string[] }>();
 
@@ -188,10 +195,15 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         }
         const e = event('data', session, undefined, raw);
         const env = envelopeOf(session);
+        answering++;
+        const reply = (err: Error | null, text?: string) => {
+          answering--;
+          callback(err, text);
+        };
         answer(
           e,
-          (err, reply) => {
-            if (err) return callback(err);
+          (err, text) => {
+            if (err) return reply(err);
             simpleParser(raw).then(
               (parsed) => {
                 const message: SinkMessage = {
@@ -204,9 +216,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
                 };
                 messages.push(message);
                 for (const w of [...waiters]) w();
-                callback(null, `${reply ?? 'Ok'}: queued as ${message.seq}`);
+                reply(null, `${text ?? 'Ok'}: queued as ${message.seq}`);
               },
-              (parseErr: Error) => callback(Object.assign(parseErr, { responseCode: 554 })),
+              (parseErr: Error) => reply(Object.assign(parseErr, { responseCode: 554 })),
             );
           },
           'Ok',
@@ -250,6 +262,13 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       const [first] = await waitFor(1, timeoutMs);
       if (!first) throw new Error('smtp sink: no message');
       return first;
+    },
+    async settled(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (stats.open > 0 || answering > 0) {
+        if (Date.now() > until) throw new Error(`smtp sink: still ${stats.open} connection(s) open`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
     },
     set(next) {
       Object.assign(behaviour, next);
