@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv, Deps } from './deps.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import { advisoryAuthoringRoutes } from './features/advisories/authoring-routes.js';
+import { advisoryDeskRoutes } from './features/advisories/desk-routes.js';
 import { advisoryReleaseRoutes } from './features/advisories/release-routes.js';
 import { advisoryTrackingRoutes } from './features/advisories/tracking-routes.js';
 import { authRoutes } from './features/auth/routes.js';
@@ -27,6 +28,7 @@ import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
 import { renderErrorPage } from './web/error-page.js';
 import { wantsHtml } from './web/negotiate.js';
+import { advisoryEmailPages, EMAIL_FRAME_PATH } from './web/pages/advisory-email-routes.js';
 import { advisoryReleasePages } from './web/pages/advisory-release.js';
 import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
 import { advisoryTrackingPages } from './web/pages/advisory-tracking-routes.js';
@@ -42,29 +44,45 @@ export function createApp(deps: Deps) {
   const http = createHttpMetrics();
   app.use('*', httpMetrics(http));
   app.use('*', requestContext(deps));
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      strictTransportSecurity: deps.config.PUBLIC_BASE_URL.startsWith('https:')
-        ? 'max-age=31536000; includeSubDomains'
-        : false,
-      // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own forms, and
-      // `null` must stay what it is elsewhere, the mark of a sandboxed or scripted forgery (refused).
-      referrerPolicy: 'same-origin',
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  const hsts = deps.config.PUBLIC_BASE_URL.startsWith('https:')
+    ? 'max-age=31536000; includeSubDomains'
+    : false;
+  const pageHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+    strictTransportSecurity: hsts,
+    // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own forms, and
+    // `null` must stay what it is elsewhere, the mark of a sandboxed or scripted forgery (refused).
+    referrerPolicy: 'same-origin',
+    crossOriginEmbedderPolicy: false,
+  });
+  // An advisory e-mail's HTML part, framed by its preview page on this site: its own inline styles, no
+  // script, nothing loaded, and sandboxed even when opened on its own.
+  const emailFrameHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      imgSrc: ['data:'],
+      frameAncestors: ["'self'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      sandbox: [],
+    },
+    xFrameOptions: 'SAMEORIGIN',
+    strictTransportSecurity: hsts,
+    referrerPolicy: 'no-referrer',
+    crossOriginEmbedderPolicy: false,
+  });
+  app.use('*', (c, next) => (EMAIL_FRAME_PATH.test(c.req.path) ? emailFrameHeaders : pageHeaders)(c, next));
   app.use('*', (c, next) =>
     bodyLimit({
       maxSize: importPaths.has(c.req.path) ? deps.config.IMPORT_LIMIT_BYTES : deps.config.BODY_LIMIT_BYTES,
@@ -91,9 +109,11 @@ export function createApp(deps: Deps) {
   app.route('/', advisoryAuthoringRoutes());
   app.route('/', advisoryReleaseRoutes());
   app.route('/', advisoryTrackingRoutes());
+  app.route('/', advisoryDeskRoutes());
   app.route('/', pageRoutes());
   app.route('/', advisoryPageRoutes());
   app.route('/', advisoryReleasePages());
+  app.route('/', advisoryEmailPages());
   app.route('/', advisoryTrackingPages());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -7,6 +7,8 @@ export interface NavItem {
   href: string;
   text: string;
   current?: boolean;
+  /** Things waiting there (e.g. approvals), shown beside the text. */
+  count?: number;
 }
 
 export interface LayoutProps {
@@ -76,6 +78,13 @@ export function Layout({
                           aria-current={item.current ? 'page' : undefined}
                         >
                           {item.text}
+                          {item.count ? (
+                            <span class="app-nav-count">
+                              {' '}
+                              {item.count}
+                              <span class="govuk-visually-hidden"> waiting</span>
+                            </span>
+                          ) : null}
                         </a>
                       </li>
                     ))}

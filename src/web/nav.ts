@@ -2,7 +2,11 @@
 import type { Principal } from '../domain/principal.js';
 import type { NavItem } from './layout.js';
 
-export function navFor(principal: Principal | null | undefined, path: string): NavItem[] {
+export function navFor(
+  principal: Principal | null | undefined,
+  path: string,
+  counts: { approvals?: number } = {},
+): NavItem[] {
   const role = principal?.role;
   const items: Array<Omit<NavItem, 'current'>> = [];
   if (role === 'council')
@@ -22,7 +26,7 @@ export function navFor(principal: Principal | null | undefined, path: string): N
       { href: '/dashboard', text: 'Dashboard' },
       { href: '/dashboard/chase', text: 'Chase list' },
       { href: '/advisories', text: 'Advisories' },
-      { href: '/admin/approvals', text: 'Approvals' },
+      { href: '/admin/approvals', text: 'Approvals', count: counts.approvals || undefined },
     );
   else
     items.push(

@@ -40,3 +40,8 @@ export const createAdvisory = (t: TestApp, token: string, overrides: Record<stri
 export async function drain(t: TestApp, overrides = {}) {
   return drainDeliveries(t.deps, dispatchOptions(t.deps, { concurrency: 4, ...overrides }));
 }
+
+/** The advisory e-mails sent (not the notices about them, such as an approval waiting). */
+export function advisoryCopies(t: TestApp) {
+  return t.mailer.sent.filter((m) => m.headers?.['X-Advisory-Reference']);
+}

@@ -65,7 +65,7 @@ describe('approve and refuse', () => {
     await admin.get('/admin/approvals');
     const res = await admin.submit(`/admin/approvals/${id}/refuse`, { reason: '  ' });
     expect(res.status).toBe(422);
-    expect(titleOf(res.html)).toMatch(/^Error: Registrations waiting for approval/);
+    expect(titleOf(res.html)).toMatch(/^Error: Approvals/);
     expect(res.html).toContain(`<a href="#reason-${id}">Enter the reason for refusing this registration</a>`);
     expect(res.html).toMatch(
       new RegExp(`id="reason-${id}"[^>]*aria-describedby="reason-${id}-hint reason-${id}-error"`),

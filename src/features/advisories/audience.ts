@@ -82,6 +82,10 @@ export interface AudiencePreview {
   warps: string[];
   /** Councils in the audience with no mailbox that would receive it. */
   withoutMailbox: Array<{ code: string; name: string }>;
+  /** The councils it reaches (a mailbox would receive it), by name. */
+  reached: Array<{ code: string; name: string; mailboxes: number }>;
+  /** Nations the audience takes only part of: its councils there, of all there the sender may address. */
+  partNations: Array<{ nation: string; councils: number; of: number }>;
 }
 
 export async function previewAudience(
@@ -96,11 +100,22 @@ export async function previewAudience(
       code: authorities.code,
       name: authorities.name,
       warpId: authorities.warpId,
+      nation: authorities.nation,
       recipients: sql<number>`(select count(*) from ${mailboxes} where ${mailboxes.authorityCode} = ${authorities.code} and ${recipientMailboxCondition(tlp)})`,
     })
     .from(authorities)
     .where(where)
     .orderBy(authorities.name);
+  const touched = new Map<string, number>();
+  for (const r of rows) if (r.nation) touched.set(r.nation, (touched.get(r.nation) ?? 0) + 1);
+  // Every council of those nations the sender could address (all of them for an admin; a WARP's members).
+  const totals = touched.size
+    ? await deps.db
+        .select({ nation: authorities.nation, n: sql<number>`count(*)` })
+        .from(authorities)
+        .where(audienceCondition({ nations: [...touched.keys()] }, principal))
+        .groupBy(authorities.nation)
+    : [];
   return {
     councils: rows.length,
     mailboxes: rows.reduce((n, r) => n + Number(r.recipients), 0),
@@ -108,5 +123,12 @@ export async function previewAudience(
     withoutMailbox: rows
       .filter((r) => Number(r.recipients) === 0)
       .map((r) => ({ code: r.code, name: r.name })),
+    reached: rows
+      .filter((r) => Number(r.recipients) > 0)
+      .map((r) => ({ code: r.code, name: r.name, mailboxes: Number(r.recipients) })),
+    partNations: totals
+      .map((t) => ({ nation: t.nation ?? '', councils: touched.get(t.nation ?? '') ?? 0, of: Number(t.n) }))
+      .filter((t) => t.councils < t.of)
+      .sort((a, b) => a.nation.localeCompare(b.nation)),
   };
 }

@@ -44,6 +44,32 @@ export interface AdvisoryMessageBuilder {
   signAhead(deliveryIds: readonly string[]): void;
 }
 
+/** What the advisory template renders for an advisory (the acknowledgement link and recipient as given). */
+export function advisoryMailData(
+  deps: Pick<Deps, 'config'>,
+  advisory: AdvisoryRow,
+  originalReference: string | null,
+  each: { ackUrl: string; recipientLabel: string; test?: boolean },
+): AdvisoryData {
+  return {
+    serviceName: deps.config.SERVICE_NAME,
+    reference: advisory.reference,
+    kind: advisory.kind,
+    originalReference,
+    title: advisory.title,
+    summary: advisory.summary,
+    bodyText: advisory.body,
+    bodyHtml: renderMarkdown(advisory.body),
+    severity: advisory.severity,
+    tlp: advisory.tlp,
+    cves: advisory.cves,
+    references: advisory.references,
+    test: each.test ?? advisory.test,
+    ackUrl: each.ackUrl,
+    recipientLabel: each.recipientLabel,
+  };
+}
+
 /** Prepares an advisory for sending: returns the function building each delivery's message. */
 export async function prepareAdvisoryMessages(
   deps: Deps,
@@ -69,23 +95,7 @@ export async function prepareAdvisoryMessages(
       );
     for (const r of rows) earlier.set(r.mailboxId, r.id);
   }
-  const data: AdvisoryData = {
-    serviceName: deps.config.SERVICE_NAME,
-    reference: advisory.reference,
-    kind: advisory.kind,
-    originalReference,
-    title: advisory.title,
-    summary: advisory.summary,
-    bodyText: advisory.body,
-    bodyHtml: renderMarkdown(advisory.body),
-    severity: advisory.severity,
-    tlp: advisory.tlp,
-    cves: advisory.cves,
-    references: advisory.references,
-    test: advisory.test,
-    ackUrl: ACK,
-    recipientLabel: WHO,
-  };
+  const data = advisoryMailData(deps, advisory, originalReference, { ackUrl: ACK, recipientLabel: WHO });
   // Rendered once with placeholders the escaping leaves alone, and cut at them once: each message is then
   // a few concatenations, not a search of both bodies for every placeholder.
   const base = composeMessage(deps.config, advisoryTemplate, data, 'placeholder@invalid.example', {

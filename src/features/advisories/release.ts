@@ -10,6 +10,7 @@ import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { samePerson } from '../auth/people.js';
 import { findOwnAdvisory, senderOf } from './advisory-scope.js';
+import { notifyApprovers } from './approval-notice.js';
 import { previewAudience } from './audience.js';
 import { deliveryCreation } from './fan-out.js';
 import { needsSecondAdmin } from './preview-advisory.js';
@@ -108,6 +109,7 @@ export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: strin
       audit: { before: { state: advisory.state }, after: { warps: preview.warps, tlp: advisory.tlp } },
       at: now,
     });
+    await notifyApprovers(deps, waiting, preview);
     return { id, state: waiting.state, needsSecondApproval: true, deliveries: 0 };
   }
 

@@ -1,7 +1,7 @@
 // The delivery report as CSV (RFC 4180): the same rows and names as the JSON items, fields quoted when they
 // need it, and text a spreadsheet would run as a formula made inert.
 import { csvLine } from '../../lib/csv.js';
-import type { AdvisoryReport, ReportItem } from './report.js';
+import type { ReportItem } from './report.js';
 
 export const reportColumns = [
   'authority',
@@ -17,7 +17,10 @@ export const reportColumns = [
   'acknowledgedBy',
 ] as const satisfies ReadonlyArray<keyof ReportItem>;
 
-export function reportCsv(report: AdvisoryReport): string {
+/** Rows of the report as CSV: the whole report, or one view of the deliveries (the same columns). */
+export function reportCsv(report: {
+  items: ReadonlyArray<Pick<ReportItem, (typeof reportColumns)[number]>>;
+}): string {
   const lines = [
     csvLine(reportColumns),
     ...report.items.map((item) => csvLine(reportColumns.map((c) => item[c]))),

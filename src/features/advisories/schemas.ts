@@ -314,6 +314,15 @@ export const AdvisoryPreviewSchema = z
     withoutMailbox: z
       .array(z.object({ code: z.string(), name: z.string() }))
       .openapi({ description: 'Councils in the audience with no confirmed mailbox that would receive it' }),
+    reached: z
+      .array(z.object({ code: z.string(), name: z.string(), mailboxes: z.number().int() }))
+      .openapi({ description: 'The councils it reaches (with a mailbox that would receive it), by name' }),
+    partNations: z
+      .array(z.object({ nation: z.string(), councils: z.number().int(), of: z.number().int() }))
+      .openapi({
+        description:
+          'Nations the audience takes only part of: its councils there, of all the councils there the caller may address',
+      }),
     testAudience: z
       .object({ name: z.string(), addresses: z.number().int() })
       .nullable()

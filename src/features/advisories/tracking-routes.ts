@@ -6,6 +6,8 @@ import { deliveryStatuses } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
 import { exportCsaf } from './csaf-export.js';
+import { listDeliveries } from './delivery-list.js';
+import { DeliveryQuery } from './desk-routes.js';
 import { escalateAdvisoryNow } from './escalate-unacknowledged.js';
 import { ATOM_PATH, renderAtomFeed } from './feed-atom.js';
 import { listPublicAdvisories } from './feed-entries.js';
@@ -188,16 +190,24 @@ export function advisoryTrackingRoutes() {
       method: 'get',
       path: '/api/v1/advisories/{id}/report.csv',
       tags: ['Advisories'],
-      summary: 'The delivery report as CSV (the same rows and columns as the JSON items)',
+      summary: 'The delivery report as CSV (the same rows and columns as the JSON items), or one view of it',
+      description:
+        'With `view` or `q`, only the deliveries of that view and search (as `GET /api/v1/advisories/{id}/deliveries` lists them, failures first); without, the whole report in its order.',
       security: bearer,
-      request: { params: AdvisoryId },
+      request: { params: AdvisoryId, query: DeliveryQuery },
       responses: {
         200: { description: 'The report', content: { 'text/csv': { schema: z.string() } } },
         ...pick(401, 403, 404, 422),
       },
     }),
     async (c) => {
-      const report = await advisoryReport(c.var.deps, requirePrincipal(c), c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      const { view, q } = c.req.valid('query');
+      const principal = requirePrincipal(c);
+      const report =
+        view === 'all' && !q.trim()
+          ? await advisoryReport(c.var.deps, principal, id)
+          : await listDeliveries(c.var.deps, principal, id, { view, search: q, limit: 'all' });
       return c.body(reportCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8; header=present',
         'content-disposition': `attachment; filename="${reportFileName(report.advisory.reference)}"`,

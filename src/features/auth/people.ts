@@ -7,7 +7,7 @@
 //   anything else     itself (`cli`: whoever holds the console).
 // So one admin cannot be both people of the rule by minting a second admin token and approving with it.
 import { eq } from 'drizzle-orm';
-import { apiTokens } from '../../db/schema.js';
+import { apiTokens, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 
 /** Longer chains than this are refused as broken (they cannot arise through the service). */
@@ -36,4 +36,32 @@ export async function samePerson(deps: Pick<Deps, 'db'>, a: string, b: string): 
   if (a === b) return true;
   const [pa, pb] = await Promise.all([personOf(deps, a), personOf(deps, b)]);
   return pa === pb;
+}
+
+/**
+ * An actor as people know it, for pages that say who did something: a staff member's name and address, an
+ * API token's name, the command line or the service.
+ */
+export async function describeActor(deps: Pick<Deps, 'db'>, actor: string | null): Promise<string> {
+  if (!actor) return 'nobody';
+  if (actor.startsWith('staff:')) {
+    const address = actor.slice('staff:'.length);
+    const [staff] = await deps.db
+      .select({ name: staffMembers.name })
+      .from(staffMembers)
+      .where(eq(staffMembers.address, address))
+      .limit(1);
+    return staff ? `${staff.name} (${address})` : address;
+  }
+  if (actor.startsWith('token:')) {
+    const [token] = await deps.db
+      .select({ name: apiTokens.name })
+      .from(apiTokens)
+      .where(eq(apiTokens.id, actor.slice('token:'.length)))
+      .limit(1);
+    return token ? `API token “${token.name}”` : 'an API token';
+  }
+  if (actor === 'cli') return 'the command line';
+  if (actor === 'system') return 'the service';
+  return actor;
 }

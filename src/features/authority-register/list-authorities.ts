@@ -1,6 +1,7 @@
 // Lists register authorities with filters and a page, ordered by name, with one count query beside it.
 
-import { type AnyColumn, and, asc, count, eq, or, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, count, eq, or, type SQL } from 'drizzle-orm';
+import { containsText } from '../../db/contains-text.js';
 import { inList } from '../../db/limits.js';
 import { authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -31,11 +32,6 @@ export interface AuthorityPage {
   offset: number;
 }
 
-/** `%`, `_` and the escape character itself match literally. */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 export function authorityFilter(q: Omit<AuthorityQuery, 'limit' | 'offset'>): SQL | undefined {
   const where: SQL[] = [];
   if (q.nation?.length) where.push(inList(authorities.nation, q.nation));
@@ -51,8 +47,7 @@ export function authorityFilter(q: Omit<AuthorityQuery, 'limit' | 'offset'>): SQ
   if (q.status) where.push(eq(authorities.current, q.status === 'current'));
   const text = q.q?.trim();
   if (text) {
-    const pattern = likeContains(text);
-    const like = (column: AnyColumn) => sql`${column} like ${pattern} escape '\\'`;
+    const like = (column: AnyColumn) => containsText(column, text);
     where.push(
       or(
         like(authorities.code),

@@ -11,13 +11,27 @@ export interface ButtonProps {
   href?: string;
   /** GOV.UK Frontend ignores a second click within a second (a form that must not be sent twice). */
   preventDoubleClick?: boolean;
+  /** A submit button's name and value (a form with more than one thing to do). */
+  name?: string;
+  value?: string;
+  /** Classes added to the button's, e.g. `govuk-!-margin-bottom-0`. */
+  classes?: string;
+  /** `data-*` attributes (the hooks of app.js). */
+  data?: Record<string, string>;
   children?: Child;
 }
 
-function buttonClass({ variant = 'primary', start }: ButtonProps): string {
-  if (start) return 'govuk-button govuk-button--start';
-  return variant === 'primary' ? 'govuk-button' : `govuk-button govuk-button--${variant}`;
+function buttonClass({ variant = 'primary', start, classes }: ButtonProps): string {
+  const base = start
+    ? 'govuk-button govuk-button--start'
+    : variant === 'primary'
+      ? 'govuk-button'
+      : `govuk-button govuk-button--${variant}`;
+  return classes ? `${base} ${classes}` : base;
 }
+
+const dataAttributes = (data: Record<string, string> = {}) =>
+  Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${k}`, v]));
 
 function StartIcon() {
   return (
@@ -47,6 +61,7 @@ export function Button(p: ButtonProps) {
         class={buttonClass(p)}
         data-module="govuk-button"
         data-prevent-double-click={doubleClick}
+        {...dataAttributes(p.data)}
       >
         {p.children}
         {p.start && <StartIcon />}
@@ -55,9 +70,12 @@ export function Button(p: ButtonProps) {
   return (
     <button
       type="submit"
+      name={p.name}
+      value={p.value}
       class={buttonClass(p)}
       data-module="govuk-button"
       data-prevent-double-click={doubleClick}
+      {...dataAttributes(p.data)}
     >
       {p.children}
     </button>

@@ -22,6 +22,15 @@ interface TableBase {
   /** The first cell of each row heads it (`<th scope="row">`). */
   rowHeads?: boolean;
   compact?: boolean;
+  /**
+   * On a narrow screen each row becomes a block, each cell under its column's head (the heads are given as
+   * text), instead of a table to scroll sideways.
+   */
+  stack?: boolean;
+  /** Classes added to the table's. */
+  classes?: string;
+  /** Hides the caption but for screen readers (a heading above already names the table). */
+  hiddenCaption?: boolean;
   /** Shown, as a paragraph, instead of a table without rows. */
   empty?: Child;
 }
@@ -38,7 +47,17 @@ export type TableProps = TableBase &
 
 const join = (...classes: Array<string | false | undefined>) => classes.filter(Boolean).join(' ');
 
-function Cell({ column, head, children }: { column?: TableColumn; head: boolean; children?: Child }) {
+function Cell({
+  column,
+  head,
+  label,
+  children,
+}: {
+  column?: TableColumn;
+  head: boolean;
+  label?: string;
+  children?: Child;
+}) {
   if (head)
     return (
       <th scope="row" class={join('govuk-table__header', column?.numeric && 'govuk-table__header--numeric')}>
@@ -46,7 +65,10 @@ function Cell({ column, head, children }: { column?: TableColumn; head: boolean;
       </th>
     );
   return (
-    <td class={join('govuk-table__cell', column?.numeric && 'govuk-table__cell--numeric', column?.cellClass)}>
+    <td
+      class={join('govuk-table__cell', column?.numeric && 'govuk-table__cell--numeric', column?.cellClass)}
+      data-label={label}
+    >
       {children}
     </td>
   );
@@ -57,8 +79,18 @@ export function Table(p: TableProps) {
   const columns = p.columns.map((c): TableColumn => (typeof c === 'string' ? { head: c } : c));
   const captionId = p.scroll ? `${p.id}-caption` : undefined;
   const table = (
-    <table class={join('govuk-table', p.compact && 'app-table--compact')} id={p.id}>
-      <caption class={join('govuk-table__caption govuk-table__caption--s', p.captionClass)} id={captionId}>
+    <table
+      class={join('govuk-table', p.compact && 'app-table--compact', p.stack && 'app-table--stack', p.classes)}
+      id={p.id}
+    >
+      <caption
+        class={join(
+          'govuk-table__caption govuk-table__caption--s',
+          p.hiddenCaption && 'govuk-visually-hidden',
+          p.captionClass,
+        )}
+        id={captionId}
+      >
         {p.caption}
       </caption>
       <thead class="govuk-table__head">
@@ -74,7 +106,13 @@ export function Table(p: TableProps) {
         {p.rows.map((cells) => (
           <tr class="govuk-table__row">
             {cells.map((cell, i) => (
-              <Cell column={columns[i]} head={i === 0 && Boolean(p.rowHeads)}>
+              <Cell
+                column={columns[i]}
+                head={i === 0 && Boolean(p.rowHeads)}
+                label={
+                  p.stack && typeof columns[i]?.head === 'string' ? (columns[i]?.head as string) : undefined
+                }
+              >
                 {cell}
               </Cell>
             ))}

@@ -9,6 +9,7 @@ import { Select } from '../components/select.js';
 import { TextInput } from '../components/text-input.js';
 import { Textarea } from '../components/textarea.js';
 import { severityText, tlpMeanings } from './advisory-bits.js';
+import { type AudienceReach, AudienceReachPanel } from './advisory-reach.js';
 import { summaryOf } from './render.js';
 
 export const composeTitle = 'Write an advisory';
@@ -69,17 +70,36 @@ export interface AdvisoryFormChoices {
   nations: string[];
   /** The WARPs an admin can address; empty for a WARP operator (who addresses its own members only). */
   warps: Array<{ id: string; name: string }>;
-  types: Array<{ code: string; name: string }>;
+  /** Council types, with the nations each occurs in. */
+  types: Array<{ code: string; name: string; nations: string[] }>;
   testAudiences: string[];
   /** A WARP operator's own WARP. */
   ownWarp: { id: string; name: string } | null;
 }
+
+/** Where the form posts, and what it is called: writing a new advisory, or editing a draft. */
+export interface AdvisoryFormMode {
+  action: string;
+  heading: string;
+  submit: string;
+  /** A link back (editing: the draft). */
+  back?: string;
+}
+
+export const composeMode: AdvisoryFormMode = {
+  action: '/advisories/new',
+  heading: composeTitle,
+  submit: 'Save as a draft',
+};
 
 export interface AdvisoryFormProps {
   csrf: string;
   values: AdvisoryFormValues;
   errors: Record<string, string>;
   choices: AdvisoryFormChoices;
+  mode?: AdvisoryFormMode;
+  /** Who the audience reaches, once counted (the "Update count" button, or on a redisplay). */
+  reach?: AudienceReach;
 }
 
 type TextField = 'summary' | 'body' | 'cves' | 'references' | 'authorities';
@@ -119,12 +139,23 @@ function audienceGroups(
     {
       id: 'types',
       legend: 'Council types',
-      items: choices.types.map((t) => ({ value: t.code, text: `${t.name} (${t.code})` })),
+      items: choices.types.map((t) => ({
+        value: t.code,
+        text: `${t.name} (${t.code})`,
+        hint: t.nations.length === 1 ? `${t.nations[0]} only` : undefined,
+      })),
     },
   ];
 }
 
-export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProps) {
+export function AdvisoryForm({
+  csrf,
+  values,
+  errors,
+  choices,
+  mode = composeMode,
+  reach,
+}: AdvisoryFormProps) {
   const allText = choices.ownWarp ? `All councils in ${choices.ownWarp.name}` : 'All councils';
   const text = (id: TextField) => (
     <Textarea id={id} {...textareas[id]} value={values[id]} error={errors[id]} />
@@ -132,8 +163,13 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
+        {mode.back && (
+          <a class="govuk-back-link" href={mode.back}>
+            Back to the draft
+          </a>
+        )}
         <ErrorSummary errors={summaryOf(errors, composeFieldOrder)} />
-        <h1 class="govuk-heading-l">{composeTitle}</h1>
+        <h1 class="govuk-heading-l">{mode.heading}</h1>
         <p class="govuk-body">
           Saving makes a draft. Nothing is sent until the advisory is released
           {choices.ownWarp
@@ -141,7 +177,7 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             : ', and a second administrator approves it when it reaches more than one WARP or is TLP:RED'}
           .
         </p>
-        <PostForm action="/advisories/new" csrf={csrf}>
+        <PostForm action={mode.action} csrf={csrf}>
           <TextInput
             id="title"
             label="Title"
@@ -175,8 +211,13 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
           <h2 class="govuk-heading-m">Who it is for</h2>
           <p class="govuk-body">
             Tick any values in a group to include them; ticking in more than one group narrows the audience
-            (for example, Wales and Unitary authority means Welsh unitary authorities). Councils you list by
-            code are always included.
+            (for example, England and County means English county councils). Councils you list by code are
+            always included.
+          </p>
+          <p class="govuk-body">
+            Welsh, Scottish and Northern Irish councils are council types of their own (Welsh unitary
+            authority, Scottish unitary authority, NI district): “Unitary authority” means English unitary
+            authorities only.
           </p>
           <Checkboxes
             id="audience"
@@ -191,6 +232,12 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
               g.items.length > 0 && <Checkboxes {...g} values={values[g.id]} error={errors[g.id]} small />,
           )}
           {text('authorities')}
+          <div id="audience-reach" class="app-reach" aria-live="polite">
+            <AudienceReachPanel reach={reach} />
+          </div>
+          <Button variant="secondary" name="intent" value="count" data={{ 'reach-button': '' }}>
+            Update count
+          </Button>
 
           <h2 class="govuk-heading-m">Test mode</h2>
           <Checkboxes
@@ -220,7 +267,14 @@ export function AdvisoryForm({ csrf, values, errors, choices }: AdvisoryFormProp
             value={values.testAudience}
             error={errors.testAudience}
           />
-          <Button preventDoubleClick>Save as a draft</Button>
+          <div class="govuk-button-group">
+            <Button preventDoubleClick>{mode.submit}</Button>
+            {mode.back && (
+              <a class="govuk-link" href={mode.back}>
+                Cancel changes
+              </a>
+            )}
+          </div>
         </PostForm>
       </div>
     </div>

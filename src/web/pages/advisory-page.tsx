@@ -25,6 +25,8 @@ export interface AdvisoryPageProps {
   actions?: Child;
   /** The progress of a send and each delivery's outcome. */
   progress?: Child;
+  /** Cancelling: the last thing on the page. */
+  cancel?: Child;
 }
 
 export const advisoryPageTitle = (a: Pick<AdvisoryView, 'reference' | 'title'>) =>
@@ -193,6 +195,7 @@ export function AdvisoryPage({
   error,
   actions,
   progress,
+  cancel,
 }: AdvisoryPageProps) {
   const a = advisory;
   // The progress of a send spans the page: its table of deliveries is wide.
@@ -247,6 +250,7 @@ export function AdvisoryPage({
           <AdvisoryFacts advisory={a} warpNames={warpNames} />
 
           {preview && <Reach advisory={a} preview={preview} warpNames={warpNames} />}
+          {cancel}
         </div>
       </div>
     </>

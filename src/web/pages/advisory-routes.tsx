@@ -8,28 +8,31 @@ import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { advisoryStates } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
-import { accessTo } from '../../features/advisories/advisory-scope.js';
+import { accessTo, findOwnAdvisory } from '../../features/advisories/advisory-scope.js';
 import { createAdvisory } from '../../features/advisories/create-advisory.js';
+import { editAdvisory } from '../../features/advisories/edit-advisory.js';
 import { advisoryParent } from '../../features/advisories/get-advisory.js';
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
-import { previewAdvisory } from '../../features/advisories/preview-advisory.js';
-import { AdvisoryInput } from '../../features/advisories/schemas.js';
+import { previewAdvisory, previewUnsaved } from '../../features/advisories/preview-advisory.js';
+import { AdvisoryInput, AdvisoryPreviewInput } from '../../features/advisories/schemas.js';
 import { listTestAudiences } from '../../features/advisories/test-audiences.js';
-import { advisoryViewFor } from '../../features/advisories/view.js';
+import { type AdvisoryRow, advisoryViewFor } from '../../features/advisories/view.js';
 import { registerFacets } from '../../features/authority-register/register-facets.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import {
   AdvisoryForm,
   type AdvisoryFormChoices,
+  type AdvisoryFormMode,
   type AdvisoryFormValues,
-  composeTitle,
+  composeMode,
   emptyAdvisoryValues,
 } from './advisory-form.js';
 import { type AdvisoryListFilters, AdvisoryListPage, advisoryListTitle } from './advisory-list.js';
 import { AdvisoryPage, advisoryPageTitle } from './advisory-page.js';
+import { type AudienceReach, AudienceReachPanel } from './advisory-reach.js';
 import { releaseOutcomes } from './advisory-release-outcomes.js';
-import { releaseSlots } from './advisory-release-slots.js';
-import { pageError, renderPage } from './render.js';
+import { progressSlot, releaseSlots } from './advisory-release-slots.js';
+import { formFields, pageError, renderPage } from './render.js';
 
 const PAGE_SIZE = 50;
 
@@ -44,7 +47,7 @@ async function formChoices(c: Context<AppEnv>): Promise<AdvisoryFormChoices> {
   return {
     nations: facets.nations,
     warps: principal.role === 'admin' ? facets.warps : [],
-    types: facets.types.map(({ code, name }) => ({ code, name })),
+    types: facets.types,
     testAudiences: testAudiences.map((t) => t.name),
     ownWarp,
   };
@@ -54,14 +57,91 @@ async function showForm(
   c: Context<AppEnv>,
   values: AdvisoryFormValues,
   errors: Record<string, string> = {},
-  status?: ContentfulStatusCode,
+  options: {
+    status?: ContentfulStatusCode;
+    mode?: AdvisoryFormMode;
+    reach?: AudienceReach;
+    banner?: string;
+  } = {},
 ) {
   const hasErrors = Object.keys(errors).length > 0;
+  const mode = options.mode ?? composeMode;
   return renderPage(
     c,
-    { title: composeTitle, hasErrors, status: status ?? (hasErrors ? 422 : 200) },
-    <AdvisoryForm csrf={csrfToken(c)} values={values} errors={errors} choices={await formChoices(c)} />,
+    { title: mode.heading, hasErrors, status: options.status ?? (hasErrors ? 422 : 200) },
+    <>
+      {options.banner && (
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-two-thirds">
+            <div class="govuk-inset-text">{options.banner}</div>
+          </div>
+        </div>
+      )}
+      <AdvisoryForm
+        csrf={csrfToken(c)}
+        values={values}
+        errors={errors}
+        choices={await formChoices(c)}
+        mode={mode}
+        reach={options.reach}
+      />
+    </>,
   );
+}
+
+/** The form's values for a saved advisory (to edit it, or to start a new one from it). */
+function valuesOf(row: AdvisoryRow): AdvisoryFormValues {
+  const a = row.audience;
+  return {
+    title: row.title,
+    summary: row.summary,
+    body: row.body,
+    severity: row.severity,
+    tlp: row.tlp,
+    cves: row.cves.join('\n'),
+    references: row.references.join('\n'),
+    all: !!a.all,
+    nations: a.nations ?? [],
+    warps: a.warps ?? [],
+    types: a.types ?? [],
+    authorities: (a.authorities ?? []).join(' '),
+    test: row.test,
+    testAudience: row.testAudience ?? '',
+  };
+}
+
+/** Who the form's audience reaches, or why it cannot be counted yet. */
+async function reachOf(
+  c: Context<AppEnv>,
+  input: Awaited<ReturnType<typeof readForm>>['input'],
+): Promise<AudienceReach> {
+  const tlp = input.tlp ?? 'CLEAR';
+  const parsed = AdvisoryPreviewInput.safeParse({
+    audience: input.audience,
+    tlp,
+    test: input.test,
+    ...(input.testAudience && { testAudience: input.testAudience }),
+  });
+  if (!parsed.success)
+    return { error: `It cannot be counted yet: ${parsed.error.issues[0]?.message ?? 'check the audience'}.` };
+  try {
+    return { preview: await previewUnsaved(c.var.deps, requirePrincipal(c), parsed.data), tlp };
+  } catch (err) {
+    const known = pageError(err, ['forbidden', 'validation_failed', 'not_found', 'conflict']);
+    if (!known) throw err;
+    return { error: known.message };
+  }
+}
+
+/** "Update count": the reach alone for app.js, or the whole form again with it (without JavaScript). */
+async function showCount(c: Context<AppEnv>, mode: AdvisoryFormMode) {
+  const { values, input } = await readForm(c);
+  const reach = await reachOf(c, input);
+  if (c.req.header('x-reach-panel') === '1') {
+    c.header('Cache-Control', 'no-store');
+    return c.html(<AudienceReachPanel reach={reach} />);
+  }
+  return showForm(c, values, {}, { mode, reach });
 }
 
 const lines = (text: string) =>
@@ -129,7 +209,12 @@ function fieldFor(path: readonly PropertyKey[]): string {
   return first || 'title';
 }
 
-async function composeError(c: Context<AppEnv>, values: AdvisoryFormValues, err: unknown) {
+async function composeError(
+  c: Context<AppEnv>,
+  values: AdvisoryFormValues,
+  err: unknown,
+  mode: AdvisoryFormMode = composeMode,
+) {
   const known = pageError(err, ['validation_failed', 'forbidden', 'conflict']);
   if (!known) throw err;
   const errors: Record<string, string> = {};
@@ -140,8 +225,33 @@ async function composeError(c: Context<AppEnv>, values: AdvisoryFormValues, err:
   } else {
     errors.title = known.message;
   }
-  return showForm(c, values, errors, known.status as ContentfulStatusCode);
+  return showForm(c, values, errors, { status: known.status as ContentfulStatusCode, mode });
 }
+
+/** Validates the form as the API validates its JSON: the input, or the page with its errors. */
+function validated(values: AdvisoryFormValues, input: Awaited<ReturnType<typeof readForm>>['input']) {
+  const parsed = AdvisoryInput.safeParse(input);
+  if (parsed.success) return { data: parsed.data };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const field = fieldFor(issue.path);
+    let message = issue.message;
+    // Say which line of a one-per-line list is wrong.
+    if ((field === 'cves' || field === 'references') && typeof issue.path[1] === 'number') {
+      const typed = input[field][issue.path[1]];
+      if (typed !== undefined) message = `${message}: “${typed}”`;
+    }
+    errors[field] ??= message;
+  }
+  return { errors, values };
+}
+
+const editMode = (id: string): AdvisoryFormMode => ({
+  action: `/advisories/${id}/edit`,
+  heading: 'Edit the draft',
+  submit: 'Save changes',
+  back: `/advisories/${id}`,
+});
 
 export interface AdvisoryPageOutcome {
   /** A confirmation shown at the top (e.g. "Draft saved"). */
@@ -179,6 +289,7 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, outcome: Advi
       error={outcome.error}
       actions={release.actions}
       progress={release.progress}
+      cancel={release.cancel}
     />,
   );
 }
@@ -207,38 +318,81 @@ export function advisoryPageRoutes() {
   });
 
   // Registered before /advisories/:id, which would otherwise also match "new".
-  router.get('/advisories/new', (c) => showForm(c, emptyAdvisoryValues));
+  router.get('/advisories/new', async (c) => {
+    const from = c.req.query('from');
+    if (!from) return showForm(c, emptyAdvisoryValues);
+    // Copy: a new advisory starting from one of your own.
+    const row = await findOwnAdvisory(c.var.deps, requirePrincipal(c), from);
+    return showForm(
+      c,
+      valuesOf(row),
+      {},
+      {
+        banner: `Copied from ${row.reference}. Nothing is saved until you save it as a draft; check the audience and the TLP label.`,
+      },
+    );
+  });
 
   router.post('/advisories/new', async (c) => {
+    if ((await formFields(c))('intent') === 'count') return showCount(c, composeMode);
     const { values, input } = await readForm(c);
-    const parsed = AdvisoryInput.safeParse(input);
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const field = fieldFor(issue.path);
-        let message = issue.message;
-        // Say which line of a one-per-line list is wrong.
-        if ((field === 'cves' || field === 'references') && typeof issue.path[1] === 'number') {
-          const typed = input[field][issue.path[1]];
-          if (typed !== undefined) message = `${message}: “${typed}”`;
-        }
-        errors[field] ??= message;
-      }
-      return showForm(c, values, errors);
-    }
+    const checked = validated(values, input);
+    if (!checked.data) return showForm(c, values, checked.errors);
     try {
-      const created = await createAdvisory(c.var.deps, actorOf(c), parsed.data);
+      const created = await createAdvisory(c.var.deps, actorOf(c), checked.data);
       return c.redirect(`/advisories/${created.id}?saved=1`, 303);
     } catch (err) {
       return composeError(c, values, err);
     }
   });
 
+  router.get('/advisories/:id/edit', async (c) => {
+    const id = c.req.param('id');
+    const principal = requirePrincipal(c);
+    const row = await findOwnAdvisory(c.var.deps, principal, id);
+    if (row.state !== 'draft')
+      return showAdvisory(c, id, {
+        error: 'Only a draft can be edited: this one has been released.',
+        status: 409,
+      });
+    return showForm(c, valuesOf(row), {}, { mode: editMode(id) });
+  });
+
+  router.post('/advisories/:id/edit', async (c) => {
+    const id = c.req.param('id');
+    const mode = editMode(id);
+    if ((await formFields(c))('intent') === 'count') return showCount(c, mode);
+    const { values, input } = await readForm(c);
+    const checked = validated(values, input);
+    if (!checked.data) return showForm(c, values, checked.errors, { mode });
+    try {
+      await editAdvisory(c.var.deps, actorOf(c), id, {
+        ...checked.data,
+        testAudience: checked.data.testAudience ?? null,
+      });
+      return c.redirect(`/advisories/${id}?edited=1`, 303);
+    } catch (err) {
+      return composeError(c, values, err, mode);
+    }
+  });
+
+  // The progress panel alone: the advisory page fetches it every few seconds while it sends.
+  router.get('/advisories/:id/progress-panel', async (c) => {
+    const principal = requirePrincipal(c);
+    const access = await accessTo(c.var.deps, principal, c.req.param('id'));
+    const advisory = advisoryViewFor(principal, access.advisory, access.content);
+    c.header('Cache-Control', 'no-store');
+    const panel = await progressSlot(c, advisory);
+    return c.html(panel ?? '');
+  });
+
   router.get('/advisories/:id', (c) =>
     showAdvisory(c, c.req.param('id'), {
       banner: c.req.query('saved')
         ? 'Draft saved. Check who it reaches before you release it.'
-        : releaseOutcomes[c.req.query('done') ?? ''],
+        : c.req.query('edited')
+          ? 'Changes saved.'
+          : releaseOutcomes[c.req.query('done') ?? ''],
     }),
   );
 

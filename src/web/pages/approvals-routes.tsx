@@ -5,12 +5,14 @@ import { Hono } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
+import { listAdvisories } from '../../features/advisories/list-advisories.js';
+import { describeActor, samePerson } from '../../features/auth/people.js';
 import { authorityNames, listAuthorityDomains } from '../../features/authority-register/get-authority.js';
 import { listMailboxes, mailboxAddresses } from '../../features/mailboxes/list-mailboxes.js';
 import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
-import { type ApprovalItem, ApprovalsPage, approvalsTitle } from './approvals.js';
+import { type AdvisoryWaiting, type ApprovalItem, ApprovalsPage, approvalsTitle } from './approvals.js';
 import { formFields, orPageError, renderPage, statusOf } from './render.js';
 
 interface Outcome {
@@ -22,8 +24,29 @@ interface Outcome {
   status?: 422;
 }
 
+/** Advisories waiting for a second admin, with who released them. */
+async function advisoriesWaiting(c: Context<AppEnv>): Promise<AdvisoryWaiting[]> {
+  const deps = c.var.deps;
+  const principal = requirePrincipal(c);
+  const list = await listAdvisories(deps, principal, { state: 'awaiting-approval', limit: 100, offset: 0 });
+  return Promise.all(
+    list.items.map(async (a) => ({
+      id: a.id,
+      reference: a.reference,
+      title: a.title,
+      tlp: a.tlp,
+      releasedBy: await describeActor(deps, a.releasedBy),
+      releasedAt: a.releasedAt ? new Date(a.releasedAt) : null,
+      mine:
+        (a.createdBy !== null && (await samePerson(deps, principal.actor, a.createdBy))) ||
+        (a.releasedBy !== null && (await samePerson(deps, principal.actor, a.releasedBy))),
+    })),
+  );
+}
+
 async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
   const deps = c.var.deps;
+  const waiting = await advisoriesWaiting(c);
   const list = await listMailboxes(deps, requirePrincipal(c), {
     state: ['awaiting-approval', 'awaiting-handover'],
     limit: 200,
@@ -58,6 +81,7 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
     },
     <ApprovalsPage
       csrf={csrfToken(c)}
+      advisories={waiting}
       items={items}
       errors={errors}
       fieldErrors={fieldErrors}

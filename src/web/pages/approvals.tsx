@@ -5,10 +5,22 @@ import { kindText, SuccessBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { SummaryList } from '../components/summary-list.js';
-import { Tag } from '../components/tag.js';
+import { Tag, TlpTag } from '../components/tag.js';
 import { Textarea } from '../components/textarea.js';
 
-export const approvalsTitle = 'Registrations waiting for approval';
+export const approvalsTitle = 'Approvals';
+
+/** An advisory waiting for a second admin, as the Approvals page lists it. */
+export interface AdvisoryWaiting {
+  id: string;
+  reference: string;
+  title: string;
+  tlp: string;
+  releasedBy: string;
+  releasedAt: Date | null;
+  /** The signed-in admin wrote or released it: someone else must approve it. */
+  mine: boolean;
+}
 
 export interface ApprovalItem {
   mailbox: MailboxView;
@@ -20,6 +32,7 @@ export interface ApprovalItem {
 
 export interface ApprovalsProps {
   csrf: string;
+  advisories: AdvisoryWaiting[];
   items: ApprovalItem[];
   errors: SummaryError[];
   /** Field errors by field id (the refuse reasons), and what was typed in them. */
@@ -44,9 +57,9 @@ function ApprovalCard({
   return (
     <div class="govuk-summary-card" id={`mailbox-${mailbox.id}`}>
       <div class="govuk-summary-card__title-wrapper">
-        <h2 class="govuk-summary-card__title">
+        <h3 class="govuk-summary-card__title">
           {item.authorityName} ({mailbox.authority})
-        </h2>
+        </h3>
       </div>
       <div class="govuk-summary-card__content">
         <SummaryList
@@ -122,13 +135,62 @@ function ApprovalCard({
   );
 }
 
-export function ApprovalsPage({ csrf, items, errors, fieldErrors, reasons, done }: ApprovalsProps) {
+function AdvisoriesWaiting({ advisories }: { advisories: AdvisoryWaiting[] }) {
+  return (
+    <section aria-labelledby="advisories-waiting" id="advisory-approvals">
+      <h2 class="govuk-heading-m" id="advisories-waiting">
+        Advisories waiting for a second admin
+      </h2>
+      {advisories.length === 0 ? (
+        <p class="govuk-body">No advisory is waiting for a second admin.</p>
+      ) : (
+        advisories.map((a) => (
+          <div class="govuk-summary-card" id={`advisory-${a.id}`}>
+            <div class="govuk-summary-card__title-wrapper">
+              <h3 class="govuk-summary-card__title app-break-words">
+                {a.reference}: {a.title}
+              </h3>
+            </div>
+            <div class="govuk-summary-card__content">
+              <SummaryList
+                rows={[
+                  { key: 'TLP', value: <TlpTag tlp={a.tlp} /> },
+                  { key: 'Released by', value: <span class="app-break-words">{a.releasedBy}</span> },
+                  a.releasedAt && { key: 'Released', value: ukDateTime(a.releasedAt) },
+                ]}
+              />
+              {a.mine ? (
+                <p class="govuk-body">You released or wrote it: another administrator must approve it.</p>
+              ) : (
+                <Button href={`/advisories/${a.id}/approve`} classes="govuk-!-margin-bottom-0">
+                  Check and approve<span class="govuk-visually-hidden"> {a.reference}</span>
+                </Button>
+              )}
+            </div>
+          </div>
+        ))
+      )}
+    </section>
+  );
+}
+
+export function ApprovalsPage({
+  csrf,
+  advisories,
+  items,
+  errors,
+  fieldErrors,
+  reasons,
+  done,
+}: ApprovalsProps) {
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
         <ErrorSummary errors={errors} />
         {done && <SuccessBanner>{done}</SuccessBanner>}
         <h1 class="govuk-heading-l">{approvalsTitle}</h1>
+        <AdvisoriesWaiting advisories={advisories} />
+        <h2 class="govuk-heading-m">Registrations waiting for approval</h2>
         <p class="govuk-body">
           Addresses not on one of their council’s known domains: nothing is sent to them until you approve
           them, and approving sends the confirmation link.

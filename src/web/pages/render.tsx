@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
+import { approvalsWaiting } from '../../features/advisories/approval-notice.js';
 import type { SummaryError } from '../components/error-summary.js';
 import { Layout, page } from '../layout.js';
 import { isSession, navFor } from '../nav.js';
@@ -15,16 +16,20 @@ export interface PageOptions {
   status?: ContentfulStatusCode;
 }
 
-export function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child) {
+export async function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child) {
   const principal = c.var.principal;
   const session = isSession(principal) ? principal : null;
   c.header('Cache-Control', 'no-store');
+  // An admin's menu shows how many approvals wait (advisories for a second admin, mailboxes to review).
+  const waiting = principal?.role === 'admin' ? await approvalsWaiting(c.var.deps) : null;
   return c.html(
     page(
       <Layout
         title={options.hasErrors ? `Error: ${options.title}` : options.title}
         serviceName={c.var.deps.config.SERVICE_NAME}
-        nav={navFor(principal, c.req.path)}
+        nav={navFor(principal, c.req.path, {
+          approvals: waiting ? waiting.advisories + waiting.mailboxes : 0,
+        })}
         signedInAs={session?.label ?? null}
         signOut={session ? { csrfToken: session.csrfToken } : undefined}
       >

@@ -1,0 +1,209 @@
+// An advisory's deliveries as staff follow them, the way GOV.UK Notify shows a send: counts per view
+// (still trying, delivered, failed, acknowledged, not acknowledged), one view at a time with failures first,
+// a search by council or address, pages of rows, and each row's reason in plain English beside the SMTP
+// reply. The caller sees only their scope (advisory-scope.ts), in the counts as in the rows.
+import { and, asc, eq, or, type SQL, sql } from 'drizzle-orm';
+import { containsText } from '../../db/contains-text.js';
+import { authorities, deliveries } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import type { DeliveryStatus } from '../../domain/advisory-states.js';
+import type { Principal } from '../../domain/principal.js';
+import { accessTo } from './advisory-scope.js';
+import { deliveryReason } from './delivery-reason.js';
+
+/** The views of a send's deliveries, in the order the page shows them. */
+export const deliveryViews = [
+  'all',
+  'trying',
+  'delivered',
+  'failed',
+  'acknowledged',
+  'not-acknowledged',
+  'cancelled',
+] as const;
+export type DeliveryView = (typeof deliveryViews)[number];
+
+const retrying = sql`${deliveries.status} in ('temporary-failure', 'technical-failure')`;
+
+/** Each view as a condition on `deliveries`. */
+const viewCondition: Record<DeliveryView, SQL | undefined> = {
+  all: undefined,
+  // Not sent yet, being sent, or failed for now with another attempt due.
+  trying: sql`(${deliveries.status} in ('created', 'sending') or (${retrying} and ${deliveries.nextAttemptAt} is not null))`,
+  delivered: eq(deliveries.status, 'delivered'),
+  // Refused for good, or failed for now and out of attempts (past the deadline).
+  failed: sql`(${deliveries.status} = 'permanent-failure' or (${retrying} and ${deliveries.nextAttemptAt} is null))`,
+  acknowledged: sql`${deliveries.acknowledgedAt} is not null`,
+  'not-acknowledged': sql`(${deliveries.status} = 'delivered' and ${deliveries.acknowledgedAt} is null)`,
+  cancelled: eq(deliveries.status, 'cancelled'),
+};
+
+/** Failures first (final, then failing for now), then those still to send, delivered, cancelled. */
+const failuresFirst = sql`case
+  when ${viewCondition.failed} then 0
+  when ${retrying} then 1
+  when ${deliveries.status} in ('created', 'sending') then 2
+  when ${deliveries.status} = 'delivered' then 3
+  else 4 end`;
+
+export interface DeliveryListQuery {
+  view?: DeliveryView;
+  /** Part of a council's name, its register code, or part of the address. */
+  search?: string;
+  /** Rows per page (at most 1,000), or every row (a download). */
+  limit?: number | 'all';
+  offset?: number;
+}
+
+export interface DeliveryListItem {
+  authority: string | null;
+  authorityName: string | null;
+  mailbox: string;
+  mailboxKind: string;
+  status: DeliveryStatus;
+  /** Whether another attempt is due (a failure for now). */
+  nextAttemptAt: string | null;
+  attempts: number;
+  resends: number;
+  /** In plain English: what happened, and whose side it is on. */
+  reason: string;
+  /** The last SMTP reply (or failure) as the server gave it. */
+  reply: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+export interface DeliverySummary {
+  /** Rows in each view (over everything the caller may see, whatever the search). */
+  counts: Record<DeliveryView, number>;
+  /** The earliest next attempt of a delivery still being tried after a failure. */
+  nextAttemptAt: string | null;
+  /** When the most recent delivery finished (delivered or failed for good). */
+  lastFinishedAt: string | null;
+  /** Councils among the deliveries, and how many of them acknowledged. */
+  councils: number;
+  councilsAcknowledged: number;
+}
+
+export interface DeliveryList extends DeliverySummary {
+  advisory: { id: string; reference: string; state: string };
+  view: DeliveryView;
+  search: string;
+  items: DeliveryListItem[];
+  /** Rows matching the view and the search. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const sumWhen = (condition: SQL | undefined) =>
+  sql<number>`coalesce(sum(case when ${condition ?? sql`1 = 1`} then 1 else 0 end), 0)`;
+
+/** The counts per view, the next attempt and the last finish, in one grouped read. */
+async function summarise(deps: Deps, where: SQL | undefined): Promise<DeliverySummary> {
+  const [row] = await deps.db
+    .select({
+      ...(Object.fromEntries(deliveryViews.map((v) => [v, sumWhen(viewCondition[v])])) as Record<
+        DeliveryView,
+        SQL<number>
+      >),
+      nextAttemptAt: sql<number | null>`min(case when ${retrying} then ${deliveries.nextAttemptAt} end)`,
+      lastFinishedAt: sql<number | null>`max(coalesce(${deliveries.deliveredAt}, ${deliveries.failedAt}))`,
+      councils: sql<number>`count(distinct ${deliveries.authorityCode})`,
+      councilsAcknowledged: sql<number>`count(distinct case when ${deliveries.acknowledgedAt} is not null then ${deliveries.authorityCode} end)`,
+    })
+    .from(deliveries)
+    .where(where);
+  const counts = Object.fromEntries(deliveryViews.map((v) => [v, Number(row?.[v] ?? 0)])) as Record<
+    DeliveryView,
+    number
+  >;
+  return {
+    counts,
+    nextAttemptAt: iso(row?.nextAttemptAt == null ? null : Number(row.nextAttemptAt)),
+    lastFinishedAt: iso(row?.lastFinishedAt == null ? null : Number(row.lastFinishedAt)),
+    councils: Number(row?.councils ?? 0),
+    councilsAcknowledged: Number(row?.councilsAcknowledged ?? 0),
+  };
+}
+
+function searchCondition(search: string): SQL | undefined {
+  if (!search) return undefined;
+  return or(
+    containsText(authorities.name, search),
+    eq(deliveries.authorityCode, search.toUpperCase()),
+    containsText(deliveries.address, search),
+  );
+}
+
+export async function listDeliveries(
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  query: DeliveryListQuery = {},
+): Promise<DeliveryList> {
+  const { advisory, deliveries: scope } = await accessTo(deps, principal, id);
+  const view = query.view ?? 'all';
+  const search = (query.search ?? '').trim().slice(0, 200);
+  const limit = query.limit === 'all' ? -1 : Math.min(Math.max(1, query.limit ?? 50), 1000);
+  const offset = Math.max(0, query.offset ?? 0);
+  const mine = and(eq(deliveries.advisoryId, advisory.id), scope);
+  const matching = and(mine, viewCondition[view], searchCondition(search));
+  const [summary, rows, [total]] = await Promise.all([
+    summarise(deps, mine),
+    deps.db
+      .select({
+        authority: deliveries.authorityCode,
+        authorityName: authorities.name,
+        mailbox: deliveries.address,
+        mailboxKind: deliveries.mailboxKind,
+        status: deliveries.status,
+        nextAttemptAt: deliveries.nextAttemptAt,
+        attempts: deliveries.attempts,
+        resends: deliveries.resends,
+        reply: deliveries.lastReply,
+        code: deliveries.lastCode,
+        deliveredAt: deliveries.deliveredAt,
+        failedAt: deliveries.failedAt,
+        acknowledgedAt: deliveries.acknowledgedAt,
+        acknowledgedBy: deliveries.acknowledgedBy,
+      })
+      .from(deliveries)
+      .leftJoin(authorities, eq(authorities.code, deliveries.authorityCode))
+      .where(matching)
+      .orderBy(
+        failuresFirst,
+        sql`${authorities.name} is null`,
+        asc(authorities.name),
+        asc(deliveries.address),
+        asc(deliveries.id),
+      )
+      .limit(limit)
+      .offset(offset),
+    deps.db
+      .select({ n: sql<number>`count(*)` })
+      .from(deliveries)
+      .leftJoin(authorities, eq(authorities.code, deliveries.authorityCode))
+      .where(matching),
+  ]);
+  return {
+    advisory: { id: advisory.id, reference: advisory.reference, state: advisory.state },
+    ...summary,
+    view,
+    search,
+    total: Number(total?.n ?? 0),
+    limit,
+    offset,
+    items: rows.map(({ code, ...r }) => ({
+      ...r,
+      reason: deliveryReason({ status: r.status, code, reply: r.reply, retrying: r.nextAttemptAt !== null }),
+      nextAttemptAt: iso(r.nextAttemptAt),
+      deliveredAt: iso(r.deliveredAt),
+      failedAt: iso(r.failedAt),
+      acknowledgedAt: iso(r.acknowledgedAt),
+    })),
+  };
+}
