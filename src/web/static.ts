@@ -106,14 +106,14 @@ progress.app-progress__bar::-webkit-progress-bar { background: #fff; }
 progress.app-progress__bar::-webkit-progress-value { background: #00703c; }
 progress.app-progress__bar::-moz-progress-bar { background: #00703c; }
 .app-totals { display: flex; flex-wrap: wrap; gap: 15px; list-style: none; margin: 0 0 20px 0; padding: 0; font-family: "GDS Transport", arial, sans-serif; color: #0b0c0c; }
-.app-totals__item { flex: 1 1 9em; padding: 10px 15px; background: #f3f2f1; border-left: 5px solid #505a5f; }
+.app-totals__item { flex: 1 1 6em; padding: 10px 15px; background: #f3f2f1; border-left: 5px solid #505a5f; }
 .app-totals__item--delivered { border-left-color: #00703c; }
 .app-totals__item--trying { border-left-color: #1d70b8; }
 .app-totals__item--failed { border-left-color: #d4351c; }
 .app-totals__link { display: block; text-decoration: none; }
 .app-totals__link:not(:focus) { color: #0b0c0c; }
 .app-totals__link:hover .app-totals__label { text-decoration: underline; }
-.app-totals__number { display: block; font-size: 48px; font-weight: 700; line-height: 1.1; }
+.app-totals__number { display: block; font-size: clamp(32px, 8vw, 48px); font-weight: 700; line-height: 1.1; }
 .app-totals__label { display: block; font-size: 19px; }
 .app-totals__hint { display: block; margin-top: 5px; font-size: 16px; color: #505a5f; }
 .app-views__list { display: flex; flex-wrap: wrap; gap: 8px 8px; list-style: none; margin: 0 0 20px 0; padding: 0; font-family: "GDS Transport", arial, sans-serif; font-size: 16px; }

@@ -268,8 +268,21 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await check(page, width, 'advisory-new-errors');
     await page.goto(`${app.baseUrl}/advisories/${sentId}`);
     await check(page, width, 'advisory-sent');
+    await page.goto(`${app.baseUrl}/advisories/${sentId}?view=failed`);
+    await check(page, width, 'advisory-sent-failed');
     await page.goto(`${app.baseUrl}/advisories/${draftId}`);
     await check(page, width, 'advisory-draft');
+    await page.goto(`${app.baseUrl}/advisories/${draftId}/release`);
+    await check(page, width, 'advisory-check-release');
+    await page.goto(`${app.baseUrl}/advisories/${draftId}/cancel`);
+    await check(page, width, 'advisory-check-cancel');
+    await page.goto(`${app.baseUrl}/advisories/${draftId}/edit`);
+    await check(page, width, 'advisory-edit');
+    await page.getByRole('button', { name: 'Update count' }).click();
+    await page.locator('[data-reach="count"]').waitFor();
+    await check(page, width, 'advisory-edit-count');
+    await page.goto(`${app.baseUrl}/advisories/${draftId}/email`);
+    await check(page, width, 'advisory-email');
     // Our relay refuses our sender: the advisory being sent says so, and that it is not the councils' fault.
     await pauseSending(app.deps, {
       reason:

@@ -163,6 +163,16 @@ function Reach({
             administrator must approve it before it is sent.
           </WarningText>
         )}
+      {!preview.testAudience && preview.mailboxes === 0 && (
+        <WarningText>
+          Nobody would receive it: no council in its audience has a {mailboxWord.replace(/es$/, '')}.
+        </WarningText>
+      )}
+      {preview.partNations.map((n) => (
+        <WarningText>
+          It reaches {n.councils} of the {n.of} councils in {n.nation}.
+        </WarningText>
+      ))}
       {missing.length > 0 && (
         <details class="govuk-details" id="without-mailbox" open={missing.length <= 10}>
           <summary class="govuk-details__summary">
@@ -249,7 +259,10 @@ export function AdvisoryPage({
 
           <AdvisoryFacts advisory={a} warpNames={warpNames} />
 
-          {preview && <Reach advisory={a} preview={preview} warpNames={warpNames} />}
+          {/* Who it would reach, while that is still to be decided; once released, the deliveries say. */}
+          {preview && (a.state === 'draft' || a.state === 'awaiting-approval') && (
+            <Reach advisory={a} preview={preview} warpNames={warpNames} />
+          )}
           {cancel}
         </div>
       </div>

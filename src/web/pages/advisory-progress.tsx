@@ -180,7 +180,7 @@ function Outcome({ item }: { item: DeliveryList['items'][number] }) {
     <>
       <StatusTag of="deliveryStatus" value={item.status} />
       <span class="app-outcome__reason">{item.reason}</span>
-      {item.nextAttemptAt && (
+      {item.nextAttemptAt && (item.status === 'temporary-failure' || item.status === 'technical-failure') && (
         <span class="app-outcome__detail">Next attempt at {ukDateTime(item.nextAttemptAt)}</span>
       )}
       {when && <span class="app-outcome__detail">{ukDateTime(when)}</span>}

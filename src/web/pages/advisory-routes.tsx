@@ -271,7 +271,9 @@ export async function showAdvisory(c: Context<AppEnv>, id: string, outcome: Advi
   const access = await accessTo(deps, principal, id);
   const row = access.advisory;
   const [preview, parent, facets] = await Promise.all([
-    access.author ? previewAdvisory(deps, principal, id) : undefined,
+    access.author && (row.state === 'draft' || row.state === 'awaiting-approval')
+      ? previewAdvisory(deps, principal, id)
+      : undefined,
     access.content ? advisoryParent(deps, row) : null,
     registerFacets(deps),
   ]);
