@@ -27,7 +27,8 @@ if (progress && progress.querySelector('[data-live]')) {
     if (!document.hidden && !typing) {
       try {
         const answer = await fetch(live.getAttribute('data-live'), { credentials: 'same-origin' });
-        if (answer.ok) progress.innerHTML = await answer.text();
+        // A session that ended answers with the sign-in page: keep what is shown.
+        if (answer.ok && !answer.redirected) progress.innerHTML = await answer.text();
       } catch {}
     }
     setTimeout(refresh, 3000);
@@ -54,7 +55,7 @@ if (reachButton && reachButton.form && reachBox) {
         headers: { 'x-reach-panel': '1' },
         body: new URLSearchParams(fields),
       });
-      if (answer.ok && mine === asked) reachBox.innerHTML = await answer.text();
+      if (answer.ok && !answer.redirected && mine === asked) reachBox.innerHTML = await answer.text();
     } catch {}
   };
   const later = (ms) => {

@@ -85,6 +85,9 @@ describe('GET /account', () => {
     expect(resend.status).toBe(404);
     expect(resend.html).toContain('govuk-error-summary');
     expect(resend.html).not.toContain('newport.gov.uk');
+    const ask = await cardiff.get(`/account/mailboxes/${newport.id}/retire`);
+    expect(ask.status).toBe(404);
+    expect(ask.html).not.toContain('newport.gov.uk');
     const retire = await cardiff.submit(`/account/mailboxes/${newport.id}/retire`);
     expect(retire.status).toBe(404);
     expect(sentTo(t, 'cyber@newport.gov.uk')).toBe(before);
@@ -99,12 +102,30 @@ describe('GET /account', () => {
     const ooh = (await t.db.query.mailboxes.findFirst({
       where: (m, { eq }) => eq(m.address, 'ooh@cardiff.gov.uk'),
     }))!;
-    await cardiff.get('/account');
+    // The page offers no removal of the confirmed primary, only its replacement; the check page refuses it.
+    const account = await cardiff.get('/account');
+    expect(account.html).not.toContain(`href="/account/mailboxes/${primary.id}/retire"`);
+    expect(account.html).toContain(`href="/account/mailboxes/${ooh.id}/retire"`);
+    expect(account.html).toContain(
+      'To change it, <a class="govuk-link" href="/register">register its replacement</a>',
+    );
+    const noAsk = await cardiff.get(`/account/mailboxes/${primary.id}/retire`);
+    expect(noAsk.status).toBe(409);
+    expect(noAsk.html).toContain('Register its replacement instead');
     const refused = await cardiff.submit(`/account/mailboxes/${primary.id}/retire`);
     expect(refused.status).toBe(409);
     expect(titleOf(refused.html)).toMatch(/^Error: /);
     expect(refused.html).toContain(
       `<a href="#mailbox-${primary.id}">This is the council’s confirmed primary mailbox`,
+    );
+    // Removing asks first, with the warning button and a way back.
+    const ask = await cardiff.get(`/account/mailboxes/${ooh.id}/retire`);
+    expect(ask.status).toBe(200);
+    expect(ask.html).toContain('Are you sure you want to remove ooh@cardiff.gov.uk?');
+    expect(ask.html).toContain('govuk-button--warning');
+    expect(ask.html).toContain('No, keep it');
+    expect((await t.db.query.mailboxes.findFirst({ where: (m, { eq }) => eq(m.id, ooh.id) }))!.state).toBe(
+      'pending',
     );
     const removed = await cardiff.submit(`/account/mailboxes/${ooh.id}/retire`);
     expect(removed.status).toBe(200);

@@ -121,6 +121,7 @@ export const policy: Record<string, Access> = {
   'POST /sign-out': signedIn,
   'GET /account': signedIn,
   'POST /account/mailboxes/:id/resend': ['council'],
+  'GET /account/mailboxes/:id/retire': ['council'],
   'POST /account/mailboxes/:id/retire': ['council'],
   'GET /coverage': anyone,
   'GET /dashboard': staff,

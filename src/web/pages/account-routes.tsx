@@ -9,9 +9,9 @@ import { liveMailboxStates } from '../../domain/mailbox-states.js';
 import { AppError } from '../../errors.js';
 import { findAuthority } from '../../features/authority-register/get-authority.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
-import { resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
+import { getMailbox, resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
-import { AccountPage } from './account.js';
+import { AccountPage, isOnlyPrimary, RemoveMailboxPage, removeTitle } from './account.js';
 import { orPageError, renderPage, statusOf } from './render.js';
 
 async function showAccount(
@@ -65,6 +65,27 @@ export function accountPageRoutes() {
         ? `We have sent a new confirmation link to ${sent.mailbox.address}`
         : `We could not send the confirmation to ${sent.mailbox.address}. Try again later.`,
     });
+  });
+
+  router.get('/account/mailboxes/:id/retire', async (c) => {
+    const id = c.req.param('id');
+    const found = await orPageError(shownErrors, getMailbox(c.var.deps, requirePrincipal(c), id));
+    if (found instanceof AppError) return showAccount(c, { error: found, id });
+    if (found.state === 'retired' || found.state === 'refused')
+      return showAccount(c, { error: new AppError('conflict', `${found.address} is not in use.`), id });
+    if (isOnlyPrimary(found) && requirePrincipal(c).role !== 'admin')
+      return showAccount(c, {
+        error: new AppError(
+          'conflict',
+          'This is your council’s confirmed primary mailbox. Register its replacement instead: when the new address is confirmed, this one is retired.',
+        ),
+        id,
+      });
+    return renderPage(
+      c,
+      { title: removeTitle(found.address) },
+      <RemoveMailboxPage csrf={csrfToken(c)} mailbox={found} />,
+    );
   });
 
   router.post('/account/mailboxes/:id/retire', async (c) => {

@@ -1,8 +1,8 @@
 // A council's own mailboxes, with resend and remove; and a short home page for WARP staff.
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
-import { kindText, SuccessBanner } from '../components/bits.js';
-import { Button, PostButton } from '../components/button.js';
+import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
+import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
 import { SummaryList } from '../components/summary-list.js';
@@ -15,6 +15,10 @@ export interface AccountProps {
   errors: SummaryError[];
   done?: string;
 }
+
+/** A council removes its confirmed primary only by registering a replacement (retireMailbox says the same). */
+export const isOnlyPrimary = (m: Pick<MailboxView, 'state' | 'kind'>) =>
+  m.state === 'confirmed' && m.kind === 'primary';
 
 function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) {
   const due = mailbox.reachability.reconfirmDueAt;
@@ -44,10 +48,22 @@ function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) 
               Send the confirmation again<span class="govuk-visually-hidden"> to {mailbox.address}</span>
             </PostButton>
           )}
-          <PostButton action={`/account/mailboxes/${mailbox.id}/retire`} csrf={csrf} variant="warning">
-            Remove<span class="govuk-visually-hidden"> {mailbox.address}</span>
-          </PostButton>
         </div>
+        {isOnlyPrimary(mailbox) ? (
+          <p class="govuk-body">
+            This is your council’s confirmed primary mailbox. To change it,{' '}
+            <a class="govuk-link" href="/register">
+              register its replacement
+            </a>
+            : when the new address is confirmed, it takes over from this one.
+          </p>
+        ) : (
+          <p class="govuk-body">
+            <a class="govuk-link app-link--destructive" href={`/account/mailboxes/${mailbox.id}/retire`}>
+              Remove<span class="govuk-visually-hidden"> {mailbox.address}</span>
+            </a>
+          </p>
+        )}
       </div>
     </div>
   );
@@ -73,6 +89,37 @@ export function AccountPage({ csrf, authorityName, mailboxes, errors, done }: Ac
           one.
         </p>
         <Button href="/register">Register another mailbox</Button>
+      </div>
+    </div>
+  );
+}
+
+export const removeTitle = (address: string) => `Are you sure you want to remove ${address}?`;
+
+/** Removing a mailbox, asked first: what it means, and the warning button. */
+export function RemoveMailboxPage({ csrf, mailbox }: { csrf: string; mailbox: MailboxView }) {
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <a class="govuk-back-link" href="/account">
+          Back to your council
+        </a>
+        <h1 class="govuk-heading-l app-break-words">{removeTitle(mailbox.address)}</h1>
+        <p class="govuk-body">
+          Once removed, it receives nothing more from this service: no advisories, no sign-in links. Anyone
+          signed in from it is signed out. To use it again, register it again.
+        </p>
+        <WarningText>You cannot undo this.</WarningText>
+        <PostForm action={`/account/mailboxes/${mailbox.id}/retire`} csrf={csrf}>
+          <div class="govuk-button-group">
+            <Button variant="warning" preventDoubleClick>
+              Remove the mailbox
+            </Button>
+            <a class="govuk-link" href="/account">
+              No, keep it
+            </a>
+          </div>
+        </PostForm>
       </div>
     </div>
   );
