@@ -28,6 +28,7 @@ import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
 import { renderErrorPage } from './web/error-page.js';
 import { wantsHtml } from './web/negotiate.js';
+import { rememberNextPage } from './web/next-page.js';
 import { advisoryEmailPages, EMAIL_FRAME_PATH } from './web/pages/advisory-email-routes.js';
 import { advisoryReleasePages } from './web/pages/advisory-release.js';
 import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
@@ -148,7 +149,7 @@ export function createApp(deps: Deps) {
   });
 
   app.notFound((c) => {
-    const err = new AppError('not_found', `Nothing is at ${c.req.method} ${c.req.path}.`);
+    const err = new AppError('not_found', `There is no page at ${c.req.method} ${c.req.path}.`);
     return respondWithError(c, err);
   });
   app.onError((err, c) => respondWithError(c, err));
@@ -173,8 +174,14 @@ function respondWithError(c: Context<AppEnv>, err: unknown) {
   const requestId = c.var.requestId;
   const problem = toProblem(error, c.req.path, requestId);
   // A browser that is not signed in (or whose session ended) goes to the sign-in page.
-  if (problem.code === 'unauthenticated' && wantsHtml(c)) return c.redirect('/sign-in', 303);
-  if (wantsHtml(c)) return c.html(renderErrorPage(problem), problem.status as ContentfulStatusCode);
+  if (problem.code === 'unauthenticated' && wantsHtml(c)) {
+    rememberNextPage(c);
+    return c.redirect('/sign-in', 303);
+  }
+  if (wantsHtml(c)) {
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderErrorPage(c, problem), problem.status as ContentfulStatusCode);
+  }
   if (typeof problem.retryAfter === 'number') c.header('Retry-After', String(problem.retryAfter));
   if (problem.code === 'unauthenticated') c.header('WWW-Authenticate', 'Bearer realm="cyber-contacts"');
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {

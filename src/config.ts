@@ -26,6 +26,13 @@ export const configSchema = z
     IMPORT_LIMIT_BYTES: positiveInt.default(20 * 1024 * 1024),
     FETCH_TIMEOUT_MS: positiveInt.default(30_000),
     SERVICE_NAME: z.string().min(1).default('Council cyber contacts'),
+    /** The GOV.UK crown and wordmark in the header: only where policy allows the service on GOV.UK. */
+    GOVUK_BRANDING: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** Where people send feedback and questions (shown on /feedback, the privacy notice and the accessibility statement). */
+    SUPPORT_ADDRESS: z.string().email().optional(),
     TRUST_PROXY: flag.default(false),
 
     // mail

@@ -14,6 +14,11 @@ export interface NavItem {
 export interface LayoutProps {
   title: string;
   serviceName?: string;
+  /**
+   * The GOV.UK crown and wordmark in the header, and "GOV.UK" in the title: only for a service that
+   * policy allows on GOV.UK. Otherwise the header carries the service's own name.
+   */
+  branding?: boolean;
   nav?: NavItem[];
   signedInAs?: string | null;
   /** A signed-in browser session: the navigation ends with a "Sign out" form carrying this CSRF token. */
@@ -21,9 +26,18 @@ export interface LayoutProps {
   children?: Child;
 }
 
+const footerLinks = [
+  { href: '/accessibility', text: 'Accessibility statement' },
+  { href: '/privacy', text: 'Privacy notice' },
+  { href: '/cookies', text: 'Cookies' },
+  { href: '/docs', text: 'API reference' },
+  { href: '/.well-known/security.txt', text: 'Report a vulnerability' },
+];
+
 export function Layout({
   title,
   serviceName = 'Council cyber contacts',
+  branding = false,
   nav = [],
   signedInAs,
   signOut,
@@ -33,7 +47,7 @@ export function Layout({
     <html lang="en" class="govuk-template govuk-template--rebranded">
       <head>
         <meta charset="utf-8" />
-        <title>{`${title} – ${serviceName} – GOV.UK`}</title>
+        <title>{branding ? `${title} – ${serviceName} – GOV.UK` : `${title} – ${serviceName}`}</title>
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <meta name="theme-color" content="#1d70b8" />
         <link rel="stylesheet" href="/assets/govuk-frontend.min.css" />
@@ -48,7 +62,7 @@ export function Layout({
           <div class="govuk-header__container govuk-width-container">
             <div class="govuk-header__logo">
               <a href="/" class="govuk-header__homepage-link">
-                <GovukLogo />
+                {branding ? <GovukLogo /> : <span class="app-header__service-name">{serviceName}</span>}
               </a>
             </div>
           </div>
@@ -105,14 +119,19 @@ export function Layout({
           </div>
         </section>
         <div class="govuk-width-container">
-          <div class="govuk-phase-banner">
+          <section class="govuk-phase-banner" aria-label="Service phase">
             <p class="govuk-phase-banner__content">
               <Tag classes="govuk-phase-banner__content__tag">Beta</Tag>
               <span class="govuk-phase-banner__text">
-                {signedInAs ? `Signed in as ${signedInAs}.` : 'This is a new service.'}
+                {signedInAs ? `Signed in as ${signedInAs}. ` : 'This is a new service. '}
+                Help us improve it:{' '}
+                <a class="govuk-link" href="/feedback">
+                  give your feedback
+                </a>
+                .
               </span>
             </p>
-          </div>
+          </section>
           <main class="govuk-main-wrapper" id="main-content">
             {children}
           </main>
@@ -123,21 +142,33 @@ export function Layout({
               <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
                 <h2 class="govuk-visually-hidden">Support links</h2>
                 <ul class="govuk-footer__inline-list">
-                  <li class="govuk-footer__inline-list-item">
-                    <a class="govuk-footer__link" href="/docs">
-                      API reference
-                    </a>
-                  </li>
-                  <li class="govuk-footer__inline-list-item">
-                    <a class="govuk-footer__link" href="/.well-known/security.txt">
-                      Security
-                    </a>
-                  </li>
+                  {footerLinks.map((l) => (
+                    <li class="govuk-footer__inline-list-item">
+                      <a class="govuk-footer__link" href={l.href}>
+                        {l.text}
+                      </a>
+                    </li>
+                  ))}
                 </ul>
                 <span class="govuk-footer__licence-description">
-                  All content is available under the Open Government Licence v3.0, except where otherwise
-                  stated
+                  All content is available under the{' '}
+                  <a
+                    class="govuk-footer__link"
+                    href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+                    rel="license"
+                  >
+                    Open Government Licence v3.0
+                  </a>
+                  , except where otherwise stated
                 </span>
+              </div>
+              <div class="govuk-footer__meta-item">
+                <a
+                  class="govuk-footer__link govuk-footer__copyright-logo"
+                  href="https://www.nationalarchives.gov.uk/information-management/re-using-public-sector-information/uk-government-licensing-framework/crown-copyright/"
+                >
+                  © Crown copyright
+                </a>
               </div>
             </div>
           </div>

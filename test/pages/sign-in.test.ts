@@ -30,8 +30,12 @@ describe('sign-in page', () => {
   it('offers both ways in, each with a labelled field', async () => {
     const res = await browser(t).get('/sign-in');
     expect(res.status).toBe(200);
-    expect(res.html).toContain('Council: e-mail me a sign-in link');
-    expect(res.html).toContain('Staff: sign in with an API token');
+    // Each kind of person is told what to enter.
+    expect(res.html).toContain(
+      '<strong>Council security teams:</strong> your council’s confirmed cyber security mailbox',
+    );
+    expect(res.html).toContain('<strong>NCSC and WARP staff:</strong> your own work address');
+    expect(res.html).toContain('NCSC and WARP staff with an API token');
     expect(res.html).toMatch(/id="address"[^>]*type="email"/);
     expect(res.html).toMatch(/id="token"[^>]*type="password"/);
     expect(res.html.match(/<h1/g)).toHaveLength(1);
@@ -46,10 +50,13 @@ describe('sign-in page', () => {
     await b.get('/sign-in');
     const unknown = await b.submit('/sign-in', { address: 'nobody@cardiff.gov.uk' });
     await settleBackground(t.deps.db);
-    expect(known.status).toBe(200);
-    expect(unknown.status).toBe(200);
-    expect(unknown.html).toBe(known.html);
-    expect(known.html).toContain('If that address is a confirmed mailbox, we have sent it a sign-in link');
+    // Post/redirect/get: both go to the same page, which asks for nothing when refreshed.
+    expect(known.status).toBe(303);
+    expect(unknown.status).toBe(303);
+    expect(known.location).toBe('/sign-in/sent');
+    expect(unknown.location).toBe(known.location);
+    const sent = await b.get(known.location!);
+    expect(sent.html).toContain('If that address is a confirmed mailbox, we have sent it a sign-in link');
     expect(sentTo(t, 'cyber@cardiff.gov.uk')).toBe(before + 1);
     expect(sentTo(t, 'nobody@cardiff.gov.uk')).toBe(0);
   });
@@ -60,7 +67,7 @@ describe('sign-in page', () => {
     const res = await b.submit('/sign-in', { address: '' });
     expect(res.status).toBe(422);
     expect(titleOf(res.html)).toMatch(/^Error: Sign in/);
-    expect(res.html).toContain('<a href="#address">Enter the mailbox address</a>');
+    expect(res.html).toContain('<a href="#address">Enter your e-mail address</a>');
   });
 });
 

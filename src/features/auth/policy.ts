@@ -115,6 +115,7 @@ export const policy: Record<string, Access> = {
   'POST /handover/:token': anyone,
   'GET /sign-in': anyone,
   'POST /sign-in': anyone,
+  'GET /sign-in/sent': anyone,
   'POST /sign-in/token': anyone,
   'GET /sign-in/:token': anyone,
   'POST /sign-in/:token': anyone,
@@ -148,6 +149,10 @@ export const policy: Record<string, Access> = {
   'POST /advisories/:id/cancel': staff,
   'POST /advisories/:id/resume-sending': admin,
   'GET /advisories/public/:reference': anyone,
+  'GET /accessibility': anyone,
+  'GET /privacy': anyone,
+  'GET /cookies': anyone,
+  'GET /feedback': anyone,
   'GET /ack/:token': anyone,
   'POST /ack/:token': anyone,
 };

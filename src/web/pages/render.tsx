@@ -7,7 +7,7 @@ import { AppError } from '../../errors.js';
 import { approvalsWaiting } from '../../features/advisories/approval-notice.js';
 import type { SummaryError } from '../components/error-summary.js';
 import { Layout, page } from '../layout.js';
-import { isSession, navFor } from '../nav.js';
+import { layoutFor } from '../layout-for.js';
 
 export interface PageOptions {
   title: string;
@@ -18,7 +18,6 @@ export interface PageOptions {
 
 export async function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child) {
   const principal = c.var.principal;
-  const session = isSession(principal) ? principal : null;
   c.header('Cache-Control', 'no-store');
   // An admin's menu shows how many approvals wait (advisories for a second admin, mailboxes to review).
   const waiting = principal?.role === 'admin' ? await approvalsWaiting(c.var.deps) : null;
@@ -26,12 +25,7 @@ export async function renderPage(c: Context<AppEnv>, options: PageOptions, body:
     page(
       <Layout
         title={options.hasErrors ? `Error: ${options.title}` : options.title}
-        serviceName={c.var.deps.config.SERVICE_NAME}
-        nav={navFor(principal, c.req.path, {
-          approvals: waiting ? waiting.advisories + waiting.mailboxes : 0,
-        })}
-        signedInAs={session?.label ?? null}
-        signOut={session ? { csrfToken: session.csrfToken } : undefined}
+        {...layoutFor(c, { approvals: waiting ? waiting.advisories + waiting.mailboxes : 0 })}
       >
         {body}
       </Layout>,

@@ -7,6 +7,7 @@ import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
+import { serviceInfoPages } from './service-info.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
 
@@ -20,5 +21,6 @@ export function pageRoutes() {
   router.route('/', accountPageRoutes());
   router.route('/', approvalsPageRoutes());
   router.route('/', coveragePageRoutes());
+  router.route('/', serviceInfoPages());
   return router;
 }

@@ -21,6 +21,7 @@ import {
 } from '../../features/staff/sign-in.js';
 import { inBackground } from '../../lib/background.js';
 import { csrfToken } from '../../middleware/csrf.js';
+import { takeNextPage } from '../next-page.js';
 import { showLinkProblem } from './link-problem.js';
 import { formFields, renderPage } from './render.js';
 import {
@@ -67,7 +68,7 @@ export function signInPageRoutes() {
 
   router.post('/sign-in', async (c) => {
     const address = (await formFields(c))('address').trim();
-    if (!address) return showSignIn(c, '', { address: 'Enter the mailbox address' });
+    if (!address) return showSignIn(c, '', { address: 'Enter your e-mail address' });
     // Sent in the background: the same page, in the same time, whether or not the address is registered
     // (as a confirmed mailbox, or as an enabled staff member: each gets its own kind of link).
     inBackground(
@@ -80,12 +81,14 @@ export function signInPageRoutes() {
         requestStaffSignInLink(c.var.deps, c.var.clientIp, address),
       ]),
     );
-    return renderPage(
-      c,
-      { title: 'Check your mailbox' },
-      <SignInSentPage message={signInRequestedMessage} />,
-    );
+    // Post/redirect/get: refreshing the page that follows asks for nothing again.
+    return c.redirect('/sign-in/sent', 303);
   });
+
+  // Registered before /sign-in/:token so that this static path is the one that answers.
+  router.get('/sign-in/sent', (c) =>
+    renderPage(c, { title: 'Check your mailbox' }, <SignInSentPage message={signInRequestedMessage} />),
+  );
 
   // Registered before /sign-in/:token so that this static path is the one that answers.
   router.post('/sign-in/token', async (c) => {
@@ -124,7 +127,7 @@ export function signInPageRoutes() {
       after: { role, session: session.actor },
     });
     await startSession(c, session);
-    return c.redirect(role === 'council' ? '/account' : '/dashboard', 303);
+    return c.redirect(takeNextPage(c, role, role === 'council' ? '/account' : '/dashboard'), 303);
   });
 
   router.get('/sign-in/:token', async (c) => {
@@ -157,7 +160,7 @@ export function signInPageRoutes() {
       const staff = await signInStaffWithLink(c.var.deps, c.req.param('token'), c.var.clientIp);
       if (staff.state === 'valid' && staff.session) {
         await startSession(c, staff.session);
-        return c.redirect('/dashboard', 303);
+        return c.redirect(takeNextPage(c, 'staff', '/dashboard'), 303);
       }
       if (staff.state === 'expired' || staff.state === 'used')
         return showLinkProblem(c, { purpose: 'sign-in', state: staff.state });
@@ -168,7 +171,7 @@ export function signInPageRoutes() {
         state: result.state === 'valid' ? 'unknown' : result.state,
       });
     await startSession(c, result.session);
-    return c.redirect('/account', 303);
+    return c.redirect(takeNextPage(c, 'council', '/account'), 303);
   });
 
   router.post('/sign-out', async (c) => {

@@ -20,27 +20,33 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
       <div class="govuk-grid-column-two-thirds">
         <ErrorSummary errors={summaryOf(errors, ['address', 'token'])} />
         <h1 class="govuk-heading-l">{signInTitle}</h1>
-        <h2 class="govuk-heading-m">Council: e-mail me a sign-in link</h2>
-        <p class="govuk-body">
-          We send a link to your council’s confirmed cyber security mailbox. Following it signs you in to
-          manage your council’s mailboxes. NCSC and WARP staff added to the service can ask for a link with
-          their own address.
-        </p>
+        <p class="govuk-body">We e-mail you a link. Following it signs you in; it works once, for a short time.</p>
         <PostForm action="/sign-in" csrf={csrf}>
           <TextInput
             id="address"
             type="email"
-            label="Mailbox address"
-            hint="The address of your council’s confirmed mailbox, like cyber@council.gov.uk"
+            label="E-mail address"
+            hint={
+              <>
+                <strong>Council security teams:</strong> your council’s confirmed cyber security mailbox, like
+                cyber@council.gov.uk. You can then manage your council’s mailboxes and read the advisories sent
+                to it.
+                <br />
+                <strong>NCSC and WARP staff:</strong> your own work address, the one an administrator added you
+                with.
+              </>
+            }
             value={address}
             error={errors.address}
-            autocomplete="off"
+            autocomplete="email"
             spellcheck={false}
           />
           <Button preventDoubleClick>Send me a sign-in link</Button>
         </PostForm>
-        <h2 class="govuk-heading-m">Staff: sign in with an API token</h2>
-        <p class="govuk-body">For NCSC administrators and WARP operators.</p>
+        <h2 class="govuk-heading-m">NCSC and WARP staff with an API token</h2>
+        <p class="govuk-body">
+          Administrators and WARP operators can also sign in with an API token made for them.
+        </p>
         <PostForm action="/sign-in/token" csrf={csrf}>
           <TextInput
             id="token"
