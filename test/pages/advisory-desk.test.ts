@@ -259,6 +259,38 @@ describe('following a send in the pages', () => {
     expect((await admin.get(`/advisories/${a.id}/progress-panel`)).html).not.toContain('data-live');
   });
 
+  it('lists advisories with their severity and what became of their deliveries, counted within scope', async () => {
+    const a = await sendingAdvisory();
+    const list = await admin.get('/advisories?state=sending');
+    expect(list.html).toContain('<th scope="col" class="govuk-table__header">Severity</th>');
+    const row = list.html.slice(
+      list.html.indexOf(a.reference),
+      list.html.indexOf('</tr>', list.html.indexOf(a.reference)),
+    );
+    expect(row).toContain('High');
+    expect(row).toMatch(/1 delivered, <strong class="app-text-failed">1 failed<\/strong>, 0 acknowledged/);
+    // Scotland's WARP counts only its member's row (Edinburgh: not sent yet).
+    const scotland = browser(t);
+    await scotland.signInAs(t.deps, { role: 'warp', warpId: 'scotland' });
+    const theirs = await scotland.get('/advisories?state=sending');
+    const theirRow = theirs.html.slice(
+      theirs.html.indexOf(a.reference),
+      theirs.html.indexOf('</tr>', theirs.html.indexOf(a.reference)),
+    );
+    expect(theirRow).toContain('0 delivered, 0 acknowledged');
+  });
+
+  it('offers a WARP operator only the nations and council types among its members', async () => {
+    const wales = browser(t);
+    await wales.signInAs(t.deps, { role: 'warp', warpId: 'wales' });
+    const page = await wales.get('/advisories/new');
+    expect(page.html).toContain('value="Wales"');
+    expect(page.html).not.toContain('value="Scotland"');
+    expect(page.html).toContain('value="WPA"');
+    expect(page.html).not.toContain('value="UA"');
+    expect(page.html).toContain('All councils in Wales');
+  });
+
   it('shows a WARP operator an NCSC advisory sent to its members, with only their rows', async () => {
     const a = await sendingAdvisory();
     const wales = browser(t);

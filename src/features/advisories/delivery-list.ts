@@ -4,10 +4,12 @@
 // reply. The caller sees only their scope (advisory-scope.ts), in the counts as in the rows.
 import { and, asc, eq, or, type SQL, sql } from 'drizzle-orm';
 import { containsText } from '../../db/contains-text.js';
-import { authorities, deliveries } from '../../db/schema.js';
+import { inList } from '../../db/limits.js';
+import { advisories, authorities, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { DeliveryStatus } from '../../domain/advisory-states.js';
 import type { Principal } from '../../domain/principal.js';
+import { authorityScope } from '../auth/scope.js';
 import { accessTo } from './advisory-scope.js';
 import { deliveryReason } from './delivery-reason.js';
 
@@ -206,4 +208,48 @@ export async function listDeliveries(
       acknowledgedAt: iso(r.acknowledgedAt),
     })),
   };
+}
+
+export interface DeliveryTotals {
+  deliveries: number;
+  delivered: number;
+  failed: number;
+  acknowledged: number;
+}
+
+/**
+ * Delivered, failed and acknowledged per advisory, for a list of advisories (one grouped read), counting the
+ * rows the caller may follow: all of an advisory they wrote (an admin: all), their members' or their own
+ * council's otherwise, as `accessTo` decides for one advisory.
+ */
+export async function deliveryTotals(
+  deps: Deps,
+  principal: Principal,
+  advisoryIds: readonly string[],
+): Promise<Map<string, DeliveryTotals>> {
+  const out = new Map<string, DeliveryTotals>();
+  if (advisoryIds.length === 0) return out;
+  const members = authorityScope(deps.db, principal, deliveries.authorityCode);
+  const scope =
+    principal.role === 'warp' ? or(eq(advisories.warpId, principal.warpId ?? ''), members) : members;
+  const rows = await deps.db
+    .select({
+      id: deliveries.advisoryId,
+      deliveries: sql<number>`count(*)`,
+      delivered: sumWhen(viewCondition.delivered),
+      failed: sumWhen(viewCondition.failed),
+      acknowledged: sumWhen(viewCondition.acknowledged),
+    })
+    .from(deliveries)
+    .innerJoin(advisories, eq(advisories.id, deliveries.advisoryId))
+    .where(and(inList(deliveries.advisoryId, advisoryIds), scope))
+    .groupBy(deliveries.advisoryId);
+  for (const r of rows)
+    out.set(r.id, {
+      deliveries: Number(r.deliveries),
+      delivered: Number(r.delivered),
+      failed: Number(r.failed),
+      acknowledged: Number(r.acknowledged),
+    });
+  return out;
 }

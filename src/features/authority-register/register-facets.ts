@@ -1,6 +1,6 @@
 // What the current register can be grouped by: its nations, council types (with the nations each occurs
 // in) and WARPs. Forms offer these as audience choices.
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 
@@ -10,12 +10,18 @@ export interface RegisterFacets {
   warps: Array<{ id: string; name: string }>;
 }
 
-export async function registerFacets(deps: Deps): Promise<RegisterFacets> {
+/** The facets of the whole register, or of one WARP's members (what its operators can address). */
+export async function registerFacets(deps: Deps, only: { warpId?: string } = {}): Promise<RegisterFacets> {
   const [typeRows, warpRows] = await Promise.all([
     deps.db
       .selectDistinct({ nation: authorities.nation, code: authorities.type, name: authorities.typeName })
       .from(authorities)
-      .where(eq(authorities.current, true))
+      .where(
+        and(
+          eq(authorities.current, true),
+          only.warpId === undefined ? undefined : eq(authorities.warpId, only.warpId),
+        ),
+      )
       .orderBy(asc(authorities.typeName), asc(authorities.nation)),
     deps.db.select({ id: warps.id, name: warps.name }).from(warps).orderBy(asc(warps.name)),
   ]);

@@ -2,11 +2,13 @@
 import { advisoryStates } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
 import { ukDateTime } from '../../domain/uk-time.js';
+import type { DeliveryTotals } from '../../features/advisories/delivery-list.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
 import { Button } from '../components/button.js';
 import { PagedTable } from '../components/pagination.js';
 import { Select } from '../components/select.js';
 import { StatusTag, statusWords, TlpTag } from '../components/tag.js';
+import { severityText } from './advisory-bits.js';
 
 export const advisoryListTitle = 'Advisories';
 
@@ -18,6 +20,8 @@ export interface AdvisoryListFilters {
 
 export interface AdvisoryListProps {
   items: AdvisoryView[];
+  /** Delivered, failed and acknowledged, per advisory id (released advisories only). */
+  totals: Map<string, DeliveryTotals>;
   total: number;
   limit: number;
   offset: number;
@@ -35,7 +39,23 @@ function pageHref(filters: AdvisoryListFilters, offset: number): string {
   return s ? `/advisories?${s}` : '/advisories';
 }
 
-export function AdvisoryListPage({ items, total, limit, offset, filters }: AdvisoryListProps) {
+/** "12 delivered, 1 failed, 5 acknowledged", or a dash before anything is sent. */
+function Deliveries({ totals }: { totals?: DeliveryTotals }) {
+  if (!totals) return <>–</>;
+  return (
+    <span class="app-nowrap-list">
+      {totals.delivered} delivered
+      {totals.failed > 0 ? (
+        <>
+          , <strong class="app-text-failed">{totals.failed} failed</strong>
+        </>
+      ) : null}
+      , {totals.acknowledged} acknowledged
+    </span>
+  );
+}
+
+export function AdvisoryListPage({ items, totals, total, limit, offset, filters }: AdvisoryListProps) {
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-full">
@@ -78,7 +98,7 @@ export function AdvisoryListPage({ items, total, limit, offset, filters }: Advis
           offset={offset}
           pagesLabel="Pages of advisories"
           href={(o) => pageHref(filters, o)}
-          columns={['Reference', 'Title', 'Label', 'State', 'Created']}
+          columns={['Reference', 'Title', 'Severity', 'Label', 'State', 'Deliveries', 'Created']}
           rows={items.map((a) => [
             <>
               <a class="govuk-link" href={`/advisories/${a.id}`}>
@@ -87,8 +107,10 @@ export function AdvisoryListPage({ items, total, limit, offset, filters }: Advis
               {a.test ? ' (test)' : ''}
             </>,
             a.title,
+            severityText[a.severity] ?? a.severity,
             <TlpTag tlp={a.tlp} />,
             <StatusTag of="advisoryState" value={a.state} />,
+            <Deliveries totals={totals.get(a.id)} />,
             ukDateTime(a.createdAt),
           ])}
           empty={`There are no advisories${filters.state || filters.tlp || filters.test ? ' that match' : ''}.`}

@@ -10,6 +10,7 @@ import { advisoryStates } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
 import { accessTo, findOwnAdvisory } from '../../features/advisories/advisory-scope.js';
 import { createAdvisory } from '../../features/advisories/create-advisory.js';
+import { deliveryTotals } from '../../features/advisories/delivery-list.js';
 import { editAdvisory } from '../../features/advisories/edit-advisory.js';
 import { advisoryParent } from '../../features/advisories/get-advisory.js';
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
@@ -38,8 +39,9 @@ const PAGE_SIZE = 50;
 
 async function formChoices(c: Context<AppEnv>): Promise<AdvisoryFormChoices> {
   const principal = requirePrincipal(c);
+  // A WARP operator is offered only the nations and council types among its members.
   const [facets, testAudiences] = await Promise.all([
-    registerFacets(c.var.deps),
+    registerFacets(c.var.deps, principal.role === 'warp' ? { warpId: principal.warpId ?? '' } : {}),
     listTestAudiences(c.var.deps, principal),
   ]);
   const ownWarp =
@@ -316,7 +318,16 @@ export function advisoryPageRoutes() {
       limit: PAGE_SIZE,
       offset,
     });
-    return renderPage(c, { title: advisoryListTitle }, <AdvisoryListPage {...list} filters={filters} />);
+    const totals = await deliveryTotals(
+      c.var.deps,
+      requirePrincipal(c),
+      list.items.map((a) => a.id),
+    );
+    return renderPage(
+      c,
+      { title: advisoryListTitle },
+      <AdvisoryListPage {...list} totals={totals} filters={filters} />,
+    );
   });
 
   // Registered before /advisories/:id, which would otherwise also match "new".

@@ -20,7 +20,9 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
       <div class="govuk-grid-column-two-thirds">
         <ErrorSummary errors={summaryOf(errors, ['address', 'token'])} />
         <h1 class="govuk-heading-l">{signInTitle}</h1>
-        <p class="govuk-body">We e-mail you a link. Following it signs you in; it works once, for a short time.</p>
+        <p class="govuk-body">
+          We e-mail you a link. Following it signs you in; it works once, for a short time.
+        </p>
         <PostForm action="/sign-in" csrf={csrf}>
           <TextInput
             id="address"
@@ -29,11 +31,11 @@ export function SignInPage({ csrf, address, errors }: SignInProps) {
             hint={
               <>
                 <strong>Council security teams:</strong> your council’s confirmed cyber security mailbox, like
-                cyber@council.gov.uk. You can then manage your council’s mailboxes and read the advisories sent
-                to it.
+                cyber@council.gov.uk. You can then manage your council’s mailboxes and read the advisories
+                sent to it.
                 <br />
-                <strong>NCSC and WARP staff:</strong> your own work address, the one an administrator added you
-                with.
+                <strong>NCSC and WARP staff:</strong> your own work address, the one an administrator added
+                you with.
               </>
             }
             value={address}
