@@ -205,7 +205,7 @@ export function unsafeHtml(html: string, options: SafeHtmlOptions = {}): string[
       const value = entity(raw).replace(controlAndSpace, '').toLowerCase();
       if (urlAttrs.has(attr)) {
         const scheme = /^([a-z][a-z0-9+.-]*):/.exec(value)?.[1];
-        if (scheme && !['http', 'https', 'mailto'].includes(scheme))
+        if (scheme && !['http', 'https', 'mailto', 'tel'].includes(scheme))
           problems.push(`${attr}="${raw}" on <${name}> (scheme ${scheme})`);
       }
       if (attr === 'style' && /expression|javascript:|url\(|@import|behavior/.test(value))

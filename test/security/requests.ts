@@ -30,7 +30,12 @@ export const isPage = (path: string) => !machinePaths.test(path);
 /** Fills a route's parameters from the world: OWN's things, by parameter name and path prefix. */
 export function fill(route: Route, w: World): string {
   const id = (path: string): string => {
-    if (path.startsWith('/api/v1/mailboxes/') || path.startsWith('/account/mailboxes/')) return w.ids.pending;
+    if (
+      path.startsWith('/api/v1/mailboxes/') ||
+      path.startsWith('/account/mailboxes/') ||
+      path.startsWith('/authorities/:code/mailboxes/')
+    )
+      return w.ids.pending;
     if (path.startsWith('/admin/approvals/')) return w.ids.held;
     if (path.startsWith('/api/v1/warps/')) return WM;
     if (path.startsWith('/api/v1/tokens/')) return w.ids.spareToken;

@@ -128,6 +128,11 @@ export const policy: Record<string, Access> = {
   'GET /dashboard': staff,
   'GET /dashboard/chase': staff,
   'GET /authorities/:code': signedIn, // scoped in the handler: staff their scope, a council its own
+  'POST /authorities/:code/mailboxes/:id/resend': staff,
+  'GET /authorities/:code/mailboxes/:id/retire': staff,
+  'POST /authorities/:code/mailboxes/:id/retire': staff,
+  'POST /authorities/:code/checks': admin,
+  'POST /authorities/:code/domains': admin,
   'GET /admin/approvals': admin,
   'POST /admin/approvals/:id/approve': admin,
   'POST /admin/approvals/:id/refuse': admin,

@@ -21,6 +21,7 @@ export interface ProfileMailbox {
   address: string;
   kind: string;
   team: string;
+  phone: string | null;
   state: string;
   status: MailboxStatus;
   reasons: string[];
@@ -36,10 +37,14 @@ export interface ProfileAdvisory {
   reference: string;
   title: string;
   tlp: string;
-  sentAt: Date | null;
+  /** When the first of this council's copies was delivered. */
+  firstDeliveredAt: Date | null;
   deliveries: number;
   delivered: number;
+  /** Refused for good, or out of attempts. */
   failed: number;
+  /** Not sent yet, or failed for now with another attempt due. */
+  trying: number;
   acknowledgedAt: Date | null;
 }
 
@@ -54,7 +59,7 @@ export interface AuthorityProfile {
 }
 
 const ADVISORY_LIMIT = 50;
-const failures = "'permanent-failure', 'technical-failure', 'temporary-failure'";
+const retryable = "'technical-failure', 'temporary-failure'";
 
 export async function authorityProfile(
   deps: Deps,
@@ -78,13 +83,17 @@ export async function authorityProfile(
         reference: advisories.reference,
         title: advisories.title,
         tlp: advisories.tlp,
-        sentAt: advisories.sentAt,
+        firstDeliveredAt: sql<number | null>`min(${deliveries.deliveredAt})`,
         deliveries: sql<number>`count(*)`.mapWith(Number),
         delivered: sql<number>`sum(case when ${deliveries.status} = 'delivered' then 1 else 0 end)`.mapWith(
           Number,
         ),
         failed:
-          sql<number>`sum(case when ${deliveries.status} in (${sql.raw(failures)}) then 1 else 0 end)`.mapWith(
+          sql<number>`sum(case when ${deliveries.status} = 'permanent-failure' or (${deliveries.status} in (${sql.raw(retryable)}) and ${deliveries.nextAttemptAt} is null) then 1 else 0 end)`.mapWith(
+            Number,
+          ),
+        trying:
+          sql<number>`sum(case when ${deliveries.status} in ('created', 'sending') or (${deliveries.status} in (${sql.raw(retryable)}) and ${deliveries.nextAttemptAt} is not null) then 1 else 0 end)`.mapWith(
             Number,
           ),
         acknowledgedAt: sql<number | null>`min(${deliveries.acknowledgedAt})`,
@@ -112,6 +121,7 @@ export async function authorityProfile(
         address: m.address,
         kind: m.kind,
         team: m.team,
+        phone: m.phone,
         state: m.state,
         status,
         reasons,
@@ -127,6 +137,7 @@ export async function authorityProfile(
     advisories: sent.map((a) => ({
       ...a,
       acknowledgedAt: a.acknowledgedAt === null ? null : new Date(Number(a.acknowledgedAt)),
+      firstDeliveredAt: a.firstDeliveredAt === null ? null : new Date(Number(a.firstDeliveredAt)),
     })),
   };
 }

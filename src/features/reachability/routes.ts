@@ -12,7 +12,6 @@ import { liveMailboxStates } from '../../domain/mailbox-states.js';
 import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
-import { enforceLimits } from '../abuse/rate-limit.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import type { CheckResult } from '../checks/findings.js';
 import {
@@ -32,7 +31,7 @@ import {
 } from '../checks/schemas.js';
 import { domainOf, mailboxStatusDetail } from '../checks/status.js';
 import { recordBounce } from './bounces.js';
-import { isKnownDomain, runDomainChecks } from './run-checks.js';
+import { checkDomainNow } from './check-now.js';
 
 /** Admins see every domain; others a domain on which a council they can see has a live mailbox. */
 async function canSeeDomain(deps: Deps, principal: Principal, domain: string): Promise<boolean> {
@@ -101,19 +100,8 @@ export function reachabilityRoutes() {
       responses: { 200: json(CheckRunSchema, 'The results of this run'), ...pick(401, 403, 404, 422, 429) },
     }),
     async (c) => {
-      const deps = c.var.deps;
       const { domain } = c.req.valid('param');
-      if (!(await isKnownDomain(deps, domain)))
-        throw new AppError(
-          'not_found',
-          `"${domain}" is neither a registered mailbox’s domain nor one of a council’s domains.`,
-        );
-      await enforceLimits(
-        deps,
-        [{ key: `checks:domain:${domain}`, max: deps.config.CHECKS_RATE_PER_HOUR, windowSeconds: 3600 }],
-        `check runs for ${domain}`,
-      );
-      const run = await runDomainChecks(deps, domain, actorOf(c));
+      const run = await checkDomainNow(c.var.deps, actorOf(c), domain);
       return c.json({ ...run, results: run.results.map((r) => resultView(r, run.checkedAt)) }, 200);
     },
   );

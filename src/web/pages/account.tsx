@@ -97,12 +97,23 @@ export function AccountPage({ csrf, authorityName, mailboxes, errors, done }: Ac
 export const removeTitle = (address: string) => `Are you sure you want to remove ${address}?`;
 
 /** Removing a mailbox, asked first: what it means, and the warning button. */
-export function RemoveMailboxPage({ csrf, mailbox }: { csrf: string; mailbox: MailboxView }) {
+export function RemoveMailboxPage({
+  csrf,
+  mailbox,
+  back = '/account',
+  action = `/account/mailboxes/${mailbox.id}/retire`,
+}: {
+  csrf: string;
+  mailbox: Pick<MailboxView, 'id' | 'address'>;
+  /** The page it came from (the council's own, or an authority's page for staff). */
+  back?: string;
+  action?: string;
+}) {
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
-        <a class="govuk-back-link" href="/account">
-          Back to your council
+        <a class="govuk-back-link" href={back}>
+          Back
         </a>
         <h1 class="govuk-heading-l app-break-words">{removeTitle(mailbox.address)}</h1>
         <p class="govuk-body">
@@ -110,12 +121,12 @@ export function RemoveMailboxPage({ csrf, mailbox }: { csrf: string; mailbox: Ma
           signed in from it is signed out. To use it again, register it again.
         </p>
         <WarningText>You cannot undo this.</WarningText>
-        <PostForm action={`/account/mailboxes/${mailbox.id}/retire`} csrf={csrf}>
+        <PostForm action={action} csrf={csrf}>
           <div class="govuk-button-group">
             <Button variant="warning" preventDoubleClick>
               Remove the mailbox
             </Button>
-            <a class="govuk-link" href="/account">
+            <a class="govuk-link" href={back}>
               No, keep it
             </a>
           </div>

@@ -4,11 +4,14 @@
 import { checkKinds } from '../../domain/check-results.js';
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
-import { kindText } from '../components/bits.js';
+import { kindText, SuccessBanner } from '../components/bits.js';
+import { Button, PostButton, PostForm } from '../components/button.js';
+import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
 import { SummaryList } from '../components/summary-list.js';
 import { Table } from '../components/table.js';
 import { StatusTag, Tag } from '../components/tag.js';
+import { TextInput } from '../components/text-input.js';
 
 type Profile = AuthorityProfile;
 type Mailbox = Profile['mailboxes'][number];
@@ -78,8 +81,59 @@ function MailboxDates({ m }: { m: Mailbox }) {
   );
 }
 
-function Mailboxes({ profile }: { profile: Profile }) {
+/** What the signed-in person may do on the page (staff), and its CSRF token. */
+export interface AuthorityActions {
+  csrf: string;
+  /** Resend a confirmation, remove a mailbox (staff within their scope). */
+  mailboxes: boolean;
+  /** Check a domain now, add a domain (admins). */
+  admin: boolean;
+}
+
+function MailboxContact({ m }: { m: Mailbox }) {
+  return (
+    <>
+      <span class="app-recipient__name app-break-words">{m.address}</span>
+      <span class="app-outcome__detail">{m.team}</span>
+      {m.phone && (
+        <span class="app-outcome__detail">
+          <a class="govuk-link" href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>
+            {m.phone}
+          </a>
+        </span>
+      )}
+    </>
+  );
+}
+
+function MailboxActions({ m, code, actions }: { m: Mailbox; code: string; actions: AuthorityActions }) {
+  const base = `/authorities/${code}/mailboxes/${m.id}`;
+  const removable = actions.admin || !(m.state === 'confirmed' && m.kind === 'primary');
+  return (
+    <ul class="govuk-list govuk-body-s">
+      {m.state === 'pending' && (
+        <li>
+          <PostForm action={`${base}/resend`} csrf={actions.csrf}>
+            <button type="submit" class="app-link-button">
+              Send the confirmation again<span class="govuk-visually-hidden"> to {m.address}</span>
+            </button>
+          </PostForm>
+        </li>
+      )}
+      {removable && (
+        <li>
+          <a class="govuk-link app-link--destructive" href={`${base}/retire`}>
+            Remove<span class="govuk-visually-hidden"> {m.address}</span>
+          </a>
+        </li>
+      )}
+    </ul>
+  );
+}
+
+function Mailboxes({ profile, actions }: { profile: Profile; actions?: AuthorityActions }) {
   const removed = profile.removedMailboxes;
+  const code = profile.authority.code;
   return (
     <>
       <h2 class="govuk-heading-m" id="mailboxes">
@@ -87,20 +141,24 @@ function Mailboxes({ profile }: { profile: Profile }) {
       </h2>
       <Table
         id="mailbox-table"
-        scroll
+        stack
         compact
-        caption="Registered mailboxes and whether they are reachable"
-        columns={['Address', 'Kind', 'State', 'Reachability', { head: 'Dates', cellClass: 'govuk-body-s' }]}
+        caption="Registered mailboxes, who answers them, and whether they are reachable"
+        columns={[
+          'Mailbox and contact',
+          'Kind',
+          'State',
+          'Reachability',
+          { head: 'Dates', cellClass: 'govuk-body-s' },
+          ...(actions?.mailboxes ? ['Actions'] : []),
+        ]}
         rows={profile.mailboxes.map((m) => [
-          <>
-            {m.address}
-            <br />
-            <span class="govuk-body-s">{m.team}</span>
-          </>,
+          <MailboxContact m={m} />,
           kindText[m.kind] ?? m.kind,
           <StatusTag of="mailboxState" value={m.state} />,
           <Reachability status={m.status} reasons={m.reasons} />,
           <MailboxDates m={m} />,
+          ...(actions?.mailboxes ? [<MailboxActions m={m} code={code} actions={actions} />] : []),
         ])}
         empty="This authority has no mailbox registered."
       />
@@ -139,13 +197,23 @@ function DomainCheckTable({ checks, index }: { checks: DomainChecks; index: numb
   );
 }
 
-function DomainChecks({ profile }: { profile: Profile }) {
+function DomainChecks({ profile, actions }: { profile: Profile; actions?: AuthorityActions }) {
   const checked = profile.checks.filter((c) => Object.keys(c.checks).length > 0);
   return (
     <>
       <h2 class="govuk-heading-m" id="checks">
         Mail domain checks
       </h2>
+      {actions?.admin && profile.checks.length > 0 && (
+        <PostButton
+          action={`/authorities/${profile.authority.code}/checks`}
+          csrf={actions.csrf}
+          variant="secondary"
+          preventDoubleClick
+        >
+          Check {profile.checks.length === 1 ? 'its domain' : `its ${profile.checks.length} domains`} now
+        </PostButton>
+      )}
       {checked.length === 0 ? (
         <p class="govuk-body">
           None of this authority’s mail domains has been checked yet. The service checks them on a schedule.
@@ -168,7 +236,7 @@ function AdvisoriesReceived({ profile, linkAdvisories }: { profile: Profile; lin
         scroll
         compact
         caption="Advisories sent to this authority’s mailboxes, newest first"
-        columns={['Advisory', 'Sent', 'Delivered', 'Acknowledged']}
+        columns={['Advisory', 'First delivered', 'Deliveries', 'Acknowledged']}
         rows={profile.advisories.map((adv) => [
           <>
             {linkAdvisories ? (
@@ -181,10 +249,11 @@ function AdvisoriesReceived({ profile, linkAdvisories }: { profile: Profile; lin
             (TLP:{adv.tlp})<br />
             {adv.title}
           </>,
-          adv.sentAt ? ukDateTime(adv.sentAt) : 'Not yet',
+          adv.firstDeliveredAt ? ukDateTime(adv.firstDeliveredAt) : 'Not delivered yet',
           <>
-            {adv.delivered} of {adv.deliveries} mailbox{adv.deliveries === 1 ? '' : 'es'}
+            {adv.delivered} of {adv.deliveries} {adv.deliveries === 1 ? 'mailbox' : 'mailboxes'} delivered
             {adv.failed > 0 && `, ${adv.failed} failed`}
+            {adv.trying > 0 && `, ${adv.trying} still trying`}
           </>,
           adv.acknowledgedAt ? ukDateTime(adv.acknowledgedAt) : <Tag colour="grey">Not yet</Tag>,
         ])}
@@ -194,22 +263,76 @@ function AdvisoriesReceived({ profile, linkAdvisories }: { profile: Profile; lin
   );
 }
 
+function AddDomain({
+  code,
+  csrf,
+  error,
+  value,
+}: {
+  code: string;
+  csrf: string;
+  error?: string;
+  value?: string;
+}) {
+  return (
+    <details class="govuk-details" open={!!error}>
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">Add a mail domain</span>
+      </summary>
+      <div class="govuk-details__text">
+        <PostForm action={`/authorities/${code}/domains`} csrf={csrf}>
+          <TextInput
+            id="domain"
+            label="Domain"
+            hint="A domain the council’s mail comes from, like cardiff.gov.uk. Registrations on it need no approval."
+            value={value}
+            error={error}
+            spellcheck={false}
+            widthClass="govuk-!-width-two-thirds"
+          />
+          <Button variant="secondary">Add the domain</Button>
+        </PostForm>
+      </div>
+    </details>
+  );
+}
+
 export function AuthorityPage({
   profile,
   linkAdvisories,
+  actions,
+  done,
+  errors = [],
+  typedDomain,
 }: {
   profile: Profile;
   /** Staff can open an advisory's page; a council cannot. */
   linkAdvisories: boolean;
+  actions?: AuthorityActions;
+  /** What an action just did. */
+  done?: string;
+  errors?: SummaryError[];
+  typedDomain?: string;
 }) {
+  const domainError = errors.find((e) => e.field === 'domain')?.text;
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-full">
+        <ErrorSummary errors={errors} />
+        {done && <SuccessBanner>{done}</SuccessBanner>}
         <span class="govuk-caption-l">Authority {profile.authority.code}</span>
         <h1 class="govuk-heading-l">{profile.authority.name}</h1>
         <RegisterEntry profile={profile} />
-        <Mailboxes profile={profile} />
-        <DomainChecks profile={profile} />
+        {actions?.admin && (
+          <AddDomain
+            code={profile.authority.code}
+            csrf={actions.csrf}
+            error={domainError}
+            value={typedDomain}
+          />
+        )}
+        <Mailboxes profile={profile} actions={actions} />
+        <DomainChecks profile={profile} actions={actions} />
         <AdvisoriesReceived profile={profile} linkAdvisories={linkAdvisories} />
       </div>
     </div>

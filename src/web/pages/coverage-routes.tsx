@@ -7,7 +7,6 @@ import { requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { findWarp } from '../../features/authority-register/warps.js';
 import { withConfirmedAtRisk } from '../../features/coverage/at-risk.js';
-import { authorityProfile } from '../../features/coverage/authority-profile.js';
 import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
 import { discloseSafely } from '../../features/coverage/disclosure.js';
 import { coverageReport, type Dimension, dimensions } from '../../features/coverage/report.js';
@@ -17,7 +16,6 @@ import {
   coverageHistory,
   ukDayKey,
 } from '../../features/coverage/snapshot.js';
-import { AuthorityPage } from './authority-page.js';
 import { ChasePage, chaseTitle } from './chase-page.js';
 import { DashboardPage, dashboardTitle, PublicCoveragePage, publicCoverageTitle } from './coverage-page.js';
 import { renderPage } from './render.js';
@@ -103,19 +101,6 @@ export function coveragePageRoutes() {
       c,
       { title: chaseTitle },
       <ChasePage list={list} bucket={bucket} warpName={warp?.name} />,
-    );
-  });
-
-  router.get('/authorities/:code', async (c) => {
-    const principal = requirePrincipal(c);
-    const profile = await authorityProfile(c.var.deps, principal, c.req.param('code'));
-    return renderPage(
-      c,
-      { title: profile.authority.name },
-      <AuthorityPage
-        profile={profile}
-        linkAdvisories={principal.role === 'admin' || principal.role === 'warp'}
-      />,
     );
   });
 

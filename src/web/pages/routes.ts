@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../deps.js';
 import { accountPageRoutes } from './account-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
+import { authorityPageRoutes } from './authority-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
@@ -21,6 +22,7 @@ export function pageRoutes() {
   router.route('/', accountPageRoutes());
   router.route('/', approvalsPageRoutes());
   router.route('/', coveragePageRoutes());
+  router.route('/', authorityPageRoutes());
   router.route('/', serviceInfoPages());
   return router;
 }
