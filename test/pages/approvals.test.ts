@@ -37,6 +37,36 @@ describe('GET /admin/approvals', () => {
     expect(res.html).toContain(`for="reason-${id}"`);
   });
 
+  it('says whose domain the address is on, what approving does, and warns about free e-mail', async () => {
+    const res = await admin.get('/admin/approvals');
+    expect(res.html).toContain('cardiff-council.example is not known as any council’s domain.');
+    expect(res.html).toContain(
+      'Sends the confirmation link. Once it is confirmed, it is the council’s primary mailbox.',
+    );
+    const b = browser(t);
+    await b.get('/register');
+    await b.submit('/register', {
+      council: 'CRF',
+      address: 'cardiff.cyber@gmail.com',
+      kind: 'secondary',
+      team: 'Cyber team',
+      phone: '029 2087 2000',
+    });
+    await b.get('/register');
+    await b.submit('/register', {
+      council: 'NWP',
+      address: 'soc@cardiff.gov.uk',
+      kind: 'secondary',
+      team: 'Shared SOC',
+      phone: '01633 656656',
+    });
+    const page = await admin.get('/admin/approvals');
+    expect(page.html).toContain('gmail.com is a free e-mail provider: anyone can open an address there.');
+    expect(page.html).toContain('<strong class="govuk-tag govuk-tag--red">Free e-mail</strong>');
+    expect(page.html).toContain('A free e-mail address proves nothing about who reads it.');
+    expect(page.html).toMatch(/cardiff\.gov\.uk is not [^’]+’s: it is a domain of Cardiff Council \(CRF\)\./);
+  });
+
   it('is forbidden to a council session', async () => {
     const council = browser(t);
     await council.signInAs(t.deps, { role: 'council', authorityCode: 'CRF' });
@@ -53,8 +83,9 @@ describe('GET /admin/approvals', () => {
 describe('approve and refuse', () => {
   it('approving sends the confirmation link', async () => {
     await admin.get('/admin/approvals');
-    const res = await admin.submit(`/admin/approvals/${id}/approve`);
-    expect(res.status).toBe(200);
+    const done = await admin.submit(`/admin/approvals/${id}/approve`);
+    expect(done.status).toBe(303);
+    const res = await admin.get(done.location!);
     expect(res.html).toContain('Approved security@cardiff-council.example');
     expect(res.html).toContain('There are no registrations waiting for approval.');
     expect((await t.db.query.mailboxes.findFirst())!.state).toBe('pending');
@@ -72,8 +103,9 @@ describe('approve and refuse', () => {
     );
     expect((await t.db.query.mailboxes.findFirst())!.state).toBe('awaiting-approval');
 
-    const refused = await admin.submit(`/admin/approvals/${id}/refuse`, { reason: 'Not a council domain' });
-    expect(refused.status).toBe(200);
+    const done = await admin.submit(`/admin/approvals/${id}/refuse`, { reason: 'Not a council domain' });
+    expect(done.status).toBe(303);
+    const refused = await admin.get(done.location!);
     expect(refused.html).toContain('Refused security@cardiff-council.example');
     const row = (await t.db.query.mailboxes.findFirst())!;
     expect(row.state).toBe('refused');

@@ -126,3 +126,16 @@ export async function getAuthority(deps: Deps, code: string): Promise<AuthorityD
     predecessors: predecessors.map((p) => link(p.code, p.name, p.current)),
   };
 }
+
+/** The authorities that list this mail domain as theirs (none, usually one). */
+export async function domainOwners(
+  deps: Deps,
+  domain: string,
+): Promise<Array<{ code: string; name: string }>> {
+  return deps.db
+    .select({ code: authorities.code, name: authorities.name })
+    .from(authorityDomains)
+    .innerJoin(authorities, eq(authorities.code, authorityDomains.authorityCode))
+    .where(eq(authorityDomains.domain, domain.toLowerCase()))
+    .orderBy(asc(authorities.name));
+}

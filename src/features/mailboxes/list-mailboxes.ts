@@ -57,3 +57,22 @@ export async function mailboxAddresses(deps: Pick<Deps, 'db'>, ids: string[]): P
     .where(inList(mailboxes.id, ids));
   return new Map(rows.map((r) => [r.id, r.address]));
 }
+
+/** The confirmed primary mailbox's address of each of these authorities that has one. */
+export async function confirmedPrimaries(
+  deps: Pick<Deps, 'db'>,
+  codes: string[],
+): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await deps.db
+    .select({ code: mailboxes.authorityCode, address: mailboxes.address })
+    .from(mailboxes)
+    .where(
+      and(
+        inList(mailboxes.authorityCode, codes),
+        eq(mailboxes.state, 'confirmed'),
+        eq(mailboxes.kind, 'primary'),
+      ),
+    );
+  return new Map(rows.map((r) => [r.code, r.address]));
+}

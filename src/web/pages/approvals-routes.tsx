@@ -4,11 +4,21 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import { isFreeMailDomain } from '../../domain/free-mail.js';
 import { AppError } from '../../errors.js';
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
 import { describeActor, samePerson } from '../../features/auth/people.js';
-import { authorityNames, listAuthorityDomains } from '../../features/authority-register/get-authority.js';
-import { listMailboxes, mailboxAddresses } from '../../features/mailboxes/list-mailboxes.js';
+import {
+  authorityNames,
+  domainOwners,
+  listAuthorityDomains,
+} from '../../features/authority-register/get-authority.js';
+import { domainOf } from '../../features/checks/status.js';
+import {
+  confirmedPrimaries,
+  listMailboxes,
+  mailboxAddresses,
+} from '../../features/mailboxes/list-mailboxes.js';
 import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
@@ -60,12 +70,21 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
     deps,
     list.items.flatMap((m) => (m.state === 'awaiting-handover' && m.replaces ? [m.replaces] : [])),
   );
-  const items: ApprovalItem[] = list.items.map((mailbox) => ({
-    mailbox,
-    authorityName: names.get(mailbox.authority) ?? mailbox.authority,
-    domains: domains.get(mailbox.authority) ?? [],
-    replacing: mailbox.replaces ? replacing.get(mailbox.replaces) : undefined,
-  }));
+  const primaries = await confirmedPrimaries(deps, codes);
+  const items: ApprovalItem[] = await Promise.all(
+    list.items.map(async (mailbox) => {
+      const domain = domainOf(mailbox.address);
+      return {
+        mailbox,
+        authorityName: names.get(mailbox.authority) ?? mailbox.authority,
+        domains: domains.get(mailbox.authority) ?? [],
+        replacing: mailbox.replaces ? replacing.get(mailbox.replaces) : undefined,
+        domainOwners: (await domainOwners(deps, domain)).filter((o) => o.code !== mailbox.authority),
+        freeMail: isFreeMailDomain(domain),
+        currentPrimary: mailbox.kind === 'primary' ? (primaries.get(mailbox.authority) ?? null) : null,
+      };
+    }),
+  );
   const fieldErrors = outcome.fieldErrors ?? {};
   const errors: SummaryError[] = Object.entries(fieldErrors).map(([field, text]) => ({ field, text }));
   if (outcome.error) {
@@ -91,27 +110,34 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
   );
 }
 
+/** What an approval or refusal did, said on the page it redirects to. */
+const doneWords: Record<string, (address: string) => string> = {
+  'handed-over': (a) => `${a} is now the council’s primary mailbox. We have told both addresses.`,
+  approved: (a) => `Approved ${a}. We have sent it a confirmation link.`,
+  unsent: (a) => `Approved ${a}, but the confirmation link could not be sent. The council can ask for it again.`,
+  refused: (a) => `Refused ${a}. Nothing will be sent to it.`,
+};
+
 const shownErrors: AppError['code'][] = ['not_found', 'conflict', 'validation_failed'];
 
 export function approvalsPageRoutes() {
   const router = new Hono<AppEnv>();
 
-  router.get('/admin/approvals', (c) => showApprovals(c));
+  router.get('/admin/approvals', async (c) => {
+    const id = c.req.query('mailbox') ?? '';
+    const address = id ? (await mailboxAddresses(c.var.deps, [id])).get(id) : undefined;
+    const words = address ? doneWords[c.req.query('done') ?? ''] : undefined;
+    return showApprovals(c, { done: words?.(address!) });
+  });
 
   router.post('/admin/approvals/:id/approve', async (c) => {
     const id = c.req.param('id');
     const approved = await orPageError(shownErrors, approveMailbox(c.var.deps, actorOf(c), id));
     if (approved instanceof AppError) return showApprovals(c, { error: approved, id });
-    const { address } = approved.mailbox;
-    if (approved.mailbox.state === 'confirmed')
-      return showApprovals(c, {
-        done: `${address} is now the council’s primary mailbox. We have told both addresses.`,
-      });
-    return showApprovals(c, {
-      done: approved.confirmationSent
-        ? `Approved ${address}. We have sent it a confirmation link.`
-        : `Approved ${address}, but the confirmation link could not be sent. The council can ask for it again.`,
-    });
+    // Post/redirect/get: refreshing the page that follows approves nothing again.
+    const done =
+      approved.mailbox.state === 'confirmed' ? 'handed-over' : approved.confirmationSent ? 'approved' : 'unsent';
+    return c.redirect(`/admin/approvals?done=${done}&mailbox=${encodeURIComponent(id)}`, 303);
   });
 
   router.post('/admin/approvals/:id/refuse', async (c) => {
@@ -132,7 +158,7 @@ export function approvalsPageRoutes() {
     const refused = await orPageError(shownErrors, refuseMailbox(c.var.deps, actorOf(c), id, reason));
     if (refused instanceof AppError)
       return showApprovals(c, { error: refused, id, reasons: { [id]: reason } });
-    return showApprovals(c, { done: `Refused ${refused.mailbox.address}. Nothing will be sent to it.` });
+    return c.redirect(`/admin/approvals?done=refused&mailbox=${encodeURIComponent(id)}`, 303);
   });
 
   return router;

@@ -1,7 +1,7 @@
 // Registrations on domains that are not the council's, for an administrator to approve or refuse.
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
-import { kindText, SuccessBanner } from '../components/bits.js';
+import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { SummaryList } from '../components/summary-list.js';
@@ -28,6 +28,33 @@ export interface ApprovalItem {
   domains: string[];
   /** For a new primary awaiting handover: the confirmed primary it would replace. */
   replacing?: string;
+  /** Other authorities whose known domain the address is on. */
+  domainOwners: Array<{ code: string; name: string }>;
+  /** The domain is a free e-mail provider's. */
+  freeMail: boolean;
+  /** For a primary: the council's confirmed primary now (approving starts its replacement). */
+  currentPrimary: string | null;
+}
+
+/** Whose domain the address is on, in words. */
+function whoseDomain(item: ApprovalItem, domain: string): string {
+  if (item.freeMail) return `${domain} is a free e-mail provider: anyone can open an address there.`;
+  if (item.domains.includes(domain)) return `${domain} is one of ${item.authorityName}’s known domains.`;
+  if (item.domainOwners.length)
+    return `${domain} is not ${item.authorityName}’s: it is a domain of ${item.domainOwners.map((o) => `${o.name} (${o.code})`).join(', ')}.`;
+  return `${domain} is not known as any council’s domain.`;
+}
+
+/** What pressing Approve does, in words. */
+function whatApprovingDoes(item: ApprovalItem): string {
+  const m = item.mailbox;
+  if (m.state === 'awaiting-handover')
+    return `Hands over now: ${m.address} becomes the primary mailbox and ${item.replacing ?? 'the current primary'} is retired.`;
+  if (m.kind === 'primary' && item.currentPrimary)
+    return `Sends the confirmation link. Once it is confirmed, ${item.currentPrimary} (the confirmed primary) is asked to agree to hand over to it.`;
+  if (m.kind === 'primary')
+    return 'Sends the confirmation link. Once it is confirmed, it is the council’s primary mailbox.';
+  return 'Sends the confirmation link. Once it is confirmed, it receives advisories alongside the primary mailbox.';
 }
 
 export interface ApprovalsProps {
@@ -75,9 +102,17 @@ function ApprovalCard({
                       <Tag colour="orange">Looks personal</Tag>
                     </>
                   )}
+                  {item.freeMail && (
+                    <>
+                      {' '}
+                      <Tag colour="red">Free e-mail</Tag>
+                    </>
+                  )}
                 </>
               ),
             },
+            { key: 'Whose domain', value: whoseDomain(item, domain) },
+            { key: 'Approving', value: whatApprovingDoes(item) },
             mailbox.state === 'awaiting-handover' && {
               key: 'Would replace',
               value: (
@@ -112,10 +147,18 @@ function ApprovalCard({
           ]}
           classes="govuk-!-margin-bottom-6"
         />
+        {(mailbox.looksPersonal || item.freeMail) && (
+          <WarningText>
+            {item.freeMail
+              ? 'A free e-mail address proves nothing about who reads it. Approve it only if the council has confirmed it to you another way.'
+              : 'This address looks like a person’s, not a team’s: advisories must reach whoever is on duty, not one person.'}
+          </WarningText>
+        )}
         <PostButton action={`/admin/approvals/${mailbox.id}/approve`} csrf={csrf}>
           {mailbox.state === 'awaiting-handover' ? 'Hand over now' : 'Approve'}
           <span class="govuk-visually-hidden"> {mailbox.address}</span>
         </PostButton>
+        <hr class="govuk-section-break govuk-section-break--m govuk-section-break--visible" />
         <PostForm action={`/admin/approvals/${mailbox.id}/refuse`} csrf={csrf}>
           <Textarea
             id={`reason-${mailbox.id}`}
