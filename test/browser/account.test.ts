@@ -49,7 +49,7 @@ describe('a council in a browser', () => {
     await register('ooh@cardiff.gov.uk', 'Out of hours');
 
     await page.goto(`${app.baseUrl}/sign-in`);
-    await page.getByLabel('Mailbox address').fill('cyber@cardiff.gov.uk');
+    await page.getByLabel('E-mail address').fill('cyber@cardiff.gov.uk');
     await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
     expect(await page.locator('h1').textContent()).toBe('Check your mailbox');
     await page.goto(lastLink('cyber@cardiff.gov.uk', 'sign-in'));

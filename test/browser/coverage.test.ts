@@ -84,7 +84,7 @@ describe('coverage in a browser', () => {
 
   it('signs an administrator in by magic link and shows the dashboard with both charts', async () => {
     await page.goto(`${app.baseUrl}/sign-in`);
-    await page.getByLabel('Mailbox address').fill('duty@ncsc.gov.uk');
+    await page.getByLabel('E-mail address').fill('duty@ncsc.gov.uk');
     await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
     expect(await page.locator('h1').textContent()).toBe('Check your mailbox');
     const { settleBackground } = await import('../../src/lib/background.js');

@@ -6,7 +6,7 @@ import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js'
 import { registerMailbox } from '../../src/features/mailboxes/register-mailbox.js';
 import type { MailboxRegistrationInput } from '../../src/features/mailboxes/schemas.js';
 import { runScheduledWork } from '../../src/features/reachability/scheduled.js';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { landOn, makeTestApp, type TestApp } from '../support/app.js';
 import { insertMailbox } from '../support/fixtures.js';
 import { confirmedPrimaries, linkIn, registration, seedCouncils } from './support.js';
 
@@ -87,7 +87,7 @@ describe('a new primary replacing a confirmed one', () => {
     expect(html).toContain('x@cardiff.gov.uk');
     expect(html).toContain('cyber@cardiff.gov.uk');
 
-    const agreed = await answer(secret, 'agree');
+    const agreed = await landOn(t, await answer(secret, 'agree'));
     expect(agreed.status).toBe(200);
     expect(await agreed.text()).toContain('Primary mailbox changed');
     expect(await confirmedPrimaries(t, 'CRF')).toEqual(['x@cardiff.gov.uk']);
@@ -184,7 +184,10 @@ describe('a new primary replacing a confirmed one', () => {
   it('tells the registrant it waits, without naming the current primary', async () => {
     await t.call('POST', '/api/v1/mailboxes', { body: registration({ address: 'x@cardiff.gov.uk' }) });
     const secret = linkIn(t.mailer.to('x@cardiff.gov.uk').at(-1));
-    const res = await t.call('POST', `/confirm/${secret}`, { headers: { accept: 'text/html' } });
+    const res = await landOn(
+      t,
+      await t.call('POST', `/confirm/${secret}`, { headers: { accept: 'text/html' } }),
+    );
     const html = await res.text();
     expect(html).toContain('Address confirmed');
     expect(html).toContain('asked it to agree');

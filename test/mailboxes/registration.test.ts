@@ -238,6 +238,7 @@ describe('rate limits on everything that sends mail', () => {
       method: 'POST',
       headers: { accept: 'text/html' },
     });
-    expect(confirmed.status).toBe(200);
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/confirm/done');
   });
 });

@@ -107,7 +107,7 @@ describe('replacing a confirmed primary', () => {
       method: 'POST',
       headers: { accept: 'text/html' },
     });
-    expect(confirmed.status).toBe(200);
+    expect(confirmed.status).toBe(303);
     expect(await liveSessions(old.id)).toHaveLength(0);
   });
 });

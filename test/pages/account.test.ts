@@ -8,7 +8,7 @@ let cardiff: Browser;
 async function register(council: string, address: string, kind = 'primary') {
   const b = browser(t);
   await b.get('/register');
-  const res = await b.submit('/register', {
+  const res = await b.send('/register', {
     council,
     address,
     kind,
@@ -69,7 +69,7 @@ describe('GET /account', () => {
     }))!;
     const before = sentTo(t, 'ooh@cardiff.gov.uk');
     await cardiff.get('/account');
-    const res = await cardiff.submit(`/account/mailboxes/${ooh.id}/resend`);
+    const res = await cardiff.send(`/account/mailboxes/${ooh.id}/resend`);
     expect(res.status).toBe(200);
     expect(res.html).toContain('We have sent a new confirmation link to ooh@cardiff.gov.uk');
     expect(sentTo(t, 'ooh@cardiff.gov.uk')).toBe(before + 1);
@@ -81,14 +81,14 @@ describe('GET /account', () => {
     }))!;
     const before = sentTo(t, 'cyber@newport.gov.uk');
     await cardiff.get('/account');
-    const resend = await cardiff.submit(`/account/mailboxes/${newport.id}/resend`);
+    const resend = await cardiff.send(`/account/mailboxes/${newport.id}/resend`);
     expect(resend.status).toBe(404);
     expect(resend.html).toContain('govuk-error-summary');
     expect(resend.html).not.toContain('newport.gov.uk');
     const ask = await cardiff.get(`/account/mailboxes/${newport.id}/retire`);
     expect(ask.status).toBe(404);
     expect(ask.html).not.toContain('newport.gov.uk');
-    const retire = await cardiff.submit(`/account/mailboxes/${newport.id}/retire`);
+    const retire = await cardiff.send(`/account/mailboxes/${newport.id}/retire`);
     expect(retire.status).toBe(404);
     expect(sentTo(t, 'cyber@newport.gov.uk')).toBe(before);
     const after = await t.db.query.mailboxes.findFirst({ where: (m, { eq }) => eq(m.id, newport.id) });
@@ -112,7 +112,7 @@ describe('GET /account', () => {
     const noAsk = await cardiff.get(`/account/mailboxes/${primary.id}/retire`);
     expect(noAsk.status).toBe(409);
     expect(noAsk.html).toContain('Register its replacement instead');
-    const refused = await cardiff.submit(`/account/mailboxes/${primary.id}/retire`);
+    const refused = await cardiff.send(`/account/mailboxes/${primary.id}/retire`);
     expect(refused.status).toBe(409);
     expect(titleOf(refused.html)).toMatch(/^Error: /);
     expect(refused.html).toContain(
@@ -127,7 +127,7 @@ describe('GET /account', () => {
     expect((await t.db.query.mailboxes.findFirst({ where: (m, { eq }) => eq(m.id, ooh.id) }))!.state).toBe(
       'pending',
     );
-    const removed = await cardiff.submit(`/account/mailboxes/${ooh.id}/retire`);
+    const removed = await cardiff.send(`/account/mailboxes/${ooh.id}/retire`);
     expect(removed.status).toBe(200);
     expect(removed.html).toContain('ooh@cardiff.gov.uk has been removed');
     expect(removed.html).not.toContain(`id="mailbox-${ooh.id}"`);

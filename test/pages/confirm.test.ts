@@ -11,7 +11,7 @@ beforeEach(async () => {
   await seedCouncils(t);
   b = browser(t);
   await b.get('/register');
-  const res = await b.submit('/register', {
+  const res = await b.send('/register', {
     council: 'CRF',
     address: 'cyber@cardiff.gov.uk',
     kind: 'primary',
@@ -43,13 +43,20 @@ describe('the confirmation link', () => {
 
   it('POST works without the CSRF field or cookie (a fresh browser) and shows the success panel', async () => {
     const fresh = browser(t);
-    const res = await fresh.post(link, {});
+    const posted = await fresh.post(link, {});
+    // Post/redirect/get: the success page is one that can be refreshed.
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe('/confirm/done');
+    const res = await fresh.get(posted.location!);
     expect(res.status).toBe(200);
     expect(titleOf(res.html)).toMatch(/^Mailbox confirmed – /);
     expect(res.html).toContain('govuk-panel--confirmation');
     expect(res.html).toContain('cyber@cardiff.gov.uk is the primary mailbox for Cardiff Council');
     expect(await mailboxState()).toBe('confirmed');
 
+    expect((await fresh.get('/confirm/done')).html).toContain('govuk-panel--confirmation');
+    // Without the result (another browser), the page says nothing was confirmed here.
+    expect((await browser(t).get('/confirm/done')).html).not.toContain('govuk-panel--confirmation');
     const again = await fresh.post(link, {});
     expect(again.status).toBe(410);
     expect(again.html).toContain('This link has already been used');

@@ -59,6 +59,17 @@ export function browser(t: TestApp) {
     /** Posts a form with the CSRF token of the last page that had one. */
     submit: (path: string, fields: Record<string, string> = {}, headers?: Record<string, string>) =>
       request('POST', path, { form: { _csrf: lastCsrf, ...fields }, headers }),
+    /**
+     * Posts a form as `submit` does and, as a browser does, follows a redirect to a page of this site (one
+     * hop, GET): the page a person sees after a post/redirect/get. `redirectedTo` says where it went.
+     */
+    async send(path: string, fields: Record<string, string> = {}, headers?: Record<string, string>) {
+      const posted = await request('POST', path, { form: { _csrf: lastCsrf, ...fields }, headers });
+      if (posted.status !== 303 || !posted.location?.startsWith('/'))
+        return { ...posted, redirectedTo: null };
+      const landed = await request('GET', posted.location, { headers });
+      return { ...landed, redirectedTo: posted.location };
+    },
     /** Posts a form exactly as given (no CSRF field added). */
     post: (path: string, fields: Record<string, string>, headers?: Record<string, string>) =>
       request('POST', path, { form: fields, headers }),

@@ -45,7 +45,7 @@ describe('GET /register', () => {
 describe('POST /register', () => {
   it('shows the error summary with links to each field, inline errors and aria-describedby', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', {
+    const res = await b.send('/register', {
       council: '',
       address: 'not-an-address',
       kind: '',
@@ -73,7 +73,7 @@ describe('POST /register', () => {
 
   it('keeps what was typed, escaped', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', {
+    const res = await b.send('/register', {
       ...good,
       address: '"><script>alert(1)</script>',
       team: '<script>alert("team")</script>',
@@ -88,7 +88,7 @@ describe('POST /register', () => {
 
   it('registers and shows "Check the mailbox" for an address on the council’s domain', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', good);
+    const res = await b.send('/register', good);
     expect(res.status).toBe(200);
     expect(titleOf(res.html)).toMatch(/^Check the mailbox – /);
     expect(res.html).toContain('govuk-panel--confirmation');
@@ -99,7 +99,7 @@ describe('POST /register', () => {
 
   it('accepts the register code and shows "Waiting for approval" for another domain, with the personal warning', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', { ...good, council: 'crf', address: 'jane.smith@gmail.com' });
+    const res = await b.send('/register', { ...good, council: 'crf', address: 'jane.smith@gmail.com' });
     expect(res.status).toBe(200);
     expect(titleOf(res.html)).toMatch(/^Waiting for approval – /);
     expect(res.html).toContain('govuk-warning-text');
@@ -109,12 +109,12 @@ describe('POST /register', () => {
 
   it('offers the matching councils as radios when the name matches several', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', { ...good, council: 'New', address: 'cyber@newport.gov.uk' });
+    const res = await b.send('/register', { ...good, council: 'New', address: 'cyber@newport.gov.uk' });
     expect(res.status).toBe(422);
     expect(res.html).toContain('href="#authority"');
     expect(res.html).toMatch(/id="authority"[^>]*type="radio"[^>]*value="NSH"/);
     expect(res.html).toMatch(/type="radio"[^>]*value="NWP"/);
-    const chosen = await b.submit('/register', {
+    const chosen = await b.send('/register', {
       ...good,
       council: 'New',
       authority: 'NWP',
@@ -127,7 +127,7 @@ describe('POST /register', () => {
 
   it('says when no current council matches (a former council is not offered)', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', { ...good, council: 'Old District Council' });
+    const res = await b.send('/register', { ...good, council: 'Old District Council' });
     expect(res.status).toBe(422);
     expect(res.html).toContain('No current council matches “Old District Council”');
     expect(res.html).toContain('href="#council"');
@@ -135,7 +135,7 @@ describe('POST /register', () => {
 
   it('shows the verb’s address error (a look-alike domain) against the address field', async () => {
     await b.get('/register');
-    const res = await b.submit('/register', { ...good, address: 'cyber@cаrdiff.gov.uk' });
+    const res = await b.send('/register', { ...good, address: 'cyber@cаrdiff.gov.uk' });
     expect(res.status).toBe(422);
     expect(res.html).toContain('href="#address"');
     expect(res.html).toContain('look-alike');
@@ -147,7 +147,7 @@ describe('POST /register', () => {
     expect(without.status).toBe(403);
     const wrong = await b.post('/register', { ...good, _csrf: 'x'.repeat(32) });
     expect(wrong.status).toBe(403);
-    const foreign = await b.submit('/register', good, { origin: 'https://evil.example' });
+    const foreign = await b.send('/register', good, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(sentTo(t, 'cyber@cardiff.gov.uk')).toBe(0);
   });
@@ -161,7 +161,7 @@ describe('POST /register', () => {
     const form = await b.get('/register');
     expect(form.html).toContain('You are registering a mailbox for <strong>Cardiff Council</strong>');
     expect(form.html).not.toContain('id="council"');
-    const res = await b.submit('/register', {
+    const res = await b.send('/register', {
       ...good,
       council: 'Newport City Council',
       address: 'ooh@cardiff.gov.uk',

@@ -40,7 +40,7 @@ describe('an outsider flooding a council', () => {
     expect(
       (await t.app.request(`/confirm/${confirm}`, { method: 'POST', headers: { accept: 'text/html' } }))
         .status,
-    ).toBe(200);
+    ).toBe(303);
     const signIn = (ip: string) =>
       t.app.request('/sign-in', {
         method: 'POST',

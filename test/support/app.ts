@@ -110,3 +110,17 @@ export async function createAdvisory(call: Call, token: string, overrides: Recor
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: string; state: string; reference: string };
 }
+
+/**
+ * Where a page's post/redirect/get lands, as a browser goes there: a 303 to a page of this site is
+ * followed (GET, with the cookies the redirect set); anything else is returned as it is.
+ */
+export async function landOn(t: Pick<TestApp, 'app'>, res: Response): Promise<Response> {
+  const location = res.headers.get('location');
+  if (res.status !== 303 || !location?.startsWith('/')) return res;
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return t.app.request(location, { headers: { accept: 'text/html', ...(cookie && { cookie }) } });
+}

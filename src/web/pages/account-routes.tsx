@@ -3,6 +3,7 @@
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
@@ -11,6 +12,7 @@ import { findAuthority } from '../../features/authority-register/get-authority.j
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import { getMailbox, resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
+import { redirectWithResult, resultOf } from '../flash.js';
 import { AccountPage, isOnlyPrimary, RemoveMailboxPage, removeTitle } from './account.js';
 import { orPageError, renderPage, statusOf } from './render.js';
 
@@ -46,6 +48,9 @@ async function showAccount(
 
 const shownErrors: AppError['code'][] = ['not_found', 'conflict', 'rate_limited', 'forbidden'];
 
+/** What an action on the account page did, shown after its redirect. */
+const AccountResult = z.object({ done: z.string().max(500) });
+
 export function accountPageRoutes() {
   const router = new Hono<AppEnv>();
 
@@ -53,14 +58,15 @@ export function accountPageRoutes() {
     const principal = requirePrincipal(c);
     // Staff have the dashboard as their home; this page is a council's own.
     if (principal.role !== 'council') return c.redirect('/dashboard', 303);
-    return showAccount(c);
+    return showAccount(c, { done: resultOf(c, AccountResult)?.done });
   });
 
   router.post('/account/mailboxes/:id/resend', async (c) => {
     const id = c.req.param('id');
     const sent = await orPageError(shownErrors, resendConfirmation(c.var.deps, actorOf(c), id));
     if (sent instanceof AppError) return showAccount(c, { error: sent, id });
-    return showAccount(c, {
+    // Post/redirect/get: refreshing the page that follows sends nothing again.
+    return redirectWithResult(c, '/account', {
       done: sent.confirmationSent
         ? `We have sent a new confirmation link to ${sent.mailbox.address}`
         : `We could not send the confirmation to ${sent.mailbox.address}. Try again later.`,
@@ -95,7 +101,7 @@ export function accountPageRoutes() {
       retireMailbox(c.var.deps, actorOf(c), id, 'removed on the council’s account page'),
     );
     if (retired instanceof AppError) return showAccount(c, { error: retired, id });
-    return showAccount(c, { done: `${retired.address} has been removed` });
+    return redirectWithResult(c, '/account', { done: `${retired.address} has been removed` });
   });
 
   return router;

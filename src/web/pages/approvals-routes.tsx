@@ -114,7 +114,8 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
 const doneWords: Record<string, (address: string) => string> = {
   'handed-over': (a) => `${a} is now the council’s primary mailbox. We have told both addresses.`,
   approved: (a) => `Approved ${a}. We have sent it a confirmation link.`,
-  unsent: (a) => `Approved ${a}, but the confirmation link could not be sent. The council can ask for it again.`,
+  unsent: (a) =>
+    `Approved ${a}, but the confirmation link could not be sent. The council can ask for it again.`,
   refused: (a) => `Refused ${a}. Nothing will be sent to it.`,
 };
 
@@ -136,7 +137,11 @@ export function approvalsPageRoutes() {
     if (approved instanceof AppError) return showApprovals(c, { error: approved, id });
     // Post/redirect/get: refreshing the page that follows approves nothing again.
     const done =
-      approved.mailbox.state === 'confirmed' ? 'handed-over' : approved.confirmationSent ? 'approved' : 'unsent';
+      approved.mailbox.state === 'confirmed'
+        ? 'handed-over'
+        : approved.confirmationSent
+          ? 'approved'
+          : 'unsent';
     return c.redirect(`/admin/approvals?done=${done}&mailbox=${encodeURIComponent(id)}`, 303);
   });
 

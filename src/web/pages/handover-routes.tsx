@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { answerHandover, type HandoverView, inspectHandover } from '../../features/mailboxes/handover.js';
+import { redirectWithResult, resultOf } from '../flash.js';
 import { wantsHtml } from '../negotiate.js';
 import { HandoverAnsweredPage, HandoverPage, handoverTitle } from './handover.js';
 import { linkProblemStatus, showLinkProblem } from './link-problem.js';
@@ -18,6 +19,14 @@ function showProblem(c: Context<AppEnv>, found: HandoverView) {
   const state = found.state === 'valid' ? 'unknown' : found.state;
   return showLinkProblem(c, { purpose: 'handover', state, mailboxState: found.mailbox?.state });
 }
+
+/** What the page after an answer shows. */
+const HandoverResult = z.object({
+  answer: z.enum(['agree', 'refuse']),
+  authorityName: z.string().max(300),
+  currentAddress: z.string().max(320),
+  newAddress: z.string().max(320),
+});
 
 function pageProps(found: HandoverView & { state: 'valid' }) {
   return {
@@ -38,6 +47,14 @@ async function answerOf(c: Context<AppEnv>): Promise<unknown> {
 
 export function handoverPageRoutes() {
   const router = new Hono<AppEnv>();
+
+  // Registered before /handover/:token, which would otherwise also match "done".
+  router.get('/handover/done', (c) => {
+    const result = resultOf(c, HandoverResult);
+    if (!result) return showLinkProblem(c, { purpose: 'handover', state: 'unknown' });
+    const title = result.answer === 'agree' ? 'Primary mailbox changed' : 'Change refused';
+    return renderPage(c, { title }, <HandoverAnsweredPage {...result} />);
+  });
 
   router.get('/handover/:token', async (c) => {
     const token = c.req.param('token');
@@ -73,8 +90,8 @@ export function handoverPageRoutes() {
       );
     }
     if (found.state !== 'valid') return showProblem(c, found);
-    const title = parsed.data === 'agree' ? 'Primary mailbox changed' : 'Change refused';
-    return renderPage(c, { title }, <HandoverAnsweredPage answer={parsed.data} {...pageProps(found)} />);
+    // Post/redirect/get: the answer page can be refreshed without answering again.
+    return redirectWithResult(c, '/handover/done', { answer: parsed.data, ...pageProps(found) });
   });
 
   return router;

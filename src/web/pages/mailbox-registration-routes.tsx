@@ -2,6 +2,7 @@
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../../deps.js';
 import { checkAddress } from '../../domain/mailbox-address.js';
 import { anonymousPrincipal } from '../../domain/principal.js';
@@ -11,6 +12,7 @@ import { acceptAnonymousRegistration, registerMailbox } from '../../features/mai
 import { MailboxRegistration } from '../../features/mailboxes/schemas.js';
 import { inBackground } from '../../lib/background.js';
 import { csrfToken } from '../../middleware/csrf.js';
+import { redirectWithResult, resultOf } from '../flash.js';
 import { RegisterDone, registerDoneTitle } from './mailbox-registration-done.js';
 import {
   emptyRegisterValues,
@@ -57,10 +59,26 @@ function fieldFor(path: string, choosing: boolean): string {
   return path;
 }
 
+/** What the result page of a registration shows. */
+const RegisterResult = z.object({
+  state: z.string().max(40),
+  address: z.string().max(320),
+  authorityName: z.string().max(300),
+  warnings: z.array(z.string().max(1000)).max(10),
+  signedIn: z.boolean(),
+});
+
 export function registerPageRoutes() {
   const router = new Hono<AppEnv>();
 
   router.get('/register', async (c) => showForm(c, emptyRegisterValues, {}, [], await lockedCouncil(c)));
+
+  router.get('/register/done', (c) => {
+    const result = resultOf(c, RegisterResult);
+    // Nothing to show (the result expired, or the page was opened directly): the form again.
+    if (!result) return c.redirect('/register', 303);
+    return renderPage(c, { title: registerDoneTitle(result.state) }, <RegisterDone {...result} />);
+  });
 
   router.post('/register', async (c) => {
     const field = await formFields(c);
@@ -127,17 +145,14 @@ export function registerPageRoutes() {
               return answer;
             })()
           : await registerMailbox(deps, actor, parsed.data);
-      return renderPage(
-        c,
-        { title: registerDoneTitle(result.state) },
-        <RegisterDone
-          state={result.state}
-          address={parsed.data.address}
-          authorityName={authority.name}
-          warnings={result.warnings}
-          signedIn={principal.via === 'session'}
-        />,
-      );
+      // Post/redirect/get: refreshing the result registers nothing again.
+      return redirectWithResult(c, '/register/done', {
+        state: result.state,
+        address: parsed.data.address,
+        authorityName: authority.name,
+        warnings: result.warnings,
+        signedIn: principal.via === 'session',
+      } satisfies z.input<typeof RegisterResult>);
     } catch (err) {
       const known = pageError(err, ['validation_failed', 'conflict']);
       if (!known) throw err;
