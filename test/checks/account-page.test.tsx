@@ -22,6 +22,9 @@ describe('the account page', () => {
       <AccountPage
         csrf="x"
         authorityName="Cardiff"
+        authorityCode="CRF"
+        advisories={[]}
+        totals={new Map()}
         mailboxes={[toMailboxView(ok), toMailboxView(bounced)]}
         errors={[]}
       />,

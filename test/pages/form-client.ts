@@ -79,7 +79,14 @@ export function browser(t: TestApp) {
     /** Starts a session the way token sign-in does (a new token of the role) and puts its cookie in the jar. */
     async signInAs(
       deps: Deps,
-      session: { role: Role; label?: string; authorityCode?: string; warpId?: string; actor?: string },
+      session: {
+        role: Role;
+        label?: string;
+        authorityCode?: string;
+        warpId?: string;
+        actor?: string;
+        mailboxId?: string;
+      },
     ) {
       const created = await insertSession(deps.db, session, { now: deps.clock.now() });
       jar.set(SESSION_COOKIE, created.secret);

@@ -45,7 +45,12 @@ export function fill(route: Route, w: World): string {
       route.key === 'PATCH /api/v1/advisories/:id'
     )
       return w.ids.draft;
-    if (path.startsWith('/api/v1/advisories/') || path.startsWith('/advisories/')) return w.ids.sent;
+    if (
+      path.startsWith('/api/v1/advisories/') ||
+      path.startsWith('/advisories/') ||
+      path.startsWith('/account/advisories/')
+    )
+      return w.ids.sent;
     throw new Error(`no fixture for :id in ${route.key}`);
   };
   return route.path.replace(/:([A-Za-z]+)|\*/g, (m, name: string | undefined) => {

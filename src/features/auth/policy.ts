@@ -45,6 +45,7 @@ export const policy: Record<string, Access> = {
   'POST /api/v1/mailboxes/:id/refuse': admin,
   'POST /api/v1/mailboxes/:id/resend': signedIn,
   'DELETE /api/v1/mailboxes/:id': signedIn,
+  'PATCH /api/v1/mailboxes/:id': signedIn,
 
   // reachability (src/features/checks): domain checks, statuses, bounces, the service's security.txt
   'GET /api/v1/domains/:domain/checks': signedIn, // scoped in the handler: a council sees its own domains
@@ -125,6 +126,10 @@ export const policy: Record<string, Access> = {
   'POST /sign-out': signedIn,
   'GET /account': signedIn,
   'POST /account/mailboxes/:id/resend': ['council'],
+  'GET /account/mailboxes/:id/contact': ['council'],
+  'POST /account/mailboxes/:id/contact': ['council'],
+  'GET /account/advisories/:id': ['council'],
+  'POST /account/advisories/:id/acknowledge': ['council'],
   'GET /account/mailboxes/:id/retire': ['council'],
   'POST /account/mailboxes/:id/retire': ['council'],
   'GET /coverage': anyone,

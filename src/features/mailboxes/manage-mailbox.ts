@@ -112,3 +112,22 @@ export async function retireMailbox(deps: Deps, actor: ActorContext, id: string,
   });
   return toMailboxView(retired);
 }
+
+/** Changes the team name and phone number of a mailbox in use (its council, or staff in scope); audited. */
+export async function changeMailboxContact(
+  deps: Deps,
+  actor: ActorContext,
+  id: string,
+  contact: { team: string; phone: string },
+) {
+  const mailbox = await findVisibleMailbox(deps, actor.principal, id);
+  mailboxTransitions.assertCan(mailbox, 'editContact');
+  const changed = await mailboxTransitions.apply(deps, actor, 'editContact', id, {
+    set: { team: contact.team, phone: contact.phone },
+    audit: {
+      before: { team: mailbox.team, phone: mailbox.phone },
+      after: { team: contact.team, phone: contact.phone },
+    },
+  });
+  return toMailboxView(changed);
+}

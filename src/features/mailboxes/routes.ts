@@ -12,10 +12,10 @@ import { bearer, createRouter, json, listOf, PageQuery, pick } from '../../opena
 import { canSeeAuthority } from '../auth/scope.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import { listMailboxes } from './list-mailboxes.js';
-import { getMailbox, resendConfirmation, retireMailbox } from './manage-mailbox.js';
+import { changeMailboxContact, getMailbox, resendConfirmation, retireMailbox } from './manage-mailbox.js';
 import { acceptAnonymousRegistration, registerMailbox } from './register-mailbox.js';
 import { approveMailbox, refuseMailbox } from './review-mailbox.js';
-import { MailboxRegistration, MailboxSchema } from './schemas.js';
+import { MailboxContact, MailboxRegistration, MailboxSchema } from './schemas.js';
 
 const Id = z.object({ id: z.string().min(1).max(64) });
 const History = z.array(
@@ -274,6 +274,28 @@ export function mailboxRoutes() {
     async (c) =>
       c.json(
         await retireMailbox(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('query').reason),
+        200,
+      ),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/v1/mailboxes/{id}',
+      tags: ['Mailboxes'],
+      summary: 'Change the team name and phone number of a mailbox in use',
+      description:
+        'Its council, or staff in scope. The address and kind do not change (register a new mailbox instead). Audited as `mailbox.edit`.',
+      security: bearer,
+      request: {
+        params: Id,
+        body: { content: { 'application/json': { schema: MailboxContact } }, required: true },
+      },
+      responses: { 200: json(MailboxSchema, 'Changed'), ...pick(401, 403, 404, 409, 415, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await changeMailboxContact(c.var.deps, actorOf(c), c.req.valid('param').id, c.req.valid('json')),
         200,
       ),
   );

@@ -22,6 +22,22 @@ export const phoneSchema = z
     return digits >= 10 && digits <= 15 + 6;
   }, 'Enter a phone number with its area code, like 029 2087 2000');
 
+export const teamSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the name of the team that reads the mailbox')
+  .max(200, 'The team name must be 200 characters or fewer')
+  .regex(noControl, 'The team name must not contain line breaks or control characters');
+
+/** A mailbox's contact details, changed by its council (or staff in scope). */
+export const MailboxContact = z
+  .object({
+    team: teamSchema.openapi({ example: 'Cyber Security Team' }),
+    phone: phoneSchema.openapi({ example: '029 2087 2000' }),
+  })
+  .strict()
+  .openapi('MailboxContact');
+
 export const MailboxRegistration = z
   .object({
     authority: authorityCodeSchema(
@@ -37,13 +53,7 @@ export const MailboxRegistration = z
     kind: z
       .enum(mailboxKinds, { message: 'Choose primary, secondary or out-of-hours' })
       .openapi({ example: 'primary' }),
-    team: z
-      .string()
-      .trim()
-      .min(1, 'Enter the name of the team that reads the mailbox')
-      .max(200, 'The team name must be 200 characters or fewer')
-      .regex(noControl, 'The team name must not contain line breaks or control characters')
-      .openapi({ example: 'Cyber Security Team' }),
+    team: teamSchema.openapi({ example: 'Cyber Security Team' }),
     phone: phoneSchema.openapi({ example: '029 2087 2000' }),
   })
   .strict()

@@ -54,6 +54,8 @@ export const mailboxTransitionTable = transitions<MailboxState>()({
   },
   /** Retired by the council or an admin. */
   retire: { action: 'mailbox.retire', verb: 'retire', from: liveMailboxStates, to: 'retired' },
+  /** Its team name or phone number changes (a mailbox in use); its state does not. */
+  editContact: { action: 'mailbox.edit', verb: 'change the contact details of', from: liveMailboxStates },
   /** Retired because a new mailbox of the same kind was confirmed (rotation without a gap). */
   replace: { action: 'mailbox.retire', verb: 'replace', from: ['confirmed'], to: 'retired' },
   /** The re-confirmation sweep sends the link that starts a cycle (guard: not asked yet, not stale). */

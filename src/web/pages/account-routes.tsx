@@ -8,13 +8,33 @@ import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
 import { AppError } from '../../errors.js';
+import { MAX_ACK_NAME_LENGTH } from '../../features/advisories/ack-delivery.js';
+import { accessTo } from '../../features/advisories/advisory-scope.js';
+import { acknowledgeAsCouncil } from '../../features/advisories/council-acknowledge.js';
+import { deliveryTotals, listDeliveries } from '../../features/advisories/delivery-list.js';
+import { listAdvisories } from '../../features/advisories/list-advisories.js';
+import { advisoryViewFor } from '../../features/advisories/view.js';
 import { findAuthority } from '../../features/authority-register/get-authority.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
-import { getMailbox, resendConfirmation, retireMailbox } from '../../features/mailboxes/manage-mailbox.js';
+import {
+  changeMailboxContact,
+  getMailbox,
+  resendConfirmation,
+  retireMailbox,
+} from '../../features/mailboxes/manage-mailbox.js';
+import { MailboxContact } from '../../features/mailboxes/schemas.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { redirectWithResult, resultOf } from '../flash.js';
-import { AccountPage, isOnlyPrimary, RemoveMailboxPage, removeTitle } from './account.js';
-import { orPageError, renderPage, statusOf } from './render.js';
+import {
+  AccountPage,
+  ContactForm,
+  contactTitle,
+  isOnlyPrimary,
+  RemoveMailboxPage,
+  removeTitle,
+} from './account.js';
+import { CouncilAdvisoryPage, councilAdvisoryTitle } from './council-advisories.js';
+import { formFields, orPageError, renderPage, statusOf } from './render.js';
 
 async function showAccount(
   c: Context<AppEnv>,
@@ -24,7 +44,15 @@ async function showAccount(
   const deps = c.var.deps;
   const code = principal.authorityCode ?? '';
   const authority = await findAuthority(deps, code);
-  const list = await listMailboxes(deps, principal, { state: [...liveMailboxStates], limit: 100, offset: 0 });
+  const [list, sent] = await Promise.all([
+    listMailboxes(deps, principal, { state: [...liveMailboxStates], limit: 100, offset: 0 }),
+    listAdvisories(deps, principal, { limit: 20, offset: 0 }),
+  ]);
+  const totals = await deliveryTotals(
+    deps,
+    principal,
+    sent.items.map((a) => a.id),
+  );
   const shown = outcome.id && list.items.some((m) => m.id === outcome.id);
   const errors = outcome.error
     ? [{ field: shown ? `mailbox-${outcome.id}` : 'mailboxes', text: outcome.error.message }]
@@ -39,6 +67,9 @@ async function showAccount(
     <AccountPage
       csrf={csrfToken(c)}
       authorityName={authority?.name ?? code}
+      authorityCode={code}
+      advisories={sent.items}
+      totals={totals}
       mailboxes={list.items}
       errors={errors}
       done={outcome.done}
@@ -47,6 +78,36 @@ async function showAccount(
 }
 
 const shownErrors: AppError['code'][] = ['not_found', 'conflict', 'rate_limited', 'forbidden'];
+
+/** One advisory sent to the council, as the council sees it. */
+async function showCouncilAdvisory(
+  c: Context<AppEnv>,
+  id: string,
+  outcome: { errors?: Array<{ field: string; text: string }>; name?: string } = {},
+) {
+  const deps = c.var.deps;
+  const principal = requirePrincipal(c);
+  const access = await accessTo(deps, principal, id);
+  const advisory = advisoryViewFor(principal, access.advisory, access.content);
+  const deliveries = await listDeliveries(deps, principal, id, { limit: 100 });
+  const errors = outcome.errors ?? [];
+  return renderPage(
+    c,
+    {
+      title: councilAdvisoryTitle(advisory),
+      hasErrors: errors.length > 0,
+      status: errors.length ? 409 : 200,
+    },
+    <CouncilAdvisoryPage
+      advisory={advisory}
+      deliveries={deliveries}
+      csrf={csrfToken(c)}
+      done={resultOf(c, AccountResult)?.done}
+      errors={errors}
+      name={outcome.name}
+    />,
+  );
+}
 
 /** What an action on the account page did, shown after its redirect. */
 const AccountResult = z.object({ done: z.string().max(500) });
@@ -70,6 +131,68 @@ export function accountPageRoutes() {
       done: sent.confirmationSent
         ? `We have sent a new confirmation link to ${sent.mailbox.address}`
         : `We could not send the confirmation to ${sent.mailbox.address}. Try again later.`,
+    });
+  });
+
+  router.get('/account/mailboxes/:id/contact', async (c) => {
+    const id = c.req.param('id');
+    const found = await orPageError(shownErrors, getMailbox(c.var.deps, requirePrincipal(c), id));
+    if (found instanceof AppError) return showAccount(c, { error: found, id });
+    return renderPage(
+      c,
+      { title: contactTitle(found.address) },
+      <ContactForm
+        csrf={csrfToken(c)}
+        mailbox={found}
+        values={{ team: found.team, phone: found.phone ?? '' }}
+        errors={{}}
+      />,
+    );
+  });
+
+  router.post('/account/mailboxes/:id/contact', async (c) => {
+    const id = c.req.param('id');
+    const field = await formFields(c);
+    const values = { team: field('team'), phone: field('phone') };
+    const parsed = MailboxContact.safeParse(values);
+    const found = await orPageError(shownErrors, getMailbox(c.var.deps, requirePrincipal(c), id));
+    if (found instanceof AppError) return showAccount(c, { error: found, id });
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'team')] ??= issue.message;
+      return renderPage(
+        c,
+        { title: contactTitle(found.address), hasErrors: true, status: 422 },
+        <ContactForm csrf={csrfToken(c)} mailbox={found} values={values} errors={errors} />,
+      );
+    }
+    const changed = await orPageError(
+      shownErrors,
+      changeMailboxContact(c.var.deps, actorOf(c), id, parsed.data),
+    );
+    if (changed instanceof AppError) return showAccount(c, { error: changed, id });
+    return redirectWithResult(c, '/account', {
+      done: `The contact details of ${changed.address} have been changed`,
+    });
+  });
+
+  router.get('/account/advisories/:id', (c) => showCouncilAdvisory(c, c.req.param('id')));
+
+  router.post('/account/advisories/:id/acknowledge', async (c) => {
+    const id = c.req.param('id');
+    const name = (await formFields(c))('name').trim();
+    if (name.length > MAX_ACK_NAME_LENGTH)
+      return showCouncilAdvisory(c, id, {
+        errors: [
+          { field: 'name', text: `Your name or team must be ${MAX_ACK_NAME_LENGTH} characters or fewer` },
+        ],
+        name,
+      });
+    const done = await orPageError(shownErrors, acknowledgeAsCouncil(c.var.deps, actorOf(c), id, name));
+    if (done instanceof AppError)
+      return showCouncilAdvisory(c, id, { errors: [{ field: 'acknowledge', text: done.message }] });
+    return redirectWithResult(c, `/account/advisories/${encodeURIComponent(id)}`, {
+      done: done.state === 'already' ? 'It was already acknowledged.' : 'Acknowledged. Thank you.',
     });
   });
 

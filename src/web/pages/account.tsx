@@ -1,5 +1,7 @@
 // A council's own mailboxes, with resend and remove; and a short home page for WARP staff.
 import { ukDateTime } from '../../domain/uk-time.js';
+import type { DeliveryTotals } from '../../features/advisories/delivery-list.js';
+import type { AdvisoryView } from '../../features/advisories/view.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
 import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
@@ -7,10 +9,17 @@ import { ErrorSummary, type SummaryError } from '../components/error-summary.js'
 import { Reachability } from '../components/reachability.js';
 import { SummaryList } from '../components/summary-list.js';
 import { StatusTag } from '../components/tag.js';
+import { TextInput } from '../components/text-input.js';
+import { CouncilAdvisoryList } from './council-advisories.js';
+import { summaryOf } from './render.js';
 
 export interface AccountProps {
   csrf: string;
   authorityName: string;
+  authorityCode: string;
+  /** The advisories sent to the council, newest first, and what became of them. */
+  advisories: AdvisoryView[];
+  totals: Map<string, DeliveryTotals>;
   mailboxes: MailboxView[];
   errors: SummaryError[];
   done?: string;
@@ -49,6 +58,12 @@ function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) 
             </PostButton>
           )}
         </div>
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/account/mailboxes/${mailbox.id}/contact`}>
+            Change the team name or phone number
+            <span class="govuk-visually-hidden"> of {mailbox.address}</span>
+          </a>
+        </p>
         {isOnlyPrimary(mailbox) ? (
           <p class="govuk-body">
             This is your council’s confirmed primary mailbox. To change it,{' '}
@@ -69,7 +84,16 @@ function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) 
   );
 }
 
-export function AccountPage({ csrf, authorityName, mailboxes, errors, done }: AccountProps) {
+export function AccountPage({
+  csrf,
+  authorityName,
+  authorityCode,
+  advisories,
+  totals,
+  mailboxes,
+  errors,
+  done,
+}: AccountProps) {
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
@@ -89,6 +113,16 @@ export function AccountPage({ csrf, authorityName, mailboxes, errors, done }: Ac
           one.
         </p>
         <Button href="/register">Register another mailbox</Button>
+        <h2 class="govuk-heading-m">Your mail domains</h2>
+        <p class="govuk-body">
+          We check your mail domains every day (mail servers, SPF, DMARC, MTA-STS, TLS reporting and
+          security.txt).{' '}
+          <a class="govuk-link" href={`/authorities/${authorityCode}#checks`}>
+            See what we found and what to fix
+          </a>
+          .
+        </p>
+        <CouncilAdvisoryList advisories={advisories} totals={totals} />
       </div>
     </div>
   );
@@ -128,6 +162,55 @@ export function RemoveMailboxPage({
             </Button>
             <a class="govuk-link" href={back}>
               No, keep it
+            </a>
+          </div>
+        </PostForm>
+      </div>
+    </div>
+  );
+}
+
+export const contactTitle = (address: string) => `Change the contact details of ${address}`;
+
+/** A mailbox's team name and phone number, changed by its council. */
+export function ContactForm({
+  csrf,
+  mailbox,
+  values,
+  errors,
+}: {
+  csrf: string;
+  mailbox: Pick<MailboxView, 'id' | 'address'>;
+  values: { team: string; phone: string };
+  errors: Record<string, string>;
+}) {
+  return (
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <a class="govuk-back-link" href="/account">
+          Back to your council
+        </a>
+        <ErrorSummary errors={summaryOf(errors, ['team', 'phone'])} />
+        <h1 class="govuk-heading-l app-break-words">{contactTitle(mailbox.address)}</h1>
+        <p class="govuk-body">
+          NCSC and WARP staff call this number in an incident, and address the team by this name.
+        </p>
+        <PostForm action={`/account/mailboxes/${mailbox.id}/contact`} csrf={csrf}>
+          <TextInput id="team" label="Team name" value={values.team} error={errors.team} maxlength={200} />
+          <TextInput
+            id="phone"
+            type="tel"
+            label="Team phone number"
+            hint="A number answered in working hours, with its area code, like 029 2087 2000"
+            value={values.phone}
+            error={errors.phone}
+            autocomplete="tel"
+            widthClass="govuk-input--width-20"
+          />
+          <div class="govuk-button-group">
+            <Button preventDoubleClick>Save the changes</Button>
+            <a class="govuk-link" href="/account">
+              Cancel
             </a>
           </div>
         </PostForm>

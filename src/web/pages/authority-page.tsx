@@ -171,6 +171,16 @@ function Mailboxes({ profile, actions }: { profile: Profile; actions?: Authority
   );
 }
 
+/** What to do about a finding that is not OK, by check. */
+const whatToFix: Record<string, string> = {
+  mx: 'Publish MX records pointing at mail servers that accept mail for the domain, or mail cannot reach you.',
+  spf: 'Publish one SPF record listing every server that sends your mail, ending in -all.',
+  dmarc: 'Publish a DMARC record at _dmarc.<domain> with p=quarantine or p=reject, and a rua address for reports.',
+  'mta-sts': 'Publish an MTA-STS policy in enforce mode, so mail to you is always encrypted.',
+  'tls-rpt': 'Publish a TLS-RPT record at _smtp._tls.<domain>, so you hear when encrypted delivery fails.',
+  'security-txt': 'Publish /.well-known/security.txt with a Contact and an Expires date in the future.',
+};
+
 function DomainCheckTable({ checks, index }: { checks: DomainChecks; index: number }) {
   return (
     <Table
@@ -179,7 +189,7 @@ function DomainCheckTable({ checks, index }: { checks: DomainChecks; index: numb
       compact
       caption={`Latest checks of ${checks.domain}`}
       captionClass="app-break-words"
-      columns={['Check', 'Result', 'What we found', 'Checked']}
+      columns={['Check', 'Result', 'What we found', 'What to do', 'Checked']}
       rows={checkKinds.flatMap((kind) => {
         const check = checks.checks[kind];
         if (!check) return [];
@@ -188,6 +198,7 @@ function DomainCheckTable({ checks, index }: { checks: DomainChecks; index: numb
             checkKindText[kind] ?? kind,
             <StatusTag of="checkSeverity" value={check.severity} />,
             check.summary,
+            check.severity === 'warning' || check.severity === 'critical' ? (whatToFix[kind] ?? '') : '',
             ukDateTime(check.checkedAt),
           ],
         ];
