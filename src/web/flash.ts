@@ -14,7 +14,7 @@ export function redirectWithResult(c: Context<AppEnv>, path: string, result: unk
   const value = encodeURIComponent(JSON.stringify(result));
   if (value.length <= MAX_BYTES)
     setCookie(c, FLASH_COOKIE, value, {
-      path,
+      path: path.split(/[?#]/)[0] || '/',
       httpOnly: true,
       sameSite: 'Lax',
       secure: c.var.deps.config.PUBLIC_BASE_URL.startsWith('https:'),

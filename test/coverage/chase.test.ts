@@ -130,9 +130,14 @@ describe('GET /api/v1/coverage/chase', () => {
     expect(await all('', cardiff)).toEqual([]);
   });
 
-  it('never carries a mailbox address', async () => {
-    const res = await t.call('GET', '/api/v1/coverage/chase?limit=500', { token: admin });
-    expect(await res.text()).not.toMatch(/@/);
+  it('carries the contact addresses of the councils in the caller’s scope only', async () => {
+    const everyone = await (await t.call('GET', '/api/v1/coverage/chase?limit=500', { token: admin })).text();
+    expect(everyone).toMatch(/@glg\.gov\.uk/);
+    const wales = await t.tokenFor('warp', { warp: 'wales' });
+    const members = await (await t.call('GET', '/api/v1/coverage/chase?limit=500', { token: wales })).text();
+    const domains = [...members.matchAll(/@([a-z0-9.-]+)/g)].map((m) => m[1]);
+    expect(domains.length).toBeGreaterThan(0);
+    for (const d of domains) expect(['nwp.gov.uk', 'swa.gov.uk', 'vgl.gov.uk']).toContain(d);
   });
 });
 

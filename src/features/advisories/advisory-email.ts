@@ -3,9 +3,11 @@
 // copy to the signed-in staff member's own address, marked TEST, through the outbound queue. Both are for
 // the advisory's author only (an admin, or its WARP's operators), whatever its TLP label: the author may read
 // it, and a test goes to nobody but themselves. Tests are rate limited per person and audited.
+
+import { eq } from 'drizzle-orm';
 import advisoryTemplate from '../../../templates/advisory.js';
 import { kindLabel } from '../../../templates/template.js';
-import { outboundMail } from '../../db/schema.js';
+import { outboundMail, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
@@ -14,7 +16,6 @@ import { enforceLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { personOf } from '../auth/people.js';
 import { queuedRow, wakeSender } from '../outbound/queue-mail.js';
-import { findStaff } from '../staff/members.js';
 import { assertAuthor, findOwnAdvisory } from './advisory-scope.js';
 import { advisoryParent } from './get-advisory.js';
 import { advisoryMailData } from './message.js';
@@ -74,7 +75,9 @@ export async function previewAdvisoryEmail(
 async function ownAddress(deps: Deps, principal: Principal): Promise<string> {
   const person = await personOf(deps, principal.actor);
   const address = person.startsWith('staff:') ? person.slice('staff:'.length) : null;
-  const staff = address ? await findStaff(deps, address) : undefined;
+  const [staff] = address
+    ? await deps.db.select().from(staffMembers).where(eq(staffMembers.address, address)).limit(1)
+    : [];
   if (!staff || staff.disabledAt)
     throw new AppError(
       'conflict',

@@ -135,6 +135,8 @@ export const policy: Record<string, Access> = {
   'GET /coverage': anyone,
   'GET /dashboard': staff,
   'GET /dashboard/chase': staff,
+  'POST /dashboard/chase/:code/remind': staff,
+  'POST /api/v1/coverage/chase/:code/remind': staff,
   'GET /authorities/:code': signedIn, // scoped in the handler: staff their scope, a council its own
   'POST /authorities/:code/mailboxes/:id/resend': staff,
   'GET /authorities/:code/mailboxes/:id/retire': staff,

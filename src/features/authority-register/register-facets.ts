@@ -6,6 +6,7 @@ import type { Deps } from '../../deps.js';
 
 export interface RegisterFacets {
   nations: string[];
+  regions: string[];
   types: Array<{ code: string; name: string; nations: string[] }>;
   warps: Array<{ id: string; name: string }>;
 }
@@ -14,7 +15,12 @@ export interface RegisterFacets {
 export async function registerFacets(deps: Deps, only: { warpId?: string } = {}): Promise<RegisterFacets> {
   const [typeRows, warpRows] = await Promise.all([
     deps.db
-      .selectDistinct({ nation: authorities.nation, code: authorities.type, name: authorities.typeName })
+      .selectDistinct({
+        nation: authorities.nation,
+        region: authorities.region,
+        code: authorities.type,
+        name: authorities.typeName,
+      })
       .from(authorities)
       .where(
         and(
@@ -33,6 +39,7 @@ export async function registerFacets(deps: Deps, only: { warpId?: string } = {})
   }
   return {
     nations: [...new Set(typeRows.map((r) => r.nation))].sort(),
+    regions: [...new Set(typeRows.map((r) => r.region))].sort(),
     types: [...types.values()],
     warps: warpRows,
   };

@@ -8,6 +8,7 @@ import { liveMailboxStatesSql } from '../../db/vocabulary.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
+import { type ChaseContact, chaseContacts } from './chase-contacts.js';
 import { type Bucket, bucketOfRank, mailboxRankSql, rank } from './mailbox-state.js';
 import { type CoverageFilters, coverageFilter } from './report.js';
 
@@ -46,6 +47,10 @@ export interface ChaseItem {
   since: string | null;
   /** The gap in words, e.g. "Pending confirmation since 3 November 2026". */
   reason: string;
+  /** The addresses it has registered (in use), with who answers and their phone. */
+  contacts: ChaseContact[];
+  /** When it was last sent a reminder from the chase list (ISO 8601), or null. */
+  lastChasedAt: string | null;
 }
 
 export interface ChaseList {
@@ -169,7 +174,7 @@ function describe(row: Row): { missing: Missing; since: number | null; reason: s
   return { missing, since, reason: since === null ? what : `${what} since ${ukDay(since)}` };
 }
 
-function toItem(row: Row): ChaseItem {
+function toItem(row: Row, known: Awaited<ReturnType<typeof chaseContacts>>): ChaseItem {
   const d = describe(row);
   return {
     code: row.code,
@@ -183,6 +188,8 @@ function toItem(row: Row): ChaseItem {
     missing: d.missing,
     since: d.since === null ? null : new Date(d.since).toISOString(),
     reason: d.reason,
+    contacts: known.contacts.get(row.code) ?? [],
+    lastChasedAt: known.lastChased.get(row.code)?.toISOString() ?? null,
   };
 }
 
@@ -193,7 +200,11 @@ export async function chaseList(deps: Deps, principal: Principal, q: ChaseQuery)
     base.orderBy(asc(authorities.name), asc(authorities.code)).limit(q.limit).offset(q.offset),
     deps.db.select({ n: count() }).from(chaseQuery(deps, principal, q).as('chase')),
   ]);
-  return { items: rows.map(toItem), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+  const known = await chaseContacts(
+    deps,
+    rows.map((r) => r.code),
+  );
+  return { items: rows.map((r) => toItem(r, known)), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
 }
 
 /** The whole chase list (for the CSV), by name. */
@@ -203,7 +214,11 @@ export async function fullChaseList(
   q: Omit<ChaseQuery, 'limit' | 'offset'>,
 ): Promise<ChaseItem[]> {
   const rows = await chaseQuery(deps, principal, q).orderBy(asc(authorities.name), asc(authorities.code));
-  return rows.map(toItem);
+  const known = await chaseContacts(
+    deps,
+    rows.map((r) => r.code),
+  );
+  return rows.map((r) => toItem(r, known));
 }
 
 /** The authority codes in a chase bucket filter, validated (for the routes). */

@@ -34,6 +34,8 @@ export const chaseColumns = [
   'missing',
   'since',
   'reason',
+  'contacts',
+  'lastChasedAt',
 ] as const;
 
 export function chaseCsv(items: readonly ChaseItem[]): string {
@@ -51,6 +53,10 @@ export function chaseCsv(items: readonly ChaseItem[]): string {
         i.missing,
         i.since,
         i.reason,
+        i.contacts
+          .map((m) => `${m.address} (${m.kind}, ${m.state}; ${m.team}${m.phone ? `; ${m.phone}` : ''})`)
+          .join(' | '),
+        i.lastChasedAt,
       ]),
     ),
   ];

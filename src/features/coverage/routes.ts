@@ -4,12 +4,13 @@
 
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePrincipal } from '../../actor.js';
+import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
 import { withConfirmedAtRisk } from './at-risk.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
+import { sendChaseReminder } from './chase-reminder.js';
 import { chaseCsv, coverageCsv } from './csv.js';
 import {
   assertPublicQuery,
@@ -110,6 +111,21 @@ const ChaseItem = z
       .nullable()
       .openapi({ description: 'When the gap began; null when it never had a mailbox' }),
     reason: z.string().openapi({ example: 'Pending confirmation since 3 November 2026' }),
+    contacts: z
+      .array(
+        z.object({
+          address: z.string(),
+          kind: z.string(),
+          state: z.string(),
+          team: z.string(),
+          phone: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: 'The addresses it has registered (in use), with who answers and their phone' }),
+    lastChasedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When a reminder was last sent from the chase list' }),
   })
   .openapi('ChaseItem');
 
@@ -298,6 +314,29 @@ export function coverageRoutes() {
       const items = await fullChaseList(c.var.deps, requirePrincipal(c), c.req.valid('query'));
       return c.body(chaseCsv(items), 200, csvHeaders('chase-list.csv'));
     },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/coverage/chase/{code}/remind',
+      tags: ['Coverage'],
+      summary: 'Send a reminder to a council on the chase list (its registered addresses)',
+      description:
+        'Staff, within their scope. Goes to the addresses the council registered that are not waiting for approval and do not bounce (409 when there is none); at most one a day per council (429). Audited as `authority.chase`; the chase list shows it as "last chased".',
+      security: bearer,
+      request: { params: z.object({ code: z.string().min(1).max(20) }) },
+      responses: {
+        202: json(
+          z
+            .object({ code: z.string(), to: z.array(z.string()), chasedAt: z.string() })
+            .openapi('ChaseReminder'),
+          'Queued',
+        ),
+        ...pick(401, 403, 404, 409, 429),
+      },
+    }),
+    async (c) => c.json(await sendChaseReminder(c.var.deps, actorOf(c), c.req.valid('param').code), 202),
   );
 
   return router;

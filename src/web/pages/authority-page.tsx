@@ -175,7 +175,8 @@ function Mailboxes({ profile, actions }: { profile: Profile; actions?: Authority
 const whatToFix: Record<string, string> = {
   mx: 'Publish MX records pointing at mail servers that accept mail for the domain, or mail cannot reach you.',
   spf: 'Publish one SPF record listing every server that sends your mail, ending in -all.',
-  dmarc: 'Publish a DMARC record at _dmarc.<domain> with p=quarantine or p=reject, and a rua address for reports.',
+  dmarc:
+    'Publish a DMARC record at _dmarc.<domain> with p=quarantine or p=reject, and a rua address for reports.',
   'mta-sts': 'Publish an MTA-STS policy in enforce mode, so mail to you is always encrypted.',
   'tls-rpt': 'Publish a TLS-RPT record at _smtp._tls.<domain>, so you hear when encrypted delivery fails.',
   'security-txt': 'Publish /.well-known/security.txt with a Contact and an Expires date in the future.',

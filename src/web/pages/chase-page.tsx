@@ -1,9 +1,17 @@
 // GET /dashboard/chase: the authorities with no confirmed primary mailbox, what is missing and since when,
-// by name, in pages, with a CSV download of the whole list. Staff only; scoped by the query.
-import type { ChaseBucket, ChaseList } from '../../features/coverage/chase.js';
+// who to contact (the addresses they registered, their team and phone) and when they were last chased,
+// filtered by state, nation, region and WARP, in pages, with "Send a reminder" and the CSV of the same rows.
+// Staff only; scoped by the query.
+import { ukDateTime } from '../../domain/uk-time.js';
+import type { ChaseBucket, ChaseItem, ChaseList } from '../../features/coverage/chase.js';
 import { chaseBuckets } from '../../features/coverage/chase.js';
+import { SuccessBanner } from '../components/bits.js';
+import { Button, PostForm } from '../components/button.js';
+import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { LinkChoice } from '../components/link-choice.js';
-import { PagedTable } from '../components/pagination.js';
+import { Pagination, pageRange } from '../components/pagination.js';
+import { Select } from '../components/select.js';
+import { Table } from '../components/table.js';
 import { StatusTag } from '../components/tag.js';
 
 export const chaseTitle = 'Chase list';
@@ -15,65 +23,162 @@ const bucketFilterText: Record<ChaseBucket, string> = {
   unreachable: 'Unreachable',
 };
 
-function href(bucket: ChaseBucket | undefined, offset = 0, base = '/dashboard/chase'): string {
+export interface ChaseFilters {
+  bucket?: ChaseBucket;
+  nation?: string;
+  region?: string;
+  warp?: string;
+}
+
+export function chaseHref(f: ChaseFilters, offset = 0, base = '/dashboard/chase'): string {
   const q = new URLSearchParams();
-  if (bucket) q.set('bucket', bucket);
+  for (const key of ['bucket', 'nation', 'region', 'warp'] as const) if (f[key]) q.set(key, f[key]!);
   if (offset > 0) q.set('offset', String(offset));
   const s = q.toString();
   return s ? `${base}?${s}` : base;
 }
 
-export function ChasePage({
-  list,
-  bucket,
-  warpName,
-}: {
+/** Addresses a reminder goes to: registered, not waiting for approval, not bouncing. */
+const reachable = (i: ChaseItem) =>
+  i.contacts.some((m) => ['pending', 'confirmed', 'awaiting-handover'].includes(m.state));
+
+function Contacts({ item }: { item: ChaseItem }) {
+  if (item.contacts.length === 0) return <span class="app-outcome__detail">No address registered</span>;
+  return (
+    <ul class="govuk-list govuk-body-s">
+      {item.contacts.map((m) => (
+        <li>
+          <span class="app-break-words">{m.address}</span>{' '}
+          <span class="app-outcome__detail">
+            {m.team}
+            {m.phone ? (
+              <>
+                {' · '}
+                <a class="govuk-link" href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>
+                  {m.phone}
+                </a>
+              </>
+            ) : null}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export interface ChasePageProps {
   list: ChaseList;
-  bucket?: ChaseBucket;
+  filters: ChaseFilters;
+  choices: { nations: string[]; regions: string[]; warps: Array<{ id: string; name: string }> };
   warpName?: string | null;
-}) {
+  csrf: string;
+  done?: string;
+  errors?: SummaryError[];
+}
+
+export function ChasePage({ list, filters, choices, warpName, csrf, done, errors = [] }: ChasePageProps) {
   const { items, total, limit, offset } = list;
-  const filters: Array<[ChaseBucket | undefined, string]> = [
+  const states: Array<[ChaseBucket | undefined, string]> = [
     [undefined, 'All'],
     ...chaseBuckets.map((b): [ChaseBucket, string] => [b, bucketFilterText[b]]),
   ];
+  const here = chaseHref(filters, offset);
   return (
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-full">
+        <ErrorSummary errors={errors} />
+        {done && <SuccessBanner>{done}</SuccessBanner>}
         {warpName && <span class="govuk-caption-l">{warpName}</span>}
         <h1 class="govuk-heading-l">{chaseTitle}</h1>
         <p class="govuk-body">
-          Current authorities with no confirmed primary mailbox, with what is missing and since when. Chase
-          them to register or confirm a mailbox.
+          Current authorities with no confirmed primary mailbox: what is missing and since when, and who to
+          contact. Chase them to register or confirm a mailbox.
         </p>
         <LinkChoice
           label="Show"
-          links={filters.map(([b, text]) => ({ href: href(b), text, current: b === bucket }))}
+          links={states.map(([b, text]) => ({
+            href: chaseHref({ ...filters, bucket: b }),
+            text,
+            current: b === filters.bucket,
+          }))}
         />
+        <form method="get" action="/dashboard/chase" novalidate class="app-filters">
+          {filters.bucket && <input type="hidden" name="bucket" value={filters.bucket} />}
+          <Select
+            id="nation"
+            label="Nation"
+            none="Any"
+            value={filters.nation}
+            options={choices.nations.map((n) => ({ value: n, text: n }))}
+            groupClass="govuk-!-display-inline-block govuk-!-margin-right-4"
+          />
+          <Select
+            id="region"
+            label="Region"
+            none="Any"
+            value={filters.region}
+            options={choices.regions.map((r) => ({ value: r, text: r }))}
+            groupClass="govuk-!-display-inline-block govuk-!-margin-right-4"
+          />
+          {choices.warps.length > 1 && (
+            <Select
+              id="warp"
+              label="WARP"
+              none="Any"
+              value={filters.warp}
+              options={choices.warps.map((w) => ({ value: w.id, text: w.name }))}
+              groupClass="govuk-!-display-inline-block govuk-!-margin-right-4"
+            />
+          )}
+          <Button variant="secondary">Filter</Button>
+        </form>
         <p class="govuk-body">
-          <a class="govuk-link" href={href(bucket, 0, '/api/v1/coverage/chase.csv')} download>
-            Download the {bucket ? `“${bucketFilterText[bucket]}” ` : ''}list (CSV)
+          {total === 0 ? 'Nobody to show.' : `Showing ${pageRange({ offset, shown: items.length, total })}.`}{' '}
+          <a class="govuk-link" href={chaseHref(filters, 0, '/api/v1/coverage/chase.csv')} download>
+            Download these as CSV
           </a>
         </p>
-        <PagedTable
-          id="chase-list"
-          compact
+        {items.length > 0 && (
+          <Table
+            id="chase-list"
+            caption="Authorities to chase"
+            hiddenCaption
+            stack
+            compact
+            columns={['Authority', 'State', 'What is missing', 'Who to contact', 'Last chased', 'Reminder']}
+            rows={items.map((i) => [
+              <>
+                <a class="govuk-link" href={`/authorities/${i.code}`}>
+                  {i.name}
+                </a>
+                <span class="app-outcome__detail">
+                  {i.code} · {i.region}
+                  {i.warp ? ` · ${i.warp.name}` : ''}
+                </span>
+              </>,
+              <StatusTag of="bucket" value={i.bucket} />,
+              i.reason,
+              <Contacts item={i} />,
+              i.lastChasedAt ? ukDateTime(i.lastChasedAt) : 'Never',
+              reachable(i) ? (
+                <PostForm action={`/dashboard/chase/${i.code}/remind`} csrf={csrf}>
+                  <input type="hidden" name="back" value={here} />
+                  <button type="submit" class="app-link-button">
+                    Send a reminder<span class="govuk-visually-hidden"> to {i.name}</span>
+                  </button>
+                </PostForm>
+              ) : (
+                <span class="app-outcome__detail">No address to write to</span>
+              ),
+            ])}
+          />
+        )}
+        <Pagination
           total={total}
           limit={limit}
           offset={offset}
-          pagesLabel="Pages of the chase list"
-          href={(o) => href(bucket, o)}
-          columns={['Authority', 'Region', 'WARP', 'State', 'What is missing']}
-          rows={items.map((i) => [
-            <a class="govuk-link" href={`/authorities/${i.code}`}>
-              {i.name}
-            </a>,
-            i.region,
-            i.warp?.name ?? 'None',
-            <StatusTag of="bucket" value={i.bucket} />,
-            i.reason,
-          ])}
-          empty={`There is nobody to chase${bucket ? ' in this group' : ''}.`}
+          label="Pages of the chase list"
+          href={(o) => chaseHref(filters, o)}
         />
       </div>
     </div>

@@ -3,11 +3,15 @@
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { requirePrincipal } from '../../actor.js';
+import { z } from 'zod';
+import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { registerFacets } from '../../features/authority-register/register-facets.js';
 import { findWarp } from '../../features/authority-register/warps.js';
 import { withConfirmedAtRisk } from '../../features/coverage/at-risk.js';
 import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
+import { sendChaseReminder } from '../../features/coverage/chase-reminder.js';
 import { discloseSafely } from '../../features/coverage/disclosure.js';
 import { coverageReport, type Dimension, dimensions } from '../../features/coverage/report.js';
 import {
@@ -16,14 +20,70 @@ import {
   coverageHistory,
   ukDayKey,
 } from '../../features/coverage/snapshot.js';
-import { ChasePage, chaseTitle } from './chase-page.js';
+import { csrfToken } from '../../middleware/csrf.js';
+import { redirectWithResult, resultOf } from '../flash.js';
+import { safeNextPath } from '../next-page.js';
+import { type ChaseFilters, ChasePage, chaseTitle } from './chase-page.js';
 import { DashboardPage, dashboardTitle, PublicCoveragePage, publicCoverageTitle } from './coverage-page.js';
-import { renderPage } from './render.js';
+import { formFields, orPageError, renderPage, statusOf } from './render.js';
 
 const HISTORY_DAYS = 90;
 const CHASE_PAGE_SIZE = 100;
 
 /** A WARP operator's own WARP (id and name); null for everyone else. */
+const ChaseResult = z.object({ done: z.string().max(2000) });
+
+/** The chase list with the filters the address asks for (a WARP operator's: its members only). */
+async function showChase(c: Context<AppEnv>, outcome: { done?: string; error?: AppError } = {}) {
+  const deps = c.var.deps;
+  const principal = requirePrincipal(c);
+  const warp = await ownWarp(c);
+  const facets = await registerFacets(deps, warp ? { warpId: warp.id } : {});
+  const pick = (name: string, allowed: readonly string[]) => {
+    const v = c.req.query(name);
+    return v && allowed.includes(v) ? v : undefined;
+  };
+  const asked = c.req.query('bucket') ?? '';
+  const filters: ChaseFilters = {
+    bucket: isChaseBucket(asked) ? asked : undefined,
+    nation: pick('nation', facets.nations),
+    region: pick('region', facets.regions),
+    warp: warp
+      ? undefined
+      : pick(
+          'warp',
+          facets.warps.map((w) => w.id),
+        ),
+  };
+  const offset = Math.max(0, Math.floor(Number(c.req.query('offset')) || 0));
+  const list = await chaseList(deps, principal, {
+    bucket: filters.bucket ? [filters.bucket] : undefined,
+    nation: filters.nation ? [filters.nation] : undefined,
+    region: filters.region ? [filters.region] : undefined,
+    warp: filters.warp ? [filters.warp] : undefined,
+    limit: CHASE_PAGE_SIZE,
+    offset,
+  });
+  const errors = outcome.error ? [{ field: 'chase-list', text: outcome.error.message }] : [];
+  return renderPage(
+    c,
+    {
+      title: chaseTitle,
+      hasErrors: errors.length > 0,
+      status: outcome.error ? statusOf(outcome.error) : 200,
+    },
+    <ChasePage
+      list={list}
+      filters={filters}
+      choices={{ nations: facets.nations, regions: facets.regions, warps: warp ? [] : facets.warps }}
+      warpName={warp?.name}
+      csrf={csrfToken(c)}
+      done={outcome.done}
+      errors={errors}
+    />,
+  );
+}
+
 async function ownWarp(c: Context<AppEnv>) {
   const principal = requirePrincipal(c);
   if (principal.role !== 'warp') return null;
@@ -87,21 +147,19 @@ export function coveragePageRoutes() {
     );
   });
 
-  router.get('/dashboard/chase', async (c) => {
-    const asked = c.req.query('bucket') ?? '';
-    const bucket = isChaseBucket(asked) ? asked : undefined;
-    const offset = Math.max(0, Math.floor(Number(c.req.query('offset')) || 0));
-    const warp = await ownWarp(c);
-    const list = await chaseList(c.var.deps, requirePrincipal(c), {
-      bucket: bucket ? [bucket] : undefined,
-      limit: CHASE_PAGE_SIZE,
-      offset,
-    });
-    return renderPage(
-      c,
-      { title: chaseTitle },
-      <ChasePage list={list} bucket={bucket} warpName={warp?.name} />,
+  router.get('/dashboard/chase', (c) => showChase(c, { done: resultOf(c, ChaseResult)?.done }));
+
+  router.post('/dashboard/chase/:code/remind', async (c) => {
+    const back = safeNextPath((await formFields(c))('back')) ?? '/dashboard/chase';
+    const sent = await orPageError(
+      ['not_found', 'conflict', 'rate_limited', 'forbidden'],
+      sendChaseReminder(c.var.deps, actorOf(c), c.req.param('code')),
     );
+    if (sent instanceof AppError) return showChase(c, { error: sent });
+    // Post/redirect/get, back to the same filters and page.
+    return redirectWithResult(c, back.startsWith('/dashboard/chase') ? back : '/dashboard/chase', {
+      done: `A reminder is on its way to ${sent.to.join(', ')}.`,
+    });
   });
 
   return router;

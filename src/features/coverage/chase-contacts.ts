@@ -1,0 +1,59 @@
+// Who to chase, and when they were last chased: the addresses a council has registered (in use, not yet
+// confirmed, stale or unreachable, with the team and phone given), and the last reminder sent from the chase
+// list (the audit log's `authority.chase` entries). One read each for a page of the list.
+import { and, eq, sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
+import { auditLog, mailboxes } from '../../db/schema.js';
+import type { Deps } from '../../deps.js';
+import { liveMailboxStates } from '../../domain/mailbox-states.js';
+
+export interface ChaseContact {
+  address: string;
+  kind: string;
+  state: string;
+  team: string;
+  phone: string | null;
+}
+
+export const CHASE_ACTION = 'authority.chase';
+
+export async function chaseContacts(
+  deps: Pick<Deps, 'db'>,
+  codes: readonly string[],
+): Promise<{ contacts: Map<string, ChaseContact[]>; lastChased: Map<string, Date> }> {
+  const contacts = new Map<string, ChaseContact[]>();
+  const lastChased = new Map<string, Date>();
+  if (codes.length === 0) return { contacts, lastChased };
+  const [rows, chased] = await Promise.all([
+    deps.db
+      .select({
+        code: mailboxes.authorityCode,
+        address: mailboxes.address,
+        kind: mailboxes.kind,
+        state: mailboxes.state,
+        team: mailboxes.team,
+        phone: mailboxes.phone,
+      })
+      .from(mailboxes)
+      .where(and(inList(mailboxes.authorityCode, codes), inList(mailboxes.state, liveMailboxStates)))
+      .orderBy(mailboxes.kind, mailboxes.address),
+    deps.db
+      .select({ code: auditLog.subjectId, at: sql<number>`max(${auditLog.at})` })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.subjectType, 'authority'),
+          eq(auditLog.action, CHASE_ACTION),
+          inList(auditLog.subjectId, codes),
+        ),
+      )
+      .groupBy(auditLog.subjectId),
+  ]);
+  for (const { code, ...contact } of rows) {
+    const list = contacts.get(code) ?? [];
+    list.push(contact);
+    contacts.set(code, list);
+  }
+  for (const r of chased) lastChased.set(r.code, new Date(Number(r.at)));
+  return { contacts, lastChased };
+}
