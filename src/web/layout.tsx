@@ -74,11 +74,14 @@ export function Layout({
         >
           <div class="govuk-width-container">
             <div class="govuk-service-navigation__container">
-              <span class="govuk-service-navigation__service-name">
-                <a href="/" class="govuk-service-navigation__link">
-                  {serviceName}
-                </a>
-              </span>
+              {/* Without the GOV.UK header, the header itself carries the service's name (not twice). */}
+              {branding && (
+                <span class="govuk-service-navigation__service-name">
+                  <a href="/" class="govuk-service-navigation__link">
+                    {serviceName}
+                  </a>
+                </span>
+              )}
               {nav.length > 0 && (
                 <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
                   <ul class="govuk-service-navigation__list" id="navigation">

@@ -98,6 +98,8 @@ td.app-wrap-anywhere { min-width: 12em; }
 .app-table-scroll { overflow-x: auto; margin-bottom: 20px; }
 .app-table-scroll:focus { outline: 3px solid #fd0; }
 .app-header__service-name { display: inline-block; font-weight: 700; font-size: 1.5rem; line-height: 1.25; color: #fff; }
+.app-nowrap { white-space: nowrap; }
+@media (min-width: 40.0625em) { .app-col-wide { min-width: 15em; } }
 .app-text-failed { color: #d4351c; }
 .app-nav-count { display: inline-block; min-width: 1.4em; margin-left: 4px; padding: 0 6px; border-radius: 0.75em; background: #d4351c; color: #fff; font-weight: 700; text-align: center; line-height: 1.4; }
 .app-link--destructive, .app-link--destructive:link, .app-link--destructive:visited { color: #d4351c; }

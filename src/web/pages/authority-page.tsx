@@ -97,7 +97,7 @@ function MailboxContact({ m }: { m: Mailbox }) {
       <span class="app-outcome__detail">{m.team}</span>
       {m.phone && (
         <span class="app-outcome__detail">
-          <a class="govuk-link" href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>
+          <a class="govuk-link app-nowrap" href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>
             {m.phone}
           </a>
         </span>
@@ -145,7 +145,7 @@ function Mailboxes({ profile, actions }: { profile: Profile; actions?: Authority
         compact
         caption="Registered mailboxes, who answers them, and whether they are reachable"
         columns={[
-          'Mailbox and contact',
+          { head: 'Mailbox and contact', cellClass: 'app-col-wide' },
           'Kind',
           'State',
           'Reachability',
