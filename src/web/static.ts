@@ -98,6 +98,8 @@ td.app-wrap-anywhere { min-width: 12em; }
 .app-table-scroll { overflow-x: auto; margin-bottom: 20px; }
 .app-table-scroll:focus { outline: 3px solid #fd0; }
 .app-header__service-name { display: inline-block; font-weight: 700; font-size: 1.5rem; line-height: 1.25; color: #fff; }
+@media (max-width: 40.0525em) { .app-chart-wide { display: none; } }
+@media (min-width: 40.0625em) { .app-chart-narrow { display: none; } }
 .app-nowrap { white-space: nowrap; }
 @media (min-width: 40.0625em) { .app-col-wide { min-width: 15em; } }
 .app-text-failed { color: #d4351c; }

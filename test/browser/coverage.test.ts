@@ -103,11 +103,11 @@ describe('coverage in a browser', () => {
 
     await page.getByRole('link', { name: 'Nation', exact: true }).click();
     await page.waitForURL(`${app.baseUrl}/dashboard?by=nation`);
-    const history = page.locator('svg[aria-labelledby^="chart-history"]');
+    const history = page.locator('svg[aria-labelledby^="chart-history-title"]');
     expect(await history.locator('path[fill="none"]').count()).toBe(5);
     await history.screenshot({ path: join(shots, 'chart-history.png') });
     await page
-      .locator('svg[aria-labelledby^="chart-groups"]')
+      .locator('svg[aria-labelledby^="chart-groups-title"]')
       .screenshot({ path: join(shots, 'chart-groups.png') });
     // the numbers for each day are in a details element: open it so axe checks the table too
     await page.getByText('Show the numbers for each day').click();

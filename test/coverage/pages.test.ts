@@ -44,7 +44,9 @@ describe('GET /dashboard', () => {
     expect(res.html).toContain(
       `${expectedTotal.authorities - expectedTotal.confirmed} current authorities have no confirmed primary mailbox`,
     );
-    expect(res.html).toContain('There are no snapshots yet.');
+    // No snapshot yet: today's figure, counted now, is the one point.
+    expect(res.html).toContain('Only today’s figure so far');
+    expect(res.html).toMatch(/<th scope="row" class="govuk-table__header">\d+ \w+ \d{4} \(now\)<\/th>/);
     expect(res.html).toContain('href="/dashboard" aria-current="page">Dashboard');
     for (const item of ['Chase list', 'Advisories']) expect(res.html).toContain(`>${item}</a>`);
     expect(res.html).toMatch(/>Approvals(<span class="app-nav-count">.*?<\/span>)?<\/a>/);
@@ -60,9 +62,10 @@ describe('GET /dashboard', () => {
     expect(res.html).toContain('in total and by nation');
     expect(res.html).toContain('Percentage confirmed by day');
     expect(res.html).toContain('<th scope="row" class="govuk-table__header">30 November 2026</th>');
-    expect(res.html).toContain('<th scope="row" class="govuk-table__header">1 December 2026</th>');
-    // five lines: all, then each nation
-    expect(res.html.match(/<path d="M[^"]*" fill="none"/g)).toHaveLength(5);
+    // Today's point is counted now (it replaces this morning's snapshot), so it matches the headline.
+    expect(res.html).toContain('<th scope="row" class="govuk-table__header">1 December 2026 (now)</th>');
+    // five lines (all, then each nation) in each of the two charts (wide, and for phones)
+    expect(res.html.match(/<path d="M[^"]*" fill="none"/g)).toHaveLength(10);
     const byRegion = await b.get('/dashboard?by=region');
     // twelve regions are too many lines to read: the total alone
     expect(byRegion.html).toContain(

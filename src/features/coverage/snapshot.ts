@@ -93,6 +93,8 @@ export interface HistoryDay {
   day: string;
   total: CoverageGroup;
   groups: CoverageGroup[];
+  /** Counted now, not from a snapshot (today's point, so the history ends where the headline is). */
+  live?: boolean;
 }
 
 export interface CoverageHistory {

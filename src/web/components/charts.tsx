@@ -111,19 +111,28 @@ export function BucketLegend() {
  * A 100% stacked horizontal bar per group: the share of its authorities in each bucket, confirmed first,
  * with the percentage confirmed at the end of the bar.
  */
-export function CoverageBarChart({ data, ...text }: ChartText & { data: BarDatum[] }) {
+export function CoverageBarChart({
+  data,
+  narrow,
+  ...text
+}: ChartText & { data: BarDatum[]; narrow?: boolean }) {
+  if (narrow) return <NarrowBarChart data={data} {...text} />;
   const width = 760;
   const labelWidth = 210;
-  const valueWidth = 70;
+  const valueWidth = 90;
   const barWidth = width - labelWidth - valueWidth - 10;
   const rowHeight = 30;
   const barHeight = 20;
-  const top = 10;
+  const top = 28;
   const axis = 26;
   const height = top + data.length * rowHeight + axis;
   const x0 = labelWidth;
   return (
     <ChartFrame {...text} width={width} height={height}>
+      {/* What the number at the end of each bar is. */}
+      <text x={x0 + barWidth + 8} y={16} fill={ink} font-weight="700">
+        % confirmed
+      </text>
       <Gridlines
         ticks={[0, 25, 50, 75, 100].map((tick) => {
           const x = x0 + (barWidth * tick) / 100;
@@ -137,23 +146,58 @@ export function CoverageBarChart({ data, ...text }: ChartText & { data: BarDatum
       />
       {data.map((d, i) => {
         const y = top + i * rowHeight + (rowHeight - barHeight) / 2;
-        let offset = 0;
         return (
           <g>
             <text x={labelWidth - 10} y={y + barHeight / 2 + 5} text-anchor="end" fill={ink}>
               {clip(d.label, 26)}
             </text>
-            {buckets.map((b) => {
-              const w = (barWidth * pct(d.counts[b], d.counts.authorities)) / 100;
-              const x = x0 + offset;
-              offset += w;
-              return w > 0 ? (
-                <rect x={x} y={y} width={Math.max(w - 1, 0.5)} height={barHeight} fill={bucketColour(b)} />
-              ) : null;
-            })}
+            <BarSegments counts={d.counts} x0={x0} y={y} width={barWidth} height={barHeight} />
             <text x={x0 + barWidth + 8} y={y + barHeight / 2 + 5} fill={ink} font-weight="700">
               {oneDecimal(pct(d.counts.confirmed, d.counts.authorities))}
             </text>
+          </g>
+        );
+      })}
+    </ChartFrame>
+  );
+}
+
+/** One group's 100% bar: a segment per bucket, confirmed first, with white gaps between them. */
+function BarSegments(p: { counts: BucketCounts; x0: number; y: number; width: number; height: number }) {
+  let offset = 0;
+  return (
+    <>
+      {buckets.map((b) => {
+        const w = (p.width * pct(p.counts[b], p.counts.authorities)) / 100;
+        const x = p.x0 + offset;
+        offset += w;
+        return w > 0 ? (
+          <rect x={x} y={p.y} width={Math.max(w - 1, 0.5)} height={p.height} fill={bucketColour(b)} />
+        ) : null;
+      })}
+    </>
+  );
+}
+
+/** The bar chart for a phone: each group's name and "12.5% confirmed" on a line of their own, then its bar. */
+function NarrowBarChart({ data, ...text }: ChartText & { data: BarDatum[] }) {
+  const width = 340;
+  const rowHeight = 50;
+  const barHeight = 16;
+  const height = data.length * rowHeight + 6;
+  return (
+    <ChartFrame {...text} width={width} height={height}>
+      {data.map((d, i) => {
+        const y = i * rowHeight + 18;
+        return (
+          <g>
+            <text x={0} y={y} fill={ink}>
+              {clip(d.label, 28)}
+            </text>
+            <text x={width} y={y} text-anchor="end" fill={ink} font-weight="700">
+              {`${oneDecimal(pct(d.counts.confirmed, d.counts.authorities))} confirmed`}
+            </text>
+            <BarSegments counts={d.counts} x0={0} y={y + 8} width={width} height={barHeight} />
           </g>
         );
       })}
@@ -182,11 +226,16 @@ export const maxLineSeries = seriesStyles.length;
  * One line per series (at most six, each with its own dash pattern), labelled at its end; the scale runs from
  * 0% to the smallest of 2, 4, 8, 20, 40, 60, 80 or 100% that holds every value (quarters stay round).
  */
-export function CoverageLineChart({ series, ...text }: ChartText & { series: LineSeries[] }) {
-  const width = 760;
-  const height = 320;
+export function CoverageLineChart({
+  series,
+  narrow,
+  ...text
+}: ChartText & { series: LineSeries[]; narrow?: boolean }) {
+  // On a phone: narrower, and the end labels give the value only (the legend names the lines).
+  const width = narrow ? 340 : 760;
+  const height = narrow ? 240 : 320;
   const left = 50;
-  const right = 190;
+  const right = narrow ? 56 : 190;
   const top = 15;
   const bottom = 40;
   const plotW = width - left - right;
@@ -253,7 +302,7 @@ export function CoverageLineChart({ series, ...text }: ChartText & { series: Lin
               s.points.map((p) => <circle cx={xOf(p.day)} cy={yOf(p.value)} r="3" fill={style.colour} />)}
             {last && (
               <text x={left + plotW + 10} y={(labelY.get(i) ?? 0) + 5} fill={ink}>
-                {`${clip(s.label, 18)} ${oneDecimal(last.value)}`}
+                {narrow ? oneDecimal(last.value) : `${clip(s.label, 18)} ${oneDecimal(last.value)}`}
               </text>
             )}
           </g>

@@ -103,12 +103,18 @@ export function CoverageFigure({
   return (
     <>
       <figure class="app-figure">
-        <CoverageBarChart
-          id={`chart-${id}`}
-          title={`Coverage by ${heading}`}
-          description={barDescription(shownOnly(report.groups), heading)}
-          data={shownOnly(report.groups).map((g) => ({ label: g.label, counts: g }))}
-        />
+        {/* A wide chart, and one for phones: the page's CSS shows the one that fits. */}
+        {[false, true].map((narrow) => (
+          <div class={narrow ? 'app-chart-narrow' : 'app-chart-wide'}>
+            <CoverageBarChart
+              id={`chart-${id}${narrow ? '-narrow' : ''}`}
+              title={`Coverage by ${heading}`}
+              description={barDescription(shownOnly(report.groups), heading)}
+              data={shownOnly(report.groups).map((g) => ({ label: g.label, counts: g }))}
+              narrow={narrow}
+            />
+          </div>
+        ))}
         <figcaption>
           <BucketLegend />
         </figcaption>

@@ -135,13 +135,23 @@ function HistorySection({ history, by }: { history: CoverageHistory; by: Dimensi
     '. The table that follows gives every day.';
   return (
     <>
+      {history.days.length === 1 && (
+        <p class="govuk-body">
+          Only today’s figure so far: the service keeps one a day, so the line grows from tomorrow.
+        </p>
+      )}
       <figure class="app-figure">
-        <CoverageLineChart
-          id="chart-history"
-          title="Percentage confirmed over time"
-          description={description}
-          series={series}
-        />
+        {[false, true].map((narrow) => (
+          <div class={narrow ? 'app-chart-narrow' : 'app-chart-wide'}>
+            <CoverageLineChart
+              id={`chart-history${narrow ? '-narrow' : ''}`}
+              title="Percentage confirmed over time"
+              description={description}
+              series={series}
+              narrow={narrow}
+            />
+          </div>
+        ))}
         <figcaption>
           <LineLegend labels={series.map((s) => s.label)} />
         </figcaption>
@@ -158,7 +168,7 @@ function HistorySection({ history, by }: { history: CoverageHistory; by: Dimensi
             caption="Percentage confirmed by day"
             columns={['Day', ...series.map((s) => ({ head: s.label, numeric: true }))]}
             rows={[...history.days].reverse().map((d) => [
-              ukCalendarDay(d.day),
+              d.live ? `${ukCalendarDay(d.day)} (now)` : ukCalendarDay(d.day),
               ...series.map((s) => {
                 const p = s.points.find((x) => x.day === d.day);
                 return p ? `${p.value.toFixed(1)}%` : '–';

@@ -101,11 +101,18 @@ async function dashboardHistory(
   const deps = c.var.deps;
   const to = ukDayKey(deps.clock.now());
   const from = addDays(to, -(HISTORY_DAYS - 1));
-  if (!warp) return coverageHistory(deps, { by, from, to });
-  const history = await coverageHistory(deps, { by: 'warp', from, to });
+  const dimension = warp ? 'warp' : by;
+  const [history, live] = await Promise.all([
+    coverageHistory(deps, { by: dimension, from, to }),
+    coverageReport(deps, { by: dimension }),
+  ]);
+  // Today's point is counted now, so the line always ends where the headline figures are (a snapshot taken
+  // this morning would not show a mailbox confirmed since).
+  const today = { day: to, total: live.total, groups: live.groups, live: true };
+  const days = [...history.days.filter((d) => d.day !== to), today];
   return {
     ...history,
-    days: history.days.map((d) => ({ ...d, groups: d.groups.filter((g) => g.key === warp.id) })),
+    days: warp ? days.map((d) => ({ ...d, groups: d.groups.filter((g) => g.key === warp.id) })) : days,
   };
 }
 
