@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliPrincipal } from '../../src/domain/principal.js';
 import { importDomains } from '../../src/features/authority-register/import-domains.js';
 import { importRegister } from '../../src/features/authority-register/import-register.js';
+import { landOn } from '../support/app.js';
 import {
   confirmPathIn,
   messagesTo,
@@ -48,7 +49,9 @@ async function register(body: Record<string, unknown>) {
 }
 
 const html = { accept: 'text/html' };
-const page = (path: string, method = 'GET') => s.t.app.request(path, { method, headers: html });
+/** A page as a browser gets it: a form's post/redirect/get is followed to the page it lands on. */
+const page = async (path: string, method = 'GET') =>
+  landOn(s.t, await s.t.app.request(path, { method, headers: html }));
 
 async function confirmedPrimaries(): Promise<string[]> {
   const res = await s.t.call('GET', '/api/v1/authorities/CRF/mailboxes?state=confirmed', { token: admin });
@@ -218,7 +221,8 @@ describe('a mailbox registered through the API and confirmed from the e-mail', (
       headers: { ...html, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'answer=agree',
     });
-    expect(agreed.status).toBe(200);
+    expect(agreed.status).toBe(303);
+    expect(await (await landOn(s.t, agreed)).text()).toContain('Primary mailbox changed');
     expect(await confirmedPrimaries()).toEqual(['security@cardiff.gov.uk']);
 
     const all = await (await s.t.call('GET', '/api/v1/authorities/CRF/mailboxes', { token: admin })).json();

@@ -27,7 +27,7 @@ describe('an authority’s page for staff', () => {
     const page = await admin.get('/authorities/CRF');
     expect(page.status).toBe(200);
     expect(page.html).toContain('Cyber Security Team');
-    expect(page.html).toMatch(/<a class="govuk-link" href="tel:\+?\d+">029 2087 2000<\/a>/);
+    expect(page.html).toMatch(/<a class="govuk-link app-nowrap" href="tel:\+?\d+">029 2087 2000<\/a>/);
     const ooh = await mailbox('ooh@cardiff.gov.uk');
     expect(page.html).toContain(`action="/authorities/CRF/mailboxes/${ooh.id}/resend"`);
     expect(page.html).toContain(`href="/authorities/CRF/mailboxes/${ooh.id}/retire"`);
