@@ -39,7 +39,13 @@ async function inProcess(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const ctx: CliContext = {
-    io: { out: (l) => out.push(l), err: (l) => err.push(l), progress: () => {}, isTty: false },
+    io: {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      progress: () => {},
+      finish: () => {},
+      isTty: false,
+    },
     deps: async () => t.deps,
   };
   try {

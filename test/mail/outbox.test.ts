@@ -176,7 +176,13 @@ describe('outbox CLI', () => {
     const out: string[] = [];
     const err: string[] = [];
     const ctx: CliContext = {
-      io: { out: (l) => out.push(l), err: (l) => err.push(l), progress: () => {}, isTty: false },
+      io: {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        progress: () => {},
+        finish: () => {},
+        isTty: false,
+      },
       deps: () => Promise.reject(new Error('the outbox command must not open the database')),
     };
     const code = await outboxCommandFor({ OUTBOX_DIR: outbox })(ctx, args);

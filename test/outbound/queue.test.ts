@@ -90,7 +90,13 @@ describe('the outbound queue', () => {
       sql`update outbound_mail set status = 'sending', lease_owner = 'worker-dead', lease_expires_at = ${now + 30_000}`,
     );
     const lines: string[] = [];
-    const io = { out: (l: string) => lines.push(l), err: () => {}, progress: () => {}, isTty: false };
+    const io = {
+      out: (l: string) => lines.push(l),
+      err: () => {},
+      progress: () => {},
+      finish: () => {},
+      isTty: false,
+    };
     describeQueue(io, await queueSummary(t.deps));
     expect(lines.join('\n')).toMatch(/urgent\s+0 due now; 1 being sent by a worker \(its lease runs until/);
     expect(lines.join('\n')).toMatch(

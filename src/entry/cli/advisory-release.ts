@@ -83,7 +83,7 @@ export const advisoryDispatchCommand: CliCommand = async (ctx, args) => {
     dispatchOptions(deps, { advisoryId, onProgress: (s) => show(s) }),
   );
   show(stats, true);
-  if (ctx.io.isTty) ctx.io.err('');
+  ctx.io.finish();
   const after = await queueSummary(deps, advisoryId);
   const left = totals(after);
   ctx.io.out(

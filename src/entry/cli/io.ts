@@ -7,8 +7,13 @@ import { describeIssues } from '../../openapi.js';
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
-  /** Rewrites one status line in place on a terminal (progress); a plain line elsewhere. */
+  /**
+   * Rewrites one status line in place on a terminal (a progress bar). Elsewhere (a pipe, a log) nothing is
+   * drawn: only the last state is written, once, when the command ends (`finish`).
+   */
   progress(line: string): void;
+  /** Ends a progress line: a newline on a terminal, the last state as one line elsewhere. */
+  finish(): void;
   isTty: boolean;
 }
 
@@ -31,10 +36,18 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.out
 
 export function nodeIo(): CliIo {
   const isTty = Boolean(process.stderr.isTTY);
+  let last: string | null = null;
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-    progress: (line) => process.stderr.write(isTty ? `\r\x1b[2K${line}` : `${line}\n`),
+    progress: (line) => {
+      last = line;
+      if (isTty) process.stderr.write(`\r\x1b[2K${line}`);
+    },
+    finish: () => {
+      if (last !== null && last !== '') process.stderr.write(isTty ? '\n' : `${last}\n`);
+      last = null;
+    },
     isTty,
   };
 }

@@ -46,7 +46,7 @@ export const mailboxesCommand: CliCommand = async (ctx, args) => {
       ctx.io.progress(`${i + 1}/${total} rows`);
     },
   });
-  if (ctx.io.isTty) ctx.io.err('');
+  ctx.io.finish();
   if (input.json) ctx.io.out(JSON.stringify(report, null, 2));
   else {
     const c = report.counts;
