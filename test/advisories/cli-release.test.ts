@@ -56,5 +56,15 @@ describe('advisory commands', () => {
     const lines = report.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).every((l) => l.includes(',delivered,'))).toBe(true);
+    // Without --csv or --json: the per-council table the help promises.
+    const table = (await cli('advisory', 'report', id)).stdout.trim().split('\n');
+    expect(table[1]).toMatch(/^COUNCIL\s+MAILBOX\s+STATUS\s+ACKNOWLEDGED$/);
+    expect(table.slice(2, 4).every((l) => /\(\w+\)\s+\S+@\S+\s+delivered\s+not yet$/.test(l))).toBe(true);
+    expect(table.at(-1)).toMatch(
+      /^\d+ deliveries: \d+ delivered, 0 failed for good; 0 of \d+ councils acknowledged\.$/,
+    );
+    expect(JSON.parse((await cli('advisory', 'report', id, '--json')).stdout).items).toHaveLength(
+      lines.length - 1,
+    );
   });
 });

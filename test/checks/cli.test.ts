@@ -1,4 +1,6 @@
 // `npm run cli -- checks …` as a child process against a temporary database.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempDatabase } from '../support/cli.js';
@@ -29,6 +31,12 @@ describe('npm run cli -- checks', () => {
     const bounce = await runCli(['checks', 'bounce', file], { databaseUrl: db.url, env });
     expect(bounce.code, bounce.stderr).toBe(0);
     expect(bounce.stdout).toContain('matched no delivery');
+    // An ordinary e-mail (no delivery-status part) is not recorded as a bounce.
+    const letter = join(db.dir, 'letter.eml');
+    writeFileSync(letter, 'From: a@b.example\r\nTo: c@d.example\r\nSubject: Hello\r\n\r\nJust a letter.\r\n');
+    const refused = await runCli(['checks', 'bounce', letter], { databaseUrl: db.url, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not a delivery report');
     const bad = await runCli(['checks', 'run', '--domain', 'not a domain'], { databaseUrl: db.url, env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--domain must be a domain name');

@@ -102,12 +102,40 @@ export const advisoryDispatchCommand: CliCommand = async (ctx, args) => {
 };
 
 export const advisoryReportUsage =
-  'advisory report <id> [--csv]            per council: mailbox, status, reply, acknowledged';
+  'advisory report <id> [--csv|--json]     per council: mailbox, status, acknowledged (a table; or CSV, or JSON)';
+
+/** The report as a table people read: one line per mailbox, then the totals. */
+export function reportTable(report: Awaited<ReturnType<typeof advisoryReport>>): string[] {
+  const rows = report.items.map((i) => [
+    i.authorityName ? `${i.authorityName} (${i.authority})` : 'Test audience',
+    i.mailbox,
+    i.status,
+    i.acknowledgedAt
+      ? `${i.acknowledgedAt.slice(0, 16).replace('T', ' ')} by ${i.acknowledgedBy ?? ''}`
+      : 'not yet',
+  ]);
+  const head = ['COUNCIL', 'MAILBOX', 'STATUS', 'ACKNOWLEDGED'];
+  const widths = head.map((h, c) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[c]!.length))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  const s = report.summary;
+  return [
+    `${report.advisory.reference} (${report.advisory.state}, TLP:${report.advisory.tlp})`,
+    line(head),
+    ...rows.map(line),
+    `${s.deliveries} deliveries: ${s.byStatus.delivered} delivered, ${s.byStatus['permanent-failure']} failed for good; ${s.councilsAcknowledged} of ${s.councils} councils acknowledged.`,
+  ];
+}
 
 export const advisoryReportCommand: CliCommand = async (ctx, args) => {
-  const { id, values } = oneId(args, { csv: { type: 'boolean' } });
+  const { id, values } = oneId(args, { csv: { type: 'boolean' }, json: { type: 'boolean' } });
+  if (values.csv && values.json) throw new UsageError('choose --csv or --json, not both');
   const report = await advisoryReport(await ctx.deps(), cliPrincipal, id);
   if (values.csv) ctx.io.out(reportCsv(report).trimEnd());
-  else ctx.io.out(JSON.stringify(report, null, 2));
+  else if (values.json) ctx.io.out(JSON.stringify(report, null, 2));
+  else for (const l of reportTable(report)) ctx.io.out(l);
   return 0;
 };

@@ -3,11 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
+import { AppError } from '../../errors.js';
 import { completeDueHandovers } from '../../features/mailboxes/handover.js';
 import { recordBounce } from '../../features/reachability/bounces.js';
 import { sweepReconfirmations } from '../../features/reachability/reconfirm.js';
 import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/reachability/run-checks.js';
 import { type CliCommand, parseWith, UsageError } from './io.js';
+
+/** Whether a message is a delivery status notification (RFC 3464), the only kind of bounce recorded. */
+export function isDeliveryReport(raw: string): boolean {
+  return (
+    /^content-type:\s*message\/delivery-status/im.test(raw) ||
+    (/^content-type:\s*multipart\/report/im.test(raw) && /report-type\s*=\s*"?delivery-status/i.test(raw))
+  );
+}
 
 export const checksUsage = `checks run [--domain DOMAIN] [--due] [--json]   DNS and mail-security checks of the mailbox domains
 checks sweep [--json]                            re-confirmation links, reminders, stale marking, due handovers
@@ -92,6 +101,11 @@ export const checksCommand: CliCommand = async (ctx, args) => {
     const [file] = positionals;
     if (positionals.length !== 1 || !file) throw new UsageError('Give one file: the bounce message (.eml).');
     const raw = await readFile(file, 'utf8');
+    if (!isDeliveryReport(raw))
+      throw new AppError(
+        'validation_failed',
+        `${file} is not a delivery report: a bounce is a multipart/report message with a message/delivery-status part (RFC 3464). Save the whole returned message, with its headers, as a .eml file.`,
+      );
     const deps = await ctx.deps();
     const outcome = await recordBounce(deps, actor, raw, {
       source: 'cli',
