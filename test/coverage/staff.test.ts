@@ -107,9 +107,14 @@ describe('staff sign-in by magic link', () => {
     expect(known.status).toBe(303);
     expect(unknown.status).toBe(known.status);
     expect(unknown.location).toBe(known.location);
-    expect(sentTo(t, 'duty@wales-warp.gov.uk')).toBe(1);
+    // The invitation when they were added, then the link they asked for.
+    const [invitation, ...links] = t.mailer.to('duty@wales-warp.gov.uk');
+    expect(invitation?.subject).toBe('You have been added to Council cyber contacts');
+    expect(invitation?.text).toContain('an operator of Wales WARP');
+    expect(invitation?.text).not.toMatch(/\/sign-in\/[A-Za-z0-9_-]{20,}/); // no secret in it
+    expect(links).toHaveLength(1);
     expect(sentTo(t, 'nobody@wales-warp.gov.uk')).toBe(0);
-    const mail = t.mailer.to('duty@wales-warp.gov.uk')[0]!;
+    const mail = links[0]!;
     expect(mail.subject).toBe(
       'Sign in to Council cyber contacts for Wales WARP duty desk (operator of Wales WARP)',
     );
@@ -204,9 +209,16 @@ describe('npm run cli -- staff', () => {
         databaseUrl: db.url,
       },
     );
-    expect(add.stderr).toBe('');
+    expect(add.stderr).toBe(`Using database ${db.url}\n`);
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('Added admin duty@ncsc.gov.uk "NCSC duty officer"');
+    expect(add.stdout).toContain('We have e-mailed them how to sign in');
+    // The invitation is queued; the service sends it (here: one drain, as with no service running).
+    expect((await runCli(['advisory', 'dispatch'], { databaseUrl: db.url })).code).toBe(0);
+    const outbox = await runCli(['outbox', 'list', '--json'], { databaseUrl: db.url });
+    expect(JSON.stringify(JSON.parse(outbox.stdout))).toContain(
+      'You have been added to Council cyber contacts',
+    );
     const list = await runCli(['staff', 'list', '--json'], { databaseUrl: db.url });
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toMatchObject([
@@ -220,6 +232,8 @@ describe('npm run cli -- staff', () => {
     });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('A WARP operator needs the WARP they operate.');
+    // Said once, not once more as a field error.
+    expect(bad.stderr.split('A WARP operator needs the WARP they operate.')).toHaveLength(2);
     const usage = await runCli(['staff', 'add', '--role', 'admin'], { databaseUrl: db.url });
     expect(usage.code).toBe(2);
   }, 120_000);

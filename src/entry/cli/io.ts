@@ -55,9 +55,9 @@ export function nodeIo(): CliIo {
 /** A readable one-line reason for any error a command raises. */
 export function describeError(err: unknown): string {
   if (err instanceof AppError) {
-    const fields = err.errors?.length
-      ? `\n${err.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`
-      : '';
+    // Each reason once: a field error that only repeats the message adds nothing.
+    const extra = (err.errors ?? []).filter((e) => e.message !== err.message);
+    const fields = extra.length ? `\n${extra.map((e) => `  ${e.path}: ${e.message}`).join('\n')}` : '';
     return `${err.message}${fields}`;
   }
   if (err instanceof z.ZodError) return describeIssues(err.issues);

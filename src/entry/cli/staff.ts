@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
-import { addStaff, disableStaff, listStaff, staffRoles } from '../../features/staff/members.js';
+import {
+  addStaff,
+  disableStaff,
+  listStaff,
+  sendStaffInvitation,
+  staffRoles,
+} from '../../features/staff/members.js';
 import { type CliCommand, parseWith, printList, UsageError } from './io.js';
 
 export const staffUsage = `staff add <address> --role admin|warp [--warp ID] --name TEXT
@@ -35,9 +41,12 @@ export const staffCommand: CliCommand = async (ctx, args) => {
       { address: positionals[0]!, name: input.name, role: input.role, warpId: input.warp },
     );
     const scope = staff.warp ? ` for WARP ${staff.warp}` : '';
+    const invited = await sendStaffInvitation(deps, staff);
     ctx.io.out(
       `${created ? 'Added' : 'Enabled again'} ${staff.role} ${staff.address} "${staff.name}"${scope}. ` +
-        'They sign in by asking for a link on the sign-in page.',
+        (invited
+          ? 'We have e-mailed them how to sign in (they ask for a link on the sign-in page); the running service sends it, or `advisory dispatch` when none is running.'
+          : 'The invitation e-mail could not be queued: tell them to ask for a link on the sign-in page.'),
     );
     return 0;
   }

@@ -2,12 +2,15 @@
 // listed and disabled by an admin (API or CLI); disabling one also ends their open sessions. Every change
 // is audited in the same atomic write.
 import { and, asc, eq, isNull } from 'drizzle-orm';
+import staffInvitation from '../../../templates/staff-invitation.js';
 import { sessions, staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { checkAddress } from '../../domain/mailbox-address.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { composeMessage } from '../../mail/compose.js';
 import { auditEntry } from '../audit/record.js';
+import { queueMail } from '../outbound/queue-mail.js';
 
 export const staffRoles = ['admin', 'warp'] as const;
 export type StaffRole = (typeof staffRoles)[number];
@@ -164,4 +167,34 @@ export async function disableStaff(
     }),
   ]);
   return toStaffView({ ...row, disabledAt: now });
+}
+
+/** E-mails a staff member that they were added and how to sign in; whether it was queued. */
+export async function sendStaffInvitation(deps: Deps, staff: StaffView): Promise<boolean> {
+  const warp = staff.warp
+    ? await deps.db.query.warps.findFirst({ where: eq(warps.id, staff.warp) })
+    : undefined;
+  const role =
+    staff.role === 'admin' ? 'an NCSC administrator' : `an operator of ${warp?.name ?? staff.warp}`;
+  try {
+    await queueMail(
+      deps,
+      composeMessage(
+        deps.config,
+        staffInvitation,
+        {
+          serviceName: deps.config.SERVICE_NAME,
+          name: staff.name,
+          role,
+          signInUrl: `${deps.config.PUBLIC_BASE_URL}/sign-in`,
+        },
+        staff.address,
+      ),
+      { lane: 'notices', purpose: 'staff invitation' },
+    );
+    return true;
+  } catch (err) {
+    deps.log.error('the staff invitation could not be queued', { err });
+    return false;
+  }
 }

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../actor.js';
 import { bearer, createRouter, json, listOf, pick } from '../../openapi.js';
-import { addStaff, disableStaff, listStaff, staffRoles } from './members.js';
+import { addStaff, disableStaff, listStaff, sendStaffInvitation, staffRoles } from './members.js';
 
 const Staff = z
   .object({
@@ -71,6 +71,8 @@ export function staffRoutes() {
         role: body.role,
         warpId: body.warp,
       });
+      // Once added (never before): they are told how to sign in.
+      await sendStaffInvitation(c.var.deps, staff);
       return created ? c.json(staff, 201) : c.json(staff, 200);
     },
   );
