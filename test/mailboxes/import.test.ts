@@ -59,6 +59,18 @@ describe('importing the existing list of mailboxes', () => {
     expect(rows.rows.some((r) => String(r.after).includes('NCSC hand-kept list, 2026'))).toBe(true);
     const again = await importMailboxes(t.deps, actor, csv, { confirmedReason: 'NCSC hand-kept list, 2026' });
     expect(again.changed).toBe(false);
+    // Each vouched address was told it is confirmed.
+    expect(t.mailer.to('cyber@cardiff.gov.uk')).toHaveLength(1);
+  });
+
+  it('with --confirmed --quiet the addresses are not told', async () => {
+    const report = await importMailboxes(t.deps, actor, csv, {
+      confirmedReason: 'NCSC hand-kept list, 2026',
+      notify: false,
+    });
+    expect(report.counts).toMatchObject({ confirmed: 2 });
+    expect(await confirmedPrimaries(t, 'CRF')).toEqual(['cyber@cardiff.gov.uk']);
+    expect(t.mailer.sent).toHaveLength(0);
   });
 
   it('refuses a file without the expected columns, changing nothing', async () => {
@@ -96,6 +108,10 @@ describe('importing the existing list of mailboxes', () => {
       expect(first.code).toBe(0);
       expect(first.stdout).toContain('line 2  CRF   cyber@cardiff.gov.uk  confirmed');
       expect(first.stdout).toContain('Imported: 1 confirmed');
+      expect(first.stdout).toContain('Each confirmed address has been told it is confirmed');
+      const quietWithout = await runCli(['mailboxes', 'import', file, '--quiet'], { databaseUrl: db.url });
+      expect(quietWithout.code).toBe(2);
+      expect(quietWithout.stderr).toContain('--quiet goes with --confirmed');
       const second = await runCli(
         ['mailboxes', 'import', file, '--confirmed', '--reason', 'known to the NCSC'],
         {

@@ -6,8 +6,10 @@ import { importMailboxes } from '../../features/mailboxes/import-mailboxes.js';
 import { readLocalFile } from './authority-register.js';
 import { type CliCommand, parseWith, UsageError } from './io.js';
 
-export const mailboxesUsage = `mailboxes import <file.csv> [--confirmed --reason "<why you vouch for these addresses>"] [--json]
-  columns: authority, address, kind (primary|secondary|out-of-hours), team, phone`;
+export const mailboxesUsage = `mailboxes import <file.csv> [--confirmed --reason "<why you vouch for these addresses>" [--quiet]] [--json]
+  columns: authority, address, kind (primary|secondary|out-of-hours), team, phone
+  without --confirmed each new address is sent a confirmation link; with it each is told it is confirmed
+  (and a primary it replaces, that it was replaced), unless --quiet`;
 
 const ImportArgs = z
   .object({
@@ -15,20 +17,30 @@ const ImportArgs = z
     confirmed: z.boolean().optional(),
     reason: z.string().trim().min(3, '--reason must say why you vouch for the addresses').max(500).optional(),
     json: z.boolean().optional(),
+    quiet: z.boolean().optional(),
   })
   .strict()
   .refine((a) => !a.confirmed || a.reason, {
     message: '--confirmed needs --reason "<text>"',
     path: ['reason'],
   })
-  .refine((a) => a.confirmed || !a.reason, { message: '--reason goes with --confirmed', path: ['reason'] });
+  .refine((a) => a.confirmed || !a.reason, { message: '--reason goes with --confirmed', path: ['reason'] })
+  .refine((a) => a.confirmed || !a.quiet, {
+    message: '--quiet goes with --confirmed (a new address always needs its confirmation link)',
+    path: ['quiet'],
+  });
 
 export const mailboxesCommand: CliCommand = async (ctx, args) => {
   const [verb, ...rest] = args;
   if (verb !== 'import') throw new UsageError(`unknown mailboxes command "${verb ?? ''}"`);
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { confirmed: { type: 'boolean' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      confirmed: { type: 'boolean' },
+      reason: { type: 'string' },
+      quiet: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -38,6 +50,7 @@ export const mailboxesCommand: CliCommand = async (ctx, args) => {
   const content = await readLocalFile(deps, input.file, () => {});
   const report = await importMailboxes(deps, { principal: cliPrincipal }, content, {
     confirmedReason: input.confirmed ? input.reason : undefined,
+    notify: !input.quiet,
     onRow: (row, i, total) => {
       if (!input.json)
         ctx.io.out(
@@ -53,6 +66,12 @@ export const mailboxesCommand: CliCommand = async (ctx, args) => {
     ctx.io.out(
       `${report.changed ? 'Imported' : 'No changes'}: ${c.confirmed} confirmed, ${c.pending} sent a confirmation link, ${c['awaiting-approval']} awaiting approval, ${c.unchanged} unchanged, ${c.rejected} rejected.`,
     );
+    if (c.confirmed > 0)
+      ctx.io.out(
+        input.quiet
+          ? 'The confirmed addresses were not told (--quiet).'
+          : 'Each confirmed address has been told it is confirmed (and a primary it replaced, that it was replaced).',
+      );
   }
   return report.counts.rejected > 0 ? 1 : 0;
 };

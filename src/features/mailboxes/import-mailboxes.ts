@@ -54,6 +54,8 @@ export interface MailboxImportReport {
 export interface MailboxImportOptions {
   /** The admin vouches for every address: approved and confirmed at once, with this reason. */
   confirmedReason?: string;
+  /** With `confirmedReason`: tell each address (and any it replaces) it is confirmed (default true). */
+  notify?: boolean;
   onRow?: (row: MailboxImportRow, index: number, total: number) => void;
 }
 
@@ -104,6 +106,7 @@ export async function importMailboxes(
         const result = await registerMailbox(deps, actor, input.data, {
           skipLimits: true,
           vouchedReason: options.confirmedReason,
+          notifyVouched: options.notify ?? true,
           resendPending: false,
         });
         row = {

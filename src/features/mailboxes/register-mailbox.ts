@@ -29,6 +29,11 @@ import { type MailboxRow, type MailboxView, personalAddressWarning, toMailboxVie
 export interface RegisterOptions {
   /** An admin vouches for the address: approved and confirmed at once, with this reason in the audit log. */
   vouchedReason?: string;
+  /**
+   * For an address vouched for: tell it (and any mailbox it replaces) that it is now confirmed (default
+   * true; the CLI import's --quiet says false). A confirmation link is always sent when one is needed.
+   */
+  notifyVouched?: boolean;
   /** Skip the rate limits (the admin CLI import). */
   skipLimits?: boolean;
   /** Resend the confirmation when the address is already pending (default true; the import passes false). */
@@ -86,7 +91,10 @@ export async function registerMailbox(
     if (!isConstraintViolation(err)) throw err;
     return registerRaced(deps, actor, checked, input, options);
   }
-  const confirmationSent = await tellAboutNewMailbox(deps, checked.authority, written, domains);
+  const quiet = written.mailbox.state === 'confirmed' && options.notifyVouched === false;
+  const confirmationSent = quiet
+    ? false
+    : await tellAboutNewMailbox(deps, checked.authority, written, domains);
   const { mailbox } = written;
   return {
     mailbox: toMailboxView(mailbox),
