@@ -86,6 +86,50 @@ describe.each([true, false])('the advisory desk with JavaScript %s', (js) => {
   });
 });
 
+describe('following a send, and the e-mail before it', () => {
+  it('switches views and searches the deliveries without JavaScript, and previews the e-mail in its frame', async () => {
+    const a = await insertAdvisory(app.db, { title: 'Views without script', tlp: 'AMBER' });
+    const now = app.deps.clock.now().getTime();
+    await insertDelivery(app.db, {
+      advisoryId: a.id,
+      authorityCode: 'CRF',
+      status: 'delivered',
+      createdAt: now,
+    });
+    await insertDelivery(app.db, {
+      advisoryId: a.id,
+      authorityCode: 'SWA',
+      status: 'permanent-failure',
+      lastCode: 550,
+      lastReply: '550 5.1.1 <cyber@swa.gov.uk>: Recipient address rejected: User unknown',
+      failedAt: now,
+      createdAt: now,
+    });
+    const { context, page } = await signedIn(false);
+    await page.goto(`${app.baseUrl}/advisories/${a.id}`);
+    await page.getByRole('link', { name: /^Failed 1$/ }).click();
+    await page.waitForURL(/view=failed/);
+    const rows = page.locator('table.app-deliveries tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('The mailbox does not exist');
+    await page.getByRole('link', { name: /^All 2$/ }).click();
+    await page.getByLabel('Search by council, register code or address').fill('cardiff');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=cardiff/);
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('cyber@crf.gov.uk');
+    await context.close();
+
+    // The preview frames the HTML part, which renders under its own policy (with scripts on in the page).
+    const withJs = await signedIn(true);
+    await withJs.page.goto(`${app.baseUrl}/advisories/${a.id}/email`);
+    const frame = withJs.page.frameLocator('iframe.app-email-frame');
+    await frame.getByText('Views without script').first().waitFor();
+    expect(await axeViolations(withJs.page)).toEqual([]);
+    await withJs.context.close();
+  });
+});
+
 describe('an advisory being sent', () => {
   it('updates its own page as deliveries finish, without a reload', async () => {
     const a = await insertAdvisory(app.db, { state: 'sending', sentAt: null, title: 'Live progress' });

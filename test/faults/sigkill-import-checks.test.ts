@@ -32,7 +32,14 @@ interface Running {
 function startCli(args: string[], env: Record<string, string>): Running {
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    // Progress as lines (not a terminal): the test waits for the write to start before it kills.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      CLI_PROGRESS: 'lines',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -36,6 +36,8 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.out
 
 export function nodeIo(): CliIo {
   const isTty = Boolean(process.stderr.isTTY);
+  // Piped into a log that someone follows: CLI_PROGRESS=lines writes each progress step as a line.
+  const asLines = !isTty && process.env.CLI_PROGRESS === 'lines';
   let last: string | null = null;
   return {
     out: (line) => process.stdout.write(`${line}\n`),
@@ -43,6 +45,10 @@ export function nodeIo(): CliIo {
     progress: (line) => {
       last = line;
       if (isTty) process.stderr.write(`\r\x1b[2K${line}`);
+      else if (asLines && line) {
+        process.stderr.write(`${line}\n`);
+        last = null;
+      }
     },
     finish: () => {
       if (last !== null && last !== '') process.stderr.write(isTty ? '\n' : `${last}\n`);
