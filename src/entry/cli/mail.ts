@@ -1,13 +1,10 @@
 // `mail status|resume`: the outbound queue from the console — what is due, waiting, held by a worker (and
 // until when), abandoned by a stopped one; whether sending is paused, why, and the next probe.
-import { parseArgs } from 'node:util';
 import { cliPrincipal } from '../../domain/principal.js';
 import { type QueueSummary, queueSummary, totals } from '../../features/outbound/queue-summary.js';
 import { resumeByAdmin } from '../../features/outbound/sender-state.js';
-import { type CliCommand, type CliIo, UsageError } from './io.js';
-
-export const mailUsage = `mail status [--json]                         the outbound queue: due, waiting, held, paused
-mail resume                                  resume sending paused after a failure of our own`;
+import { defineCommand } from './command.js';
+import type { CliIo } from './io.js';
 
 const at = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
@@ -39,20 +36,28 @@ export function describeHeld(io: CliIo, summary: QueueSummary): void {
     );
 }
 
-export const mailCommand: CliCommand = async (ctx, args) => {
-  const [verb, ...rest] = args;
-  if (verb === 'status') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
-    const summary = await queueSummary(await ctx.deps());
-    if (values.json) ctx.io.out(JSON.stringify(summary, null, 2));
-    else describeQueue(ctx.io, summary);
-    return summary.paused ? 1 : 0;
-  }
-  if (verb === 'resume') {
-    if (rest.length) throw new UsageError('`mail resume` takes no arguments.');
-    await resumeByAdmin(await ctx.deps(), { principal: cliPrincipal });
-    ctx.io.out('Sending resumed: mail waiting after the failure is due again now.');
-    return 0;
-  }
-  throw new UsageError(verb ? `Unknown mail command "${verb}".` : 'Give a mail command.');
-};
+const mail = defineCommand('mail', [
+  {
+    verb: 'status',
+    summary: 'the outbound queue: due, waiting, held, paused (exit 1 while paused)',
+    options: { json: { type: 'boolean' } },
+    async run(ctx, { values }) {
+      const summary = await queueSummary(await ctx.deps());
+      if (values.json) ctx.io.out(JSON.stringify(summary, null, 2));
+      else describeQueue(ctx.io, summary);
+      return summary.paused ? 1 : 0;
+    },
+  },
+  {
+    verb: 'resume',
+    summary: 'resume sending paused after a failure of our own',
+    async run(ctx) {
+      await resumeByAdmin(await ctx.deps(), { principal: cliPrincipal });
+      ctx.io.out('Sending resumed: mail waiting after the failure is due again now.');
+      return 0;
+    },
+  },
+]);
+
+export const mailUsage = mail.usage;
+export const mailCommand = mail.run;

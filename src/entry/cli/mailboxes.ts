@@ -1,15 +1,10 @@
 // `mailboxes import <file.csv> [--confirmed --reason TEXT]`: load the NCSC's existing list, row by row.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
 import { importMailboxes } from '../../features/mailboxes/import-mailboxes.js';
 import { readLocalFile } from './authority-register.js';
-import { type CliCommand, parseWith, UsageError } from './io.js';
-
-export const mailboxesUsage = `mailboxes import <file.csv> [--confirmed --reason "<why you vouch for these addresses>" [--quiet]] [--json]
-  columns: authority, address, kind (primary|secondary|out-of-hours), team, phone
-  without --confirmed each new address is sent a confirmation link; with it each is told it is confirmed
-  (and a primary it replaces, that it was replaced), unless --quiet`;
+import { defineCommand } from './command.js';
+import { type CliContext, parseWith } from './io.js';
 
 const ImportArgs = z
   .object({
@@ -30,22 +25,30 @@ const ImportArgs = z
     path: ['quiet'],
   });
 
-export const mailboxesCommand: CliCommand = async (ctx, args) => {
-  const [verb, ...rest] = args;
-  if (verb !== 'import') throw new UsageError(`unknown mailboxes command "${verb ?? ''}"`);
-  const { values, positionals } = parseArgs({
-    args: rest,
+const mailboxes = defineCommand('mailboxes', [
+  {
+    verb: 'import',
+    summary: 'many mailboxes from a CSV file, row by row',
+    args: [{ name: '<file.csv>' }],
     options: {
       confirmed: { type: 'boolean' },
-      reason: { type: 'string' },
+      reason: { type: 'string', value: '"<why you vouch for these addresses>"' },
       quiet: { type: 'boolean' },
       json: { type: 'boolean' },
     },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length > 1) throw new UsageError('give one CSV file');
-  const input = parseWith(ImportArgs, { file: positionals[0], ...values });
+    notes: [
+      'columns: authority, address, kind (primary|secondary|out-of-hours), team, phone',
+      'without --confirmed each new address is sent a confirmation link; --confirmed (with --reason) vouches for',
+      'them: each is told it is confirmed (and a primary it replaces, that it was replaced), unless --quiet',
+    ],
+    run: (ctx, { args, values }) => importFile(ctx, parseWith(ImportArgs, { file: args[0], ...values })),
+  },
+]);
+
+export const mailboxesUsage = mailboxes.usage;
+export const mailboxesCommand = mailboxes.run;
+
+async function importFile(ctx: CliContext, input: z.output<typeof ImportArgs>): Promise<number> {
   const deps = await ctx.deps();
   const content = await readLocalFile(deps, input.file, () => {});
   const report = await importMailboxes(deps, { principal: cliPrincipal }, content, {
@@ -74,4 +77,4 @@ export const mailboxesCommand: CliCommand = async (ctx, args) => {
       );
   }
   return report.counts.rejected > 0 ? 1 : 0;
-};
+}

@@ -1,5 +1,4 @@
 // `staff add|list|disable`: the NCSC and WARP staff who sign in to the pages by magic link.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
 import {
@@ -9,73 +8,87 @@ import {
   sendStaffInvitation,
   staffRoles,
 } from '../../features/staff/members.js';
-import { type CliCommand, parseWith, printList, UsageError } from './io.js';
+import { defineCommand } from './command.js';
+import { printList } from './io.js';
 
-export const staffUsage = `staff add <address> --role admin|warp [--warp ID] --name TEXT
-staff list [--all] [--json]
-staff disable <address>`;
-
-const AddArgs = z
-  .object({
-    role: z.enum(staffRoles, { message: `--role must be one of ${staffRoles.join(', ')}` }),
-    warp: z.string().min(1).optional(),
-    name: z.string({ message: '--name is needed' }).trim().min(1, '--name is needed').max(200),
-  })
-  .strict();
-
-export const staffCommand: CliCommand = async (ctx, args) => {
-  const [verb, ...rest] = args;
-  if (verb === 'add') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { role: { type: 'string' }, warp: { type: 'string' }, name: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (positionals.length !== 1) throw new UsageError('staff add takes one address');
-    const input = parseWith(AddArgs, values);
-    const deps = await ctx.deps();
-    const { staff, created } = await addStaff(
-      deps,
-      { principal: cliPrincipal },
-      { address: positionals[0]!, name: input.name, role: input.role, warpId: input.warp },
-    );
-    const scope = staff.warp ? ` for WARP ${staff.warp}` : '';
-    const invited = await sendStaffInvitation(deps, staff);
-    ctx.io.out(
-      `${created ? 'Added' : 'Enabled again'} ${staff.role} ${staff.address} "${staff.name}"${scope}. ` +
-        (invited
-          ? 'We have e-mailed them how to sign in (they ask for a link on the sign-in page); the running service sends it, or `advisory dispatch` when none is running.'
-          : 'The invitation e-mail could not be queued: tell them to ask for a link on the sign-in page.'),
-    );
-    return 0;
-  }
-  if (verb === 'list') {
-    const { values } = parseArgs({
-      args: rest,
-      options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-    });
-    const deps = await ctx.deps();
-    const staff = await listStaff(deps, { includeDisabled: values.all });
-    printList(ctx.io, staff, {
-      json: values.json,
-      empty: 'No staff members.',
-      line: (s) => {
-        const scope = s.warp ? `warp=${s.warp}` : '';
-        const state = s.disabledAt ? `disabled ${s.disabledAt}` : `added ${s.createdAt}`;
-        return `${s.address}  ${s.role.padEnd(5)}  ${scope.padEnd(16)}  ${s.name}  (${state})`;
+const staff = defineCommand('staff', [
+  {
+    verb: 'add',
+    summary: 'add (or enable again) a staff member; they are e-mailed how to sign in',
+    args: [{ name: '<address>' }],
+    options: {
+      role: {
+        type: 'string',
+        value: staffRoles.join('|'),
+        required: true,
+        schema: z.enum(staffRoles, { message: `--role must be one of ${staffRoles.join(', ')}` }),
       },
-    });
-    return 0;
-  }
-  if (verb === 'disable') {
-    const [address, ...extra] = rest;
-    if (!address || extra.length) throw new UsageError('staff disable takes one address');
-    const deps = await ctx.deps();
-    const staff = await disableStaff(deps, { principal: cliPrincipal }, address);
-    ctx.io.out(`Disabled ${staff.address} at ${staff.disabledAt}; their sessions have ended.`);
-    return 0;
-  }
-  throw new UsageError(`unknown staff command "${verb ?? ''}"`);
-};
+      warp: {
+        type: 'string',
+        value: 'ID',
+        schema: z.string().min(1, '--warp needs a WARP id (see warps list)'),
+      },
+      name: {
+        type: 'string',
+        value: 'TEXT',
+        required: true,
+        schema: z.string().trim().min(1, '--name is needed').max(200),
+      },
+    },
+    async run(ctx, { args, values }) {
+      const deps = await ctx.deps();
+      const { staff: added, created } = await addStaff(
+        deps,
+        { principal: cliPrincipal },
+        {
+          address: args[0] as string,
+          name: values.name as string,
+          role: values.role as (typeof staffRoles)[number],
+          warpId: values.warp as string | undefined,
+        },
+      );
+      const scope = added.warp ? ` for WARP ${added.warp}` : '';
+      const invited = await sendStaffInvitation(deps, added);
+      ctx.io.out(
+        `${created ? 'Added' : 'Enabled again'} ${added.role} ${added.address} "${added.name}"${scope}. ` +
+          (invited
+            ? 'We have e-mailed them how to sign in (they ask for a link on the sign-in page); the running service sends it, or `advisory dispatch` when none is running.'
+            : 'The invitation e-mail could not be queued: tell them to ask for a link on the sign-in page.'),
+      );
+      return 0;
+    },
+  },
+  {
+    verb: 'list',
+    summary: 'staff members (--all: disabled ones too)',
+    options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+    async run(ctx, { values }) {
+      const deps = await ctx.deps();
+      const members = await listStaff(deps, { includeDisabled: values.all === true });
+      printList(ctx.io, members, {
+        json: values.json === true,
+        empty: 'No staff members.',
+        line: (s) => {
+          const scope = s.warp ? `warp=${s.warp}` : '';
+          const state = s.disabledAt ? `disabled ${s.disabledAt}` : `added ${s.createdAt}`;
+          return `${s.address}  ${s.role.padEnd(5)}  ${scope.padEnd(16)}  ${s.name}  (${state})`;
+        },
+      });
+      return 0;
+    },
+  },
+  {
+    verb: 'disable',
+    summary: 'disable a staff member and end their sessions',
+    args: [{ name: '<address>' }],
+    async run(ctx, { args }) {
+      const deps = await ctx.deps();
+      const off = await disableStaff(deps, { principal: cliPrincipal }, args[0] as string);
+      ctx.io.out(`Disabled ${off.address} at ${off.disabledAt}; their sessions have ended.`);
+      return 0;
+    },
+  },
+]);
+
+export const staffUsage = staff.usage;
+export const staffCommand = staff.run;
