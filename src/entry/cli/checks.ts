@@ -1,6 +1,5 @@
 // `checks run|sweep|bounce`: the reachability checks on demand from the console.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
@@ -8,7 +7,8 @@ import { completeDueHandovers } from '../../features/mailboxes/handover.js';
 import { recordBounce } from '../../features/reachability/bounces.js';
 import { sweepReconfirmations } from '../../features/reachability/reconfirm.js';
 import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/reachability/run-checks.js';
-import { type CliCommand, parseWith, UsageError } from './io.js';
+import { defineCommand } from './command.js';
+import { type CliContext, parseWith } from './io.js';
 
 /** Whether a message is a delivery status notification (RFC 3464), the only kind of bounce recorded. */
 export function isDeliveryReport(raw: string): boolean {
@@ -17,11 +17,6 @@ export function isDeliveryReport(raw: string): boolean {
     (/^content-type:\s*multipart\/report/im.test(raw) && /report-type\s*=\s*"?delivery-status/i.test(raw))
   );
 }
-
-export const checksUsage = `checks run [--domain DOMAIN] [--due] [--json]   DNS and mail-security checks of the mailbox domains
-checks sweep [--json]                            re-confirmation links, reminders, stale marking, due handovers
-checks bounce <file.eml> [--envelope-to ADDR] [--json]   record a bounce (an RFC 3464 report) from a file;
-                                                 its envelope recipient is ADDR, else its topmost X-Original-To`;
 
 const RunArgs = z
   .object({
@@ -47,22 +42,55 @@ function line(run: DomainCheckRun): string {
   return `${run.domain}  ${kinds}${marks ? `  (${marks})` : ''}${statuses ? `  [${statuses}]` : ''}`;
 }
 
-export const checksCommand: CliCommand = async (ctx, args) => {
-  const [verb, ...rest] = args;
-  const actor = { principal: cliPrincipal };
-  if (verb === 'run') {
-    const { values } = parseArgs({
-      args: rest,
-      options: { domain: { type: 'string' }, due: { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-    });
-    const input = parseWith(RunArgs, values);
+const actor = { principal: cliPrincipal };
+
+const checks = defineCommand('checks', [
+  {
+    verb: 'run',
+    summary: 'DNS and mail-security checks of the mailbox domains (--due: only those due)',
+    options: {
+      domain: { type: 'string', value: 'DOMAIN' },
+      due: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    run: (ctx, { values }) => runCommand(ctx, parseWith(RunArgs, values)),
+  },
+  {
+    verb: 'sweep',
+    summary: 're-confirmation links, reminders, stale marking, due handovers',
+    options: { json: { type: 'boolean' } },
+    run: (ctx, { values }) => sweepCommand(ctx, values.json === true),
+  },
+  {
+    verb: 'bounce',
+    summary: 'record a bounce (an RFC 3464 delivery report) from a file',
+    args: [{ name: '<file.eml>' }],
+    options: { 'envelope-to': { type: 'string', value: 'ADDR' }, json: { type: 'boolean' } },
+    notes: ['its envelope recipient is ADDR, else its topmost X-Original-To'],
+    run: (ctx, { args, values }) =>
+      bounceCommand(
+        ctx,
+        args[0] as string,
+        (values['envelope-to'] as string | undefined) ?? null,
+        values.json === true,
+      ),
+  },
+]);
+
+export const checksUsage = checks.usage;
+export const checksCommand = checks.run;
+
+async function runCommand(ctx: CliContext, input: z.output<typeof RunArgs>): Promise<number> {
+  {
     const deps = await ctx.deps();
+    let checked = 0;
     const runs = input.domain
       ? [await runDomainChecks(deps, input.domain, actor)]
       : await runChecks(deps, {
           dueOnly: input.due,
           onDomain: (run) => {
+            checked++;
+            ctx.io.progress(`checked ${checked} domain(s)`);
             if (!input.json) ctx.io.out(line(run));
           },
         });
@@ -76,30 +104,30 @@ export const checksCommand: CliCommand = async (ctx, args) => {
             `  mailbox ${m.address}: ${m.status}${m.reasons.length ? ` — ${m.reasons.join(' ')}` : ''}`,
           );
       }
-    } else ctx.io.err(`Checked ${runs.length} domain(s).`);
+    } else {
+      ctx.io.finish();
+      ctx.io.err(`Checked ${runs.length} domain(s).`);
+    }
     return 0;
   }
-  if (verb === 'sweep') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
+}
+
+async function sweepCommand(ctx: CliContext, json: boolean): Promise<number> {
+  {
     const deps = await ctx.deps();
     const result = await sweepReconfirmations(deps, actor);
     const handovers = await completeDueHandovers(deps, actor);
-    if (values.json) ctx.io.out(JSON.stringify({ ...result, handovers }, null, 2));
+    if (json) ctx.io.out(JSON.stringify({ ...result, handovers }, null, 2));
     else
       ctx.io.out(
         `Re-confirmation links sent: ${result.linksSent.length}; reminders: ${result.reminders.length}; marked stale: ${result.stale.length}; WARPs told: ${result.warps.length}; primaries handed over: ${handovers.handedOver.length}.`,
       );
     return 0;
   }
-  if (verb === 'bounce') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { json: { type: 'boolean' }, 'envelope-to': { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    const [file] = positionals;
-    if (positionals.length !== 1 || !file) throw new UsageError('Give one file: the bounce message (.eml).');
+}
+
+async function bounceCommand(ctx: CliContext, file: string, envelopeTo: string | null, json: boolean) {
+  {
     const raw = await readFile(file, 'utf8');
     if (!isDeliveryReport(raw))
       throw new AppError(
@@ -109,14 +137,13 @@ export const checksCommand: CliCommand = async (ctx, args) => {
     const deps = await ctx.deps();
     const outcome = await recordBounce(deps, actor, raw, {
       source: 'cli',
-      envelopeTo: values['envelope-to'] ?? null,
+      envelopeTo,
     });
-    if (values.json) ctx.io.out(JSON.stringify(outcome, null, 2));
+    if (json) ctx.io.out(JSON.stringify(outcome, null, 2));
     else if (!outcome.matched) ctx.io.out('Recorded; it matched no delivery.');
     else
       for (const r of outcome.recipients)
         ctx.io.out(`${r.recipient ?? '(unknown recipient)'}: ${r.action} ${r.status ?? ''} → ${r.effect}`);
     return 0;
   }
-  throw new UsageError(verb ? `Unknown checks command "${verb}".` : 'Give a checks command.');
-};
+}
