@@ -2,7 +2,6 @@
 // an https URL, with progress on stderr and a summary on stdout.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { cliPrincipal } from '../../domain/principal.js';
@@ -23,11 +22,8 @@ import {
   type OnProgress,
   tooLarge,
 } from '../../features/authority-register/import-text.js';
-import { type CliCommand, type CliIo, parseWith, UsageError } from './io.js';
-
-export const registerUsage = `register import <path-or-https-url> [--json]
-register sync [--json]
-register domains <path-or-https-url> [--json]`;
+import { defineCommand } from './command.js';
+import { type CliContext, type CliIo, parseWith } from './io.js';
 
 const SourceArgs = z
   .object({
@@ -39,27 +35,47 @@ const SourceArgs = z
   })
   .strict();
 
-const SyncArgs = z.object({ json: z.boolean().optional() }).strict();
-
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 
 const actor = { principal: cliPrincipal };
 
-function parseSource(rest: string[]) {
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { json: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length > 1) throw new UsageError('give one file path or URL');
-  return parseWith(SourceArgs, { source: positionals[0], ...values });
-}
+const source = [{ name: '<path-or-https-url>' }];
+const json = { json: { type: 'boolean' as const } };
 
-export const registerCommand: CliCommand = async (ctx, args) => {
-  const [verb, ...rest] = args;
-  if (verb === 'import' || verb === 'domains') {
-    const input = parseSource(rest);
+const register = defineCommand('register', [
+  {
+    verb: 'import',
+    summary: 'load the local authority register (a CSV file or URL)',
+    args: source,
+    options: json,
+    run: (ctx, { args, values }) =>
+      importSource(ctx, 'import', parseWith(SourceArgs, { source: args[0], ...values })),
+  },
+  {
+    verb: 'sync',
+    summary: 'load it again from REGISTER_SOURCE_URL',
+    options: json,
+    run: (ctx, { values }) => syncCommand(ctx, values.json === true),
+  },
+  {
+    verb: 'domains',
+    summary: 'load the councils’ e-mail domains (the public-sector domain list)',
+    args: source,
+    options: json,
+    run: (ctx, { args, values }) =>
+      importSource(ctx, 'domains', parseWith(SourceArgs, { source: args[0], ...values })),
+  },
+]);
+
+export const registerUsage = register.usage;
+export const registerCommand = register.run;
+
+async function importSource(
+  ctx: CliContext,
+  verb: 'import' | 'domains',
+  input: z.output<typeof SourceArgs>,
+): Promise<number> {
+  {
     const deps = await ctx.deps();
     const progress = progressLine(ctx.io);
     try {
@@ -91,29 +107,23 @@ export const registerCommand: CliCommand = async (ctx, args) => {
     }
     return 0;
   }
-  if (verb === 'sync') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { json: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (positionals.length) throw new UsageError('register sync takes no file: it reads REGISTER_SOURCE_URL');
-    const input = parseWith(SyncArgs, values);
+}
+
+async function syncCommand(ctx: CliContext, asJson: boolean): Promise<number> {
+  {
     const deps = await ctx.deps();
     const progress = progressLine(ctx.io);
     try {
       ctx.io.err(`Syncing the register from ${deps.config.REGISTER_SOURCE_URL}`);
       const report = await syncRegister(deps, actor, { onProgress: progress.update });
       progress.done();
-      printRegisterReport(ctx.io, report, input.json);
+      printRegisterReport(ctx.io, report, asJson);
     } finally {
       progress.done();
     }
     return 0;
   }
-  throw new UsageError(`unknown register command "${verb ?? ''}"`);
-};
+}
 
 /** Reads a local file, refusing one over IMPORT_LIMIT_BYTES before reading it. */
 export async function readLocalFile(deps: Deps, path: string, onProgress: OnProgress): Promise<Uint8Array> {
