@@ -2,9 +2,9 @@
 // with the API's own schema, then who it would reach. Nothing is sent.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { warps } from '../../db/schema.js';
 import { cliPrincipal, type Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
@@ -12,9 +12,8 @@ import { createAdvisory } from '../../features/advisories/create-advisory.js';
 import { previewAdvisory } from '../../features/advisories/preview-advisory.js';
 import { AdvisoryInput } from '../../features/advisories/schemas.js';
 import { fieldErrors } from '../../openapi.js';
-import { type CliCommand, UsageError } from './io.js';
-
-export const advisoryCreateUsage = 'advisory create <file.json|file.yaml> [--as-warp ID] [--json]';
+import type { VerbSpec } from './command.js';
+import type { CliContext } from './io.js';
 
 /** The file's content as data: JSON by its extension, YAML otherwise (YAML also reads JSON). */
 export function parseAdvisoryFile(path: string, text: string): unknown {
@@ -40,20 +39,25 @@ function warpPrincipal(warpId: string): Principal {
   };
 }
 
-export const advisoryCreateCommand: CliCommand = async (ctx, args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { 'as-warp': { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  const [path, ...extra] = positionals;
-  if (!path || extra.length)
-    throw new UsageError('advisory create takes one file: the advisory as JSON or YAML');
-  const asWarp = values['as-warp'];
-  if (asWarp !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(asWarp))
-    throw new UsageError('--as-warp must be a WARP id, like wales');
+export const createVerb: VerbSpec = {
+  verb: 'create',
+  summary: 'a draft from a file (JSON or YAML, the API’s fields)',
+  args: [{ name: '<file.json|file.yaml>' }],
+  options: {
+    'as-warp': {
+      type: 'string',
+      value: 'ID',
+      schema: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, '--as-warp must be a WARP id, like wales'),
+    },
+    json: { type: 'boolean' },
+  },
+  run: (ctx, { args, values }) =>
+    createFromFile(ctx, args[0] as string, values['as-warp'] as string | undefined, values.json === true),
+};
 
+async function createFromFile(ctx: CliContext, path: string, asWarp: string | undefined, asJson: boolean) {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -81,7 +85,7 @@ export const advisoryCreateCommand: CliCommand = async (ctx, args) => {
   }
   const advisory = await createAdvisory(deps, { principal }, parsed.data);
   const preview = await previewAdvisory(deps, principal, advisory.id);
-  if (values.json) {
+  if (asJson) {
     ctx.io.out(JSON.stringify({ advisory, preview }, null, 2));
     return 0;
   }
@@ -108,4 +112,4 @@ export const advisoryCreateCommand: CliCommand = async (ctx, args) => {
     for (const m of preview.withoutMailbox) out(`    no mailbox: ${m.code}  ${m.name}`);
   ctx.io.err('Nothing has been sent. Release it when it is ready.');
   return 0;
-};
+}
