@@ -34,8 +34,10 @@ export interface VerbSpec {
   run(ctx: CliContext, input: { args: unknown[]; values: Record<string, unknown> }): Promise<number>;
 }
 
+const argText = (a: ArgSpec) => (a.required === false ? `[${a.name}]` : a.name);
+
 function synopsis(command: string, v: VerbSpec): string {
-  const args = (v.args ?? []).map((a) => (a.required === false ? `[${a.name}]` : a.name));
+  const args = (v.args ?? []).map(argText);
   const options = Object.entries(v.options ?? {}).map(([name, o]) => {
     const text = o.type === 'boolean' ? `--${name}` : `--${name} ${o.value ?? 'VALUE'}`;
     return o.required ? text : `[${text}]`;
@@ -59,16 +61,25 @@ function validated(schema: z.ZodType | undefined, value: unknown, what: string):
 
 /** Parses and validates one verb's arguments, as its spec says. */
 export function parseVerb(command: string, v: VerbSpec, argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(Object.entries(v.options ?? {}).map(([name, o]) => [name, { type: o.type }])),
-    allowPositionals: true,
-    strict: true,
-  });
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        Object.entries(v.options ?? {}).map(([name, o]) => [name, { type: o.type }]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    // An unknown option, or a value missing after one: bad usage, said in node's words.
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
   const specs = v.args ?? [];
   const least = specs.filter((a) => a.required !== false).length;
   if (positionals.length < least || positionals.length > specs.length) {
-    const wanted = specs.map((a) => a.name).join(' ');
+    const wanted = specs.map(argText).join(' ');
     throw new UsageError(
       specs.length === 0 ? `${command} ${v.verb} takes no arguments` : `${command} ${v.verb} takes ${wanted}`,
     );

@@ -21,15 +21,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { type Client, createClient } from '@libsql/client';
 import { migrateDatabase, openLibsqlDatabase } from '../../adapters/db-libsql.js';
 import { parseConfig } from '../../config.js';
 import { expectedMigrations } from '../../db/readiness.js';
-import { type CliCommand, type CliContext, UsageError } from './io.js';
-
-export const dbUsage = `db backup <file> [--force]      a consistent copy of the database file (VACUUM INTO); --force replaces an existing file
-db restore <file> [--yes]       replace the database with a backup (the service must be stopped; keeps <db>.before-restore)`;
+import { defineCommand } from './command.js';
+import type { CliContext } from './io.js';
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 /** Tables a database of this service has; a file without them is not one of its backups. */
@@ -124,15 +121,8 @@ const describeCounts = (c: Record<string, number>) =>
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
 
-async function backup(ctx: CliContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { force: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1) throw new UsageError('db backup takes one file name');
-  const target = resolve(positionals[0]!);
+async function backup(ctx: CliContext, file: string, values: { force?: boolean }): Promise<number> {
+  const target = resolve(file);
   const config = parseConfig(process.env);
   const source = databaseFile(config.DATABASE_URL);
   if (target === source) throw new DbCommandError('The backup cannot be the database file itself.');
@@ -182,15 +172,8 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-async function restore(ctx: CliContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { yes: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1) throw new UsageError('db restore takes one file name');
-  const backupFile = resolve(positionals[0]!);
+async function restore(ctx: CliContext, file: string, values: { yes?: boolean }): Promise<number> {
+  const backupFile = resolve(file);
   const config = parseConfig(process.env);
   const target = databaseFile(config.DATABASE_URL);
   if (backupFile === target) throw new DbCommandError('That file is the database itself.');
@@ -244,11 +227,10 @@ async function restore(ctx: CliContext, args: string[]): Promise<number> {
   return 0;
 }
 
-export const dbCommand: CliCommand = async (ctx, args) => {
-  const [verb, ...rest] = args;
+/** A refusal of the db commands is said plainly (exit 1), not as an error with a stack. */
+async function plainly(ctx: CliContext, run: () => Promise<number>): Promise<number> {
   try {
-    if (verb === 'backup') return await backup(ctx, rest);
-    if (verb === 'restore') return await restore(ctx, rest);
+    return await run();
   } catch (err) {
     if (err instanceof DbCommandError) {
       ctx.io.err(err.message);
@@ -256,5 +238,26 @@ export const dbCommand: CliCommand = async (ctx, args) => {
     }
     throw err;
   }
-  throw new UsageError(`db ${verb ?? ''}: expected backup or restore`);
-};
+}
+
+const db = defineCommand('db', [
+  {
+    verb: 'backup',
+    summary: 'a consistent copy of the database file (VACUUM INTO); --force replaces an existing file',
+    args: [{ name: '<file>' }],
+    options: { force: { type: 'boolean' } },
+    run: (ctx, { args, values }) =>
+      plainly(ctx, () => backup(ctx, args[0] as string, { force: values.force === true })),
+  },
+  {
+    verb: 'restore',
+    summary: 'replace the database with a backup (the service must be stopped; keeps <db>.before-restore)',
+    args: [{ name: '<file>' }],
+    options: { yes: { type: 'boolean' } },
+    run: (ctx, { args, values }) =>
+      plainly(ctx, () => restore(ctx, args[0] as string, { yes: values.yes === true })),
+  },
+]);
+
+export const dbUsage = db.usage;
+export const dbCommand = db.run;
