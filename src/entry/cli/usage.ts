@@ -8,23 +8,31 @@ function split(line: string): { synopsis: string; description: string } | { cont
   return m ? { synopsis: m[1]!, description: m[2]! } : { synopsis: line.trimEnd(), description: '' };
 }
 
-/** Lines with their descriptions aligned (continuations indented under the description column). */
+/**
+ * Lines with their descriptions aligned in one column; when a synopsis is too long for that, each
+ * description (and its continuations) goes on the lines under its synopsis instead, indented.
+ */
 export function alignUsage(text: string): string {
   const parts = text
     .split('\n')
     .filter((l) => l.trim())
     .map(split);
-  const width = Math.min(
-    60,
-    Math.max(0, ...parts.map((p) => ('synopsis' in p && p.description ? p.synopsis.length : 0))),
+  const longest = Math.max(
+    0,
+    ...parts.map((p) => ('synopsis' in p && p.description ? p.synopsis.length : 0)),
   );
+  if (longest > 56)
+    return parts
+      .map((p) => {
+        if ('continuation' in p) return `      ${p.continuation}`;
+        return p.description ? `  ${p.synopsis}\n      ${p.description}` : `  ${p.synopsis}`;
+      })
+      .join('\n');
   return parts
     .map((p) => {
-      if ('continuation' in p) return `${' '.repeat(width + 4)}${p.continuation}`;
+      if ('continuation' in p) return `${' '.repeat(longest + 4)}${p.continuation}`;
       if (!p.description) return `  ${p.synopsis}`;
-      const pad =
-        p.synopsis.length > width ? `\n${' '.repeat(width + 4)}` : ' '.repeat(width - p.synopsis.length + 2);
-      return `  ${p.synopsis}${pad}${p.description}`;
+      return `  ${p.synopsis}${' '.repeat(longest - p.synopsis.length + 2)}${p.description}`;
     })
     .join('\n');
 }
