@@ -115,8 +115,12 @@ async function runCommand(ctx: CliContext, input: z.output<typeof RunArgs>): Pro
 async function sweepCommand(ctx: CliContext, json: boolean): Promise<number> {
   {
     const deps = await ctx.deps();
+    ctx.io.progress('sweeping: re-confirmation links, reminders and stale mailboxes (1 of 2)');
     const result = await sweepReconfirmations(deps, actor);
+    ctx.io.progress('sweeping: handovers that are due (2 of 2)');
     const handovers = await completeDueHandovers(deps, actor);
+    ctx.io.progress('');
+    ctx.io.finish();
     if (json) ctx.io.out(JSON.stringify({ ...result, handovers }, null, 2));
     else
       ctx.io.out(
