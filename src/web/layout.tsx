@@ -166,8 +166,9 @@ export function Layout({
                 </span>
               </div>
               <div class="govuk-footer__meta-item">
+                {/* The royal arms above "© Crown copyright" only where the GOV.UK brand may be used. */}
                 <a
-                  class="govuk-footer__link govuk-footer__copyright-logo"
+                  class={branding ? 'govuk-footer__link govuk-footer__copyright-logo' : 'govuk-footer__link'}
                   href="https://www.nationalarchives.gov.uk/information-management/re-using-public-sector-information/uk-government-licensing-framework/crown-copyright/"
                 >
                   © Crown copyright

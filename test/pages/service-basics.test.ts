@@ -47,11 +47,13 @@ describe('the pages every service has', () => {
     expect(plain.html).not.toContain('govuk-header__logotype');
     expect(plain.html).toContain('<span class="app-header__service-name">Council cyber contacts</span>');
     expect(titleOf(plain.html)).not.toContain('GOV.UK');
+    expect(plain.html).not.toContain('govuk-footer__copyright-logo');
     const branded = await makeTestApp({ env: { GOVUK_BRANDING: 'true' } });
     try {
       const page = await browser(branded).get('/');
       expect(page.html).toContain('govuk-header__logotype');
       expect(titleOf(page.html)).toMatch(/ – GOV\.UK$/);
+      expect(page.html).toContain('govuk-footer__copyright-logo');
     } finally {
       branded.close();
     }
