@@ -8,8 +8,9 @@ import { advisories, mailboxes, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { ukDateTime } from '../../domain/uk-time.js';
 import { composeMessage } from '../../mail/compose.js';
-import { describeActor, samePerson } from '../auth/people.js';
+import { describeActor } from '../auth/people.js';
 import { queueMails } from '../outbound/queue-mail.js';
+import { wroteOrReleased } from './two-person.js';
 import type { AdvisoryRow } from './view.js';
 
 /** The addresses to tell: admins other than the author and the releaser, and the admin team's addresses. */
@@ -18,13 +19,9 @@ async function otherAdmins(deps: Deps, advisory: AdvisoryRow): Promise<string[]>
     .select({ address: staffMembers.address })
     .from(staffMembers)
     .where(and(eq(staffMembers.role, 'admin'), isNull(staffMembers.disabledAt)));
-  const involved = [advisory.createdBy, advisory.releasedBy].filter((a): a is string => !!a);
   const out = new Set<string>();
-  for (const { address } of staff) {
-    let theirs = false;
-    for (const actor of involved) if (await samePerson(deps, `staff:${address}`, actor)) theirs = true;
-    if (!theirs) out.add(address);
-  }
+  for (const { address } of staff)
+    if (!(await wroteOrReleased(deps, `staff:${address}`, advisory))) out.add(address);
   for (const address of deps.config.ADMIN_NOTIFY_ADDRESSES.split(','))
     if (address.trim()) out.add(address.trim().toLowerCase());
   return [...out];

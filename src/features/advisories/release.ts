@@ -8,13 +8,13 @@ import type { Deps } from '../../deps.js';
 import { retryableDeliveryStatuses } from '../../domain/advisory-states.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
-import { samePerson } from '../auth/people.js';
 import { findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { notifyApprovers } from './approval-notice.js';
 import { previewAudience } from './audience.js';
 import { deliveryCreation } from './fan-out.js';
 import { needsSecondAdmin } from './preview-advisory.js';
 import { advisoryTransitions } from './transitions.js';
+import { wroteOrReleased } from './two-person.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 
@@ -138,14 +138,11 @@ export async function approveAdvisory(deps: Deps, actor: ActorContext, id: strin
   const advisory = await loadAdvisory(deps, actor.principal, id);
   advisoryTransitions.assertCan(advisory, 'approve');
   const me = actor.principal.actor;
-  // Different people, not just different credentials: a token made with another token is its maker's.
-  const others = [advisory.createdBy, advisory.releasedBy].filter((a): a is string => !!a);
-  for (const other of others)
-    if (await samePerson(deps, me, other))
-      throw new AppError(
-        'forbidden',
-        'A second admin must approve this: not its author, and not whoever released it (nor a token they made).',
-      );
+  if (await wroteOrReleased(deps, me, advisory))
+    throw new AppError(
+      'forbidden',
+      'A second admin must approve this: not its author, and not whoever released it (nor a token they made).',
+    );
   const now = deps.clock.now();
   const sending = await advisoryTransitions.apply(deps, actor, 'approve', id, {
     set: { approvedBy: me, approvedAt: now },

@@ -9,8 +9,9 @@ import type { Principal } from '../../domain/principal.js';
 import { ukDateTime } from '../../domain/uk-time.js';
 import { type DeliveryView, deliveryViews, listDeliveries } from '../../features/advisories/delivery-list.js';
 import { advisoryProgress } from '../../features/advisories/report-progress.js';
+import { wroteOrReleased } from '../../features/advisories/two-person.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
-import { describeActor, samePerson } from '../../features/auth/people.js';
+import { describeActor } from '../../features/auth/people.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { Button, PostForm } from '../components/button.js';
 import { ProgressPanel } from './advisory-progress.js';
@@ -120,9 +121,7 @@ export async function releaseSlots(c: Context<AppEnv>, advisory: AdvisoryView, a
   const canAct = author && (principal.role === 'admin' || principal.role === 'warp');
   let actions: Child | undefined;
   if (canAct) {
-    const involved = [advisory.createdBy, advisory.releasedBy].filter((a): a is string => !!a);
-    let mine = false;
-    for (const actor of involved) if (await samePerson(deps, principal.actor, actor)) mine = true;
+    const mine = await wroteOrReleased(deps, principal.actor, advisory);
     const releasedBy = advisory.releasedBy ? await describeActor(deps, advisory.releasedBy) : null;
     actions = (
       <ReleaseActions

@@ -10,8 +10,9 @@ import { listDeliveries } from '../../features/advisories/delivery-list.js';
 import { previewAdvisory } from '../../features/advisories/preview-advisory.js';
 import { approveAdvisory, cancelAdvisory, releaseAdvisory } from '../../features/advisories/release.js';
 import { advisoryTransitions } from '../../features/advisories/transitions.js';
+import { wroteOrReleased } from '../../features/advisories/two-person.js';
 import { advisoryViewFor } from '../../features/advisories/view.js';
-import { describeActor, samePerson } from '../../features/auth/people.js';
+import { describeActor } from '../../features/auth/people.js';
 import { registerFacets } from '../../features/authority-register/register-facets.js';
 import { resumeByAdmin } from '../../features/outbound/sender-state.js';
 import { csrfToken } from '../../middleware/csrf.js';
@@ -39,15 +40,11 @@ async function showCheck(c: Context<AppEnv>, action: CheckAction, id: string, er
   const advisory = advisoryViewFor(principal, access.advisory, access.content);
   const refused = refusal(action, advisory.state);
   if (refused) return showAdvisory(c, id, { error: refused, status: 409 });
-  if (action === 'approve') {
-    const involved = [advisory.createdBy, advisory.releasedBy].filter((a): a is string => !!a);
-    for (const actor of involved)
-      if (await samePerson(deps, principal.actor, actor))
-        return showAdvisory(c, id, {
-          error: 'You wrote or released it: a second administrator must approve it.',
-          status: 403,
-        });
-  }
+  if (action === 'approve' && (await wroteOrReleased(deps, principal.actor, advisory)))
+    return showAdvisory(c, id, {
+      error: 'You wrote or released it: a second administrator must approve it.',
+      status: 403,
+    });
   const [preview, facets, releasedBy, list] = await Promise.all([
     action === 'cancel' ? undefined : previewAdvisory(deps, principal, id),
     registerFacets(deps),

@@ -7,7 +7,8 @@ import type { AppEnv } from '../../deps.js';
 import { isFreeMailDomain } from '../../domain/free-mail.js';
 import { AppError } from '../../errors.js';
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
-import { describeActor, samePerson } from '../../features/auth/people.js';
+import { wroteOrReleased } from '../../features/advisories/two-person.js';
+import { describeActor } from '../../features/auth/people.js';
 import {
   authorityNames,
   domainOwners,
@@ -47,9 +48,7 @@ async function advisoriesWaiting(c: Context<AppEnv>): Promise<AdvisoryWaiting[]>
       tlp: a.tlp,
       releasedBy: await describeActor(deps, a.releasedBy),
       releasedAt: a.releasedAt ? new Date(a.releasedAt) : null,
-      mine:
-        (a.createdBy !== null && (await samePerson(deps, principal.actor, a.createdBy))) ||
-        (a.releasedBy !== null && (await samePerson(deps, principal.actor, a.releasedBy))),
+      mine: await wroteOrReleased(deps, principal.actor, a),
     })),
   );
 }
