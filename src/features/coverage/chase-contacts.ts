@@ -17,6 +17,14 @@ export interface ChaseContact {
 
 export const CHASE_ACTION = 'authority.chase';
 
+/**
+ * Whether a reminder may be written to a mailbox in this state: registered and not bouncing, and not
+ * waiting for an admin's approval (an address on a domain nobody has vouched for yet).
+ */
+export function isWritable(state: string): boolean {
+  return state === 'pending' || state === 'confirmed' || state === 'awaiting-handover';
+}
+
 export async function chaseContacts(
   deps: Pick<Deps, 'db'>,
   codes: readonly string[],

@@ -76,3 +76,12 @@ export const kindText: Record<string, string> = {
   secondary: 'Secondary',
   'out-of-hours': 'Out of hours',
 };
+
+/** A phone number people can call from the page (`tel:` with its digits only: nothing else gets in). */
+export function PhoneLink({ phone }: { phone: string }) {
+  return (
+    <a class="govuk-link app-nowrap" href={`tel:${phone.replace(/[^+\d]/g, '')}`}>
+      {phone}
+    </a>
+  );
+}

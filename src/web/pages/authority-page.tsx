@@ -4,7 +4,7 @@
 import { checkKinds } from '../../domain/check-results.js';
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
-import { kindText, SuccessBanner } from '../components/bits.js';
+import { kindText, PhoneLink, SuccessBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
@@ -97,9 +97,7 @@ function MailboxContact({ m }: { m: Mailbox }) {
       <span class="app-outcome__detail">{m.team}</span>
       {m.phone && (
         <span class="app-outcome__detail">
-          <a class="govuk-link app-nowrap" href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>
-            {m.phone}
-          </a>
+          <PhoneLink phone={m.phone} />
         </span>
       )}
     </>

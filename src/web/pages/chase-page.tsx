@@ -5,7 +5,8 @@
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { ChaseBucket, ChaseItem, ChaseList } from '../../features/coverage/chase.js';
 import { chaseBuckets } from '../../features/coverage/chase.js';
-import { SuccessBanner } from '../components/bits.js';
+import { isWritable } from '../../features/coverage/chase-contacts.js';
+import { PhoneLink, SuccessBanner } from '../components/bits.js';
 import { Button, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { LinkChoice } from '../components/link-choice.js';
@@ -39,8 +40,7 @@ export function chaseHref(f: ChaseFilters, offset = 0, base = '/dashboard/chase'
 }
 
 /** Addresses a reminder goes to: registered, not waiting for approval, not bouncing. */
-const reachable = (i: ChaseItem) =>
-  i.contacts.some((m) => ['pending', 'confirmed', 'awaiting-handover'].includes(m.state));
+const reachable = (i: ChaseItem) => i.contacts.some((m) => isWritable(m.state));
 
 function Contacts({ item }: { item: ChaseItem }) {
   if (item.contacts.length === 0) return <span class="app-outcome__detail">No address registered</span>;
@@ -54,9 +54,7 @@ function Contacts({ item }: { item: ChaseItem }) {
             {m.phone ? (
               <>
                 {' · '}
-                <a class="govuk-link" href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>
-                  {m.phone}
-                </a>
+                <PhoneLink phone={m.phone} />
               </>
             ) : null}
           </span>
