@@ -16,7 +16,7 @@ import { auditEntry } from '../audit/record.js';
 import { findWarp } from '../authority-register/warps.js';
 import { queuedRow, wakeSender } from '../outbound/queue-mail.js';
 import { fullChaseList } from './chase.js';
-import { CHASE_ACTION } from './chase-contacts.js';
+import { CHASE_ACTION, isWritable } from './chase-contacts.js';
 
 /** Reminders one person may send in an hour. */
 export const REMINDERS_PER_HOUR = 100;
@@ -26,19 +26,13 @@ export async function sendChaseReminder(deps: Deps, actor: ActorContext, code: s
   if (principal.role !== 'admin' && principal.role !== 'warp')
     throw new AppError('forbidden', 'Only NCSC and WARP staff chase councils.');
   // Within the caller's scope and still to chase (the chase list's own rule), or no such council for them.
-  const [item] = (await fullChaseList(deps, principal, {})).filter((i) => i.code === code.toUpperCase());
+  const [item] = await fullChaseList(deps, principal, { codes: [code.toUpperCase()] });
   if (!item) throw new AppError('not_found', `There is no council "${code}" on your chase list.`);
   const rows = await deps.db
     .select({ address: mailboxes.address, state: mailboxes.state })
     .from(mailboxes)
     .where(eq(mailboxes.authorityCode, item.code));
-  const to = [
-    ...new Set(
-      rows
-        .filter((m) => ['pending', 'confirmed', 'awaiting-handover'].includes(m.state))
-        .map((m) => m.address.toLowerCase()),
-    ),
-  ];
+  const to = [...new Set(rows.filter((m) => isWritable(m.state)).map((m) => m.address.toLowerCase()))];
   if (to.length === 0)
     throw new AppError(
       'conflict',

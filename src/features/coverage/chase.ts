@@ -3,6 +3,7 @@
 // is a condition in the query (admin: all; WARP operator: its members; council: its own row).
 
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
 import { authorities, mailboxes, warps } from '../../db/schema.js';
 import { liveMailboxStatesSql } from '../../db/vocabulary.js';
 import type { Deps } from '../../deps.js';
@@ -29,6 +30,8 @@ export type ChaseBucket = (typeof chaseBuckets)[number];
 export interface ChaseQuery extends CoverageFilters {
   /** Only these buckets (default: every bucket but confirmed). */
   bucket?: ChaseBucket[];
+  /** Only these authorities (register codes). */
+  codes?: string[];
   limit: number;
   offset: number;
 }
@@ -124,7 +127,12 @@ function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit
     .leftJoin(mailboxes, eq(mailboxes.authorityCode, authorities.code))
     .leftJoin(warps, eq(warps.id, authorities.warpId))
     .where(
-      and(eq(authorities.current, true), coverageFilter(q), authorityScope(db, principal, authorities.code)),
+      and(
+        eq(authorities.current, true),
+        coverageFilter(q),
+        q.codes ? inList(authorities.code, q.codes) : undefined,
+        authorityScope(db, principal, authorities.code),
+      ),
     )
     .groupBy(authorities.code)
     .having(and(...having));
