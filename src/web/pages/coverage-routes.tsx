@@ -13,7 +13,12 @@ import { withConfirmedAtRisk } from '../../features/coverage/at-risk.js';
 import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
 import { sendChaseReminder } from '../../features/coverage/chase-reminder.js';
 import { discloseSafely } from '../../features/coverage/disclosure.js';
-import { coverageReport, type Dimension, dimensions } from '../../features/coverage/report.js';
+import {
+  type CoverageReport,
+  coverageReport,
+  type Dimension,
+  dimensions,
+} from '../../features/coverage/report.js';
 import {
   addDays,
   type CoverageHistory,
@@ -97,6 +102,8 @@ async function dashboardHistory(
   c: Context<AppEnv>,
   by: Dimension,
   warp: { id: string } | null,
+  /** The headline's report when it is counted the way the history is (an admin's: unfiltered, by `by`). */
+  headline: Promise<CoverageReport> | null,
 ): Promise<CoverageHistory> {
   const deps = c.var.deps;
   const to = ukDayKey(deps.clock.now());
@@ -104,7 +111,7 @@ async function dashboardHistory(
   const dimension = warp ? 'warp' : by;
   const [history, live] = await Promise.all([
     coverageHistory(deps, { by: dimension, from, to }),
-    coverageReport(deps, { by: dimension }),
+    headline ?? coverageReport(deps, { by: dimension }),
   ]);
   // Today's point is counted now, so the line always ends where the headline figures are (a snapshot taken
   // this morning would not show a mailbox confirmed since).
@@ -136,9 +143,11 @@ export function coveragePageRoutes() {
       : 'region';
     const warp = await ownWarp(c);
     const filters = warp ? { warp: [warp.id] } : {};
+    // Counted once: the headline, and (for an admin, whose history is counted the same way) today's point.
+    const counted = coverageReport(deps, { by, filters });
     const [report, history, chase] = await Promise.all([
-      coverageReport(deps, { by, filters }).then((r) => withConfirmedAtRisk(deps, r)),
-      dashboardHistory(c, by, warp),
+      counted.then((r) => withConfirmedAtRisk(deps, r)),
+      dashboardHistory(c, by, warp, warp ? null : counted),
       chaseList(deps, requirePrincipal(c), { limit: 1, offset: 0 }),
     ]);
     return renderPage(
