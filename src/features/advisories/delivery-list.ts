@@ -12,41 +12,16 @@ import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
 import { accessTo } from './advisory-scope.js';
 import { deliveryReason } from './delivery-reason.js';
+import {
+  type DeliveryView,
+  deliveryViews,
+  failuresFirst,
+  retrying,
+  sumWhen,
+  viewCondition,
+} from './delivery-views.js';
 
-/** The views of a send's deliveries, in the order the page shows them. */
-export const deliveryViews = [
-  'all',
-  'trying',
-  'delivered',
-  'failed',
-  'acknowledged',
-  'not-acknowledged',
-  'cancelled',
-] as const;
-export type DeliveryView = (typeof deliveryViews)[number];
-
-const retrying = sql`${deliveries.status} in ('temporary-failure', 'technical-failure')`;
-
-/** Each view as a condition on `deliveries`. */
-const viewCondition: Record<DeliveryView, SQL | undefined> = {
-  all: undefined,
-  // Not sent yet, being sent, or failed for now with another attempt due.
-  trying: sql`(${deliveries.status} in ('created', 'sending') or (${retrying} and ${deliveries.nextAttemptAt} is not null))`,
-  delivered: eq(deliveries.status, 'delivered'),
-  // Refused for good, or failed for now and out of attempts (past the deadline).
-  failed: sql`(${deliveries.status} = 'permanent-failure' or (${retrying} and ${deliveries.nextAttemptAt} is null))`,
-  acknowledged: sql`${deliveries.acknowledgedAt} is not null`,
-  'not-acknowledged': sql`(${deliveries.status} = 'delivered' and ${deliveries.acknowledgedAt} is null)`,
-  cancelled: eq(deliveries.status, 'cancelled'),
-};
-
-/** Failures first (final, then failing for now), then those still to send, delivered, cancelled. */
-const failuresFirst = sql`case
-  when ${viewCondition.failed} then 0
-  when ${retrying} then 1
-  when ${deliveries.status} in ('created', 'sending') then 2
-  when ${deliveries.status} = 'delivered' then 3
-  else 4 end`;
+export { type DeliveryView, deliveryViews };
 
 export interface DeliveryListQuery {
   view?: DeliveryView;
@@ -101,8 +76,6 @@ export interface DeliveryList extends DeliverySummary {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const sumWhen = (condition: SQL | undefined) =>
-  sql<number>`coalesce(sum(case when ${condition ?? sql`1 = 1`} then 1 else 0 end), 0)`;
 
 /** The counts per view, the next attempt and the last finish, in one grouped read. */
 async function summarise(deps: Deps, where: SQL | undefined): Promise<DeliverySummary> {

@@ -10,6 +10,7 @@ import { normaliseAuthorityCode } from '../../domain/authority-code.js';
 import { isLiveMailboxState } from '../../domain/mailbox-states.js';
 import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { sumWhen, viewCondition } from '../advisories/delivery-views.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import { type AuthorityDetail, getAuthority } from '../authority-register/get-authority.js';
 import { type LatestChecks, latestChecksFor } from '../checks/latest.js';
@@ -59,7 +60,6 @@ export interface AuthorityProfile {
 }
 
 const ADVISORY_LIMIT = 50;
-const retryable = "'technical-failure', 'temporary-failure'";
 
 export async function authorityProfile(
   deps: Deps,
@@ -85,17 +85,9 @@ export async function authorityProfile(
         tlp: advisories.tlp,
         firstDeliveredAt: sql<number | null>`min(${deliveries.deliveredAt})`,
         deliveries: sql<number>`count(*)`.mapWith(Number),
-        delivered: sql<number>`sum(case when ${deliveries.status} = 'delivered' then 1 else 0 end)`.mapWith(
-          Number,
-        ),
-        failed:
-          sql<number>`sum(case when ${deliveries.status} = 'permanent-failure' or (${deliveries.status} in (${sql.raw(retryable)}) and ${deliveries.nextAttemptAt} is null) then 1 else 0 end)`.mapWith(
-            Number,
-          ),
-        trying:
-          sql<number>`sum(case when ${deliveries.status} in ('created', 'sending') or (${deliveries.status} in (${sql.raw(retryable)}) and ${deliveries.nextAttemptAt} is not null) then 1 else 0 end)`.mapWith(
-            Number,
-          ),
+        delivered: sumWhen(viewCondition.delivered).mapWith(Number),
+        failed: sumWhen(viewCondition.failed).mapWith(Number),
+        trying: sumWhen(viewCondition.trying).mapWith(Number),
         acknowledgedAt: sql<number | null>`min(${deliveries.acknowledgedAt})`,
       })
       .from(deliveries)
