@@ -160,5 +160,23 @@ describe('advisories sent to the council', () => {
     });
     const readable = await holder.get(`/account/advisories/${red.id}`);
     expect(readable.html).toContain('Secret ransomware intelligence');
+
+    // A session opened from the council's secondary mailbox (TLP:RED did not go to it) cannot read it.
+    const secondary = await insertMailbox(t.db, {
+      authorityCode: 'CRF',
+      address: 'soc@cardiff.gov.uk',
+      kind: 'secondary',
+    });
+    const other = browser(t);
+    await other.signInAs(t.deps, {
+      role: 'council',
+      authorityCode: 'CRF',
+      actor: `mailbox:${secondary.id}`,
+      mailboxId: secondary.id,
+    });
+    const withheld = await other.get(`/account/advisories/${red.id}`);
+    expect(withheld.status).toBe(200);
+    expect(withheld.html).not.toContain('Secret ransomware intelligence');
+    expect(withheld.html).toContain('Its content is not shown here');
   });
 });
