@@ -113,3 +113,11 @@ export function smtpCodeOf(diagnostic: string | null): number | null {
   const m = /(?:^|[;\s])([245]\d\d)[\s-]/.exec(diagnostic ?? '');
   return m ? Number(m[1]) : null;
 }
+
+/** Whether a message is a delivery status notification (RFC 3464), the only kind of bounce recorded. */
+export function isDeliveryReport(raw: string): boolean {
+  return (
+    /^content-type:\s*message\/delivery-status/im.test(raw) ||
+    (/^content-type:\s*multipart\/report/im.test(raw) && /report-type\s*=\s*"?delivery-status/i.test(raw))
+  );
+}

@@ -7,16 +7,9 @@ import { completeDueHandovers } from '../../features/mailboxes/handover.js';
 import { recordBounce } from '../../features/reachability/bounces.js';
 import { sweepReconfirmations } from '../../features/reachability/reconfirm.js';
 import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/reachability/run-checks.js';
+import { isDeliveryReport } from '../../mail/dsn.js';
 import { defineCommand } from './command.js';
 import { type CliContext, parseWith } from './io.js';
-
-/** Whether a message is a delivery status notification (RFC 3464), the only kind of bounce recorded. */
-export function isDeliveryReport(raw: string): boolean {
-  return (
-    /^content-type:\s*message\/delivery-status/im.test(raw) ||
-    (/^content-type:\s*multipart\/report/im.test(raw) && /report-type\s*=\s*"?delivery-status/i.test(raw))
-  );
-}
 
 const RunArgs = z
   .object({
