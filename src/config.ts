@@ -89,6 +89,11 @@ export const configSchema = z
     CHECKS_INTERVAL_HOURS: z.coerce.number().positive().default(24),
     /** At most this many domains per scheduled run (the run repeats every few minutes). */
     CHECKS_PER_RUN: positiveInt.default(50),
+    /**
+     * Mailboxes one re-confirmation sweep takes a step for at most (unlimited when absent); the rest wait
+     * for the next run. The Worker sets it (each mailbox costs a few D1 queries) and continues at once.
+     */
+    RECONFIRM_PER_RUN: positiveInt.optional(),
     CHECKS_HTTP_TIMEOUT_MS: positiveInt.default(10_000),
     /** On-demand check runs (POST /api/v1/domains/{domain}/checks) per domain per hour. */
     CHECKS_RATE_PER_HOUR: positiveInt.default(10),

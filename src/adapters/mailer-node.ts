@@ -1,12 +1,21 @@
-// Chooses the Node mailer: SMTP when SMTP_URL is set, otherwise the outbox folder.
+// Chooses the Node mailer: MAIL_PROVIDER when set (smtp, ses, outbox); else SMTP when SMTP_URL is set, otherwise
+// the outbox folder. A provider without its settings gives a mailer that refuses (the service runs degraded).
 import type { Config } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import { outboxMailer } from './mailer-outbox.js';
+import { sesMailer } from './mailer-ses.js';
 import { describeSmtpUrl, smtpMailer } from './mailer-smtp.js';
+import { mailSetupProblem, unconfiguredMailer } from './mailer-unconfigured.js';
 
 export function nodeMailer(config: Config, log: Logger): Mailer {
-  if (config.SMTP_URL) {
+  const problem = mailSetupProblem(config, 'node');
+  if (problem) return unconfiguredMailer(problem, log);
+  if (config.MAIL_PROVIDER === 'ses') {
+    log.info('mail goes out through Amazon SES', { region: config.SES_REGION });
+    return sesMailer(config, log);
+  }
+  if (config.SMTP_URL && config.MAIL_PROVIDER !== 'outbox') {
     const mailer = smtpMailer(config, log);
     log.info('mail goes out by SMTP', {
       smtp: describeSmtpUrl(config.SMTP_URL),

@@ -9,6 +9,7 @@ import type { GetConnInfo } from 'hono/conninfo';
 import { type D1Binding, openD1Database } from '../adapters/db-d1.js';
 import { openLibsqlWebDatabase } from '../adapters/db-libsql-web.js';
 import { sesMailer } from '../adapters/mailer-ses.js';
+import { mailSetupProblem, unconfiguredMailer } from '../adapters/mailer-unconfigured.js';
 import { dohResolver } from '../adapters/resolver-doh.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -17,9 +18,16 @@ import { systemClock } from '../ports/clock.js';
 import { jsonLogger, type Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import { cryptoRandom } from '../ports/random.js';
+import { type InvocationMeter, meteredD1, meteredFetch } from './worker-budget.js';
 
-/** A queue message: "send what is due of this advisory", or "send the queued mail" (links, notices …). */
-export type DispatchMessage = { advisoryId: string } | { mail: true };
+/** Scheduled work that continues in another invocation when one invocation's budget was not enough. */
+export type ContinuedJob = 'dispatch' | 'checks' | 'reconfirmations';
+
+/**
+ * A queue message: "send what is due of this advisory", "send the queued mail" (links, notices …), or
+ * "go on with this scheduled job".
+ */
+export type DispatchMessage = { advisoryId: string } | { mail: true } | { job: ContinuedJob };
 
 /** The part of a Queue producer binding the service uses. */
 export interface QueueProducer<Body> {
@@ -43,6 +51,18 @@ export interface WorkerRuntime {
 export interface WorkerDepsOptions {
   /** Where log lines go (console.log, which Workers Logs collect, by default). */
   logWrite?: (line: string) => void;
+  /** Counts this invocation's D1 queries and subrequests (cron and queue invocations). */
+  meter?: InvocationMeter;
+}
+
+/** A queue producer whose sends count as subrequests. */
+function meteredQueue<Body>(queue: QueueProducer<Body>, meter: InvocationMeter): QueueProducer<Body> {
+  return {
+    send: (body, options) => {
+      meter.subrequests++;
+      return queue.send(body, options);
+    },
+  };
 }
 
 /** The env's string values (vars and secrets), which is all the config schema reads. */
@@ -57,8 +77,8 @@ export const workerConnInfo: GetConnInfo = (c) => ({
   remote: { address: c.req.header('cf-connecting-ip') },
 });
 
-function workerDatabase(env: WorkerEnv, config: Config, log: Logger): Db {
-  if (env.DB) return openD1Database(env.DB);
+function workerDatabase(env: WorkerEnv, config: Config, log: Logger, meter?: InvocationMeter): Db {
+  if (env.DB) return openD1Database(meter ? meteredD1(env.DB, meter) : env.DB);
   if (/^(libsql|https?|wss?):\/\//.test(config.DATABASE_URL)) {
     if (!config.DATABASE_AUTH_TOKEN)
       log.warn('DATABASE_AUTH_TOKEN is not set: Turso will refuse the connection');
@@ -69,27 +89,27 @@ function workerDatabase(env: WorkerEnv, config: Config, log: Logger): Db {
   );
 }
 
-function workerMailer(config: Config, log: Logger): Mailer {
-  const provider = config.MAIL_PROVIDER ?? 'ses';
-  if (provider !== 'ses')
-    throw new Error(
-      `MAIL_PROVIDER=${provider} cannot run on Workers (no SMTP, no files): use ses with SES_REGION, SES_ACCESS_KEY_ID and SES_SECRET_ACCESS_KEY.`,
-    );
-  return sesMailer(config, log);
+/** Amazon SES; without its secrets (a first `wrangler dev`, say) the service runs degraded instead of failing. */
+function workerMailer(config: Config, log: Logger, fetcher: typeof fetch): Mailer {
+  const problem = mailSetupProblem(config, 'workers');
+  if (problem) return unconfiguredMailer(problem, log);
+  return sesMailer(config, log, { fetch: fetcher });
 }
 
 export function buildWorkerRuntime(env: WorkerEnv, options: WorkerDepsOptions = {}): WorkerRuntime {
   const config = parseConfig(configRecord(env));
   const log = jsonLogger(config.LOG_LEVEL, options.logWrite);
-  const queue = env.DELIVERY_QUEUE;
-  const fetcher: typeof fetch = (input, init) => fetch(input, init);
+  const { meter } = options;
+  const queue = meter && env.DELIVERY_QUEUE ? meteredQueue(env.DELIVERY_QUEUE, meter) : env.DELIVERY_QUEUE;
+  const plainFetch: typeof fetch = (input, init) => fetch(input, init);
+  const fetcher = meter ? meteredFetch(plainFetch, meter) : plainFetch;
   const deps: Deps = {
     config,
-    db: workerDatabase(env, config, log),
+    db: workerDatabase(env, config, log, meter),
     clock: systemClock(),
     log,
     random: cryptoRandom(),
-    mailer: workerMailer(config, log),
+    mailer: workerMailer(config, log, fetcher),
     fetch: fetcher,
     resolver: dohResolver({
       url: config.DOH_URL,

@@ -1,9 +1,10 @@
 // The Cloudflare Workers entry: the same app as on Node, and the background work Node runs in-process
 // split over the Workers triggers.
 //   fetch     — the API and the pages: createApp(deps).fetch (background work goes to ctx.waitUntil).
-//   queue     — the fan-out: a release enqueues its advisory; the consumer claims and sends its due
+//   queue     — the fan-out (and its dead-letter queue, whose messages are recorded and reported): a release enqueues its advisory; the consumer claims and sends its due
 //               deliveries with the same database leases as Node, within a time and subrequest budget, and
 //               enqueues the advisory again (delayed until the next retry falls due) while work remains.
+//   email     — bounces arriving by Cloudflare Email Routing at the signed VERP addresses.
 //   scheduled — the cron triggers in wrangler.toml (see `cronJobs`): a dispatch safety net (overdue
 //               retries, leases of a consumer that died, releases whose queue message was lost), escalation
 //               of unacknowledged advisories, domain checks, re-confirmation sweeps, the coverage snapshot,
@@ -15,9 +16,13 @@ import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advis
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
-import { runScheduledWork } from '../features/reachability/scheduled.js';
+import { recordDeadLetters } from '../features/outbound/dead-letters.js';
+import { receiveInboundMail } from '../features/reachability/inbound-mail.js';
+import { runScheduledWork, type ScheduledOutcome } from '../features/reachability/scheduled.js';
+import { invocationMeter, reportUsage } from './worker-budget.js';
 import {
   buildWorkerRuntime,
+  type ContinuedJob,
   type DispatchMessage,
   type QueueProducer,
   type WorkerEnv,
@@ -39,6 +44,15 @@ interface QueueMessage {
 interface QueueBatch {
   readonly queue: string;
   readonly messages: readonly QueueMessage[];
+}
+/** The parts of an incoming e-mail (Cloudflare Email Routing's ForwardableEmailMessage) the handler uses. */
+interface IncomingEmail {
+  readonly from: string;
+  readonly to: string;
+  readonly raw: ReadableStream<Uint8Array>;
+  readonly rawSize: number;
+  /** Synchronous on Cloudflare; a promise under miniflare, where the message is an RPC stub (so awaited). */
+  setReject(reason: string): void | Promise<void>;
 }
 interface ScheduledController {
   readonly cron: string;
@@ -65,10 +79,16 @@ function runtimeFor(env: WorkerEnv) {
 
 // ---------- fan-out ----------
 
+const continuedJobs: readonly ContinuedJob[] = ['dispatch', 'checks', 'reconfirmations'];
+
 export function isDispatchMessage(body: unknown): body is DispatchMessage {
   if (typeof body !== 'object' || body === null) return false;
-  const b = body as { advisoryId?: unknown; mail?: unknown };
-  return (typeof b.advisoryId === 'string' && b.advisoryId.length > 0) || b.mail === true;
+  const b = body as { advisoryId?: unknown; mail?: unknown; job?: unknown };
+  return (
+    (typeof b.advisoryId === 'string' && b.advisoryId.length > 0) ||
+    b.mail === true ||
+    continuedJobs.includes(b.job as ContinuedJob)
+  );
 }
 
 /** Enqueues "send the queued mail" again for when the next queued message falls due, if any is waiting. */
@@ -120,6 +140,7 @@ export async function consumeDispatchBatch(
   let claimed = 0;
   const byAdvisory = new Map<string, QueueMessage[]>();
   const mailMessages: QueueMessage[] = [];
+  const jobMessages = new Map<ContinuedJob, QueueMessage[]>();
   for (const message of batch.messages) {
     if (!isDispatchMessage(message.body)) {
       deps.log.warn('dropping a queue message that names no advisory and no mail', {
@@ -131,6 +152,10 @@ export async function consumeDispatchBatch(
     }
     if ('mail' in message.body) {
       mailMessages.push(message);
+      continue;
+    }
+    if ('job' in message.body) {
+      jobMessages.set(message.body.job, [...(jobMessages.get(message.body.job) ?? []), message]);
       continue;
     }
     const list = byAdvisory.get(message.body.advisoryId) ?? [];
@@ -178,7 +203,39 @@ export async function consumeDispatchBatch(
       for (const m of messages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
     }
   }
+  // Scheduled work continued from an earlier invocation: only in an invocation that sent nothing, so one
+  // invocation never spends both budgets; otherwise it is handed on to the next one.
+  for (const [job, messages] of jobMessages) {
+    try {
+      if (claimed > 0) await queue?.send({ job }, { delaySeconds: 1, contentType: 'json' });
+      else {
+        const left = Math.max(1000, budgetMs - (Date.now() - started));
+        const result = await runJob(deps, job, AbortSignal.timeout(left));
+        await continueJob(runtime, job, result);
+      }
+      for (const m of messages) m.ack();
+    } catch (err) {
+      deps.log.error('a continued scheduled job failed; the messages go back to the queue', { job, err });
+      for (const m of messages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
+    }
+  }
   return { advisories: byAdvisory.size, claimed };
+}
+
+// ---------- the dead-letter queue ----------
+
+/** wrangler.toml names each dead-letter queue after its queue, with `-dlq` at the end. */
+export const isDeadLetterQueue = (name: string) => name.endsWith('-dlq');
+
+/** Records each parked message and tells the admins; a failure hands the batch back (to be tried again). */
+export async function consumeDeadLetters(runtime: WorkerRuntime, batch: QueueBatch) {
+  const outcome = await recordDeadLetters(
+    runtime.deps,
+    batch.queue,
+    batch.messages.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })),
+  );
+  for (const m of batch.messages) m.ack();
+  return outcome;
 }
 
 // ---------- scheduled work ----------
@@ -228,6 +285,27 @@ async function runJob(deps: Deps, job: ScheduledJob, signal: AbortSignal): Promi
   }
 }
 
+/** Whether a job stopped at its per-invocation limit with work left (see worker-budget.ts). */
+export function hasMore(deps: Deps, job: ScheduledJob, result: unknown): boolean {
+  switch (job) {
+    case 'dispatch':
+      return (result as { claimed: number }).claimed >= deps.config.EDGE_DISPATCH_MAX_DELIVERIES;
+    case 'checks':
+      return ((result as ScheduledOutcome).checks?.length ?? 0) >= deps.config.CHECKS_PER_RUN;
+    case 'reconfirmations':
+      return ((result as ScheduledOutcome).reconfirmations?.more ?? 0) > 0;
+    default:
+      return false;
+  }
+}
+
+/** Hands a job that stopped at its limit on to the next invocation, through the queue (at once). */
+async function continueJob(runtime: WorkerRuntime, job: ScheduledJob, result: unknown) {
+  if (!continuedJobs.includes(job as ContinuedJob) || !hasMore(runtime.deps, job, result)) return;
+  runtime.deps.log.info('scheduled job continues in the next invocation', { job });
+  await runtime.queue?.send({ job: job as ContinuedJob }, { contentType: 'json' });
+}
+
 /**
  * Runs the jobs of one cron trigger side by side, each on its own (one failing does not stop the others),
  * and throws afterwards if any failed, so the trigger shows as failed. An unknown cron (a local test trigger)
@@ -244,16 +322,19 @@ export async function runScheduled(
   const settled = await Promise.allSettled(jobs.map((job) => runJob(deps, job, signal)));
   const outcome: Record<string, { ok: boolean; result?: unknown; error?: string }> = {};
   const failures: unknown[] = [];
+  const continuing: Promise<unknown>[] = [];
   settled.forEach((s, i) => {
     const job = jobs[i]!;
     if (s.status === 'fulfilled') {
       outcome[job] = { ok: true, result: s.value };
+      continuing.push(continueJob(runtime, job, s.value));
     } else {
       failures.push(s.reason);
       outcome[job] = { ok: false, error: (s.reason as Error)?.message ?? String(s.reason) };
       deps.log.error('scheduled job failed', { cron, job, err: s.reason });
     }
   });
+  for (const c of await Promise.allSettled(continuing)) if (c.status === 'rejected') failures.push(c.reason);
   deps.log.info('scheduled jobs done', {
     cron,
     jobs: Object.fromEntries(Object.entries(outcome).map(([job, o]) => [job, o.ok])),
@@ -264,29 +345,97 @@ export async function runScheduled(
 
 // ---------- the handlers ----------
 
+/**
+ * Runs one cron, queue or e-mail invocation on a runtime of its own whose D1 binding, fetch and queue
+ * count what it spends (worker-budget.ts), and logs the usage when it ends, failed or not.
+ */
+async function metered<T>(
+  env: WorkerEnv,
+  handler: string,
+  detail: Record<string, unknown>,
+  work: (runtime: WorkerRuntime) => Promise<T>,
+): Promise<T> {
+  const meter = invocationMeter(handler);
+  const runtime = buildWorkerRuntime(env, { meter });
+  try {
+    return await work(runtime);
+  } finally {
+    reportUsage(meter, runtime.deps.log, detail);
+  }
+}
+
+/** The names of the settings a configuration error names (never their values). */
+export function settingsNamed(err: unknown): string[] {
+  const message = (err as Error)?.message ?? '';
+  return [...new Set([...message.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!))];
+}
+
+/**
+ * The answer while the configuration is wrong (the service cannot start): liveness still says the Worker
+ * runs, readiness says which settings to fix (names only), and everything else is a clear 503. The whole
+ * error goes to the log, never to the client.
+ */
+function notConfigured(request: Request, err: unknown): Response {
+  const settings = settingsNamed(err);
+  console.error(
+    JSON.stringify({ level: 'error', msg: 'worker start-up failed', err: (err as Error)?.message, settings }),
+  );
+  const path = new URL(request.url).pathname;
+  if (path === '/healthz') return Response.json({ status: 'ok' });
+  const detail = settings.length
+    ? `The service is not configured correctly: check ${settings.join(', ')}.`
+    : 'The service is not configured correctly: see the Worker log.';
+  if (path === '/readyz') return Response.json({ status: 'unavailable', detail, settings }, { status: 503 });
+  return Response.json(
+    { type: 'about:blank', title: 'Service unavailable', status: 503, detail },
+    { status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '60' } },
+  );
+}
+
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     let app: App;
     try {
       app = runtimeFor(env).app;
     } catch (err) {
-      // A configuration error: say so in the log, never to the client.
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'worker start-up failed', err: (err as Error).message }),
-      );
-      return new Response('The service is not configured correctly.', {
-        status: 500,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
+      return notConfigured(request, err);
     }
     return app.fetch(request, env, ctx);
   },
 
+  /**
+   * Cloudflare Email Routing delivers mail for bounces+…@MAIL_DOMAIN here (a route or the catch-all to this
+   * Worker). A signed VERP address's delivery report is recorded as POST /api/v1/inbound/bounces records
+   * it; any other address is rejected (the sending MTA gets a 5xx), and what is not a delivery report is
+   * dropped. A failure of ours (the database) throws, so the message is not accepted and is tried again.
+   */
+  async email(message: IncomingEmail, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
+    await metered(env, 'email', {}, async ({ deps }) => {
+      if (message.rawSize > deps.config.INBOUND_LIMIT_BYTES) {
+        await message.setReject('Message too large');
+        return;
+      }
+      const raw = await new Response(message.raw).text();
+      const result = await receiveInboundMail(deps, 'email-routing', message.to, raw);
+      if (result.kind === 'refused') await message.setReject(result.reason);
+    });
+  },
+
   async scheduled(controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
-    await runScheduled(runtimeFor(env).runtime, controller.cron);
+    await metered(env, 'scheduled', { cron: controller.cron }, (runtime) =>
+      runScheduled(runtime, controller.cron),
+    );
   },
 
   async queue(batch: QueueBatch, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
-    await consumeDispatchBatch(runtimeFor(env).runtime, batch);
+    await metered<unknown>(
+      env,
+      'queue',
+      { queue: batch.queue, messages: batch.messages.length },
+      (runtime) =>
+        isDeadLetterQueue(batch.queue)
+          ? consumeDeadLetters(runtime, batch)
+          : consumeDispatchBatch(runtime, batch),
+    );
   },
 };

@@ -36,8 +36,18 @@ export interface SendResult {
 /** The `command` of a technical failure before the mail server: the message could not be built. */
 export const NOT_BUILT = 'build';
 
+/** Why a mailer cannot send at all (settings missing): the service runs, and refuses what needs mail. */
+export interface MailUnavailable {
+  /** In words, for the problem answer, /readyz and the log. */
+  reason: string;
+  /** The settings to provide (names only, never values). */
+  missing: string[];
+}
+
 export interface Mailer {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** Present when this mailer cannot send anything (see MailUnavailable); absent when it can try. */
+  unavailable?: MailUnavailable;
   /** Drops kept connections, so the next sends open fresh ones (after a failure of our own). Optional. */
   reconnect?(): void;
   close(): Promise<void>;

@@ -21,7 +21,7 @@ import {
   tempDir,
   type WorkerBuild,
   type WorkerUnderTest,
-  wranglerToml,
+  wranglerConfig,
 } from './support.js';
 
 const COUNCILS = 120; // more than D1's 100 bound parameters when an advisory names them all
@@ -81,6 +81,8 @@ let bundleDir: ReturnType<typeof tempDir>;
 let fakes: OutboundFakes;
 let worker: WorkerUnderTest;
 let admin: string;
+/** The advisory the end-to-end story releases (the bounce tests use its deliveries). */
+const advisory: { id?: string; reference?: string } = {};
 
 beforeAll(async () => {
   persist = tempDir('cc-d1-');
@@ -206,9 +208,8 @@ describe('the Worker bundle', { timeout: 60_000 }, () => {
   it('builds with wrangler offline, within the Workers size limit, and wrangler.toml runs every cron the code knows', () => {
     expect(build.output).toMatch(/--dry-run: exiting now/);
     expect(build.gzipBytes).toBeLessThan(3 * 1024 * 1024); // the Free plan's limit (compressed)
-    const crons = /^crons\s*=\s*\[([^\]]*)\]/m.exec(wranglerToml())?.[1];
-    const listed = [...(crons ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-    expect(listed.sort()).toEqual(Object.keys(cronJobs).sort());
+    expect(build.output).not.toMatch(/WARNING/);
+    expect([...wranglerConfig().triggers.crons].sort()).toEqual(Object.keys(cronJobs).sort());
   });
 
   it('answers health and readiness (D1 migrated by wrangler) and serves GOV.UK Frontend as static assets', async () => {
@@ -228,7 +229,6 @@ describe('the Worker bundle', { timeout: 60_000 }, () => {
 });
 
 describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
-  const advisory: { id?: string; reference?: string } = {};
 
   it('imports a register as an admin (text/csv) into D1', async () => {
     await importRegister(worker, admin);
@@ -369,6 +369,104 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
     const item = report.items[0]!;
     expect(item.reply).toMatch(/^400 MessageRejected: fake MessageRejected/);
     expect(fakes.other.filter((u) => u.includes('ses.fake'))).toEqual([]);
+  });
+});
+
+/** A delivery status notification (RFC 3464) as a receiving MTA returns it to the VERP address. */
+function dsn(to: string, recipient: string, status: string) {
+  return [
+    'From: Mail Delivery System <MAILER-DAEMON@mx.t002.gov.uk>',
+    `To: ${to}`,
+    'Subject: Undelivered Mail Returned to Sender',
+    `Message-ID: <bounce.${Date.now()}@mx.t002.gov.uk>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '--b1',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.t002.gov.uk',
+    '',
+    `Final-Recipient: rfc822; ${recipient}`,
+    'Action: failed',
+    `Status: ${status}`,
+    `Diagnostic-Code: smtp; 550 ${status} User unknown`,
+    '--b1--',
+    '',
+  ].join('\r\n');
+}
+
+describe("bounces by Cloudflare Email Routing: the Worker's email() handler", { timeout: 60_000 }, () => {
+  const deliveryOf = (address: string) =>
+    worker.sql<{ status: string; state: string }>(
+      `select d.status, m.state from deliveries d join mailboxes m on m.id = d.mailbox_id
+       where d.advisory_id = ? and d.address = ?`,
+      advisory.id,
+      address,
+    );
+  const verpOf = (address: string) =>
+    fakes.accepted(address).find((c) => c.parsed.headers.get('x-tlp') === 'AMBER')!.feedbackTo!;
+  const bounceCount = async () =>
+    (await worker.sql<{ n: number }>('select count(*) as n from bounces'))[0]!.n;
+
+  it('refuses mail to a VERP address whose signature is wrong, and to any other address; nothing changes', async () => {
+    const verp = verpOf(mailbox(2));
+    const forged = verp.replace(/\.[0-9a-f]{16}@/, '.0000000000000000@');
+    const before = await bounceCount();
+    const refused = await worker.email(
+      'MAILER-DAEMON@mx.t002.gov.uk',
+      forged,
+      dsn(forged, mailbox(2), '5.1.1'),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/rejected/);
+    const elsewhere = 'postmaster@cyber-contacts.test';
+    expect((await worker.email('x@example.org', elsewhere, dsn(elsewhere, mailbox(2), '5.1.1'))).status).toBe(
+      400,
+    );
+    expect(await bounceCount()).toBe(before);
+    expect((await deliveryOf(mailbox(2)))[0]).toMatchObject({ status: 'delivered', state: 'confirmed' });
+  });
+
+  it('drops an automatic reply that is no delivery report', async () => {
+    const verp = verpOf(mailbox(2));
+    const reply = [
+      `From: ${mailbox(2)}`,
+      `To: ${verp}`,
+      'Subject: Out of office',
+      'Message-ID: <ooo.1@t002.gov.uk>',
+      'Auto-Submitted: auto-replied',
+      '',
+      'I am away until Monday.',
+      '',
+    ].join('\r\n');
+    const before = await bounceCount();
+    expect((await worker.email(mailbox(2), verp, reply)).status).toBe(200);
+    expect(await bounceCount()).toBe(before);
+    expect((await deliveryOf(mailbox(2)))[0]).toMatchObject({ status: 'delivered', state: 'confirmed' });
+  });
+
+  it('records a delivery report at the signed VERP address: the delivery fails and the mailbox is unreachable', async () => {
+    const verp = verpOf(mailbox(2));
+    const res = await worker.email('MAILER-DAEMON@mx.t002.gov.uk', verp, dsn(verp, mailbox(2), '5.1.1'));
+    expect(res.status, res.text).toBe(200);
+    expect((await deliveryOf(mailbox(2)))[0]).toMatchObject({
+      status: 'permanent-failure',
+      state: 'confirmed',
+    });
+    const [m] = await worker.sql<{ unreachable_at: number | null }>(
+      'select unreachable_at from mailboxes where address = ?',
+      mailbox(2),
+    );
+    expect(m!.unreachable_at).not.toBeNull();
+    const [audit] = await worker.sql<{ actor: string }>(
+      `select actor from audit_log where actor like 'inbound:%' order by id desc limit 1`,
+    );
+    expect(audit?.actor).toBe('inbound:email-routing');
   });
 });
 

@@ -11,13 +11,12 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { simpleParser } from 'mailparser';
 import { Miniflare } from 'miniflare';
+import { parse as parseToml } from 'smol-toml';
 import { hashSecret } from '../../src/lib/secrets.js';
 
 const run = promisify(execFile);
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const QUEUE = 'cyber-contacts-deliveries';
-export const DEAD_LETTER_QUEUE = 'cyber-contacts-deliveries-dlq';
 export const BASE_URL = 'https://cyber-contacts.test';
 export const SES_ENDPOINT = 'https://ses.fake';
 export const DOH_URL = 'https://doh.fake/dns-query';
@@ -34,10 +33,45 @@ export async function wrangler(args: string[]): Promise<{ stdout: string; stderr
 
 /** wrangler.toml's text, and the D1 database id in it (the local database is keyed by it). */
 export const wranglerToml = () => readFileSync(join(repoRoot, 'wrangler.toml'), 'utf8');
+
+interface WranglerConfig {
+  compatibility_date: string;
+  d1_databases: Array<{ binding: string; database_id: string }>;
+  queues: {
+    producers: Array<{ binding: string; queue: string }>;
+    consumers: Array<{
+      queue: string;
+      max_batch_size: number;
+      max_batch_timeout: number;
+      max_retries: number;
+      retry_delay?: number;
+      dead_letter_queue?: string;
+    }>;
+  };
+  triggers: { crons: string[] };
+  vars: Record<string, string>;
+  env?: Record<string, Partial<WranglerConfig> & { name?: string }>;
+  [key: string]: unknown;
+}
+
+/** wrangler.toml parsed: the tests take the queue, D1 and cron settings from it, never from copies. */
+export const wranglerConfig = () => parseToml(wranglerToml()) as unknown as WranglerConfig;
+
 export function d1DatabaseId(): string {
-  const id = /^\s*database_id\s*=\s*"([^"]+)"/m.exec(wranglerToml())?.[1];
+  const id = wranglerConfig().d1_databases.find((d) => d.binding === 'DB')?.database_id;
   if (!id) throw new Error('wrangler.toml has no database_id');
   return id;
+}
+
+/** The fan-out queue's names and consumer settings, as wrangler.toml declares them. */
+export function queueSettings() {
+  const { queues } = wranglerConfig();
+  const producer = queues.producers.find((p) => p.binding === 'DELIVERY_QUEUE');
+  const consumer = queues.consumers.find((c) => c.queue === producer?.queue);
+  if (!producer || !consumer?.dead_letter_queue)
+    throw new Error('wrangler.toml has no DELIVERY_QUEUE with a consumer and a dead-letter queue');
+  const deadLetter = queues.consumers.find((c) => c.queue === consumer.dead_letter_queue);
+  return { producer, consumer, deadLetter };
 }
 
 export interface WorkerBuild {
@@ -50,7 +84,7 @@ export interface WorkerBuild {
 
 /** `wrangler deploy --dry-run --outdir`: the deploy's own bundle (its [build] step lays out the assets too). */
 export async function buildWorker(dir: string): Promise<WorkerBuild> {
-  const { stdout, stderr } = await wrangler(['deploy', '--dry-run', '--outdir', dir]);
+  const { stdout, stderr } = await wrangler(['deploy', '--dry-run', '--env', '', '--outdir', dir]);
   const scriptPath = join(dir, 'worker.js');
   const bytes = statSync(scriptPath).size;
   const gzipBytes = gzipSync(readFileSync(scriptPath)).length;
@@ -65,6 +99,8 @@ export async function applyMigrations(persistDir: string): Promise<string> {
     'apply',
     'DB',
     '--local',
+    '--env',
+    '',
     '--persist-to',
     persistDir,
   ]);
@@ -169,12 +205,25 @@ export type OutboundFakes = ReturnType<typeof outboundFakes>;
 
 // ---------- the Worker ----------
 
+function captureLines(streams: NodeJS.ReadableStream[], onLine: (line: string) => void) {
+  for (const stream of streams) {
+    let rest = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) onLine(line);
+    });
+  }
+}
+
 export interface WorkerUnderTest {
   mf: Miniflare;
   /** A request to the Worker (path on the public base URL). */
   fetch(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   /** Runs a cron trigger; resolves to the handler's outcome ('ok' or 'exception'). */
   scheduled(cron: string): Promise<string>;
+  /** Delivers a message to the Worker's email() handler (Email Routing); the status says accepted (200) or rejected (400). */
+  email(from: string, to: string, raw: string): Promise<{ status: number; text: string }>;
   /** SQL straight on the Worker's D1 database. */
   sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]>;
   dispose(): Promise<void>;
@@ -188,35 +237,59 @@ export async function startWorker(options: {
   /** Tried before the fakes: answers a request, or undefined to pass it on. */
   outbound?: (request: Request) => Promise<Response | undefined>;
   bindings?: Record<string, string>;
+  /** Settings to leave out (a Worker started without its SES secrets, say). */
+  omit?: string[];
+  /** Each line the Worker writes (its JSON log), when given. */
+  onLog?: (line: string) => void;
 }): Promise<WorkerUnderTest> {
   const { persistDir, outbound, fakes } = options;
+  const { producer, consumer, deadLetter } = queueSettings();
+  const toMiniflare = (c: typeof consumer, maxBatchTimeout: number) => ({
+    maxBatchSize: c.max_batch_size,
+    maxBatchTimeout,
+    maxRetries: c.max_retries,
+    ...(c.retry_delay !== undefined ? { retryDelay: 0 } : {}),
+    ...(c.dead_letter_queue ? { deadLetterQueue: c.dead_letter_queue } : {}),
+  });
+  const bindings: Record<string, string> = {
+    PUBLIC_BASE_URL: BASE_URL,
+    LOG_LEVEL: 'warn',
+    MAIL_PROVIDER: 'ses',
+    MAIL_FROM: 'Council cyber contacts <no-reply@cyber-contacts.test>',
+    SES_REGION: 'eu-west-2',
+    SES_ACCESS_KEY_ID: 'AKIAEXAMPLEFAKE00000',
+    SES_SECRET_ACCESS_KEY: 'fake-secret-access-key',
+    SES_ENDPOINT,
+    DOH_URL,
+    DNS_TRIES: '1',
+    REGISTER_SYNC_ON_EMPTY: 'false',
+    ...options.bindings,
+  };
+  for (const name of options.omit ?? []) delete bindings[name];
   const mf = new Miniflare({
     modules: true,
     scriptPath: options.build.scriptPath,
     modulesRoot: options.build.dir,
-    compatibilityDate: /^compatibility_date\s*=\s*"([^"]+)"/m.exec(wranglerToml())![1]!,
+    compatibilityDate: wranglerConfig().compatibility_date,
     ...(persistDir
       ? { d1Databases: { DB: d1DatabaseId() }, d1Persist: join(persistDir, 'v3', 'd1') }
       : { d1Databases: {} }),
-    queueProducers: { DELIVERY_QUEUE: QUEUE },
+    queueProducers: { [producer.binding]: producer.queue },
+    // wrangler.toml's consumers, with the waits shortened: batches after 50 ms, retries at once.
     queueConsumers: {
-      [QUEUE]: { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 2, deadLetterQueue: DEAD_LETTER_QUEUE },
+      [consumer.queue]: toMiniflare(consumer, 0.05),
+      ...(deadLetter ? { [deadLetter.queue]: toMiniflare(deadLetter, 0.05) } : {}),
     },
     assets: { directory: join(repoRoot, 'dist/public'), routerConfig: { has_user_worker: true } },
-    bindings: {
-      PUBLIC_BASE_URL: BASE_URL,
-      LOG_LEVEL: 'warn',
-      MAIL_PROVIDER: 'ses',
-      MAIL_FROM: 'Council cyber contacts <no-reply@cyber-contacts.test>',
-      SES_REGION: 'eu-west-2',
-      SES_ACCESS_KEY_ID: 'AKIAEXAMPLEFAKE00000',
-      SES_SECRET_ACCESS_KEY: 'fake-secret-access-key',
-      SES_ENDPOINT,
-      DOH_URL,
-      DNS_TRIES: '1',
-      REGISTER_SYNC_ON_EMPTY: 'false',
-      ...options.bindings,
-    },
+    // /cdn-cgi/handler/email delivers a message to the Worker's email() handler, as Email Routing would.
+    unsafeTriggerHandlers: true,
+    ...(options.onLog
+      ? {
+          handleRuntimeStdio: (out: NodeJS.ReadableStream, err: NodeJS.ReadableStream) =>
+            captureLines([out, err], options.onLog!),
+        }
+      : {}),
+    bindings,
     outboundService: (async (request: Request) =>
       (await outbound?.(request)) ?? fakes.handler(request)) as unknown as () => never,
   });
@@ -235,6 +308,11 @@ export async function startWorker(options: {
       const worker = await mf.getWorker();
       const result = await worker.scheduled({ cron, scheduledTime: new Date() });
       return result.outcome;
+    },
+    async email(from, to, raw) {
+      const url = `${BASE_URL}/cdn-cgi/handler/email?${new URLSearchParams({ from, to })}`;
+      const res = await mf.dispatchFetch(url, { method: 'POST', body: raw });
+      return { status: res.status, text: await res.text() };
     },
     async sql<T>(query: string, ...params: unknown[]) {
       if (!d1) throw new Error('this Worker has no D1 database');

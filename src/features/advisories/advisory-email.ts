@@ -15,6 +15,7 @@ import { composeMessage } from '../../mail/compose.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { personOf } from '../auth/people.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { queuedRow, wakeSender } from '../outbound/queue-mail.js';
 import { assertAuthor, findOwnAdvisory } from './advisory-scope.js';
 import { advisoryParent } from './get-advisory.js';
@@ -92,6 +93,7 @@ export async function sendTestToMe(
   actor: ActorContext,
   id: string,
 ): Promise<{ to: string; messageId: string }> {
+  assertMailAvailable(deps);
   const principal = actor.principal;
   assertAuthor(principal);
   const advisory = await findOwnAdvisory(deps, principal, id);

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { retryableDeliveryStatuses } from '../../domain/advisory-states.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { notifyApprovers } from './approval-notice.js';
 import { previewAudience } from './audience.js';
@@ -91,6 +92,7 @@ function recipientsAsRead(advisory: AdvisoryRow): SQL {
 export async function releaseAdvisory(deps: Deps, actor: ActorContext, id: string): Promise<ReleaseOutcome> {
   const advisory = await loadAdvisory(deps, actor.principal, id);
   advisoryTransitions.assertCan(advisory, 'release');
+  assertMailAvailable(deps);
   const now = deps.clock.now();
   const preview = await previewAudience(deps, senderOf(advisory), advisory.audience, advisory.tlp);
   // A test goes only to its test audience, so more than one WARP never applies; TLP:RED still needs two.
@@ -137,6 +139,7 @@ export async function approveAdvisory(deps: Deps, actor: ActorContext, id: strin
     throw new AppError('forbidden', 'Only an admin can approve a release.');
   const advisory = await loadAdvisory(deps, actor.principal, id);
   advisoryTransitions.assertCan(advisory, 'approve');
+  assertMailAvailable(deps);
   const me = actor.principal.actor;
   if (await wroteOrReleased(deps, me, advisory))
     throw new AppError(

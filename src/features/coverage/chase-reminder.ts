@@ -14,6 +14,7 @@ import { composeMessage } from '../../mail/compose.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { findWarp } from '../authority-register/warps.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { queuedRow, wakeSender } from '../outbound/queue-mail.js';
 import { fullChaseList } from './chase.js';
 import { CHASE_ACTION, isWritable } from './chase-contacts.js';
@@ -22,6 +23,7 @@ import { CHASE_ACTION, isWritable } from './chase-contacts.js';
 export const REMINDERS_PER_HOUR = 100;
 
 export async function sendChaseReminder(deps: Deps, actor: ActorContext, code: string) {
+  assertMailAvailable(deps);
   const principal = actor.principal;
   if (principal.role !== 'admin' && principal.role !== 'warp')
     throw new AppError('forbidden', 'Only NCSC and WARP staff chase councils.');

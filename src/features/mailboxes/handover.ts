@@ -12,6 +12,7 @@ import { type ActorContext, mailboxHolder, systemPrincipal } from '../../domain/
 import { AppError } from '../../errors.js';
 import { insertRowIf } from '../audit/transitions.js';
 import { findAuthority, requireAuthority } from '../authority-register/get-authority.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import {
   inspectLink,
   issueLink,
@@ -60,6 +61,7 @@ export async function askForHandover(
   current: MailboxRow,
   link?: { tokenHash: string },
 ): Promise<MailboxRow> {
+  assertMailAvailable(deps);
   const at = deps.clock.now();
   const dueAt = new Date(at.getTime() + handoverWindowMs(deps));
   const answer = await issueLink(deps, mailbox.id, 'handover', handoverWindowMs(deps));

@@ -12,6 +12,7 @@ import { canSeeAuthority } from '../auth/scope.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import { latestChecksFor } from '../checks/latest.js';
 import { domainOf } from '../checks/status.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { afterRetirement } from './after-retirement.js';
 import { confirmationTtl, issueLink, retireEarlierLinks } from './links.js';
 import { sendConfirmation } from './notify.js';
@@ -55,6 +56,7 @@ export async function getMailbox(deps: Deps, principal: Principal, id: string) {
 }
 
 export async function resendConfirmation(deps: Deps, actor: ActorContext, id: string) {
+  assertMailAvailable(deps);
   const mailbox = await findVisibleMailbox(deps, actor.principal, id);
   mailboxTransitions.assertCan(mailbox, 'resend');
   await enforceLimits(deps, requesterLimits(deps, actor, 'resend'), 'confirmation e-mails from you');

@@ -18,6 +18,7 @@ import { canSeeAuthority } from '../auth/scope.js';
 import type { AuthorityRow } from '../authority-register/authority-view.js';
 import { listAuthorityDomains, requireAuthority } from '../authority-register/get-authority.js';
 import { isConstraintViolation } from '../authority-register/warps.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { confirmationTtl, issueLink } from './links.js';
 import { resendLink } from './manage-mailbox.js';
 import { sendApprovalNeeded, sendConfirmation, sendConfirmed, sendReplaced } from './notify.js';
@@ -68,6 +69,7 @@ export async function registerMailbox(
   input: MailboxRegistrationInput,
   options: RegisterOptions = {},
 ): Promise<RegistrationOutcome> {
+  assertMailAvailable(deps);
   const checked = await checkRegistration(deps, actor, input, options);
   const live = await liveMailboxesOf(deps, checked.authority.code);
   const existing = live.find((m) => m.address === checked.address);

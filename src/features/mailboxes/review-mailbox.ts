@@ -8,6 +8,7 @@ import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { insertRowIf } from '../audit/transitions.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { approveHandover, refuseHandoverByAdmin } from './handover.js';
 import { confirmationTtl, issueLink } from './links.js';
 import { sendConfirmation } from './notify.js';
@@ -25,6 +26,7 @@ async function requireMailbox(deps: Deps, id: string) {
  * out), or a new primary waiting to replace the confirmed one (it takes over now).
  */
 export async function approveMailbox(deps: Deps, actor: ActorContext, id: string, note?: string) {
+  assertMailAvailable(deps);
   const mailbox = await requireMailbox(deps, id);
   if (mailbox.state === 'awaiting-handover')
     return { mailbox: toMailboxView(await approveHandover(deps, actor, mailbox)), confirmationSent: false };

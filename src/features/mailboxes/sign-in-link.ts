@@ -9,6 +9,7 @@ import { countAttempt, mailQuotaAllows } from '../abuse/rate-limit.js';
 import { auditEntryIf } from '../audit/transitions.js';
 import { createSession } from '../auth/sessions.js';
 import { findAuthority } from '../authority-register/get-authority.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { inspectLink, issueLink, linkIsUnspent, spendLink } from './links.js';
 import { sendSignInLink } from './notify.js';
 
@@ -21,6 +22,7 @@ export async function requestSignInLink(
   ip: string,
   addressInput: string,
 ): Promise<{ sent: number }> {
+  assertMailAvailable(deps);
   const checked = checkAddress(addressInput);
   if (!checked.ok) return { sent: 0 };
   // The requester is counted, not the address: requests for a council's address from elsewhere never

@@ -1,7 +1,8 @@
 // Putting an e-mail in the outbound queue: the composed message is written to `outbound_mail` in its lane,
 // then the sender is woken (the Node dispatcher, a Workers queue message, or in tests a drain at once).
 // Nothing is sent on the caller's path: the queue sends it, with the one rate limit, retries, leases and
-// pause of all mail, and the caller's answer never depends on the mail server.
+// pause of all mail, and the caller's answer never depends on the mail server. Without a working mailer
+// (settings missing) nothing is queued: the caller gets a clear problem instead.
 import type { BatchItem } from '../../db/client.js';
 import { insertRows } from '../../db/limits.js';
 import { outboundMail } from '../../db/schema.js';
@@ -10,6 +11,7 @@ import type { MailLane } from '../../domain/outbound.js';
 import { assertExtraHeaders, assertSingleAddress } from '../../mail/address.js';
 import { assertSafeMessage } from '../../mail/headers.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
+import { assertMailAvailable } from './mail-available.js';
 
 export interface QueueOptions {
   lane: MailLane;
@@ -25,10 +27,11 @@ type Row = typeof outboundMail.$inferInsert;
 
 /** The row of one queued message; the message is checked now, so a bad one fails its caller, not the queue. */
 export function queuedRow(
-  deps: Pick<Deps, 'config' | 'clock' | 'random'>,
+  deps: Pick<Deps, 'config' | 'clock' | 'random' | 'mailer'>,
   message: OutgoingMessage,
   options: QueueOptions,
 ): Row {
+  assertMailAvailable(deps);
   assertSafeMessage(message);
   assertExtraHeaders(message.headers);
   assertSingleAddress('To', message.to);

@@ -33,6 +33,8 @@ export interface SweepResult {
   warps: Array<{ warp: string; mailboxes: string[]; sentTo: string[] }>;
   warpsWithoutOperators: string[];
   mailboxesWithoutWarp: string[];
+  /** Mailboxes with a step due were left for the next run (RECONFIRM_PER_RUN was reached). */
+  more: number;
 }
 
 type Link = Awaited<ReturnType<typeof issueLink>>;
@@ -124,9 +126,14 @@ async function takeStep(
   }
 }
 
+/**
+ * Takes the step due for each mailbox (at most `limit` mailboxes: RECONFIRM_PER_RUN, so one Workers
+ * invocation stays within its budget of D1 queries; `more` says how many wait for the next run).
+ */
 export async function sweepReconfirmations(
   deps: Deps,
   actor: ActorContext = { principal: systemPrincipal },
+  limit: number | undefined = deps.config.RECONFIRM_PER_RUN,
 ): Promise<SweepResult> {
   const now = deps.clock.now();
   const result: SweepResult = {
@@ -137,8 +144,22 @@ export async function sweepReconfirmations(
     warps: [],
     warpsWithoutOperators: [],
     mailboxesWithoutWarp: [],
+    more: 0,
   };
-  const due = await candidates(deps, now);
+  if (deps.mailer.unavailable) {
+    // Without mail no link can go out, and nobody may be marked stale for not answering one.
+    deps.log.warn('re-confirmation sweep skipped: mail cannot be sent', {
+      reason: deps.mailer.unavailable.reason,
+    });
+    return result;
+  }
+  // Read once, then only those with a step due now, oldest first: a limit never starves anyone behind
+  // mailboxes that are past due and merely waiting for their next reminder.
+  const withStep = (await candidates(deps, now))
+    .filter((m) => nextStep(deps, m, now) !== null)
+    .sort((a, b) => (a.reconfirmDueAt?.getTime() ?? 0) - (b.reconfirmDueAt?.getTime() ?? 0));
+  const due = limit === undefined ? withStep : withStep.slice(0, limit);
+  result.more = withStep.length - due.length;
   if (due.length === 0) return result;
   const codes = [...new Set(due.map((m) => m.authorityCode))];
   const authorityRows = await deps.db
@@ -180,6 +201,7 @@ export async function sweepReconfirmations(
     linksSent: result.linksSent.length,
     reminders: result.reminders.length,
     stale: result.stale.length,
+    more: result.more,
   });
   return result;
 }

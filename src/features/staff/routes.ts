@@ -1,7 +1,9 @@
 // The staff API (admin): list, add (or enable again) and disable the staff who sign in by magic link.
+
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../actor.js';
 import { bearer, createRouter, json, listOf, pick } from '../../openapi.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { addStaff, disableStaff, listStaff, sendStaffInvitation, staffRoles } from './members.js';
 
 const Staff = z
@@ -65,6 +67,8 @@ export function staffRoutes() {
     }),
     async (c) => {
       const body = c.req.valid('json');
+      // Adding someone means telling them how to sign in: not while mail cannot be sent.
+      assertMailAvailable(c.var.deps);
       const { staff, created } = await addStaff(c.var.deps, actorOf(c), {
         address: body.address,
         name: body.name,

@@ -14,6 +14,7 @@ import { countAttempt, mailQuotaAllows } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { createSession } from '../auth/sessions.js';
 import type { LinkState } from '../mailboxes/links.js';
+import { assertMailAvailable } from '../outbound/mail-available.js';
 import { queueMail } from '../outbound/queue-mail.js';
 import { type StaffRow, staffActor } from './members.js';
 
@@ -46,6 +47,7 @@ export async function requestStaffSignInLink(
   ip: string,
   addressInput: string,
 ): Promise<{ sent: number }> {
+  assertMailAvailable(deps);
   const checked = checkAddress(addressInput);
   if (!checked.ok) return { sent: 0 };
   // The requester first, whoever the address belongs to (the answer and the count are the same either way).

@@ -8,6 +8,23 @@ const Health = z
   .object({ status: z.enum(['ok', 'unavailable']), detail: z.string().optional() })
   .openapi('Health');
 
+const Check = z.object({
+  ok: z.boolean(),
+  detail: z.string(),
+  missing: z.array(z.string()).optional().openapi({ description: 'Settings to provide (names only).' }),
+});
+
+const Readiness = z
+  .object({
+    status: z.enum(['ok', 'degraded', 'unavailable']).openapi({
+      description:
+        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
+    }),
+    detail: z.string(),
+    checks: z.object({ database: Check, mail: Check }),
+  })
+  .openapi('Readiness');
+
 export function systemRoutes(deps: Deps) {
   const router = createRouter();
 
@@ -27,13 +44,19 @@ export function systemRoutes(deps: Deps) {
       method: 'get',
       path: '/readyz',
       tags: ['Service'],
-      summary: 'Readiness: the database answers and migrations are applied',
-      responses: { 200: json(Health, 'Ready'), 503: json(Health, 'Not ready') },
+      summary: 'Readiness: the database answers and migrations are applied; whether e-mail can be sent',
+      responses: { 200: json(Readiness, 'Ready, or degraded'), 503: json(Readiness, 'Not ready') },
     }),
     async (c) => {
       const db = await databaseReadiness(deps.db);
-      if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail }, 503);
-      return c.json({ status: 'ok' as const, detail: db.detail }, 200);
+      const problem = deps.mailer.unavailable;
+      const mail = problem
+        ? { ok: false, detail: `e-mail cannot be sent: ${problem.reason}`, missing: problem.missing }
+        : { ok: true, detail: 'e-mail can be sent' };
+      const checks = { database: db, mail };
+      if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail, checks }, 503);
+      if (problem) return c.json({ status: 'degraded' as const, detail: mail.detail, checks }, 200);
+      return c.json({ status: 'ok' as const, detail: db.detail, checks }, 200);
     },
   );
   return router;
