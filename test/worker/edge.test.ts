@@ -229,7 +229,6 @@ describe('the Worker bundle', { timeout: 60_000 }, () => {
 });
 
 describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
-
   it('imports a register as an admin (text/csv) into D1', async () => {
     await importRegister(worker, admin);
     const [row] = await worker.sql<{ n: number }>('select count(*) as n from authorities');
