@@ -126,6 +126,7 @@ export async function acceptAnonymousRegistration(
   actor: ActorContext,
   input: MailboxRegistrationInput,
 ): Promise<{ answer: AnonymousAnswer; work: () => Promise<RegistrationOutcome> }> {
+  assertMailAvailable(deps);
   const checked = await checkRegistration(deps, actor, input);
   const domains = await listAuthorityDomains(deps, checked.authority.code);
   const state = domainIsAffiliated(checked.domain, domains) ? 'pending' : 'awaiting-approval';

@@ -3,12 +3,15 @@
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 
-export function assertMailAvailable(deps: Pick<Deps, 'mailer'>): void {
+/** Why what needs mail is refused now, in words for the caller; null when mail can be sent. */
+export function mailUnavailableMessage(deps: Pick<Deps, 'mailer'>): string | null {
   const problem = deps.mailer.unavailable;
-  if (!problem) return;
-  throw new AppError(
-    'unavailable',
-    `This needs e-mail, and the service cannot send e-mail yet: ${problem.reason}. Nothing was changed; try again once an administrator has set ${problem.missing.join(', ')}.`,
-    { extra: { missing: problem.missing } },
-  );
+  if (!problem) return null;
+  return `This needs e-mail, and the service cannot send e-mail yet: ${problem.reason}. Nothing was changed; try again once an administrator has set ${problem.missing.join(', ')}.`;
+}
+
+export function assertMailAvailable(deps: Pick<Deps, 'mailer'>): void {
+  const message = mailUnavailableMessage(deps);
+  if (message)
+    throw new AppError('unavailable', message, { extra: { missing: deps.mailer.unavailable?.missing } });
 }

@@ -154,7 +154,7 @@ export function registerPageRoutes() {
         signedIn: principal.via === 'session',
       } satisfies z.input<typeof RegisterResult>);
     } catch (err) {
-      const known = pageError(err, ['validation_failed', 'conflict']);
+      const known = pageError(err, ['validation_failed', 'conflict', 'unavailable']);
       if (!known) throw err;
       if (known.errors?.length) {
         for (const e of known.errors) errors[fieldFor(e.path, false)] ??= e.message;

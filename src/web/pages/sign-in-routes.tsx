@@ -14,6 +14,7 @@ import {
   signInRequestedMessage,
   signInWithLink,
 } from '../../features/mailboxes/sign-in-link.js';
+import { mailUnavailableMessage } from '../../features/outbound/mail-available.js';
 import {
   inspectStaffSignInLink,
   requestStaffSignInLink,
@@ -34,11 +35,16 @@ import {
   staffSignInTitle,
 } from './sign-in.js';
 
-function showSignIn(c: Context<AppEnv>, address = '', errors: { address?: string; token?: string } = {}) {
+function showSignIn(
+  c: Context<AppEnv>,
+  address = '',
+  errors: { address?: string; token?: string } = {},
+  status?: 503,
+) {
   const hasErrors = Boolean(errors.address || errors.token);
   return renderPage(
     c,
-    { title: signInTitle, hasErrors, status: hasErrors ? 422 : 200 },
+    { title: signInTitle, hasErrors, status: status ?? (hasErrors ? 422 : 200) },
     <SignInPage csrf={csrfToken(c)} address={address} errors={errors} />,
   );
 }
@@ -69,6 +75,9 @@ export function signInPageRoutes() {
   router.post('/sign-in', async (c) => {
     const address = (await formFields(c))('address').trim();
     if (!address) return showSignIn(c, '', { address: 'Enter your e-mail address' });
+    // Without mail no link can go: say so, rather than "check your mailbox".
+    const noMail = mailUnavailableMessage(c.var.deps);
+    if (noMail) return showSignIn(c, address, { address: noMail }, 503);
     // Sent in the background: the same page, in the same time, whether or not the address is registered
     // (as a confirmed mailbox, or as an enabled staff member: each gets its own kind of link).
     inBackground(
