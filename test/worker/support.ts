@@ -329,12 +329,13 @@ export async function startWorker(options: {
 /** An admin API token, inserted straight into the database the way `token create` stores it (hashed). */
 export async function insertAdminToken(
   sql: (query: string, ...params: unknown[]) => Promise<unknown>,
+  id = 'worker-test-admin',
 ): Promise<string> {
   const secret = `cct_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`;
   await sql(
     'insert into api_tokens (id, name, role, token_hash, created_by, created_at) values (?, ?, ?, ?, ?, ?)',
-    'worker-test-admin',
-    'worker test admin',
+    id,
+    `worker test admin (${id})`,
     'admin',
     await hashSecret(secret),
     'test',
