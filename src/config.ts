@@ -10,6 +10,14 @@ const flag = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** A SHA-256 in hex (64 characters, either case), kept in lower case; empty is the same as unset. */
+const sha256Hex = (message: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^[0-9a-f]{64}$/i.test(v), message)
+    .transform((v) => (v === '' ? undefined : v.toLowerCase()));
+
 export const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -53,6 +61,15 @@ export const configSchema = z
     CONFIRMATION_TTL_HOURS: positiveInt.default(72),
     SIGN_IN_TTL_MINUTES: positiveInt.default(30),
     SESSION_TTL_HOURS: positiveInt.default(12),
+    /**
+     * The SHA-256 (hex) of a one-time bootstrap token (`npm run cli -- token bootstrap` makes one): while no
+     * admin exists (no admin API token that is neither revoked nor expired, no enabled admin staff member),
+     * a bearer token with this hash acts as an admin (actor `bootstrap`, every request audited), so the first
+     * admin is created without SQL. Once an admin exists it is refused like an unknown token: remove it.
+     */
+    BOOTSTRAP_ADMIN_TOKEN_SHA256: sha256Hex(
+      'must be the SHA-256 of the bootstrap token, 64 hex characters (not the token itself): `npm run cli -- token bootstrap` prints both',
+    ).optional(),
     ADMIN_NOTIFY_ADDRESSES: z.string().default(''),
 
     // advisories and fan-out

@@ -5,7 +5,10 @@ export const roles = ['admin', 'warp', 'council'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {
-  /** `token:<id>`, `session:<id>`, `cli` or `system`: what the audit log records as the actor. */
+  /**
+   * `token:<id>`, `session:<id>`, `cli`, `system` or `bootstrap` (the one-time bootstrap admin): what the
+   * audit log records as the actor.
+   */
   actor: string;
   label: string;
   role: Role | 'inbound' | 'anonymous';

@@ -1,4 +1,6 @@
 // Authentication (bearer token, then session cookie) and authorisation against the declared policy table.
+// A bearer secret that matches no stored token may still be the bootstrap admin's (only while no admin
+// exists, see BOOTSTRAP_ADMIN_TOKEN_SHA256); every request it makes is audited.
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
@@ -6,20 +8,35 @@ import type { AppEnv } from '../deps.js';
 import { AppError } from '../errors.js';
 import { accessFor } from '../features/auth/policy.js';
 import { authenticateSession, SESSION_COOKIE } from '../features/auth/sessions.js';
-import { authenticateToken } from '../features/auth/tokens.js';
+import {
+  authenticateBootstrapToken,
+  authenticateToken,
+  BOOTSTRAP_ACTOR,
+  recordBootstrapUse,
+} from '../features/auth/tokens.js';
 
 export function authenticate() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization');
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const principal = match ? await authenticateToken(c.var.deps, match[1]!) : null;
+      const secret = match?.[1];
+      const principal = secret
+        ? ((await authenticateToken(c.var.deps, secret)) ??
+          (await authenticateBootstrapToken(c.var.deps, secret, c.var.log)))
+        : null;
       if (!principal)
         throw new AppError(
           'unauthenticated',
           'The bearer token is missing, malformed, unknown, revoked or expired.',
         );
       c.set('principal', principal);
+      if (principal.actor === BOOTSTRAP_ACTOR)
+        await recordBootstrapUse(
+          c.var.deps,
+          { principal, requestId: c.var.requestId, ip: c.var.clientIp },
+          { method: c.req.method, path: c.req.path },
+        );
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       if (cookie) {

@@ -1,8 +1,17 @@
-// `token create|list|revoke`: API tokens from the console.
+// `token create|list|revoke|bootstrap`: API tokens from the console, and the one-time bootstrap token for a
+// deployment without one (the edge).
 import { z } from 'zod';
 import { authorityCodeSchema } from '../../domain/authority-code.js';
 import { cliPrincipal } from '../../domain/principal.js';
-import { createToken, listTokens, revokeToken, tokenRoles } from '../../features/auth/tokens.js';
+import {
+  createToken,
+  listTokens,
+  newTokenSecret,
+  revokeToken,
+  tokenRoles,
+} from '../../features/auth/tokens.js';
+import { hashSecret } from '../../lib/secrets.js';
+import { cryptoRandom } from '../../ports/random.js';
 import { defineCommand } from './command.js';
 import { printList, UsageError } from './io.js';
 
@@ -97,6 +106,37 @@ const token = defineCommand('token', [
       const deps = await ctx.deps();
       const revoked = await revokeToken(deps, { principal: cliPrincipal }, args[0] as string);
       ctx.io.out(`Revoked token ${revoked.id} "${revoked.name}" at ${revoked.revokedAt}.`);
+      return 0;
+    },
+  },
+  {
+    verb: 'bootstrap',
+    summary: 'a one-time token to create the first admin where there is no console (the edge); no database',
+    notes: [
+      'prints the token on the last line of stdout and, on stderr, the SHA-256 to set as BOOTSTRAP_ADMIN_TOKEN_SHA256',
+      '--json prints {"token": …, "sha256": …} instead; on Node, `token create --role admin` needs no bootstrap',
+    ],
+    options: { json: { type: 'boolean' } },
+    async run(ctx, { values }) {
+      const secret = newTokenSecret(cryptoRandom());
+      const sha256 = await hashSecret(secret);
+      const steps = [
+        'A one-time bootstrap token for the first admin. Nothing is stored: only you hold the token.',
+        '',
+        '1. Give the service its SHA-256 as BOOTSTRAP_ADMIN_TOKEN_SHA256 (the hash, never the token):',
+        `     ${sha256}`,
+        '   Cloudflare Workers:  npx wrangler secret put BOOTSTRAP_ADMIN_TOKEN_SHA256   (paste the hash)',
+        `   Node:                BOOTSTRAP_ADMIN_TOKEN_SHA256=${sha256} in the service's environment`,
+        '2. While no admin exists, the token acts as an admin (actor "bootstrap", every request audited).',
+        '   Create a real admin with it, an API token:',
+        `     curl -s -X POST -H "Authorization: Bearer <token>" -H 'content-type: application/json' \\`,
+        `       -d '{"role":"admin","name":"First admin"}' https://<your service>/api/v1/tokens`,
+        '   or a staff invitation (POST /api/v1/staff with "role": "admin").',
+        '3. Remove the secret: npx wrangler secret delete BOOTSTRAP_ADMIN_TOKEN_SHA256 (Node: unset it).',
+        '   Once an admin exists the bootstrap token is refused like any unknown token.',
+      ];
+      for (const line of steps) ctx.io.err(line);
+      ctx.io.out(values.json === true ? JSON.stringify({ token: secret, sha256 }, null, 2) : secret);
       return 0;
     },
   },

@@ -40,7 +40,7 @@ export async function samePerson(deps: Pick<Deps, 'db'>, a: string, b: string): 
 
 /**
  * An actor as people know it, for pages that say who did something: a staff member's name and address, an
- * API token's name, the command line or the service.
+ * API token's name, the command line, the service or the bootstrap admin.
  */
 export async function describeActor(deps: Pick<Deps, 'db'>, actor: string | null): Promise<string> {
   if (!actor) return 'nobody';
@@ -63,5 +63,6 @@ export async function describeActor(deps: Pick<Deps, 'db'>, actor: string | null
   }
   if (actor === 'cli') return 'the command line';
   if (actor === 'system') return 'the service';
+  if (actor === 'bootstrap') return 'the bootstrap admin';
   return actor;
 }

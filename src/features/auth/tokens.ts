@@ -1,10 +1,12 @@
 // API tokens: created once and shown once, stored only as a SHA-256 hash, checked in constant time.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { apiTokens, authorities, warps } from '../../db/schema.js';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { apiTokens, authorities, staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
+import type { Logger } from '../../ports/logger.js';
+import type { Random } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { auditEntryIf } from '../audit/transitions.js';
 import { endSessionsOf } from './sessions.js';
@@ -12,6 +14,11 @@ import { endSessionsOf } from './sessions.js';
 export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
 export type TokenRole = (typeof tokenRoles)[number];
 const TOKEN_PREFIX = 'cct_';
+
+/** A new token secret: the prefix and 32 random bytes (what `createToken` stores the hash of). */
+export function newTokenSecret(random: Pick<Random, 'secret'>): string {
+  return `${TOKEN_PREFIX}${random.secret(32)}`;
+}
 
 export interface NewToken {
   role: TokenRole;
@@ -59,7 +66,7 @@ export async function createToken(deps: Deps, actor: ActorContext, input: NewTok
   } else if (input.authorityCode) {
     throw new AppError('validation_failed', 'Only a council token is scoped to an authority.');
   }
-  const secret = `${TOKEN_PREFIX}${deps.random.secret(32)}`;
+  const secret = newTokenSecret(deps.random);
   const now = deps.clock.now();
   const row = {
     id: deps.random.id(),
@@ -146,4 +153,82 @@ export async function authenticateToken(deps: Deps, secret: string): Promise<Pri
     authorityCode: row.authorityCode,
     via: 'token',
   };
+}
+
+// ---------- the bootstrap admin ----------
+// The first admin on a deployment without a console (the edge): the operator sets
+// BOOTSTRAP_ADMIN_TOKEN_SHA256 to the hash of a secret of their own (`token bootstrap` makes one), and that
+// secret acts as an admin only while no admin exists, long enough to create a real one.
+
+export const BOOTSTRAP_ACTOR = 'bootstrap';
+
+export const bootstrapPrincipal: Principal = {
+  actor: BOOTSTRAP_ACTOR,
+  label: 'bootstrap admin (BOOTSTRAP_ADMIN_TOKEN_SHA256)',
+  role: 'admin',
+  warpId: null,
+  authorityCode: null,
+  via: 'token',
+};
+
+/**
+ * Whether an admin exists: an admin API token neither revoked nor expired, or an admin staff member who is
+ * not disabled.
+ */
+export async function adminExists(deps: Pick<Deps, 'db' | 'clock'>): Promise<boolean> {
+  const now = deps.clock.now();
+  const [token] = await deps.db
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(
+      and(
+        eq(apiTokens.role, 'admin'),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+      ),
+    )
+    .limit(1);
+  if (token) return true;
+  const [staff] = await deps.db
+    .select({ address: staffMembers.address })
+    .from(staffMembers)
+    .where(and(eq(staffMembers.role, 'admin'), isNull(staffMembers.disabledAt)))
+    .limit(1);
+  return Boolean(staff);
+}
+
+/**
+ * The bootstrap admin, for a bearer secret that matched no stored token: when BOOTSTRAP_ADMIN_TOKEN_SHA256
+ * is set, the secret's SHA-256 equals it and no admin exists yet. Otherwise null, as for an unknown token.
+ * The database is asked only when the hash matches, so other requests pay nothing for this.
+ */
+export async function authenticateBootstrapToken(
+  deps: Deps,
+  secret: string,
+  log: Logger = deps.log,
+): Promise<Principal | null> {
+  const expected = deps.config.BOOTSTRAP_ADMIN_TOKEN_SHA256;
+  if (!expected || secret.length > 200) return null;
+  if (!constantTimeEqual(await hashSecret(secret), expected)) return null;
+  if (await adminExists(deps)) {
+    log.warn(
+      'a bootstrap token was presented but an admin exists: remove the BOOTSTRAP_ADMIN_TOKEN_SHA256 secret',
+    );
+    return null;
+  }
+  return bootstrapPrincipal;
+}
+
+/** The audit entry of one request made as the bootstrap admin (each one is recorded). */
+export async function recordBootstrapUse(
+  deps: Deps,
+  actor: ActorContext,
+  request: { method: string; path: string },
+): Promise<void> {
+  await auditEntry(deps.db, actor, deps.clock.now(), {
+    action: 'auth.bootstrap',
+    subjectType: 'token',
+    subjectId: BOOTSTRAP_ACTOR,
+    after: { method: request.method, path: request.path },
+  });
 }
