@@ -2,6 +2,7 @@
 // put: without the SES secrets it runs degraded (pages and the API answer, /readyz names what is missing,
 // and only what needs e-mail is refused, writing nothing); with a setting that is wrong it cannot start,
 // and still answers liveness, readiness (naming the setting) and a clear 503, never a bare 500.
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyMigrations,
@@ -22,6 +23,9 @@ let fakes: OutboundFakes;
 let degraded: WorkerUnderTest;
 let misconfigured: WorkerUnderTest;
 let admin: string;
+let fresh: WorkerUnderTest;
+let freshPersist: ReturnType<typeof tempDir>;
+const bootstrapToken = `boot_${randomBytes(24).toString('base64url')}`;
 
 const csv = [
   'local-authority-code,official-name,nice-name,gss-code,nation,region,local-authority-type,local-authority-type-name,county-la,start-date,end-date,replaced-by,current-authority,alt-names',
@@ -31,8 +35,19 @@ const csv = [
 
 beforeAll(async () => {
   persist = tempDir('cc-d1-degraded-');
+  freshPersist = tempDir('cc-d1-bootstrap-');
   bundleDir = tempDir('cc-bundle-degraded-');
-  [build] = await Promise.all([buildWorker(bundleDir.path), applyMigrations(persist.path)]);
+  [build] = await Promise.all([
+    buildWorker(bundleDir.path),
+    applyMigrations(persist.path),
+    applyMigrations(freshPersist.path),
+  ]);
+  fresh = await startWorker({
+    build,
+    persistDir: freshPersist.path,
+    fakes: outboundFakes(),
+    bindings: { BOOTSTRAP_ADMIN_TOKEN_SHA256: createHash('sha256').update(bootstrapToken).digest('hex') },
+  });
   fakes = outboundFakes();
   degraded = await startWorker({
     build,
@@ -47,7 +62,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await degraded?.dispose();
   await misconfigured?.dispose();
+  await fresh?.dispose();
   persist?.remove();
+  freshPersist?.remove();
   bundleDir?.remove();
 });
 
@@ -143,5 +160,24 @@ describe('with a setting that is wrong: cannot start, and says which', { timeout
     const body = await page.text();
     expect(body).toContain('PUBLIC_BASE_URL');
     expect(body).not.toContain('not a url');
+  });
+});
+
+describe('the first admin on the edge, without SQL', { timeout: 60_000 }, () => {
+  it('the bootstrap token creates an admin token while none exists, audited, and is refused afterwards', async () => {
+    const created = await fresh.fetch('/api/v1/tokens', {
+      method: 'POST',
+      token: bootstrapToken,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'admin', name: 'First admin' }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const audit = await fresh.sql<{ action: string; actor: string }>(
+      `select action, actor from audit_log where actor = 'bootstrap' order by id`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['auth.bootstrap', 'token.create']));
+    expect((await fresh.fetch('/api/v1/tokens', { token: bootstrapToken })).status).toBe(401);
+    expect((await fresh.fetch('/api/v1/tokens', { token })).status).toBe(200);
   });
 });
