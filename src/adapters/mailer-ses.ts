@@ -11,8 +11,10 @@
 //   published as events (SNS / EventBridge); turning those into bounce records is not part of this adapter.
 //   The VERP address stays the Return-Path only for SMTP sending (Node).
 // - SES replaces the Message-ID header with its own (`<SES MessageId@…amazonses.com>`) and the Date header
-//   with the time it accepted the message. The SES MessageId is kept in the delivery's reply, so a
-//   recipient's message can be matched to its delivery.
+//   with the time it accepted the message. Ours goes along as `Original-Message-ID` (a header SES keeps), so
+//   a resend is recognisable as the same message; the one SES gave it is returned as `deliveredMessageId`
+//   and kept with the delivery, so an update's In-Reply-To and References name what the recipient has and
+//   it threads (src/features/advisories/message.ts).
 //
 // Outcomes, in the port's (GOV.UK Notify's) statuses:
 // | SES answer                                                              | status             |
@@ -99,6 +101,22 @@ export function sesEndpoint(config: Pick<Config, 'SES_ENDPOINT' | 'SES_REGION'>)
   return `${base.replace(/\/+$/, '')}/v2/email/outbound-emails`;
 }
 
+/**
+ * The Message-ID SES gives a message it accepted: `<MessageId@email.amazonses.com>` in us-east-1,
+ * `<MessageId@<region>.amazonses.com>` elsewhere.
+ */
+export function sesMessageId(region: string, messageId: string): string {
+  return `<${messageId}@${region === 'us-east-1' ? 'email' : region}.amazonses.com>`;
+}
+
+/** The raw message with our Message-ID also in `Original-Message-ID`, which SES does not replace. */
+export function withOriginalMessageId(raw: string, messageId: string): string {
+  const end = raw.search(/\r?\n\r?\n/);
+  const head = end === -1 ? raw : raw.slice(0, end);
+  if (/^Original-Message-ID:/im.test(head)) return raw;
+  return `Original-Message-ID: ${messageId}\r\n${raw}`;
+}
+
 /** The raw message as SES takes it: base64 of the 7-bit text. */
 function base64Ascii(text: string): string {
   return btoa(text);
@@ -133,7 +151,10 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
       reply: reply.slice(0, 2000),
     });
     // Validation (inside the builder) throws, as in every adapter: a refused message is never sent.
-    const raw = message.raw ?? buildMimeMessage(message, { from: config.MAIL_FROM, date: now() });
+    const raw = withOriginalMessageId(
+      message.raw ?? buildMimeMessage(message, { from: config.MAIL_FROM, date: now() }),
+      message.messageId,
+    );
     let body: string;
     try {
       const payload: Record<string, unknown> = {
@@ -175,10 +196,12 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
     }
     if (res.ok) {
       const id = (json as { MessageId?: unknown } | undefined)?.MessageId;
+      const given = typeof id === 'string' && /^[A-Za-z0-9._-]{1,200}$/.test(id) ? id : null;
       return {
         status: 'delivered',
         messageId: message.messageId,
-        reply: `${res.status} accepted by SES: MessageId ${typeof id === 'string' ? id : '(none given)'}`,
+        reply: `${res.status} accepted by SES: MessageId ${given ?? '(none given)'}`,
+        ...(given ? { deliveredMessageId: sesMessageId(region as string, given) } : {}),
       };
     }
     const type = sesErrorType(res.headers.get('x-amzn-errortype'), json);

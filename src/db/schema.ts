@@ -285,6 +285,8 @@ export const deliveries = sqliteTable(
     leaseExpiresAt: integer('lease_expires_at'),
     lastReply: text('last_reply'),
     lastCode: integer('last_code'),
+    /** The Message-ID the recipient saw, when the provider put its own (Amazon SES does); ours otherwise. */
+    deliveredMessageId: text('delivered_message_id'),
     createdAt: integer('created_at').notNull(),
     firstAttemptAt: integer('first_attempt_at'),
     deliveredAt: integer('delivered_at'),
@@ -329,6 +331,8 @@ export const outboundMail = sqliteTable(
     leaseExpiresAt: integer('lease_expires_at'),
     lastReply: text('last_reply'),
     lastCode: integer('last_code'),
+    /** The Message-ID the recipient saw, when the provider put its own (Amazon SES does); ours otherwise. */
+    deliveredMessageId: text('delivered_message_id'),
     createdAt: integer('created_at').notNull(),
     deliveredAt: integer('delivered_at'),
     failedAt: integer('failed_at'),

@@ -31,6 +31,11 @@ export interface SendResult {
   code?: number;
   /** The SMTP stage that failed (`CONN`, `AUTH PLAIN`, `MAIL FROM`, `RCPT TO`, `DATA` …), when known. */
   command?: string;
+  /**
+   * The Message-ID the recipient sees, when the provider replaced ours (Amazon SES puts its own): replies
+   * and updates name it so they thread; absent when the message went out with ours.
+   */
+  deliveredMessageId?: string;
 }
 
 /** The `command` of a technical failure before the mail server: the message could not be built. */

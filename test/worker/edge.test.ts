@@ -371,6 +371,38 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
   });
 });
 
+describe('updates thread on the edge, though SES replaces the Message-ID', { timeout: 60_000 }, () => {
+  it('an update names, in In-Reply-To and References, the Message-ID SES gave the original; ours rides in Original-Message-ID', async () => {
+    const original = fakes.accepted(mailbox(1)).find((c) => c.parsed.headers.get('x-tlp') === 'AMBER')!;
+    const [row] = await worker.sql<{ id: string; delivered_message_id: string }>(
+      'select id, delivered_message_id from deliveries where advisory_id = ? and address = ?',
+      advisory.id,
+      mailbox(1),
+    );
+    expect(original.parsed.headers.get('original-message-id')).toBe(
+      `<delivery.${row!.id}@cyber-contacts.test>`,
+    );
+    expect(row!.delivered_message_id).toMatch(/^<0100fake\d{4}@eu-west-2\.amazonses\.com>$/);
+
+    const update = await worker.fetch(`/api/v1/advisories/${advisory.id}/updates`, {
+      ...json({ kind: 'update', summary: 'A second fix is out.', body: 'Apply **both** fixes.' }),
+      token: admin,
+    });
+    expect(update.status, await update.clone().text()).toBe(201);
+    const { id } = (await update.json()) as { id: string };
+    const released = await worker.fetch(`/api/v1/advisories/${id}/release`, { method: 'POST', token: admin });
+    expect(released.status, await released.clone().text()).toBe(200);
+    const sent = await eventually('the update to mailbox 1', async () =>
+      fakes.accepted(mailbox(1)).find((c) => c.parsed.text?.includes('A second fix is out.')),
+    );
+    expect(sent.parsed.inReplyTo).toBe(row!.delivered_message_id);
+    const references = [sent.parsed.references ?? []].flat();
+    expect(references).toEqual(
+      expect.arrayContaining([`<delivery.${row!.id}@cyber-contacts.test>`, row!.delivered_message_id]),
+    );
+  });
+});
+
 /** A delivery status notification (RFC 3464) as a receiving MTA returns it to the VERP address. */
 function dsn(to: string, recipient: string, status: string) {
   return [

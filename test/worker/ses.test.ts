@@ -3,7 +3,7 @@
 import { AwsClient } from 'aws4fetch';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { classifySesStatus, sesErrorType, sesMailer } from '../../src/adapters/mailer-ses.js';
+import { classifySesStatus, sesErrorType, sesMailer, sesMessageId } from '../../src/adapters/mailer-ses.js';
 import { parseConfig } from '../../src/config.js';
 import { AppError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/ports/logger.js';
@@ -65,6 +65,8 @@ describe('sending through SES', () => {
       status: 'delivered',
       messageId: message.messageId,
       reply: '200 accepted by SES: MessageId 0100018abc-xyz-000000',
+      // SES replaces our Message-ID with its own: the one the recipient sees.
+      deliveredMessageId: '<0100018abc-xyz-000000@eu-west-2.amazonses.com>',
     });
     const [request] = requests;
     expect(request!.method).toBe('POST');
@@ -79,6 +81,8 @@ describe('sending through SES', () => {
     const parsed = await simpleParser(Buffer.from(body.Content.Raw.Data, 'base64'));
     expect(parsed.subject).toBe(message.subject);
     expect(parsed.messageId).toBe(message.messageId);
+    // Ours goes along in a header SES keeps, so a resend is recognisable as the same message.
+    expect(parsed.headers.get('original-message-id')).toBe(message.messageId);
     expect(parsed.text).toBe('Hello.');
 
     // The signature is SigV4's for service "ses" in the region: signing the same request again at the same
@@ -100,6 +104,11 @@ describe('sending through SES', () => {
     expect(request!.headers.get('authorization')).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEFAKE00000\/\d{8}\/eu-west-2\/ses\/aws4_request, /,
     );
+  });
+
+  it('names the Message-ID SES gives in us-east-1 (email.amazonses.com) and elsewhere (<region>.amazonses.com)', () => {
+    expect(sesMessageId('us-east-1', 'abc')).toBe('<abc@email.amazonses.com>');
+    expect(sesMessageId('eu-west-2', 'abc')).toBe('<abc@eu-west-2.amazonses.com>');
   });
 
   it('uses SES_ENDPOINT when set (tests, a VPC endpoint)', () => {

@@ -76,7 +76,8 @@ export async function prepareAdvisoryMessages(
   advisory: AdvisoryRow,
 ): Promise<AdvisoryMessageBuilder> {
   let originalReference: string | null = null;
-  const earlier = new Map<string, string>(); // mailbox → the delivery of the message this one follows
+  // mailbox → the delivery of the message this one follows, and the Message-ID its recipient saw
+  const earlier = new Map<string, { id: string; seenAs: string | null }>();
   const parentId = advisory.parentId;
   if (parentId) {
     const parent = await deps.db.query.advisories.findFirst({
@@ -85,7 +86,7 @@ export async function prepareAdvisoryMessages(
     });
     originalReference = parent?.reference ?? null;
     const rows = await deps.db
-      .select({ id: deliveries.id, mailboxId: deliveries.mailboxId })
+      .select({ id: deliveries.id, mailboxId: deliveries.mailboxId, seenAs: deliveries.deliveredMessageId })
       .from(deliveries)
       .where(
         and(
@@ -93,7 +94,7 @@ export async function prepareAdvisoryMessages(
           inList(deliveries.status, ['delivered', 'sending', 'temporary-failure', 'technical-failure']),
         ),
       );
-    for (const r of rows) earlier.set(r.mailboxId, r.id);
+    for (const r of rows) earlier.set(r.mailboxId, { id: r.id, seenAs: r.seenAs });
   }
   const data = advisoryMailData(deps, advisory, originalReference, { ackUrl: ACK, recipientLabel: WHO });
   // Rendered once with placeholders the escaping leaves alone, and cut at them once: each message is then
@@ -141,8 +142,11 @@ export async function prepareAdvisoryMessages(
       const previous = earlier.get(delivery.mailboxId);
       const references = [thread];
       if (previous) {
-        own['In-Reply-To'] = deliveryMessageId(domain, previous);
-        references.push(deliveryMessageId(domain, previous));
+        // Ours, and the one the provider gave it (SES replaces ours): the recipient has the latter.
+        const ours = deliveryMessageId(domain, previous.id);
+        own['In-Reply-To'] = previous.seenAs ?? ours;
+        references.push(ours);
+        if (previous.seenAs && previous.seenAs !== ours) references.push(previous.seenAs);
       }
       own.References = references.join(' ');
     }

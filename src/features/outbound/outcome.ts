@@ -16,6 +16,8 @@ export interface DeliveryUpdate {
   lastCode: number | null;
   deliveredAt: number | null;
   failedAt: number | null;
+  /** The Message-ID the recipient saw, when the provider replaced ours (see SendResult). */
+  deliveredMessageId?: string | null;
 }
 
 /** Backoff before attempt n+1 after n attempts: base·2^(n-1), capped, with jitter in [½, 1]. */
@@ -41,6 +43,7 @@ export function outcomeUpdate(
       lastCode: code,
       deliveredAt: now,
       failedAt: null,
+      deliveredMessageId: result.deliveredMessageId ?? null,
     };
   if (result.status === 'permanent-failure')
     return {

@@ -114,6 +114,7 @@ export async function recordRows(
         u.lastCode,
         u.deliveredAt,
         u.failedAt,
+        u.deliveredMessageId ?? null,
       ]);
     // `+d.status` keeps the planner on the primary key (one lookup per outcome) rather than the status index.
     await deps.db.run(sql`
@@ -124,6 +125,7 @@ export async function recordRows(
         last_code = json_extract(o.value, '$[4]'),
         delivered_at = coalesce(json_extract(o.value, '$[5]'), d.delivered_at),
         failed_at = coalesce(json_extract(o.value, '$[6]'), d.failed_at),
+        delivered_message_id = coalesce(json_extract(o.value, '$[7]'), d.delivered_message_id),
         lease_owner = null,
         lease_expires_at = null ${extra}
       from json_each(${JSON.stringify(rows)}) as o
