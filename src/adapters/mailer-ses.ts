@@ -145,10 +145,11 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
   const fromAddress = bareAddress(config.MAIL_FROM);
 
   async function send(message: OutgoingMessage): Promise<SendResult> {
-    const failed = (status: SendStatus, reply: string): SendResult => ({
+    const failed = (status: SendStatus, reply: string, failure: string): SendResult => ({
       status,
       messageId: message.messageId,
       reply: reply.slice(0, 2000),
+      failure,
     });
     // Validation (inside the builder) throws, as in every adapter: a refused message is never sent.
     const raw = withOriginalMessageId(
@@ -167,7 +168,7 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
       body = JSON.stringify(payload);
     } catch (err) {
       return {
-        ...failed('technical-failure', `message could not be built: ${(err as Error).message}`),
+        ...failed('technical-failure', `message could not be built: ${(err as Error).message}`, 'not built'),
         command: NOT_BUILT,
       };
     }
@@ -184,7 +185,7 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
       const e = err as Error;
       const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timed out' : e.message;
       log.debug('ses send failed before an answer', { messageId: message.messageId, err });
-      return failed('temporary-failure', `SES unreachable: ${reason}`);
+      return failed('temporary-failure', `SES unreachable: ${reason}`, 'SES unreachable');
     }
 
     const text = await res.text().catch(() => '');
@@ -211,7 +212,11 @@ export function sesMailer(config: SesMailerConfig, log: Logger, options: SesMail
       text.slice(0, 300);
     const status = classifySesStatus(res.status, type);
     log.debug('ses refused a message', { messageId: message.messageId, status: res.status, type });
-    return failed(status, `${res.status} ${type ?? 'error'}: ${String(detail)}`.trim());
+    return failed(
+      status,
+      `${res.status} ${type ?? 'error'}: ${String(detail)}`.trim(),
+      `SES ${type ?? `HTTP ${res.status}`}`,
+    );
   }
 
   const mailer: Mailer = { send, async close() {} };

@@ -111,9 +111,13 @@ export function classifySmtpError(err: unknown): Omit<SendResult, 'messageId'> {
     status = 'technical-failure';
     if (stage === undefined || stage === 'API') command = NOT_BUILT;
   }
+  const failure = ['SMTP', command ?? (networkFault ? 'connection' : undefined), code ?? e.code]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
   return {
     status,
     reply,
+    failure,
     ...(code === undefined ? {} : { code }),
     ...(command === undefined ? {} : { command }),
   };

@@ -44,6 +44,7 @@ export function unconfiguredMailer(problem: MailUnavailable, log: Logger): Maile
         messageId: message.messageId,
         reply: `mail is not configured: ${problem.reason}`,
         command: 'config',
+        failure: 'mail not configured',
       };
     },
     async close() {},

@@ -287,6 +287,8 @@ export const deliveries = sqliteTable(
     lastCode: integer('last_code'),
     /** The Message-ID the recipient saw, when the provider put its own (Amazon SES does); ours otherwise. */
     deliveredMessageId: text('delivered_message_id'),
+    /** The kind of the last failure (`SES AccessDeniedException` …; SendResult.failure), cleared once delivered. */
+    lastFailure: text('last_failure'),
     createdAt: integer('created_at').notNull(),
     firstAttemptAt: integer('first_attempt_at'),
     deliveredAt: integer('delivered_at'),
@@ -333,6 +335,8 @@ export const outboundMail = sqliteTable(
     lastCode: integer('last_code'),
     /** The Message-ID the recipient saw, when the provider put its own (Amazon SES does); ours otherwise. */
     deliveredMessageId: text('delivered_message_id'),
+    /** The kind of the last failure (`SES AccessDeniedException` …; SendResult.failure), cleared once delivered. */
+    lastFailure: text('last_failure'),
     createdAt: integer('created_at').notNull(),
     deliveredAt: integer('delivered_at'),
     failedAt: integer('failed_at'),
@@ -365,6 +369,23 @@ export const mailSender = sqliteTable('mail_sender', {
  * control names did not resolve, or when an implausible share of domains failed the same way: that run's
  * answers were not believed (every domain temporary), and /metrics and the log say so.
  */
+/**
+ * Failed sends counted by kind and status, for ever (the /metrics counter): written once per drain per
+ * kind, so a provider that refuses everything is seen on a dashboard, not only in each delivery's reply.
+ */
+export const sendFailures = sqliteTable(
+  'send_failures',
+  {
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    count: integer('count').notNull(),
+    firstAt: at('first_at').notNull(),
+    lastAt: at('last_at').notNull(),
+    lastReply: text('last_reply').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.status] })],
+);
+
 export const dnsResolver = sqliteTable('dns_resolver', {
   id: text('id').primaryKey(),
   failing: integer('failing', { mode: 'boolean' }).notNull(),

@@ -36,6 +36,12 @@ export interface SendResult {
    * and updates name it so they thread; absent when the message went out with ours.
    */
   deliveredMessageId?: string;
+  /**
+   * For a failure, what kind it is in a few words that are the same for every recipient it happens to
+   * (`SES AccessDeniedException`, `SMTP RCPT TO 550`, `SMTP connection ECONNREFUSED`): counted on
+   * /metrics, logged once per drain, and shown on the advisory's page.
+   */
+  failure?: string;
 }
 
 /** The `command` of a technical failure before the mail server: the message could not be built. */

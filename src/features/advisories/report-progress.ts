@@ -1,5 +1,6 @@
-// Live progress of a fan-out, cheap enough to poll: one grouped count over the advisory's deliveries.
-import { and, eq, sql } from 'drizzle-orm';
+// Live progress of a fan-out, cheap enough to poll: grouped counts over the advisory's deliveries (by
+// status, and by the kind of failure those not delivered last had).
+import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
@@ -17,6 +18,11 @@ export interface AdvisoryProgress {
   percent: number;
   /** While the advisory is being sent and sending is paused by a failure of our own: why, and the next try. */
   paused: { since: string | null; reason: string; nextProbeAt: string | null } | null;
+  /**
+   * The kinds of failure its deliveries that are not delivered last had (`SES AccessDeniedException` …),
+   * most first: what the mail provider is saying, visible without reading each delivery's reply.
+   */
+  failures: Array<{ kind: string; status: DeliveryStatus; deliveries: number; reply: string | null }>;
 }
 
 /** Statuses that are final whatever else the row says. */
@@ -50,8 +56,28 @@ export async function advisoryProgress(
     if (alwaysFinal.has(r.status)) done += n;
     else if (finalWhenNoRetry.has(r.status)) done += Number(r.settled ?? 0);
   }
+  const failureRows = await deps.db
+    .select({
+      kind: deliveries.lastFailure,
+      status: deliveries.status,
+      n: sql<number>`count(*)`,
+      reply: sql<string | null>`max(${deliveries.lastReply})`,
+    })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.advisoryId, advisory.id),
+        deliveryScope,
+        isNotNull(deliveries.lastFailure),
+        ne(deliveries.status, 'delivered'),
+      ),
+    )
+    .groupBy(deliveries.lastFailure, deliveries.status);
+  const failures = failureRows
+    .map((r) => ({ kind: r.kind ?? '', status: r.status, deliveries: Number(r.n), reply: r.reply }))
+    .sort((a, b) => b.deliveries - a.deliveries);
   const percent = total === 0 ? (advisory.state === 'sent' ? 100 : 0) : Math.floor((done * 100) / total);
   const pause = advisory.state === 'sending' ? pauseView(await senderState(deps)) : null;
   const paused = pause && { since: pause.since, reason: pause.reason, nextProbeAt: pause.nextProbeAt };
-  return { state: advisory.state, total, byStatus, done, percent, paused };
+  return { state: advisory.state, total, byStatus, done, percent, paused, failures };
 }

@@ -90,6 +90,19 @@ const ProgressSchema = z
         description:
           'Set while sending is paused by a failure of our own (our mail server refused us): deliveries are kept and retried when it works again',
       }),
+    failures: z
+      .array(
+        z.object({
+          kind: z.string().openapi({ example: 'SES AccessDeniedException' }),
+          status: z.string(),
+          deliveries: z.number().int(),
+          reply: z.string().nullable().openapi({ description: 'One such reply, as the mail server gave it' }),
+        }),
+      )
+      .openapi({
+        description:
+          'The kinds of failure the deliveries not yet delivered last had, most first (also counted on /metrics as cc_mail_send_failures_total)',
+      }),
   })
   .openapi('DeliveryProgress');
 

@@ -7,6 +7,7 @@
 import type { Deps } from '../../deps.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { claimQueue } from './claim-queue.js';
+import { failureTally } from './failure-tally.js';
 import { leaseKeeper } from './lease-keeper.js';
 import { type DeliveryUpdate, outcomeUpdate, type RetryPolicy } from './outcome.js';
 import { outcomeWriter } from './outcome-writer.js';
@@ -143,6 +144,7 @@ export async function drainOutbound(
   signal?.addEventListener('abort', onAbort, { once: true });
 
   const faults = faultWatch();
+  const failures = failureTally(deps);
   const recent = new Map<string, Work>();
   let fault: SenderFault | null = null;
   const rate = sendRate(options.ratePerSecond);
@@ -175,6 +177,7 @@ export async function drainOutbound(
     for (let w = await queue.next(); w; w = await queue.next()) {
       await rate.turn();
       const result = await w.source.send(w);
+      failures.observe(result);
       const seen = faults.observe(w.key, result);
       if (seen) await onFault(seen.fault, seen.sameFailure);
       let update = outcomeUpdate(result, w, now(), options.retry);
@@ -202,6 +205,7 @@ export async function drainOutbound(
   }
   await stopping;
   await writer.flush();
+  await failures.flush();
   // A claim still under way when the signal came adds to the queue: wait for it, so its leases go back too.
   await queue.settle();
   if (signal?.aborted || stopClaiming) await giveBack(queue.takeUnsent());

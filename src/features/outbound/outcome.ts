@@ -4,6 +4,13 @@
 import type { SendResult } from '../../ports/mailer.js';
 import { NOT_BUILT } from './sender-fault.js';
 
+/** A failure's kind: what the adapter called it, else its status and stage (the same for every recipient). */
+export function failureKind(result: SendResult): string {
+  if (result.failure) return result.failure.slice(0, 120);
+  if (result.command === NOT_BUILT) return 'not built';
+  return [result.status, result.command, result.code].filter((p) => p !== undefined).join(' ');
+}
+
 export interface RetryPolicy {
   baseMs: number;
   maxMs: number;
@@ -18,6 +25,8 @@ export interface DeliveryUpdate {
   failedAt: number | null;
   /** The Message-ID the recipient saw, when the provider replaced ours (see SendResult). */
   deliveredMessageId?: string | null;
+  /** The kind of failure (SendResult.failure, else the status); null once delivered. */
+  lastFailure?: string | null;
 }
 
 /** Backoff before attempt n+1 after n attempts: base·2^(n-1), capped, with jitter in [½, 1]. */
@@ -35,6 +44,7 @@ export function outcomeUpdate(
 ): DeliveryUpdate {
   const reply = result.reply.slice(0, 1000);
   const code = result.code ?? null;
+  const lastFailure = result.status === 'delivered' ? null : failureKind(result);
   if (result.status === 'delivered')
     return {
       status: 'delivered',
@@ -44,6 +54,7 @@ export function outcomeUpdate(
       deliveredAt: now,
       failedAt: null,
       deliveredMessageId: result.deliveredMessageId ?? null,
+      lastFailure: null,
     };
   if (result.status === 'permanent-failure')
     return {
@@ -53,6 +64,7 @@ export function outcomeUpdate(
       lastCode: code,
       deliveredAt: null,
       failedAt: now,
+      lastFailure,
     };
   // A message that could not be built will not build next time either: final, and ours.
   if (result.command === NOT_BUILT)
@@ -63,6 +75,7 @@ export function outcomeUpdate(
       lastCode: code,
       deliveredAt: null,
       failedAt: now,
+      lastFailure,
     };
   const next = now + retryDelay(delivery.attempts, policy, random);
   const retry = next < delivery.deadlineAt;
@@ -73,5 +86,6 @@ export function outcomeUpdate(
     lastCode: code,
     deliveredAt: null,
     failedAt: retry ? null : now,
+    lastFailure,
   };
 }

@@ -115,6 +115,7 @@ export async function recordRows(
         u.deliveredAt,
         u.failedAt,
         u.deliveredMessageId ?? null,
+        u.lastFailure ?? null,
       ]);
     // `+d.status` keeps the planner on the primary key (one lookup per outcome) rather than the status index.
     await deps.db.run(sql`
@@ -126,6 +127,7 @@ export async function recordRows(
         delivered_at = coalesce(json_extract(o.value, '$[5]'), d.delivered_at),
         failed_at = coalesce(json_extract(o.value, '$[6]'), d.failed_at),
         delivered_message_id = coalesce(json_extract(o.value, '$[7]'), d.delivered_message_id),
+        last_failure = json_extract(o.value, '$[8]'),
         lease_owner = null,
         lease_expires_at = null ${extra}
       from json_each(${JSON.stringify(rows)}) as o

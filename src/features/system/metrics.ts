@@ -5,7 +5,7 @@
 
 import { sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
-import { mailboxes } from '../../db/schema.js';
+import { mailboxes, sendFailures } from '../../db/schema.js';
 import type { Deps, ProcessMemory } from '../../deps.js';
 import { advisoryStates, deliveryStatuses } from '../../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../../domain/check-results.js';
@@ -142,6 +142,16 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
     '1 while sending is paused by a failure of our own (our mail server refused us): alert on it.',
   );
   out.sample('cc_mail_sending_paused', {}, queue.paused ? 1 : 0);
+  const failureRows = await db
+    .select({ kind: sendFailures.kind, status: sendFailures.status, count: sendFailures.count })
+    .from(sendFailures);
+  out.family(
+    'cc_mail_send_failures_total',
+    'counter',
+    'Failed send attempts by kind (SES AccessDeniedException, SMTP RCPT TO 550 …) and status: a rise in technical-failure is our set-up, not the recipients.',
+  );
+  for (const r of failureRows)
+    out.sample('cc_mail_send_failures_total', { kind: r.kind, status: r.status }, Number(r.count));
   const [resent] = await db.all<{ n: number }>(
     sql`select (select count(*) from deliveries where resends > 0) + (select count(*) from outbound_mail where resends > 0) as n`,
   );

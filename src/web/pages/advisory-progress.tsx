@@ -231,6 +231,46 @@ function DeliveriesTable({ list }: { list: DeliveryList }) {
   );
 }
 
+/** What a failure's status means for its deliveries, in words. */
+const failureMeaning: Record<string, string> = {
+  'technical-failure': 'A fault on our side (our mail set-up): still being tried',
+  'temporary-failure': 'Refused for now: still being tried',
+  'permanent-failure': 'Refused for good by the recipient’s mail server',
+};
+
+/**
+ * What the mail provider says about the sends that did not go: each kind of failure with its count and one
+ * reply, so that a provider refusing us (credentials, a suspended account) is plain from the page.
+ */
+function FailureKinds({ failures }: { failures: AdvisoryProgress['failures'] }) {
+  if (failures.length === 0) return null;
+  const ours = failures.some((f) => f.status === 'technical-failure');
+  return (
+    <div class="app-failure-kinds">
+      <h2 class="govuk-heading-m" id="failure-kinds">
+        {ours ? 'Our mail provider is refusing to send' : 'Why some sends failed'}
+      </h2>
+      <Table
+        caption="Failures by kind, as the mail server answered"
+        hiddenCaption
+        stack
+        columns={[
+          { head: 'Kind', cellClass: 'app-code app-break-words' },
+          { head: 'Deliveries', numeric: true },
+          'What it means',
+          { head: 'One such reply', cellClass: 'app-break-words' },
+        ]}
+        rows={failures.map((f) => [
+          f.kind,
+          f.deliveries,
+          failureMeaning[f.status] ?? f.status,
+          f.reply ?? '',
+        ])}
+      />
+    </div>
+  );
+}
+
 export function ProgressPanel({ advisory, progress, list, resumeCsrf }: ProgressPanelProps) {
   const id = advisory.id;
   const live = advisory.state === 'sending';
@@ -266,6 +306,7 @@ export function ProgressPanel({ advisory, progress, list, resumeCsrf }: Progress
         </p>
       </div>
       <Totals id={id} list={list} />
+      <FailureKinds failures={progress.failures} />
       <p class="govuk-body">
         Acknowledged by {list.councilsAcknowledged} of {list.councils}{' '}
         {list.councils === 1 ? 'council' : 'councils'}.
