@@ -62,6 +62,11 @@ const parts: Part[] = [
         }),
       ),
   },
+  {
+    name: 'worker',
+    description: 'the Workers bundle (bytes, gzip) and its cold start in workerd vs a hello Worker (ratio)',
+    run: (flags) => import('./worker.js').then((m) => m.runWorkerBench(int(flags.runs, 5))),
+  },
   { name: 'coverage', description: 'coverage report generation (not written yet)' },
 ];
 

@@ -39,6 +39,7 @@ interface QueueMessage {
   readonly body: unknown;
   readonly attempts: number;
   ack(): void;
+  /** Back to the queue after its `retry_delay` (wrangler.toml); after `max_retries`, to the dead-letter queue. */
   retry(options?: { delaySeconds?: number }): void;
 }
 interface QueueBatch {
@@ -61,8 +62,6 @@ interface ScheduledController {
 
 /** Queues delay a message by at most 12 hours. */
 const MAX_QUEUE_DELAY_SECONDS = 43_200;
-/** A consumer that failed hands its messages back to the queue after this long (then the dead-letter queue). */
-const RETRY_AFTER_ERROR_SECONDS = 30;
 
 // One runtime (config, database, mailer …) and app per isolate: Workers keep `env` for the isolate's life.
 const runtimes = new WeakMap<object, { runtime: WorkerRuntime; app: App }>();
@@ -180,7 +179,7 @@ export async function consumeDispatchBatch(
       for (const m of mailMessages) m.ack();
     } catch (err) {
       deps.log.error('queued mail dispatch failed; the messages go back to the queue', { err });
-      for (const m of mailMessages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
+      for (const m of mailMessages) m.retry();
     }
   }
   for (const [advisoryId, messages] of byAdvisory) {
@@ -200,7 +199,7 @@ export async function consumeDispatchBatch(
       for (const m of messages) m.ack();
     } catch (err) {
       deps.log.error('queue dispatch failed; the messages go back to the queue', { advisoryId, err });
-      for (const m of messages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
+      for (const m of messages) m.retry();
     }
   }
   // Scheduled work continued from an earlier invocation: only in an invocation that sent nothing, so one
@@ -216,7 +215,7 @@ export async function consumeDispatchBatch(
       for (const m of messages) m.ack();
     } catch (err) {
       deps.log.error('a continued scheduled job failed; the messages go back to the queue', { job, err });
-      for (const m of messages) m.retry({ delaySeconds: RETRY_AFTER_ERROR_SECONDS });
+      for (const m of messages) m.retry();
     }
   }
   return { advisories: byAdvisory.size, claimed };

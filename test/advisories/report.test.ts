@@ -228,6 +228,7 @@ describe('progress', () => {
       done: 2,
       paused: null,
       percent: 40,
+      failures: [],
     });
 
     const council = await t.tokenFor('council', { authority: 'CRF' });

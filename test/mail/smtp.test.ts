@@ -373,7 +373,13 @@ describe('classifySmtpError', () => {
       classifySmtpError(
         make({ code: 'EENVELOPE', responseCode: 421, response: '421 busy', command: 'RCPT TO' }),
       ),
-    ).toEqual({ status: 'temporary-failure', code: 421, reply: '421 busy', command: 'RCPT TO' });
+    ).toEqual({
+      status: 'temporary-failure',
+      code: 421,
+      reply: '421 busy',
+      command: 'RCPT TO',
+      failure: 'SMTP RCPT TO 421',
+    });
     expect(
       classifySmtpError(
         make({ code: 'EENVELOPE', responseCode: 550, response: '550 no', command: 'RCPT TO' }),
@@ -423,6 +429,7 @@ describe('classifySmtpError', () => {
       expect(classifySmtpError(make({ code, message: 'gone' }))).toEqual({
         status: 'temporary-failure',
         reply: `${code}: gone`,
+        failure: `SMTP connection ${code}`,
       });
     }
     expect(classifySmtpError(make({ code: 'ESOCKET', originalCode: 'ECONNRESET' })).status).toBe(

@@ -17,6 +17,7 @@ import {
   insertAdminToken,
   type OutboundFakes,
   outboundFakes,
+  queueSettings,
   startWorker,
   tempDir,
   type WorkerBuild,
@@ -100,6 +101,7 @@ beforeAll(async () => {
       // needs the consumer to hand the rest on to a later message.
       DELIVERY_RETRY_BASE_SECONDS: '1',
       EDGE_DISPATCH_MAX_DELIVERIES: '2',
+      ADMIN_NOTIFY_ADDRESSES: 'soc@ncsc.example',
     },
   });
   admin = await insertAdminToken((q, ...params) => worker.sql(q, ...params));
@@ -210,6 +212,29 @@ describe('the Worker bundle', { timeout: 60_000 }, () => {
     expect(build.gzipBytes).toBeLessThan(3 * 1024 * 1024); // the Free plan's limit (compressed)
     expect(build.output).not.toMatch(/WARNING/);
     expect([...wranglerConfig().triggers.crons].sort()).toEqual(Object.keys(cronJobs).sort());
+  });
+
+  it('has staging and production environments with every setting, their own D1 and queues, and a dead-letter consumer each', () => {
+    const config = wranglerConfig();
+    const top = Object.keys(config.vars).sort();
+    for (const name of ['staging', 'production']) {
+      const env = config.env?.[name];
+      expect(env, name).toBeDefined();
+      // Wrangler does not inherit [vars] or bindings: each environment lists every setting of its own.
+      expect(Object.keys(env!.vars ?? {}), name).toEqual(expect.arrayContaining(top));
+      const db = env!.d1_databases?.find((d) => d.binding === 'DB');
+      expect(db?.database_id, name).not.toBe(config.d1_databases[0]!.database_id);
+      const producer = env!.queues?.producers.find((p) => p.binding === 'DELIVERY_QUEUE');
+      expect(producer?.queue, name).toContain(name);
+      const consumer = env!.queues?.consumers.find((c) => c.queue === producer?.queue);
+      expect(consumer?.dead_letter_queue, name).toBe(`${producer?.queue}-dlq`);
+      expect(
+        env!.queues?.consumers.map((c) => c.queue),
+        name,
+      ).toContain(`${producer?.queue}-dlq`);
+    }
+    // The top level's own dead-letter queue has its consumer too (src/entry/worker.ts: names ending -dlq).
+    expect(config.queues.consumers.map((c) => c.queue)).toContain(`${config.queues.producers[0]!.queue}-dlq`);
   });
 
   it('answers health and readiness (D1 migrated by wrangler) and serves GOV.UK Frontend as static assets', async () => {
@@ -400,6 +425,43 @@ describe('updates thread on the edge, though SES replaces the Message-ID', { tim
     expect(references).toEqual(
       expect.arrayContaining([`<delivery.${row!.id}@cyber-contacts.test>`, row!.delivered_message_id]),
     );
+  });
+});
+
+describe('the dead-letter queue: a message whose consumer keeps failing is recorded and the admins told', {
+  timeout: 60_000,
+}, () => {
+  it('parks it after the retries wrangler.toml allows, audits it, e-mails the admins; the deliveries are untouched', async () => {
+    const queue = await worker.mf.getQueueProducer<{ advisoryId: string }>('DELIVERY_QUEUE');
+    // The consumer fails for real: the deliveries table is briefly not there.
+    await worker.sql('alter table deliveries rename to deliveries_away');
+    try {
+      await queue.send({ advisoryId: advisory.id! });
+      await eventually(
+        'the parked message recorded',
+        async () =>
+          (
+            await worker.sql<{ n: number }>(
+              `select count(*) as n from audit_log where action = 'queue.dead-letter' and subject_id = ?`,
+              advisory.id,
+            )
+          )[0]!.n === 1,
+        30_000,
+      );
+    } finally {
+      await worker.sql('alter table deliveries_away rename to deliveries');
+    }
+    const [entry] = await worker.sql<{ after: string }>(
+      `select after from audit_log where action = 'queue.dead-letter' and subject_id = ?`,
+      advisory.id,
+    );
+    const after = JSON.parse(entry!.after) as { queue: string; attempts: number };
+    expect(after.queue).toBe(queueSettings().consumer.dead_letter_queue);
+    expect(after.attempts).toBeGreaterThanOrEqual(1);
+    const alert = await eventually('the alert to the admins', async () =>
+      fakes.accepted('soc@ncsc.example').find((c) => c.parsed.subject?.includes('gave up on')),
+    );
+    expect(alert.parsed.text).toContain(`send advisory ${advisory.reference}`);
   });
 });
 
