@@ -52,14 +52,18 @@ export async function runWorkerBench(runs: number): Promise<PartSummary> {
       d1Persist: join(persist.path, 'v3', 'd1'),
       bindings: {
         PUBLIC_BASE_URL: 'http://localhost',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'error',
         REGISTER_SYNC_ON_EMPTY: 'false',
       },
     };
     const hello = {
       modules: true,
       scriptPath: helloPath,
+      modulesRoot: bundle.path,
       compatibilityDate: wranglerConfig().compatibility_date,
+      // The same D1 binding, so the runtime's own set-up is the same on both sides.
+      d1Databases: service.d1Databases,
+      d1Persist: service.d1Persist,
     };
     const s = { ready: [] as number[], health: [] as number[], home: [] as number[] };
     const b = { ready: [] as number[], first: [] as number[] };
