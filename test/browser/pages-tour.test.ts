@@ -61,6 +61,7 @@ async function seedAdvisories() {
     lastReply:
       '550 5.1.1 <cyber@swansea.gov.uk>: Recipient address rejected: User unknown in virtual mailbox table',
     lastCode: 550,
+    lastFailure: 'SMTP RCPT TO 550',
   });
   await insertDelivery(app.db, {
     advisoryId: sent.id,
@@ -69,6 +70,7 @@ async function seedAdvisories() {
     attempts: 3,
     createdAt: created,
     lastReply: '451 4.7.1 Greylisted, try again later',
+    lastFailure: 'SMTP RCPT TO 451',
   });
   await insertDelivery(app.db, {
     advisoryId: sent.id,
@@ -120,6 +122,7 @@ async function seedAdvisories() {
         status === 'technical-failure'
           ? '554 5.7.1 <bounces+x@cyber-contacts.test>: Sender address rejected: not authorised'
           : null,
+      lastFailure: status === 'technical-failure' ? 'SMTP RCPT TO 554' : null,
     });
   await insertAdvisory(app.db, {
     title: 'Quarterly drill',

@@ -138,7 +138,9 @@ describe('without the SES secrets: degraded, not down', { timeout: 60_000 }, () 
     expect(res.status).toBe(503);
     const html = await res.text();
     expect(html).toContain('govuk-error-summary');
-    expect(html).toContain('cannot send e-mail yet');
+    expect(html).toContain('We cannot send e-mail at the moment');
+    // The settings are for administrators (/readyz, the API), not for the public page.
+    expect(html).not.toContain('SES_ACCESS_KEY_ID');
   });
 
   it('the scheduled jobs run without sending or failing: the sweep is skipped, nobody is marked stale', async () => {

@@ -10,6 +10,7 @@ import { currentAuthorityNames, findAuthority } from '../../features/authority-r
 import { type CouncilChoice, resolveCouncil } from '../../features/authority-register/resolve-council.js';
 import { acceptAnonymousRegistration, registerMailbox } from '../../features/mailboxes/register-mailbox.js';
 import { MailboxRegistration } from '../../features/mailboxes/schemas.js';
+import { MAIL_UNAVAILABLE_ON_PAGES } from '../../features/outbound/mail-available.js';
 import { inBackground } from '../../lib/background.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { redirectWithResult, resultOf } from '../flash.js';
@@ -156,7 +157,9 @@ export function registerPageRoutes() {
     } catch (err) {
       const known = pageError(err, ['validation_failed', 'conflict', 'unavailable']);
       if (!known) throw err;
-      if (known.errors?.length) {
+      if (known.code === 'unavailable') {
+        errors.address = MAIL_UNAVAILABLE_ON_PAGES;
+      } else if (known.errors?.length) {
         for (const e of known.errors) errors[fieldFor(e.path, false)] ??= e.message;
       } else {
         errors.address = known.message;

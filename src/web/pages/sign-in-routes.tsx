@@ -14,7 +14,7 @@ import {
   signInRequestedMessage,
   signInWithLink,
 } from '../../features/mailboxes/sign-in-link.js';
-import { mailUnavailableMessage } from '../../features/outbound/mail-available.js';
+import { MAIL_UNAVAILABLE_ON_PAGES, mailUnavailableMessage } from '../../features/outbound/mail-available.js';
 import {
   inspectStaffSignInLink,
   requestStaffSignInLink,
@@ -76,8 +76,8 @@ export function signInPageRoutes() {
     const address = (await formFields(c))('address').trim();
     if (!address) return showSignIn(c, '', { address: 'Enter your e-mail address' });
     // Without mail no link can go: say so, rather than "check your mailbox".
-    const noMail = mailUnavailableMessage(c.var.deps);
-    if (noMail) return showSignIn(c, address, { address: noMail }, 503);
+    if (mailUnavailableMessage(c.var.deps))
+      return showSignIn(c, address, { address: MAIL_UNAVAILABLE_ON_PAGES }, 503);
     // Sent in the background: the same page, in the same time, whether or not the address is registered
     // (as a confirmed mailbox, or as an enabled staff member: each gets its own kind of link).
     inBackground(
