@@ -161,6 +161,15 @@ export const configSchema = z
     SOFT_BOUNCE_THRESHOLD: positiveInt.default(3),
     INBOUND_LIMIT_BYTES: positiveInt.default(1024 * 1024),
     /**
+     * Node only: a port to receive bounces on by SMTP (src/entry/node-inbound-smtp.ts): mail for the signed VERP
+     * addresses (bounces+…@MAIL_DOMAIN) is recorded as POST /api/v1/inbound/bounces records it; any other
+     * recipient is refused. No listener when absent. Point MAIL_DOMAIN's MX at this host (port 25).
+     */
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /** Connections the inbound SMTP listener serves at once; more are refused (421) until one ends. */
+    INBOUND_SMTP_MAX_CLIENTS: positiveInt.default(20),
+    /**
      * How long the council's confirmed primary has to refuse its replacement (a new primary confirmed by its
      * own link) before the replacement takes over; the primary's consent or an admin's ends it sooner.
      */

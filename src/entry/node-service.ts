@@ -1,9 +1,11 @@
-// The Node service (started by node.ts): env → deps → HTTP server; background work; graceful shutdown.
+// The Node service (started by node.ts): env → deps → HTTP server (and the inbound SMTP listener, when
+// configured); background work; graceful shutdown.
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import { settleBackground } from '../lib/background.js';
 import { startBackgroundWork } from './node-background.js';
 import { buildNodeRuntime } from './node-deps.js';
+import { startInboundSmtp } from './node-inbound-smtp.js';
 
 const runtime = await buildNodeRuntime(process.env).catch((err: Error) => {
   console.error(err.message);
@@ -12,6 +14,17 @@ const runtime = await buildNodeRuntime(process.env).catch((err: Error) => {
 const { deps } = runtime;
 const app = createApp(deps);
 const background = startBackgroundWork(deps);
+
+// Bounces by SMTP, when INBOUND_SMTP_PORT is set (no relay in between; see node-inbound-smtp.ts).
+const inbound =
+  deps.config.INBOUND_SMTP_PORT === undefined
+    ? null
+    : await startInboundSmtp(deps, deps.config.INBOUND_SMTP_PORT, deps.config.INBOUND_SMTP_HOST).catch(
+        (err: Error) => {
+          console.error(`The inbound SMTP listener could not start: ${err.message}`);
+          process.exit(1);
+        },
+      );
 
 const server = serve({ fetch: app.fetch, port: deps.config.PORT, hostname: deps.config.HOST }, (info) => {
   deps.log.info('listening', {
@@ -30,6 +43,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), (deps.config.SHUTDOWN_GRACE_SECONDS + 5) * 1000);
   force.unref();
   server.close();
+  await inbound?.close();
   await background.stop();
   await settleBackground(deps.db);
   await runtime.close();

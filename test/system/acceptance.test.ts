@@ -2,6 +2,7 @@
 // service started the way `npm start` starts it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPrincipal } from '../../src/domain/principal.js';
@@ -102,6 +103,8 @@ describe('npm start on an empty database', () => {
         DATABASE_URL: db.url,
         OUTBOX_DIR: join(db.dir, 'outbox'),
         REGISTER_SOURCE_URL: 'http://127.0.0.1:9/unreachable.csv',
+        INBOUND_SMTP_PORT: '0',
+        INBOUND_SMTP_HOST: '127.0.0.1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -124,5 +127,17 @@ describe('npm start on an empty database', () => {
       await new Promise((r) => setTimeout(r, 100));
     expect(output.match(/register is empty/g)).toHaveLength(1);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // INBOUND_SMTP_PORT set: the bounce listener answers SMTP too.
+    const port = Number(/"msg":"receiving bounces by SMTP"[^\n]*"port":(\d+)/.exec(output)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.setEncoding('utf8').once('data', (line: string) => {
+        socket.end('QUIT\r\n');
+        resolve(line);
+      });
+      socket.once('error', reject);
+    });
+    expect(greeting).toMatch(/^220 .*bounces only/);
   });
 });
