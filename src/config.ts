@@ -32,6 +32,11 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
     IMPORT_LIMIT_BYTES: positiveInt.default(20 * 1024 * 1024),
+    /**
+     * A register import that would end, or leave out, more than this share of the current authorities (or
+     * drop a nation's count by more) is held for an admin's approval instead of being applied.
+     */
+    REGISTER_MAX_CHANGE_SHARE: z.coerce.number().min(0).max(1).default(0.1),
     FETCH_TIMEOUT_MS: positiveInt.default(30_000),
     SERVICE_NAME: z.string().min(1).default('Council cyber contacts'),
     /** The GOV.UK crown and wordmark in the header: only where policy allows the service on GOV.UK. */

@@ -64,6 +64,24 @@ export const authoritySuccessors = sqliteTable(
   ],
 );
 
+/**
+ * A register import held for an admin's decision (it would end or leave out too many authorities, or the
+ * file failed a sanity check): the file as it came, why it was held, and what it would change.
+ */
+export const registerImports = sqliteTable('register_imports', {
+  id: text('id').primaryKey(),
+  state: text('state', { enum: ['held', 'applied', 'refused'] }).notNull(),
+  source: text('source').notNull(),
+  content: text('content').notNull(),
+  reasons: text('reasons', { mode: 'json' }).$type<string[]>().notNull(),
+  summary: text('summary').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: at('created_at').notNull(),
+  decidedBy: text('decided_by'),
+  decidedAt: at('decided_at'),
+  updatedAt: at('updated_at').notNull(),
+});
+
 export const authorityDomains = sqliteTable(
   'authority_domains',
   {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDatabase } from '../support/cli.js';
+import { registerTable, toCsv } from './import-helpers.js';
 
 const CSV = '../shared/data/uk_local_authorities_current.csv';
 const DOMAINS = '../shared/data/ukps_user_domains.json';
@@ -38,6 +39,41 @@ describe('npm run cli -- register (as a child process)', () => {
     expect(domains.code, domains.stderr).toBe(0);
     expect(domains.stdout).toMatch(/398 local-authority domains: 393 matched \(98\.7%\), 393 added/);
     expect(domains.stdout).toContain('tfl.gov.uk');
+  });
+
+  it('previews a large change with --dry-run, holds it (exit 3), lists it, and applies it on approval', async () => {
+    const { header, rows } = registerTable();
+    const current = header.indexOf('current-authority');
+    const nation = header.indexOf('nation');
+    let left = 60;
+    const edited = rows.map((r) =>
+      r[current] === 'True' && r[nation] === 'England' && left-- > 0
+        ? r.map((v, i) => (i === current ? 'False' : v))
+        : r,
+    );
+    const file = join(db.dir, 'sixty-ended.csv');
+    writeFileSync(file, toCsv(header, edited));
+
+    const dry = await cli('import', file, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('(dry run: nothing written)');
+    expect(dry.stdout).toContain('ended (60):');
+    expect(dry.stdout).toContain('It would be HELD for an admin’s approval:');
+
+    const held = await cli('import', file);
+    expect(held.code, held.stderr).toBe(3);
+    const id = /register approve (\S+),/.exec(held.stdout)?.[1];
+    expect(id).toBeTruthy();
+    const list = await cli('held');
+    expect(list.stdout).toContain(`${id}  held`);
+    expect(list.stdout).toContain('It would end 60 of the 397 current authorities');
+
+    const approved = await cli('approve', id!);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('337 current and 133 former');
+    const twice = await cli('approve', id!);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/applied, so it cannot be approved/);
   });
 
   it('refuses a broken file with exit 1 and a readable reason', async () => {

@@ -39,6 +39,8 @@ export function fill(route: Route, w: World): string {
     if (path.startsWith('/admin/approvals/')) return w.ids.held;
     if (path.startsWith('/api/v1/warps/')) return WM;
     if (path.startsWith('/api/v1/tokens/')) return w.ids.spareToken;
+    // No import is held in the world: an admin gets 404, everyone else 401/403 first.
+    if (path.startsWith('/api/v1/register/held-imports/')) return 'no-such-held-import';
     // The draft suits the verbs that change an advisory before it goes; the sent one everything else.
     if (
       /^\/(api\/v1\/)?advisories\/:id\/(release|approve)$/.test(path) ||

@@ -1,6 +1,9 @@
 // Importing the register: diff the CSV against the stored authorities and apply every change, the default
 // WARPs and one audit entry in ONE atomic batch. Upsert, never delete; a second import of the same file
-// changes nothing and says so.
+// changes nothing and says so. Before anything is written the diff is checked (register-sanity.ts): an
+// import that looks like a broken or truncated file, or a change larger than REGISTER_MAX_CHANGE_SHARE, is
+// held for an admin's approval (register-held.ts, register-hold.ts) and changes nothing meanwhile. `dryRun` writes nothing
+// and says what would happen.
 import { and, count, eq, notInArray } from 'drizzle-orm';
 import { type BatchItem, writeAll } from '../../db/client.js';
 import { authorities, authoritySuccessors } from '../../db/schema.js';
@@ -11,6 +14,9 @@ import { auditEntry } from '../audit/record.js';
 import { defaultWarpId, defaultWarpInserts, defaultWarpRegions } from './default-warps.js';
 import { parseRegisterCsv, type RegisterRow, type RejectedRow } from './import-csv.js';
 import { decodeImportText, type ImportInput, type OnProgress } from './import-text.js';
+import { diffRegister, diffSummary, type RegisterDiff } from './register-diff.js';
+import { holdImport } from './register-held.js';
+import { registerSanity } from './register-sanity.js';
 
 export interface RegisterImportCounts {
   /** New authorities. */
@@ -34,10 +40,26 @@ export interface RegisterImportReport {
   /** Current and former authorities in the register after the import. */
   current: number;
   former: number;
+  /** What the file changes (or would change), authority by authority. */
+  diff: RegisterDiff;
+  /** True when nothing was written: only what would happen is reported. */
+  dryRun: boolean;
+  /**
+   * Set when the import is held for an admin's approval (or, in a dry run, would be): why, and the held
+   * import's id (null in a dry run).
+   */
+  held: { id: string | null; reasons: string[] } | null;
 }
 
 export interface ImportOptions {
   onProgress?: OnProgress;
+  /** Say what would change, and whether it would be held; write nothing. */
+  dryRun?: boolean;
+  /**
+   * An admin approved this held import: it is applied whatever the sanity checks say, its writes in one
+   * batch with the approval's transition (register-hold.ts), which `write` runs.
+   */
+  approving?: { write: (writes: BatchItem[]) => Promise<void> };
 }
 
 type Authority = typeof authorities.$inferSelect;
@@ -95,7 +117,11 @@ export async function importRegister(
   const { db } = deps;
   const now = deps.clock.now();
   const id = deps.random.id();
-  const stored = new Map((await db.select().from(authorities)).map((a) => [a.code, a]));
+  const storedRows = await db.select().from(authorities);
+  const stored = new Map(storedRows.map((a) => [a.code, a]));
+  const fileRows = parsed.rows.map((r) => r.row);
+  const diff = diffRegister(storedRows, fileRows);
+  const verdict = registerSanity(storedRows, fileRows, diff, deps.config.REGISTER_MAX_CHANGE_SHARE);
   const changes = { added: [] as string[], updated: [] as string[], ended: [] as string[] };
   let unchanged = 0;
   const writes: BatchItem[] = [];
@@ -155,31 +181,56 @@ export async function importRegister(
     unchanged,
     rejected: parsed.rejected.length,
   };
-  const total = writes.length + 1;
-  options.onProgress?.({ phase: 'writing', done: 0, total, unit: 'statements' });
-  await writeAll(db, [
+  const totalsNow = async () => {
+    const totals = await db
+      .select({ current: authorities.current, n: count() })
+      .from(authorities)
+      .groupBy(authorities.current);
+    return { current: totals.find((t) => t.current)?.n ?? 0, former: totals.find((t) => !t.current)?.n ?? 0 };
+  };
+  const report = (fields: { changed: boolean; dryRun: boolean; held: RegisterImportReport['held'] }) =>
+    totalsNow().then((totals) => ({
+      id,
+      source: input.source,
+      counts,
+      rejected: parsed.rejected,
+      diff,
+      ...totals,
+      ...fields,
+    }));
+
+  const holding = verdict.hold && !options.approving;
+  if (options.dryRun)
+    return report({
+      changed: writes.length > 0,
+      dryRun: true,
+      held: verdict.hold ? { id: null, reasons: verdict.reasons } : null,
+    });
+  if (holding) {
+    await holdImport(deps, actor, {
+      id,
+      source: input.source,
+      content: text,
+      reasons: verdict.reasons,
+      diff,
+    });
+    return report({ changed: false, dryRun: false, held: { id, reasons: verdict.reasons } });
+  }
+
+  const applied = [
     ...defaultWarpInserts(deps),
     ...writes,
     auditEntry(db, actor, now, {
       action: 'register.import',
       subjectType: 'register',
       subjectId: id,
-      after: { source: input.source, counts, changes },
+      after: { source: input.source, counts, changes, summary: diffSummary(diff) },
     }),
-  ]);
+  ];
+  const total = applied.length;
+  options.onProgress?.({ phase: 'writing', done: 0, total, unit: 'statements' });
+  await (options.approving ? options.approving.write(applied) : writeAll(db, applied));
   options.onProgress?.({ phase: 'writing', done: total, total, unit: 'statements' });
 
-  const totals = await db
-    .select({ current: authorities.current, n: count() })
-    .from(authorities)
-    .groupBy(authorities.current);
-  return {
-    id,
-    source: input.source,
-    changed: writes.length > 0,
-    counts,
-    rejected: parsed.rejected,
-    current: totals.find((t) => t.current)?.n ?? 0,
-    former: totals.find((t) => !t.current)?.n ?? 0,
-  };
+  return report({ changed: writes.length > 0, dryRun: false, held: null });
 }
