@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, authorities } from '../../src/db/schema.js';
 import { cliPrincipal } from '../../src/domain/principal.js';
 import { importRegister } from '../../src/features/authority-register/import-register.js';
+import { browser } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { editedCsv, registerSnapshot, registerTable, registerText, toCsv } from './import-helpers.js';
 
@@ -225,5 +226,42 @@ describe('a change that looks wrong is held for an admin', () => {
       ).toBe(403);
     }
     expect((await t.call('GET', '/api/v1/register/held-imports')).status).toBe(401);
+  });
+});
+
+describe('the Approvals page', () => {
+  it('lists a held import with why, and applies or refuses it', async () => {
+    const first = (await (await post(manyEnded(60))).json()).held.id as string;
+    const admin = browser(t);
+    await admin.signInAs(t.deps, { role: 'admin' });
+    const page = await admin.get('/admin/approvals');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Register imports held for a decision');
+    expect(page.html).toContain('It would end 60 of the 397 current authorities, more than 10%.');
+    expect(page.html).toContain(`/admin/approvals/register/${first}/approve`);
+    const applied = await admin.send(`/admin/approvals/register/${first}/approve`);
+    expect(applied.redirectedTo).toBe('/admin/approvals?done=register-applied');
+    expect(applied.html).toContain('The held register import has been applied.');
+    expect(applied.html).not.toContain('Register imports held for a decision');
+    expect(await t.db.select().from(authorities).where(eq(authorities.current, true))).toHaveLength(337);
+
+    const second = (await (await post(manyEnded(120))).json()).held.id as string;
+    await admin.get('/admin/approvals');
+    const refused = await admin.send(`/admin/approvals/register/${second}/refuse`);
+    expect(refused.html).toContain('nothing of it was applied');
+    expect(await t.db.select().from(authorities).where(eq(authorities.current, true))).toHaveLength(337);
+    // Deciding again: the page says why not.
+    const again = await admin.send(`/admin/approvals/register/${second}/approve`);
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('govuk-error-summary');
+  });
+
+  it('a WARP operator’s session cannot see or decide them', async () => {
+    const held = (await (await post(manyEnded(60))).json()).held.id as string;
+    const operator = browser(t);
+    await operator.signInAs(t.deps, { role: 'warp', warpId: 'wales' });
+    expect((await operator.get('/admin/approvals')).status).toBe(403);
+    await operator.get('/advisories');
+    expect((await operator.submit(`/admin/approvals/register/${held}/approve`)).status).toBe(403);
   });
 });

@@ -8,9 +8,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainChecks } from '../../src/db/schema.js';
 import { systemPrincipal } from '../../src/domain/principal.js';
+import { importRegister } from '../../src/features/authority-register/import-register.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
 import { pauseSending, resumeSending } from '../../src/features/outbound/sender-state.js';
+import { registerTable, toCsv } from '../authority-register/import-helpers.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { linkIn } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
@@ -159,6 +161,25 @@ async function seedHandover(address: string) {
   return `/handover/${linkIn(asked.at(-1), 'handover')}`;
 }
 
+/** A register file that ends 60 English councils at once: held for an admin on the Approvals page. */
+async function seedHeldImport() {
+  const { header, rows } = registerTable();
+  const current = header.indexOf('current-authority');
+  const nation = header.indexOf('nation');
+  let left = 60;
+  const edited = rows.map((r) =>
+    r[current] === 'True' && r[nation] === 'England' && left-- > 0
+      ? r.map((v, i) => (i === current ? 'False' : v))
+      : r,
+  );
+  const report = await importRegister(
+    app.deps,
+    { principal: systemPrincipal },
+    { content: toCsv(header, edited), source: 'https://register.example/uk_local_authorities_current.csv' },
+  );
+  expect(report.held?.id).toBeTruthy();
+}
+
 beforeAll(async () => {
   app = await startApp({ now: '2026-11-25T09:00:00Z' });
   await importSharedRegister(app);
@@ -171,6 +192,7 @@ beforeAll(async () => {
   await seedAdvisories();
   await seedChecks();
   await seedHandover('security@cardiff.gov.uk');
+  await seedHeldImport();
   browser = await launchChromium();
   shots = await mkdtemp(join(tmpdir(), 'cc-pages-screens-'));
 }, 120_000);

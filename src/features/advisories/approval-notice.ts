@@ -4,7 +4,7 @@
 // it, and the configured admin team addresses. How many wait is what the Approvals menu shows.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import advisoryApprovalNeeded from '../../../templates/advisory-approval-needed.js';
-import { advisories, mailboxes, staffMembers } from '../../db/schema.js';
+import { advisories, mailboxes, registerImports, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { ukDateTime } from '../../domain/uk-time.js';
 import { composeMessage } from '../../mail/compose.js';
@@ -73,10 +73,17 @@ export async function notifyApprovers(
   }
 }
 
-/** What waits for an admin on the Approvals page: advisories for a second admin, and mailboxes to review. */
-export async function approvalsWaiting(deps: Deps): Promise<{ advisories: number; mailboxes: number }> {
-  const [row] = await deps.db.all<{ advisories: number; mailboxes: number }>(sql`
+/** What waits for an admin on the Approvals page: advisories for a second admin, mailboxes to review, held register imports. */
+export async function approvalsWaiting(
+  deps: Deps,
+): Promise<{ advisories: number; mailboxes: number; registerImports: number }> {
+  const [row] = await deps.db.all<{ advisories: number; mailboxes: number; registerImports: number }>(sql`
     select (select count(*) from ${advisories} where ${advisories.state} = 'awaiting-approval') as advisories,
-      (select count(*) from ${mailboxes} where ${mailboxes.state} in ('awaiting-approval', 'awaiting-handover')) as mailboxes`);
-  return { advisories: Number(row?.advisories ?? 0), mailboxes: Number(row?.mailboxes ?? 0) };
+      (select count(*) from ${mailboxes} where ${mailboxes.state} in ('awaiting-approval', 'awaiting-handover')) as mailboxes,
+      (select count(*) from ${registerImports} where ${registerImports.state} = 'held') as registerImports`);
+  return {
+    advisories: Number(row?.advisories ?? 0),
+    mailboxes: Number(row?.mailboxes ?? 0),
+    registerImports: Number(row?.registerImports ?? 0),
+  };
 }

@@ -149,6 +149,8 @@ export const policy: Record<string, Access> = {
   'GET /admin/approvals': admin,
   'POST /admin/approvals/:id/approve': admin,
   'POST /admin/approvals/:id/refuse': admin,
+  'POST /admin/approvals/register/:id/approve': admin,
+  'POST /admin/approvals/register/:id/refuse': admin,
   'GET /advisories': staff,
   'GET /advisories/new': staff,
   'POST /advisories/new': staff,

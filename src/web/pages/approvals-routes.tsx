@@ -14,6 +14,11 @@ import {
   domainOwners,
   listAuthorityDomains,
 } from '../../features/authority-register/get-authority.js';
+import {
+  approveHeldImport,
+  listHeldImports,
+  refuseHeldImport,
+} from '../../features/authority-register/register-hold.js';
 import { domainOf } from '../../features/checks/status.js';
 import {
   confirmedPrimaries,
@@ -23,7 +28,13 @@ import {
 import { approveMailbox, refuseMailbox } from '../../features/mailboxes/review-mailbox.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
-import { type AdvisoryWaiting, type ApprovalItem, ApprovalsPage, approvalsTitle } from './approvals.js';
+import {
+  type AdvisoryWaiting,
+  type ApprovalItem,
+  ApprovalsPage,
+  approvalsTitle,
+  type HeldImport,
+} from './approvals.js';
 import { formFields, orPageError, renderPage, statusOf } from './render.js';
 
 interface Outcome {
@@ -53,9 +64,26 @@ async function advisoriesWaiting(c: Context<AppEnv>): Promise<AdvisoryWaiting[]>
   );
 }
 
+/** Register imports held for an admin, with who held them. */
+async function heldImportsWaiting(c: Context<AppEnv>): Promise<HeldImport[]> {
+  const deps = c.var.deps;
+  const held = (await listHeldImports(deps)).filter((h) => h.state === 'held');
+  return Promise.all(
+    held.map(async (h) => ({
+      id: h.id,
+      source: h.source,
+      summary: h.summary,
+      reasons: h.reasons,
+      heldBy: await describeActor(deps, h.createdBy),
+      heldAt: new Date(h.createdAt),
+    })),
+  );
+}
+
 async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
   const deps = c.var.deps;
   const waiting = await advisoriesWaiting(c);
+  const heldImports = await heldImportsWaiting(c);
   const list = await listMailboxes(deps, requirePrincipal(c), {
     state: ['awaiting-approval', 'awaiting-handover'],
     limit: 200,
@@ -100,6 +128,7 @@ async function showApprovals(c: Context<AppEnv>, outcome: Outcome = {}) {
     <ApprovalsPage
       csrf={csrfToken(c)}
       advisories={waiting}
+      heldImports={heldImports}
       items={items}
       errors={errors}
       fieldErrors={fieldErrors}
@@ -118,16 +147,41 @@ const doneWords: Record<string, (address: string) => string> = {
   refused: (a) => `Refused ${a}. Nothing will be sent to it.`,
 };
 
+const registerDoneWords: Record<string, string> = {
+  'register-applied': 'The held register import has been applied.',
+  'register-refused': 'The held register import has been refused: nothing of it was applied.',
+};
+
 const shownErrors: AppError['code'][] = ['not_found', 'conflict', 'validation_failed'];
 
 export function approvalsPageRoutes() {
   const router = new Hono<AppEnv>();
 
   router.get('/admin/approvals', async (c) => {
+    const done = c.req.query('done') ?? '';
+    if (done in registerDoneWords) return showApprovals(c, { done: registerDoneWords[done] });
     const id = c.req.query('mailbox') ?? '';
     const address = id ? (await mailboxAddresses(c.var.deps, [id])).get(id) : undefined;
-    const words = address ? doneWords[c.req.query('done') ?? ''] : undefined;
+    const words = address ? doneWords[done] : undefined;
     return showApprovals(c, { done: words?.(address!) });
+  });
+
+  router.post('/admin/approvals/register/:id/approve', async (c) => {
+    const applied = await orPageError(
+      shownErrors,
+      approveHeldImport(c.var.deps, actorOf(c), c.req.param('id')),
+    );
+    if (applied instanceof AppError) return showApprovals(c, { error: applied });
+    return c.redirect('/admin/approvals?done=register-applied', 303);
+  });
+
+  router.post('/admin/approvals/register/:id/refuse', async (c) => {
+    const refused = await orPageError(
+      shownErrors,
+      refuseHeldImport(c.var.deps, actorOf(c), c.req.param('id')),
+    );
+    if (refused instanceof AppError) return showApprovals(c, { error: refused });
+    return c.redirect('/admin/approvals?done=register-refused', 303);
   });
 
   router.post('/admin/approvals/:id/approve', async (c) => {

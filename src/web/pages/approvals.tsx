@@ -57,9 +57,20 @@ function whatApprovingDoes(item: ApprovalItem): string {
   return 'Sends the confirmation link. Once it is confirmed, it receives advisories alongside the primary mailbox.';
 }
 
+/** A register import held for an admin (register-hold.ts), as the Approvals page lists it. */
+export interface HeldImport {
+  id: string;
+  source: string;
+  summary: string;
+  reasons: string[];
+  heldBy: string;
+  heldAt: Date;
+}
+
 export interface ApprovalsProps {
   csrf: string;
   advisories: AdvisoryWaiting[];
+  heldImports: HeldImport[];
   items: ApprovalItem[];
   errors: SummaryError[];
   /** Field errors by field id (the refuse reasons), and what was typed in them. */
@@ -217,9 +228,58 @@ function AdvisoriesWaiting({ advisories }: { advisories: AdvisoryWaiting[] }) {
   );
 }
 
+function HeldImports({ imports, csrf }: { imports: HeldImport[]; csrf: string }) {
+  if (imports.length === 0) return null;
+  return (
+    <section aria-labelledby="register-held" id="register-imports">
+      <h2 class="govuk-heading-m" id="register-held">
+        Register imports held for a decision
+      </h2>
+      <p class="govuk-body">
+        These would change more of the register than an import may change by itself, or the file looked wrong.
+        Nothing of them has been applied. Applying one imports the file against the register as it is now.
+      </p>
+      {imports.map((h) => (
+        <div class="govuk-summary-card" id={`register-import-${h.id}`}>
+          <div class="govuk-summary-card__title-wrapper">
+            <h3 class="govuk-summary-card__title app-break-words">{h.summary}</h3>
+          </div>
+          <div class="govuk-summary-card__content">
+            <SummaryList
+              rows={[
+                { key: 'From', value: <span class="app-break-words">{h.source}</span> },
+                {
+                  key: 'Why it was held',
+                  value: (
+                    <ul class="govuk-list govuk-list--bullet">
+                      {h.reasons.map((r) => (
+                        <li>{r}</li>
+                      ))}
+                    </ul>
+                  ),
+                },
+                { key: 'Held', value: `${ukDateTime(h.heldAt)}, ${h.heldBy}` },
+              ]}
+            />
+            <div class="govuk-button-group">
+              <PostButton action={`/admin/approvals/register/${h.id}/approve`} csrf={csrf}>
+                Apply it<span class="govuk-visually-hidden"> ({h.summary})</span>
+              </PostButton>
+              <PostButton action={`/admin/approvals/register/${h.id}/refuse`} csrf={csrf} variant="warning">
+                Refuse it<span class="govuk-visually-hidden"> ({h.summary})</span>
+              </PostButton>
+            </div>
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}
+
 export function ApprovalsPage({
   csrf,
   advisories,
+  heldImports,
   items,
   errors,
   fieldErrors,
@@ -233,6 +293,7 @@ export function ApprovalsPage({
         {done && <SuccessBanner>{done}</SuccessBanner>}
         <h1 class="govuk-heading-l">{approvalsTitle}</h1>
         <AdvisoriesWaiting advisories={advisories} />
+        <HeldImports imports={heldImports} csrf={csrf} />
         <h2 class="govuk-heading-m">Registrations waiting for approval</h2>
         <p class="govuk-body">
           Addresses not on one of their council’s known domains: nothing is sent to them until you approve

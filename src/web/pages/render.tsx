@@ -25,7 +25,9 @@ export async function renderPage(c: Context<AppEnv>, options: PageOptions, body:
     page(
       <Layout
         title={options.hasErrors ? `Error: ${options.title}` : options.title}
-        {...layoutFor(c, { approvals: waiting ? waiting.advisories + waiting.mailboxes : 0 })}
+        {...layoutFor(c, {
+          approvals: waiting ? waiting.advisories + waiting.mailboxes + waiting.registerImports : 0,
+        })}
       >
         {body}
       </Layout>,
