@@ -37,6 +37,12 @@ export const authorities = sqliteTable(
     endDate: text('end_date'),
     replacedBy: text('replaced_by', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     current: integer('current', { mode: 'boolean' }).notNull(),
+    /**
+     * Created by a reorganisation and not yet vested (its start date is still to come): it can register
+     * mailboxes and be named in audiences, counts in coverage as upcoming, and becomes current on its start
+     * date (register-calendar.ts) without another import.
+     */
+    shadow: integer('shadow', { mode: 'boolean' }).notNull().default(false),
     altNames: text('alt_names'),
     warpId: text('warp_id').references(() => warps.id, { onDelete: 'set null' }),
     createdAt: at('created_at').notNull(),
@@ -81,6 +87,36 @@ export const registerImports = sqliteTable('register_imports', {
   decidedAt: at('decided_at'),
   updatedAt: at('updated_at').notNull(),
 });
+
+/**
+ * A predecessor's confirmed mailbox offered to a successor (carry-forward.ts): until it is answered,
+ * advisories to the successor also go to it; accepted, the address becomes a confirmed mailbox of the
+ * successor; declined, it stops.
+ */
+export const mailboxOffers = sqliteTable(
+  'mailbox_offers',
+  {
+    id: text('id').primaryKey(),
+    mailboxId: text('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id),
+    predecessorCode: text('predecessor_code').notNull(),
+    successorCode: text('successor_code').notNull(),
+    state: text('state', { enum: ['offered', 'accepted', 'declined'] }).notNull(),
+    /** When the mailbox was e-mailed the question (carry-forward.ts); null until then. */
+    askedAt: at('asked_at'),
+    /** The successor's mailbox an acceptance made. */
+    acceptedAs: text('accepted_as'),
+    answeredBy: text('answered_by'),
+    createdAt: at('created_at').notNull(),
+    answeredAt: at('answered_at'),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('mailbox_offers_pair_idx').on(t.mailboxId, t.successorCode),
+    index('mailbox_offers_successor_idx').on(t.successorCode, t.state),
+  ],
+);
 
 export const authorityDomains = sqliteTable(
   'authority_domains',
@@ -315,6 +351,11 @@ export const deliveries = sqliteTable(
     acknowledgedBy: text('acknowledged_by'),
     /** Times its lease ran out while it was being sent (a worker stopped): it may have been sent twice. */
     resends: integer('resends').notNull().default(0),
+    /**
+     * The successor this copy went to a predecessor's mailbox for (the mailbox is offered to it and has not
+     * answered yet): the report groups it under that council.
+     */
+    onBehalfOf: text('on_behalf_of'),
   },
   (t) => [
     uniqueIndex('deliveries_advisory_mailbox_idx').on(t.advisoryId, t.mailboxId),

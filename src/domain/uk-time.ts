@@ -60,3 +60,16 @@ export function ukCalendarDay(day: string): string {
 export function ukShortDay(day: string): string {
   return dayMonth.format(new Date(`${day}T00:00:00Z`));
 }
+
+const londonDayFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar day in the UK (Europe/London) of a moment, as YYYY-MM-DD. */
+export function ukDayKey(at: Date): string {
+  const parts = Object.fromEntries(londonDayFormat.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

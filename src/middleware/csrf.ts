@@ -19,7 +19,13 @@ const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Their POST must also work with no body at all, because mail security scanners and people on a phone
  * follow a link without our form's cookie. A foreign Origin is still refused for them.
  */
-const linkRoutes = new Set(['/confirm/:token', '/handover/:token', '/sign-in/:token', '/ack/:token']);
+const linkRoutes = new Set([
+  '/confirm/:token',
+  '/handover/:token',
+  '/sign-in/:token',
+  '/ack/:token',
+  '/offers/:token',
+]);
 
 /** True only when every route the request matched is a link route (so POST /sign-in/token is not one). */
 function isLinkRoute(c: Context): boolean {

@@ -3,10 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { applyRegisterCalendar } from '../../features/authority-register/register-calendar.js';
 import { completeDueHandovers } from '../../features/mailboxes/handover.js';
 import { recordBounce } from '../../features/reachability/bounces.js';
 import { sweepReconfirmations } from '../../features/reachability/reconfirm.js';
 import { type DomainCheckRun, runChecks, runDomainChecks } from '../../features/reachability/run-checks.js';
+import { askPendingOffers } from '../../features/reorganisation/carry-forward.js';
 import { isDeliveryReport } from '../../mail/dsn.js';
 import { defineCommand } from './command.js';
 import { type CliContext, parseWith } from './io.js';
@@ -108,16 +110,22 @@ async function runCommand(ctx: CliContext, input: z.output<typeof RunArgs>): Pro
 async function sweepCommand(ctx: CliContext, json: boolean): Promise<number> {
   {
     const deps = await ctx.deps();
-    ctx.io.progress('sweeping: re-confirmation links, reminders and stale mailboxes (1 of 2)');
+    ctx.io.progress('sweeping: re-confirmation links, reminders and stale mailboxes (1 of 3)');
     const result = await sweepReconfirmations(deps, actor);
-    ctx.io.progress('sweeping: handovers that are due (2 of 2)');
+    ctx.io.progress('sweeping: handovers that are due (2 of 3)');
     const handovers = await completeDueHandovers(deps, actor);
+    ctx.io.progress(
+      'sweeping: the register’s vesting and end dates, mailboxes offered to successors (3 of 3)',
+    );
+    const register = await applyRegisterCalendar(deps, actor);
+    const offersAsked = await askPendingOffers(deps);
     ctx.io.progress('');
     ctx.io.finish();
-    if (json) ctx.io.out(JSON.stringify({ ...result, handovers }, null, 2));
+    if (json)
+      ctx.io.out(JSON.stringify({ ...result, handovers, register: { ...register, offersAsked } }, null, 2));
     else
       ctx.io.out(
-        `Re-confirmation links sent: ${result.linksSent.length}; reminders: ${result.reminders.length}; marked stale: ${result.stale.length}; WARPs told: ${result.warps.length}; primaries handed over: ${handovers.handedOver.length}.`,
+        `Re-confirmation links sent: ${result.linksSent.length}; reminders: ${result.reminders.length}; marked stale: ${result.stale.length}; WARPs told: ${result.warps.length}; primaries handed over: ${handovers.handedOver.length}; authorities vested: ${register.vested.length}, ended: ${register.ended.length}; mailboxes asked to serve a successor: ${offersAsked}.`,
       );
     return 0;
   }

@@ -1,5 +1,7 @@
 // Checks an audience before it is saved: a WARP operator addresses only its own members (403), and the
-// WARPs and councils it names must exist, so a typo is an error rather than a silently smaller send.
+// WARPs and councils it names must exist, so a typo is an error rather than a silently smaller send. An
+// upcoming council (a reorganisation's, not yet vested) may be named; an ended one that names successors
+// reaches them instead.
 import { inList } from '../../db/limits.js';
 import { type Audience, authorities, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -24,11 +26,20 @@ export async function checkAudience(
   if (audience.authorities?.length) {
     const codes = audience.authorities.map((c) => c.toUpperCase());
     const found = await deps.db
-      .select({ code: authorities.code, current: authorities.current })
+      .select({
+        code: authorities.code,
+        current: authorities.current,
+        shadow: authorities.shadow,
+        successors: authorities.replacedBy,
+      })
       .from(authorities)
       .where(inList(authorities.code, codes));
     const missing = codes.filter((c) => !found.some((f) => f.code === c));
-    const former = found.filter((f) => !f.current).map((f) => f.code);
+    // Upcoming councils may be named; an ended one reaches its successors (the preview says so), and one
+    // that ended without successors would reach nobody.
+    const former = found
+      .filter((f) => !f.current && !f.shadow && f.successors.length === 0)
+      .map((f) => f.code);
     if (missing.length)
       errors.push({
         path: `${path}.authorities`,

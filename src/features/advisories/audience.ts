@@ -1,6 +1,8 @@
 // Who an advisory reaches. Within a dimension values are alternatives (Wales or Scotland); across
 // dimensions they narrow (Welsh unitaries = nations:[Wales] and types:[WPA]); explicit authority codes are
-// always added. Only current authorities; WARP operators only ever reach their own members.
+// always added. Current authorities, and shadow ones (created by a reorganisation, not yet vested) when
+// named; an ended authority named reaches its successors instead. WARP operators only ever reach their
+// own members.
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
 import { type Audience, authorities, mailboxes } from '../../db/schema.js';
@@ -26,15 +28,21 @@ export function audienceCondition(audience: Audience, principal: Principal): SQL
     );
   if (audience.all) parts.push(sql`1 = 1`);
   else if (narrowing.length) parts.push(and(...narrowing)!);
-  if (audience.authorities?.length)
-    parts.push(
-      inList(
-        authorities.code,
-        audience.authorities.map((c) => c.toUpperCase()),
-      ),
-    );
+  const named = (audience.authorities ?? []).map((c) => c.toUpperCase());
+  // The named ones, and the successors of those named that have ended.
+  const namedOrSuccessor = named.length
+    ? or(
+        inList(authorities.code, named),
+        sql`${authorities.code} in (select s.successor from authority_successors s join authorities p on p.code = s.code
+          where p.current = 0 and p.shadow = 0 and s.code in (select value from json_each(${JSON.stringify(named)})))`,
+      )!
+    : null;
+  if (namedOrSuccessor) parts.push(namedOrSuccessor);
   const chosen = parts.length ? or(...parts)! : sql`0 = 1`;
-  const conditions = [eq(authorities.current, true), chosen];
+  const live = namedOrSuccessor
+    ? or(eq(authorities.current, true), and(eq(authorities.shadow, true), namedOrSuccessor))!
+    : eq(authorities.current, true);
+  const conditions = [live, chosen];
   if (principal.role === 'warp') conditions.push(eq(authorities.warpId, principal.warpId ?? ''));
   else if (principal.role !== 'admin') conditions.push(sql`0 = 1`);
   return and(...conditions)!;
@@ -86,6 +94,10 @@ export interface AudiencePreview {
   reached: Array<{ code: string; name: string; mailboxes: number }>;
   /** Nations the audience takes only part of: its councils there, of all there the sender may address. */
   partNations: Array<{ nation: string; councils: number; of: number }>;
+  /** Named authorities that have ended: their successors receive it instead. */
+  endedNamed: Array<{ code: string; name: string; successors: string[] }>;
+  /** Councils reached through a predecessor's mailbox still offered to them (a reorganisation). */
+  viaPredecessors: Array<{ code: string; name: string; mailboxes: number }>;
 }
 
 export async function previewAudience(
@@ -102,6 +114,8 @@ export async function previewAudience(
       warpId: authorities.warpId,
       nation: authorities.nation,
       recipients: sql<number>`(select count(*) from ${mailboxes} where ${mailboxes.authorityCode} = ${authorities.code} and ${recipientMailboxCondition(tlp)})`,
+      offered: sql<number>`(select count(*) from mailbox_offers o join mailboxes on mailboxes.id = o.mailbox_id
+        where o.successor_code = authorities.code and o.state = 'offered' and ${recipientMailboxCondition(tlp)})`,
     })
     .from(authorities)
     .where(where)
@@ -116,16 +130,29 @@ export async function previewAudience(
         .where(audienceCondition({ nations: [...touched.keys()] }, principal))
         .groupBy(authorities.nation)
     : [];
+  const named = (audience.authorities ?? []).map((c) => c.toUpperCase());
+  const ended = named.length
+    ? await deps.db
+        .select({ code: authorities.code, name: authorities.name, successors: authorities.replacedBy })
+        .from(authorities)
+        .where(
+          and(inList(authorities.code, named), eq(authorities.current, false), eq(authorities.shadow, false)),
+        )
+    : [];
   return {
     councils: rows.length,
-    mailboxes: rows.reduce((n, r) => n + Number(r.recipients), 0),
+    mailboxes: rows.reduce((n, r) => n + Number(r.recipients) + Number(r.offered), 0),
     warps: [...new Set(rows.map((r) => r.warpId ?? '(none)'))].sort(),
+    endedNamed: ended.map((e) => ({ code: e.code, name: e.name, successors: e.successors })),
+    viaPredecessors: rows
+      .filter((r) => Number(r.offered) > 0)
+      .map((r) => ({ code: r.code, name: r.name, mailboxes: Number(r.offered) })),
     withoutMailbox: rows
-      .filter((r) => Number(r.recipients) === 0)
+      .filter((r) => Number(r.recipients) + Number(r.offered) === 0)
       .map((r) => ({ code: r.code, name: r.name })),
     reached: rows
-      .filter((r) => Number(r.recipients) > 0)
-      .map((r) => ({ code: r.code, name: r.name, mailboxes: Number(r.recipients) })),
+      .filter((r) => Number(r.recipients) + Number(r.offered) > 0)
+      .map((r) => ({ code: r.code, name: r.name, mailboxes: Number(r.recipients) + Number(r.offered) })),
     partNations: totals
       .map((t) => ({ nation: t.nation ?? '', councils: touched.get(t.nation ?? '') ?? 0, of: Number(t.n) }))
       .filter((t) => t.councils < t.of)

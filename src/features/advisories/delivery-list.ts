@@ -35,6 +35,8 @@ export interface DeliveryListQuery {
 export interface DeliveryListItem {
   authority: string | null;
   authorityName: string | null;
+  /** The successor council this copy went for, through this predecessor's mailbox offered to it. */
+  onBehalfOf: string | null;
   mailbox: string;
   mailboxKind: string;
   status: DeliveryStatus;
@@ -133,6 +135,7 @@ export async function listDeliveries(
       .select({
         authority: deliveries.authorityCode,
         authorityName: authorities.name,
+        onBehalfOf: deliveries.onBehalfOf,
         mailbox: deliveries.address,
         mailboxKind: deliveries.mailboxKind,
         status: deliveries.status,

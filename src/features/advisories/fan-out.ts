@@ -74,5 +74,33 @@ export async function deliveryCreation(
   now: number,
 ): Promise<(stillApplies: SQL) => BatchItem[]> {
   if (advisory.test) return createTestDeliveriesStatements(deps, advisory, now);
-  return (stillApplies) => [createDeliveriesStatement(deps, advisory, now, stillApplies)];
+  return (stillApplies) => [
+    createDeliveriesStatement(deps, advisory, now, stillApplies),
+    offeredMailboxesStatement(deps, advisory, now, stillApplies),
+  ];
+}
+
+/**
+ * A reorganisation's gap closed: a successor in the audience that has not yet got mailboxes of its own is
+ * reached through its predecessors' mailboxes still offered to it (carry-forward.ts), each copy marked with
+ * the successor it went for. After the direct deliveries, so a mailbox the audience reaches directly gets
+ * one copy, unmarked.
+ */
+function offeredMailboxesStatement(
+  deps: Deps,
+  advisory: AdvisoryRow,
+  now: number,
+  stillApplies: SQL,
+): BatchItem {
+  const successorInAudience = sql`exists (select 1 from authorities where authorities.code = o.successor_code
+    and ${audienceCondition(advisory.audience, senderOf(advisory))})`;
+  return deps.db.run(sql`
+    insert into deliveries (id, advisory_id, mailbox_id, authority_code, address, mailbox_kind, status, attempts,
+      next_attempt_at, deadline_at, created_at, on_behalf_of)
+    select lower(hex(randomblob(13))), ${advisory.id}, mailboxes.id, mailboxes.authority_code, mailboxes.address,
+      mailboxes.kind, 'created', 0, ${now}, ${deadline(deps, now)}, ${now}, min(o.successor_code)
+    from mailbox_offers o join mailboxes on mailboxes.id = o.mailbox_id
+    where o.state = 'offered' and ${recipientMailboxCondition(advisory.tlp)} and ${successorInAudience} and ${stillApplies}
+    group by mailboxes.id
+    on conflict do nothing`);
 }

@@ -323,6 +323,15 @@ export const AdvisoryPreviewSchema = z
         description:
           'Nations the audience takes only part of: its councils there, of all the councils there the caller may address',
       }),
+    endedNamed: z
+      .array(z.object({ code: z.string(), name: z.string(), successors: z.array(z.string()) }))
+      .openapi({ description: 'Councils named that have ended: their successors receive it instead' }),
+    viaPredecessors: z
+      .array(z.object({ code: z.string(), name: z.string(), mailboxes: z.number().int() }))
+      .openapi({
+        description:
+          'Councils reached (wholly or partly) through the mailboxes of the councils they replace, still asked whether they serve them',
+      }),
     testAudience: z
       .object({ name: z.string(), addresses: z.number().int() })
       .nullable()

@@ -19,10 +19,10 @@ const AuthorityQuery = PageQuery.extend({
   ),
   type: multiValueQuery('Register type code (e.g. UA, NMD, LBO, MD, CTY, WPA); any case.', 'UA,WPA'),
   warp: multiValueQuery('WARP id.', 'wales'),
-  status: z
-    .enum(['current', 'former'])
-    .optional()
-    .openapi({ description: 'Current or former authorities only (default: both).' }),
+  status: z.enum(['current', 'upcoming', 'former']).optional().openapi({
+    description:
+      'Current, upcoming (created by a reorganisation, vesting on its start date) or former authorities only (default: all).',
+  }),
   q: z.string().max(100).optional().openapi({
     description:
       'Text search over code, name, short name and alternative names (case-insensitive for ASCII letters; % and _ match literally).',
@@ -39,7 +39,7 @@ const CodeParam = z.object({
 
 const WarpRef = z.object({ id: z.string(), name: z.string() }).openapi('WarpRef');
 
-const Status = z.enum(['current', 'former']);
+const Status = z.enum(['current', 'upcoming', 'former']);
 
 const AuthorityLink = z
   .object({

@@ -1,7 +1,8 @@
 // The authority object the API answers with, built from a register row and its WARP.
 import type { authorities } from '../../db/schema.js';
 
-export type AuthorityStatus = 'current' | 'former';
+/** current; upcoming (a shadow: created by a reorganisation, vesting on its start date); former. */
+export type AuthorityStatus = 'current' | 'upcoming' | 'former';
 
 /** The columns a list item or a single authority is built from. */
 export const authorityColumns = (t: typeof authorities) => ({
@@ -15,6 +16,7 @@ export const authorityColumns = (t: typeof authorities) => ({
   typeName: t.typeName,
   county: t.county,
   current: t.current,
+  shadow: t.shadow,
   startDate: t.startDate,
   endDate: t.endDate,
   warpId: t.warpId,
@@ -31,6 +33,7 @@ export interface AuthorityRow {
   typeName: string;
   county: string | null;
   current: boolean;
+  shadow: boolean;
   startDate: string | null;
   endDate: string | null;
   warpId: string | null;
@@ -52,7 +55,8 @@ export interface AuthoritySummary {
   warp: { id: string; name: string } | null;
 }
 
-export const statusOf = (current: boolean): AuthorityStatus => (current ? 'current' : 'former');
+export const statusOf = (current: boolean, shadow = false): AuthorityStatus =>
+  current ? 'current' : shadow ? 'upcoming' : 'former';
 
 export function toAuthoritySummary(row: AuthorityRow, warpName: string | null): AuthoritySummary {
   return {
@@ -65,7 +69,7 @@ export function toAuthoritySummary(row: AuthorityRow, warpName: string | null): 
     type: row.type,
     typeName: row.typeName,
     county: row.county,
-    status: statusOf(row.current),
+    status: statusOf(row.current, row.shadow),
     startDate: row.startDate,
     endDate: row.endDate,
     warp: row.warpId && warpName !== null ? { id: row.warpId, name: warpName } : null,

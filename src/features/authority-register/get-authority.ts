@@ -87,10 +87,15 @@ export async function listAuthorityDomains(deps: Deps, code: string): Promise<st
   return rows.map((r) => r.domain);
 }
 
-const link = (code: string, name: string | null, current: boolean | null): AuthorityLink => ({
+const link = (
+  code: string,
+  name: string | null,
+  current: boolean | null,
+  shadow: boolean | null = false,
+): AuthorityLink => ({
   code,
   name,
-  status: current === null ? null : statusOf(current),
+  status: current === null ? null : statusOf(current, shadow ?? false),
 });
 
 /** The full authority object: WARP, domains, successors and predecessors (four indexed queries). */
@@ -106,7 +111,12 @@ export async function getAuthority(deps: Deps, code: string): Promise<AuthorityD
       .limit(1),
     listAuthorityDomains(deps, key),
     db
-      .select({ code: authoritySuccessors.successor, name: authorities.name, current: authorities.current })
+      .select({
+        code: authoritySuccessors.successor,
+        name: authorities.name,
+        current: authorities.current,
+        shadow: authorities.shadow,
+      })
       .from(authoritySuccessors)
       .leftJoin(authorities, eq(authorities.code, authoritySuccessors.successor))
       .where(eq(authoritySuccessors.code, key))
@@ -122,7 +132,7 @@ export async function getAuthority(deps: Deps, code: string): Promise<AuthorityD
   return {
     ...toAuthoritySummary(row, row.warpName),
     domains,
-    successors: successors.map((s) => link(s.code, s.name, s.current)),
+    successors: successors.map((s) => link(s.code, s.name, s.current, s.shadow)),
     predecessors: predecessors.map((p) => link(p.code, p.name, p.current)),
   };
 }

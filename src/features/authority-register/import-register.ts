@@ -9,11 +9,14 @@ import { type BatchItem, writeAll } from '../../db/client.js';
 import { authorities, authoritySuccessors } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
+import { ukDayKey } from '../../domain/uk-time.js';
 import { AppError } from '../../errors.js';
 import { auditEntry } from '../audit/record.js';
 import { defaultWarpId, defaultWarpInserts, defaultWarpRegions } from './default-warps.js';
 import { parseRegisterCsv, type RegisterRow, type RejectedRow } from './import-csv.js';
 import { decodeImportText, type ImportInput, type OnProgress } from './import-text.js';
+import { offerMailboxesOf } from './mailbox-offers.js';
+import { type DatedRegisterRow, onDay } from './register-dates.js';
 import { diffRegister, diffSummary, type RegisterDiff } from './register-diff.js';
 import { holdImport } from './register-held.js';
 import { registerSanity } from './register-sanity.js';
@@ -78,9 +81,10 @@ const comparedFields = [
   'replacedBy',
   'current',
   'altNames',
-] as const satisfies ReadonlyArray<keyof RegisterRow & keyof Authority>;
+  'shadow',
+] as const satisfies ReadonlyArray<keyof DatedRegisterRow & keyof Authority>;
 
-function differs(stored: Authority, row: RegisterRow): boolean {
+function differs(stored: Authority, row: DatedRegisterRow): boolean {
   return comparedFields.some((f) => JSON.stringify(stored[f]) !== JSON.stringify(row[f]));
 }
 
@@ -119,14 +123,18 @@ export async function importRegister(
   const id = deps.random.id();
   const storedRows = await db.select().from(authorities);
   const stored = new Map(storedRows.map((a) => [a.code, a]));
-  const fileRows = parsed.rows.map((r) => r.row);
+  // Each row as it stands today: a start date to come makes a shadow, an end date to come keeps it current.
+  const today = ukDayKey(now);
+  const fileRows = parsed.rows.map((r) => onDay(r.row, today));
   const diff = diffRegister(storedRows, fileRows);
   const verdict = registerSanity(storedRows, fileRows, diff, deps.config.REGISTER_MAX_CHANGE_SHARE);
   const changes = { added: [] as string[], updated: [] as string[], ended: [] as string[] };
   let unchanged = 0;
   const writes: BatchItem[] = [];
 
-  for (const { row } of parsed.rows) {
+  /** Authorities whose successors are named for the first time or changed: their mailboxes are offered. */
+  const successorsNamed: string[] = [];
+  for (const row of fileRows) {
     const existing = stored.get(row.code);
     if (!existing) {
       changes.added.push(row.code);
@@ -140,6 +148,7 @@ export async function importRegister(
         writes.push(
           db.insert(authoritySuccessors).values({ code: row.code, successor }).onConflictDoNothing(),
         );
+      if (row.replacedBy.length) successorsNamed.push(row.code);
       continue;
     }
     if (!differs(existing, row)) {
@@ -171,8 +180,12 @@ export async function importRegister(
       );
       for (const successor of row.replacedBy)
         writes.push(db.insert(authoritySuccessors).values({ code, successor }).onConflictDoNothing());
+      if (row.replacedBy.length) successorsNamed.push(code);
     }
   }
+  // Contacts carried forward: each confirmed mailbox of an authority that names successors is offered to
+  // each of them, in this same write (advisories to a successor reach the offered mailboxes at once).
+  if (successorsNamed.length) writes.push(offerMailboxesOf(db, successorsNamed, now));
 
   const counts: RegisterImportCounts = {
     added: changes.added.length,

@@ -37,11 +37,22 @@ const Change = (extra: Record<string, z.ZodType>) => z.object({ code: z.string()
 const RegisterDiffSchema = z
   .object({
     added: z.array(
-      Change({ name: z.string(), nation: z.string(), type: z.string(), startDate: z.string().nullable() }),
+      Change({
+        name: z.string(),
+        nation: z.string(),
+        type: z.string(),
+        startDate: z.string().nullable(),
+        shadow: z.boolean().openapi({ description: 'Its start date is to come: upcoming until then' }),
+      }),
     ),
     ended: z.array(
       Change({ name: z.string(), endDate: z.string().nullable(), successors: z.array(z.string()) }),
     ),
+    ending: z
+      .array(Change({ name: z.string(), endDate: z.string(), successors: z.array(z.string()) }))
+      .openapi({
+        description: 'Current authorities given an end date to come: current until then',
+      }),
     renamed: z.array(Change({ from: z.string(), to: z.string() })),
     retyped: z.array(Change({ name: z.string(), from: z.string(), to: z.string() })),
     movedRegion: z.array(Change({ name: z.string(), from: z.string(), to: z.string() })),

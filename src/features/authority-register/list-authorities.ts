@@ -44,7 +44,10 @@ export function authorityFilter(q: Omit<AuthorityQuery, 'limit' | 'offset'>): SQ
       ),
     );
   if (q.warp?.length) where.push(inList(authorities.warpId, q.warp));
-  if (q.status) where.push(eq(authorities.current, q.status === 'current'));
+  if (q.status === 'current') where.push(eq(authorities.current, true));
+  else if (q.status === 'upcoming') where.push(eq(authorities.shadow, true));
+  else if (q.status === 'former')
+    where.push(and(eq(authorities.current, false), eq(authorities.shadow, false))!);
   const text = q.q?.trim();
   if (text) {
     const like = (column: AnyColumn) => containsText(column, text);

@@ -3,13 +3,23 @@
 // stored authorities and the file's rows in, the diff out. `register sync --dry-run` and
 // `POST /api/v1/register/imports?dryRun=true` show it; a held import keeps it for the admin who decides.
 import type { authorities } from '../../db/schema.js';
-import type { RegisterRow } from './import-csv.js';
+import type { DatedRegisterRow } from './register-dates.js';
 
 type Authority = typeof authorities.$inferSelect;
 
 export interface RegisterDiff {
-  added: Array<{ code: string; name: string; nation: string; type: string; startDate: string | null }>;
+  /** New authorities; `shadow` when their start date is still to come (they vest on it). */
+  added: Array<{
+    code: string;
+    name: string;
+    nation: string;
+    type: string;
+    startDate: string | null;
+    shadow: boolean;
+  }>;
   ended: Array<{ code: string; name: string; endDate: string | null; successors: string[] }>;
+  /** Current authorities given an end date still to come: they end on it (their mailboxes offered to the successors now). */
+  ending: Array<{ code: string; name: string; endDate: string; successors: string[] }>;
   renamed: Array<{ code: string; from: string; to: string }>;
   retyped: Array<{ code: string; name: string; from: string; to: string }>;
   movedRegion: Array<{ code: string; name: string; from: string; to: string }>;
@@ -23,12 +33,13 @@ export interface RegisterDiff {
 const otherFields = ['shortName', 'gss', 'county', 'startDate', 'endDate', 'replacedBy', 'altNames'] as const;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function diffRegister(stored: readonly Authority[], rows: readonly RegisterRow[]): RegisterDiff {
+export function diffRegister(stored: readonly Authority[], rows: readonly DatedRegisterRow[]): RegisterDiff {
   const byCode = new Map(stored.map((a) => [a.code, a]));
   const inFile = new Set(rows.map((r) => r.code));
   const diff: RegisterDiff = {
     added: [],
     ended: [],
+    ending: [],
     renamed: [],
     retyped: [],
     movedRegion: [],
@@ -47,6 +58,7 @@ export function diffRegister(stored: readonly Authority[], rows: readonly Regist
         nation: row.nation,
         type: row.type,
         startDate: row.startDate,
+        shadow: row.shadow,
       });
       continue;
     }
@@ -54,6 +66,10 @@ export function diffRegister(stored: readonly Authority[], rows: readonly Regist
     const ends = was.current && !row.current;
     if (ends) {
       diff.ended.push({ code: row.code, name: row.name, endDate: row.endDate, successors: row.replacedBy });
+      changed = true;
+    }
+    if (row.current && row.endDate !== null && was.endDate !== row.endDate) {
+      diff.ending.push({ code: row.code, name: row.name, endDate: row.endDate, successors: row.replacedBy });
       changed = true;
     }
     if (was.name !== row.name) {
@@ -68,9 +84,10 @@ export function diffRegister(stored: readonly Authority[], rows: readonly Regist
       diff.movedRegion.push({ code: row.code, name: row.name, from: was.region, to: row.region });
       changed = true;
     }
-    // An ending's own end date and successors are part of "ended", not other changes.
+    // An ending's own end date and successors are part of "ended" or "ending", not other changes.
+    const endingSoon = row.current && row.endDate !== null;
     const fields = otherFields.filter(
-      (f) => !same(was[f], row[f]) && !(ends && (f === 'endDate' || f === 'replacedBy')),
+      (f) => !same(was[f], row[f]) && !((ends || endingSoon) && (f === 'endDate' || f === 'replacedBy')),
     );
     if (!was.current && row.current) fields.push('current' as never);
     if (fields.length) {
@@ -87,6 +104,7 @@ export function diffSummary(diff: RegisterDiff): string {
   const parts = [
     [diff.added.length, 'added'],
     [diff.ended.length, 'ended'],
+    [diff.ending.length, 'ending on a date to come'],
     [diff.renamed.length, 'renamed'],
     [diff.retyped.length, 're-typed'],
     [diff.movedRegion.length, 'moved region'],

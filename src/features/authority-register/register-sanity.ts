@@ -4,7 +4,7 @@
 // names successors nobody knows, is held for an admin's explicit approval instead of being applied. A
 // first load (an empty register) is never held.
 import type { authorities } from '../../db/schema.js';
-import type { RegisterRow } from './import-csv.js';
+import type { DatedRegisterRow as RegisterRow } from './register-dates.js';
 import type { RegisterDiff } from './register-diff.js';
 
 type Authority = typeof authorities.$inferSelect;

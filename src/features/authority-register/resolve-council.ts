@@ -21,7 +21,7 @@ const MAX_CHOICES = 10;
 async function currentByCode(deps: Deps, code: string): Promise<CouncilChoice | null> {
   if (!isAuthorityCode(code)) return null;
   const row = await findAuthority(deps, code);
-  return row?.current ? { code: row.code, name: row.name } : null;
+  return row?.current || row?.shadow ? { code: row.code, name: row.name } : null;
 }
 
 /** `chosen` is the code of a radio picked from an earlier list of matches; it wins over the text. */

@@ -26,7 +26,7 @@ const Warp = z
   .openapi('Warp');
 
 const WarpMember = z
-  .object({ code: z.string(), name: z.string(), status: z.enum(['current', 'former']) })
+  .object({ code: z.string(), name: z.string(), status: z.enum(['current', 'upcoming', 'former']) })
   .openapi('WarpMember');
 
 const WarpDetail = Warp.extend({ members: z.array(WarpMember) }).openapi('WarpDetail');

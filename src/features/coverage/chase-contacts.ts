@@ -3,7 +3,7 @@
 // list (the audit log's `authority.chase` entries). One read each for a page of the list.
 import { and, eq, sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
-import { auditLog, mailboxes } from '../../db/schema.js';
+import { auditLog, mailboxes, mailboxOffers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
 
@@ -25,14 +25,26 @@ export function isWritable(state: string): boolean {
   return state === 'pending' || state === 'confirmed' || state === 'awaiting-handover';
 }
 
+/** A successor's offered mailboxes by answer (a reorganisation: its predecessors' mailboxes). */
+export interface OfferCounts {
+  offered: number;
+  accepted: number;
+  declined: number;
+}
+
 export async function chaseContacts(
   deps: Pick<Deps, 'db'>,
   codes: readonly string[],
-): Promise<{ contacts: Map<string, ChaseContact[]>; lastChased: Map<string, Date> }> {
+): Promise<{
+  contacts: Map<string, ChaseContact[]>;
+  lastChased: Map<string, Date>;
+  offers: Map<string, OfferCounts>;
+}> {
   const contacts = new Map<string, ChaseContact[]>();
   const lastChased = new Map<string, Date>();
-  if (codes.length === 0) return { contacts, lastChased };
-  const [rows, chased] = await Promise.all([
+  const offers = new Map<string, OfferCounts>();
+  if (codes.length === 0) return { contacts, lastChased, offers };
+  const [rows, chased, offered] = await Promise.all([
     deps.db
       .select({
         code: mailboxes.authorityCode,
@@ -56,6 +68,11 @@ export async function chaseContacts(
         ),
       )
       .groupBy(auditLog.subjectId),
+    deps.db
+      .select({ code: mailboxOffers.successorCode, state: mailboxOffers.state, n: sql<number>`count(*)` })
+      .from(mailboxOffers)
+      .where(inList(mailboxOffers.successorCode, codes))
+      .groupBy(mailboxOffers.successorCode, mailboxOffers.state),
   ]);
   for (const { code, ...contact } of rows) {
     const list = contacts.get(code) ?? [];
@@ -63,5 +80,10 @@ export async function chaseContacts(
     contacts.set(code, list);
   }
   for (const r of chased) lastChased.set(r.code, new Date(Number(r.at)));
-  return { contacts, lastChased };
+  for (const r of offered) {
+    const counts = offers.get(r.code) ?? { offered: 0, accepted: 0, declined: 0 };
+    counts[r.state] += Number(r.n);
+    offers.set(r.code, counts);
+  }
+  return { contacts, lastChased, offers };
 }

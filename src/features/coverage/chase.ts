@@ -9,7 +9,7 @@ import { liveMailboxStatesSql } from '../../db/vocabulary.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
-import { type ChaseContact, chaseContacts } from './chase-contacts.js';
+import { type ChaseContact, chaseContacts, type OfferCounts } from './chase-contacts.js';
 import { type Bucket, bucketOfRank, mailboxRankSql, rank } from './mailbox-state.js';
 import { type CoverageFilters, coverageFilter } from './report.js';
 
@@ -54,6 +54,8 @@ export interface ChaseItem {
   contacts: ChaseContact[];
   /** When it was last sent a reminder from the chase list (ISO 8601), or null. */
   lastChasedAt: string | null;
+  /** A successor council: its predecessors' mailboxes offered to it, by answer. */
+  offers: OfferCounts;
 }
 
 export interface ChaseList {
@@ -198,6 +200,7 @@ function toItem(row: Row, known: Awaited<ReturnType<typeof chaseContacts>>): Cha
     reason: d.reason,
     contacts: known.contacts.get(row.code) ?? [],
     lastChasedAt: known.lastChased.get(row.code)?.toISOString() ?? null,
+    offers: known.offers.get(row.code) ?? { offered: 0, accepted: 0, declined: 0 },
   };
 }
 

@@ -80,8 +80,13 @@ export function discloseAll(report: CoverageReport): DisclosedReport {
  * councils number at least `min` (so the total minus what is shown never isolates fewer than `min`).
  */
 export function discloseSafely(report: CoverageReport, min: number): DisclosedReport {
+  // Upcoming councils' counts only when there are enough of them not to single one out.
+  const upcoming =
+    !report.upcoming || report.upcoming.authorities >= min
+      ? report.upcoming
+      : { authorities: report.upcoming.authorities, confirmed: null, offered: null };
   if (report.total.authorities < min)
-    return { ...report, total: hidden(report.total), groups: report.groups.map(hidden) };
+    return { ...report, upcoming, total: hidden(report.total), groups: report.groups.map(hidden) };
   const order = [...report.groups].sort((a, b) => a.authorities - b.authorities);
   const hide = new Set<CoverageGroup>(order.filter((g) => g.authorities < min));
   let withheldCouncils = [...hide].reduce((n, g) => n + g.authorities, 0);
@@ -93,6 +98,7 @@ export function discloseSafely(report: CoverageReport, min: number): DisclosedRe
   }
   return {
     ...report,
+    upcoming,
     total: shown(report.total),
     groups: report.groups.map((g) => (hide.has(g) ? hidden(g) : shown(g))),
   };

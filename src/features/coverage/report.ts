@@ -43,11 +43,24 @@ export interface CoverageGroup extends CoverageCounts {
   label: string;
 }
 
+/**
+ * Upcoming authorities (shadows: created by a reorganisation, counted from their vesting day): how many,
+ * how many have a confirmed primary of their own, and how many are reached meanwhile through a
+ * predecessor's mailbox offered to them. Null counts where a public answer withholds them.
+ */
+export interface UpcomingCounts {
+  authorities: number;
+  confirmed: number | null;
+  offered: number | null;
+}
+
 export interface CoverageReport {
   by: Dimension;
   filters: CoverageFilters;
   total: CoverageGroup;
   groups: CoverageGroup[];
+  /** Present on a report of today (not on the days of a history). */
+  upcoming?: UpcomingCounts;
 }
 
 /** A percentage of `n` in `of` with one decimal. */
@@ -175,5 +188,27 @@ export async function coverageReport(
   if (by === 'warp' || by === 'type')
     groups.sort((a, b) => Number(a.key === null) - Number(b.key === null) || a.label.localeCompare(b.label));
   const total: CoverageGroup = { key: totalKey, label: totalLabel, ...withPercentages(sumCounts(groups)) };
-  return { by, filters, total, groups };
+  const [upcoming] = await db
+    .select({
+      authorities: sql<number>`count(*)`.mapWith(Number),
+      confirmed:
+        sql<number>`sum(exists (select 1 from ${mailboxes} where ${mailboxes.authorityCode} = ${authorities.code}
+        and ${mailboxes.kind} = 'primary' and ${mailboxes.state} = 'confirmed'))`.mapWith(Number),
+      offered:
+        sql<number>`sum(exists (select 1 from mailbox_offers o where o.successor_code = ${authorities.code}
+        and o.state = 'offered'))`.mapWith(Number),
+    })
+    .from(authorities)
+    .where(and(eq(authorities.shadow, true), coverageFilter(filters)));
+  return {
+    by,
+    filters,
+    total,
+    groups,
+    upcoming: {
+      authorities: upcoming?.authorities ?? 0,
+      confirmed: upcoming?.confirmed ?? 0,
+      offered: upcoming?.offered ?? 0,
+    },
+  };
 }

@@ -92,6 +92,17 @@ const Report = z
     }),
     total: Group,
     groups: z.array(Group),
+    upcoming: z
+      .object({
+        authorities: z.number().int(),
+        confirmed: z.number().int().nullable(),
+        offered: z.number().int().nullable(),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Upcoming authorities (created by a reorganisation, counted in the buckets from their vesting day): how many, how many have a confirmed primary of their own, how many are reached meanwhile through a predecessor’s mailbox offered to them. Public answers withhold the last two for fewer than PUBLIC_COVERAGE_MIN_GROUP.',
+      }),
   })
   .openapi('CoverageReport');
 
@@ -126,6 +137,12 @@ const ChaseItem = z
       .string()
       .nullable()
       .openapi({ description: 'When a reminder was last sent from the chase list' }),
+    offers: z
+      .object({ offered: z.number().int(), accepted: z.number().int(), declined: z.number().int() })
+      .openapi({
+        description:
+          'A council created by a reorganisation: the mailboxes of the councils it replaces offered to it, by answer (offered ones receive its advisories meanwhile)',
+      }),
   })
   .openapi('ChaseItem');
 

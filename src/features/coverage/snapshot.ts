@@ -8,6 +8,7 @@ import { type BatchItem, writeAll } from '../../db/client.js';
 import { inList, insertRows } from '../../db/limits.js';
 import { authorities, coverageSnapshots, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { ukDayKey } from '../../domain/uk-time.js';
 import { buckets } from './mailbox-state.js';
 import {
   type BucketCounts,
@@ -25,18 +26,8 @@ import {
 /** The dimension the total is stored under. */
 export const TOTAL_DIMENSION = 'total';
 
-const londonDayFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The calendar day in the UK (Europe/London) of a moment, as YYYY-MM-DD: the day a snapshot belongs to. */
-export function ukDayKey(at: Date): string {
-  const parts = Object.fromEntries(londonDayFormat.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
+/** The calendar day in the UK of a moment, YYYY-MM-DD: the day a snapshot belongs to. */
+export { ukDayKey };
 
 /** YYYY-MM-DD `days` days after `day` (negative: before). */
 export function addDays(day: string, days: number): string {

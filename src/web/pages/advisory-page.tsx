@@ -173,6 +173,18 @@ function Reach({
           It reaches {n.councils} of the {n.of} councils in {n.nation}.
         </WarningText>
       ))}
+      {preview.endedNamed.map((e) => (
+        <WarningText>
+          {e.name} ({e.code}) has ended: its successors {e.successors.join(', ')} receive it instead.
+        </WarningText>
+      ))}
+      {preview.viaPredecessors.length > 0 && (
+        <p class="govuk-body">
+          {preview.viaPredecessors.map((v) => `${v.name} (${v.code})`).join(', ')}{' '}
+          {preview.viaPredecessors.length === 1 ? 'is' : 'are'} reached through the mailboxes of the councils
+          they replace, which have not yet said whether they serve them.
+        </p>
+      )}
       {missing.length > 0 && (
         <details class="govuk-details" id="without-mailbox" open={missing.length <= 10}>
           <summary class="govuk-details__summary">

@@ -170,6 +170,11 @@ function Recipient({ item }: { item: DeliveryList['items'][number] }) {
         {item.mailbox}
         {item.mailboxKind !== 'primary' && !item.mailboxKind.startsWith('test') && ` · ${item.mailboxKind}`}
       </span>
+      {item.onBehalfOf && (
+        <span class="app-recipient__address">
+          For {item.onBehalfOf}, the council replacing it (this mailbox has not yet said whether it serves it)
+        </span>
+      )}
     </>
   );
 }

@@ -49,6 +49,18 @@ export function AudienceReachPanel({ reach }: { reach: AudienceReach }) {
           It reaches {n.councils} of the {n.of} councils in {n.nation}.
         </WarningText>
       ))}
+      {p.endedNamed.map((e) => (
+        <WarningText>
+          {e.name} ({e.code}) has ended: its successors {e.successors.join(', ')} receive it instead.
+        </WarningText>
+      ))}
+      {p.viaPredecessors.length > 0 && (
+        <p class="govuk-body">
+          {p.viaPredecessors.map((v) => `${v.name} (${v.code})`).join(', ')}{' '}
+          {p.viaPredecessors.length === 1 ? 'is' : 'are'} reached through the mailboxes of the councils they
+          replace, which have not yet said whether they serve them.
+        </p>
+      )}
       {p.needsSecondApproval && (
         <p class="govuk-body">
           {tlp === 'RED' ? 'It is TLP:RED' : 'It reaches more than one WARP'}: a second administrator must

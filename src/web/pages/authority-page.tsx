@@ -1,9 +1,11 @@
 // GET /authorities/:code: one authority for staff (and for the council itself): its register entry and
 // coverage, its mailboxes with their state and reachability, the latest checks of its mail domains, and the
 // advisories delivered to it with when it acknowledged them (each linked to the advisory's page for staff).
+
 import { checkKinds } from '../../domain/check-results.js';
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
+import type { OfferView } from '../../features/reorganisation/carry-forward.js';
 import { kindText, PhoneLink, SuccessBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
@@ -35,6 +37,8 @@ function RegisterEntry({ profile }: { profile: Profile }) {
           key: 'Coverage',
           value: profile.bucket ? (
             <StatusTag of="bucket" value={profile.bucket} />
+          ) : a.status === 'upcoming' ? (
+            'Not counted yet: an upcoming authority'
           ) : (
             'Not counted: a former authority'
           ),
@@ -45,7 +49,14 @@ function RegisterEntry({ profile }: { profile: Profile }) {
         { key: 'WARP', value: a.warp?.name ?? 'None' },
         {
           key: 'In the register',
-          value: a.status === 'current' ? 'Current' : `Former (ended ${a.endDate ?? ''})`,
+          value:
+            a.status === 'current'
+              ? a.endDate
+                ? `Current until ${a.endDate}`
+                : 'Current'
+              : a.status === 'upcoming'
+                ? `Upcoming: vests on ${a.startDate ?? 'its start date'}`
+                : `Former (ended ${a.endDate ?? ''})`,
         },
         {
           key: 'Mail domains',
@@ -307,6 +318,39 @@ function AddDomain({
   );
 }
 
+const offerWords: Record<OfferView['state'], { text: string; colour: 'blue' | 'green' | 'grey' }> = {
+  offered: { text: 'Asked: receives its advisories meanwhile', colour: 'blue' },
+  accepted: { text: 'Carried forward', colour: 'green' },
+  declined: { text: 'Declined', colour: 'grey' },
+};
+
+/** A successor's inherited contacts: the predecessors' mailboxes offered to it, and their answers. */
+function CarriedForward({ offers }: { offers: OfferView[] }) {
+  if (offers.length === 0) return null;
+  return (
+    <section aria-labelledby="carried-forward">
+      <h2 class="govuk-heading-m" id="carried-forward">
+        Mailboxes offered by its predecessors
+      </h2>
+      <p class="govuk-body">
+        Each confirmed mailbox of the councils it replaces is asked whether it will serve this council. Until
+        it answers, advisories to this council reach it too.
+      </p>
+      <Table
+        caption="Mailboxes offered by its predecessors"
+        hiddenCaption
+        stack
+        columns={['Mailbox', 'From', 'Answer']}
+        rows={offers.map((o) => [
+          <span class="app-break-words">{o.address}</span>,
+          o.predecessorName,
+          <Tag colour={offerWords[o.state].colour}>{offerWords[o.state].text}</Tag>,
+        ])}
+      />
+    </section>
+  );
+}
+
 export function AuthorityPage({
   profile,
   linkAdvisories,
@@ -314,7 +358,9 @@ export function AuthorityPage({
   done,
   errors = [],
   typedDomain,
+  offers = [],
 }: {
+  offers?: OfferView[];
   profile: Profile;
   /** Staff can open an advisory's page; a council cannot. */
   linkAdvisories: boolean;
@@ -342,6 +388,7 @@ export function AuthorityPage({
           />
         )}
         <Mailboxes profile={profile} actions={actions} />
+        <CarriedForward offers={offers} />
         <DomainChecks profile={profile} actions={actions} />
         <AdvisoriesReceived profile={profile} linkAdvisories={linkAdvisories} />
       </div>

@@ -2,6 +2,7 @@
 // confirmation again, remove a mailbox (through a check page), check its domains now and add a mail domain
 // (admins). Every action posts, then goes back to the page (post/redirect/get) with what it did; the verbs
 // decide scope and rules, the page only shows their refusals in its error summary.
+
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
@@ -15,6 +16,7 @@ import {
   retireMailbox,
 } from '../../features/mailboxes/manage-mailbox.js';
 import { checkDomainNow } from '../../features/reachability/check-now.js';
+import { offersTo } from '../../features/reorganisation/carry-forward.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import type { SummaryError } from '../components/error-summary.js';
 import { RemoveMailboxPage, removeTitle } from './account.js';
@@ -36,6 +38,8 @@ async function showAuthority(
   const principal = requirePrincipal(c);
   const profile = await authorityProfile(c.var.deps, principal, code);
   const staff = principal.role === 'admin' || principal.role === 'warp';
+  // The predecessors' mailboxes offered to it are other councils' addresses: staff only.
+  const offers = staff ? await offersTo(c.var.deps, [profile.authority.code]) : [];
   const errors: SummaryError[] = outcome.error
     ? [{ field: outcome.field ?? 'mailboxes', text: outcome.error.message }]
     : [];
@@ -48,6 +52,7 @@ async function showAuthority(
     },
     <AuthorityPage
       profile={profile}
+      offers={offers}
       linkAdvisories={staff}
       actions={staff ? { csrf: csrfToken(c), mailboxes: true, admin: principal.role === 'admin' } : undefined}
       done={doneWords[c.req.query('done') ?? '']}

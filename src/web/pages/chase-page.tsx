@@ -42,25 +42,46 @@ export function chaseHref(f: ChaseFilters, offset = 0, base = '/dashboard/chase'
 /** Addresses a reminder goes to: registered, not waiting for approval, not bouncing. */
 const reachable = (i: ChaseItem) => i.contacts.some((m) => isWritable(m.state));
 
-function Contacts({ item }: { item: ChaseItem }) {
-  if (item.contacts.length === 0) return <span class="app-outcome__detail">No address registered</span>;
+/** A successor's inherited mailboxes, in words (a reorganisation). */
+function Offers({ item }: { item: ChaseItem }) {
+  const { offered, accepted, declined } = item.offers;
+  if (offered + accepted + declined === 0) return null;
   return (
-    <ul class="govuk-list govuk-body-s">
-      {item.contacts.map((m) => (
-        <li>
-          <span class="app-break-words">{m.address}</span>{' '}
-          <span class="app-outcome__detail">
-            {m.team}
-            {m.phone ? (
-              <>
-                {' · '}
-                <PhoneLink phone={m.phone} />
-              </>
-            ) : null}
-          </span>
-        </li>
-      ))}
-    </ul>
+    <p class="govuk-body-s app-outcome__detail">
+      Mailboxes of the councils it replaces: {offered} asked (receiving its advisories meanwhile), {accepted}{' '}
+      carried forward, {declined} declined.
+    </p>
+  );
+}
+
+function Contacts({ item }: { item: ChaseItem }) {
+  if (item.contacts.length === 0)
+    return (
+      <>
+        <span class="app-outcome__detail">No address registered</span>
+        <Offers item={item} />
+      </>
+    );
+  return (
+    <>
+      <ul class="govuk-list govuk-body-s">
+        {item.contacts.map((m) => (
+          <li>
+            <span class="app-break-words">{m.address}</span>{' '}
+            <span class="app-outcome__detail">
+              {m.team}
+              {m.phone ? (
+                <>
+                  {' · '}
+                  <PhoneLink phone={m.phone} />
+                </>
+              ) : null}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <Offers item={item} />
+    </>
   );
 }
 

@@ -12,6 +12,21 @@ import { BucketDefinitions, CoverageFigure, CoverageTotals, dimensionText } from
 export const publicCoverageTitle = 'Council cyber security mailboxes: coverage';
 export const dashboardTitle = 'Coverage dashboard';
 
+/** Councils created by a reorganisation and not yet vested: counted from their vesting day. */
+export function Upcoming({ upcoming }: { upcoming: DisclosedReport['upcoming'] }) {
+  if (!upcoming || upcoming.authorities === 0) return null;
+  const n = upcoming.authorities;
+  return (
+    <p class="govuk-body" id="upcoming">
+      {n === 1 ? '1 new council is' : `${n} new councils are`} being created by a reorganisation and counted
+      from their vesting day.
+      {upcoming.confirmed !== null && upcoming.offered !== null
+        ? ` ${upcoming.confirmed} already ${upcoming.confirmed === 1 ? 'has' : 'have'} a confirmed primary mailbox; ${upcoming.offered} ${upcoming.offered === 1 ? 'is' : 'are'} reached meanwhile through the mailboxes of the councils they replace.`
+        : ''}
+    </p>
+  );
+}
+
 export function PublicCoveragePage({ report }: { report: DisclosedReport }) {
   const { total } = report;
   return (
@@ -31,6 +46,7 @@ export function PublicCoveragePage({ report }: { report: DisclosedReport }) {
             <CoverageTotals total={total} />
           </div>
         </div>
+        <Upcoming upcoming={report.upcoming} />
         <h2 class="govuk-heading-m">By nation</h2>
         <CoverageFigure
           id="nation"

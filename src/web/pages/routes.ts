@@ -8,6 +8,7 @@ import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
+import { offerPageRoutes } from './offer-routes.js';
 import { serviceInfoPages } from './service-info.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
@@ -18,6 +19,7 @@ export function pageRoutes() {
   router.route('/', registerPageRoutes());
   router.route('/', confirmPageRoutes());
   router.route('/', handoverPageRoutes());
+  router.route('/', offerPageRoutes());
   router.route('/', signInPageRoutes());
   router.route('/', accountPageRoutes());
   router.route('/', approvalsPageRoutes());
