@@ -161,18 +161,34 @@ describe('register import: a second import', () => {
     await run(registerText());
     const report = await run(
       editedCsv({
-        CRF: { 'current-authority': 'False', 'end-date': '2027-04-01', 'replaced-by': 'NWP,VGL' },
+        CRF: { 'current-authority': 'False', 'end-date': '2026-04-01', 'replaced-by': 'NWP,VGL' },
       }),
     );
     expect(report.counts).toMatchObject({ ended: 1, updated: 0, unchanged: 469 });
     expect(report).toMatchObject({ current: 396, former: 74 });
     const cardiff = await t.db.query.authorities.findFirst({ where: eq(authorities.code, 'CRF') });
-    expect(cardiff).toMatchObject({ current: false, endDate: '2027-04-01', replacedBy: ['NWP', 'VGL'] });
+    expect(cardiff).toMatchObject({ current: false, endDate: '2026-04-01', replacedBy: ['NWP', 'VGL'] });
     const successors = await t.db
       .select()
       .from(authoritySuccessors)
       .where(eq(authoritySuccessors.code, 'CRF'));
     expect(successors.map((s) => s.successor).sort()).toEqual(['NWP', 'VGL']);
+  });
+
+  it('keeps an authority whose end date is still to come current until then (the calendar ends it)', async () => {
+    await run(registerText());
+    const report = await run(
+      editedCsv({
+        CRF: { 'current-authority': 'False', 'end-date': '2027-04-01', 'replaced-by': 'NWP,VGL' },
+      }),
+    );
+    expect(report.counts).toMatchObject({ ended: 0, updated: 1 });
+    expect(report.diff.ending).toEqual([
+      { code: 'CRF', name: 'City of Cardiff Council', endDate: '2027-04-01', successors: ['NWP', 'VGL'] },
+    ]);
+    expect(report).toMatchObject({ current: 397, former: 73 });
+    const cardiff = await t.db.query.authorities.findFirst({ where: eq(authorities.code, 'CRF') });
+    expect(cardiff).toMatchObject({ current: true, endDate: '2027-04-01', replacedBy: ['NWP', 'VGL'] });
   });
 
   it('replaces a changed successor list without leaving stale successors', async () => {

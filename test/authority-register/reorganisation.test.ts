@@ -137,6 +137,9 @@ describe('a reorganisation rehearsed: Kent and its districts become West Kent an
     const during = await coverage();
     expect(during.total).toEqual(before.total); // nothing lost, nothing counted twice
     expect(during.upcoming).toEqual({ authorities: 2, confirmed: 0, offered: 2 });
+    // The public report says how many are upcoming, not which have a mailbox (fewer than 5 of them).
+    const publicReport = await (await t.call('GET', '/api/v1/coverage?by=nation')).json();
+    expect(publicReport.upcoming).toEqual({ authorities: 2, confirmed: null, offered: null });
     // Each Kent mailbox is offered to each successor.
     const offers = await t.db.select().from(mailboxOffers);
     expect(offers).toHaveLength(26);
@@ -152,6 +155,14 @@ describe('a reorganisation rehearsed: Kent and its districts become West Kent an
     const toSuccessors = await release({ authorities: ['KEW', 'KEE'] });
     expect(toSuccessors.deliveries).toHaveLength(13);
     expect(new Set(toSuccessors.deliveries.map((d) => d.onBehalfOf))).toEqual(new Set(['KEE']));
+    // The delivery view groups the borrowed copies under the council they went for.
+    const view = await (
+      await t.call('GET', `/api/v1/advisories/${toSuccessors.id}/deliveries?limit=100`, { token: admin })
+    ).json();
+    expect(view.councils).toBe(1);
+    expect(new Set(view.items.map((i: { onBehalfOfName: string }) => i.onBehalfOfName))).toEqual(
+      new Set(['East Kent Council']),
+    );
     // …and an advisory to England still reaches every Kent council directly: nobody lost.
     const toEngland = await release({ nations: ['England'] });
     const kentCopies = toEngland.deliveries.filter((d) => kent.includes(d.authority ?? ''));
@@ -212,6 +223,20 @@ describe('a reorganisation rehearsed: Kent and its districts become West Kent an
       .from(mailboxes)
       .where(and(eq(mailboxes.authorityCode, 'KEW'), eq(mailboxes.state, 'confirmed')));
     expect(westKent).toEqual([expect.objectContaining({ address: 'cyber@ken.gov.uk', kind: 'primary' })]);
+
+    // The predecessors' addresses offered to West Kent are shown to staff, not to the council itself.
+    const staffPage = await t.app.request('/authorities/KEW', {
+      headers: { accept: 'text/html', authorization: `Bearer ${admin}` },
+    });
+    expect(await staffPage.text()).toContain('Mailboxes offered by its predecessors');
+    const westKentToken = await t.tokenFor('council', { authority: 'KEW' });
+    const ownPage = await t.app.request('/authorities/KEW', {
+      headers: { accept: 'text/html', authorization: `Bearer ${westKentToken}` },
+    });
+    expect(ownPage.status).toBe(200);
+    const own = await ownPage.text();
+    expect(own).not.toContain('Mailboxes offered by its predecessors');
+    expect(own).not.toContain('cyber@mai.gov.uk');
 
     // 7. Coverage counts the successor that has its own confirmed primary now.
     const answered = await coverage();

@@ -2,7 +2,9 @@
 // (still trying, delivered, failed, acknowledged, not acknowledged), one view at a time with failures first,
 // a search by council or address, pages of rows, and each row's reason in plain English beside the SMTP
 // reply. The caller sees only their scope (advisory-scope.ts), in the counts as in the rows.
+
 import { and, asc, eq, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { containsText } from '../../db/contains-text.js';
 import { inList } from '../../db/limits.js';
 import { advisories, authorities, deliveries } from '../../db/schema.js';
@@ -37,6 +39,7 @@ export interface DeliveryListItem {
   authorityName: string | null;
   /** The successor council this copy went for, through this predecessor's mailbox offered to it. */
   onBehalfOf: string | null;
+  onBehalfOfName: string | null;
   mailbox: string;
   mailboxKind: string;
   status: DeliveryStatus;
@@ -77,6 +80,9 @@ export interface DeliveryList extends DeliverySummary {
   offset: number;
 }
 
+/** The successor a copy went for (a second join of the register). */
+const successor = alias(authorities, 'successor');
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The counts per view, the next attempt and the last finish, in one grouped read. */
@@ -89,8 +95,9 @@ async function summarise(deps: Deps, where: SQL | undefined): Promise<DeliverySu
       >),
       nextAttemptAt: sql<number | null>`min(case when ${retrying} then ${deliveries.nextAttemptAt} end)`,
       lastFinishedAt: sql<number | null>`max(coalesce(${deliveries.deliveredAt}, ${deliveries.failedAt}))`,
-      councils: sql<number>`count(distinct ${deliveries.authorityCode})`,
-      councilsAcknowledged: sql<number>`count(distinct case when ${deliveries.acknowledgedAt} is not null then ${deliveries.authorityCode} end)`,
+      // A copy to a predecessor's mailbox on behalf of its successor counts for the successor.
+      councils: sql<number>`count(distinct coalesce(${deliveries.onBehalfOf}, ${deliveries.authorityCode}))`,
+      councilsAcknowledged: sql<number>`count(distinct case when ${deliveries.acknowledgedAt} is not null then coalesce(${deliveries.onBehalfOf}, ${deliveries.authorityCode}) end)`,
     })
     .from(deliveries)
     .where(where);
@@ -136,6 +143,7 @@ export async function listDeliveries(
         authority: deliveries.authorityCode,
         authorityName: authorities.name,
         onBehalfOf: deliveries.onBehalfOf,
+        onBehalfOfName: successor.name,
         mailbox: deliveries.address,
         mailboxKind: deliveries.mailboxKind,
         status: deliveries.status,
@@ -151,11 +159,13 @@ export async function listDeliveries(
       })
       .from(deliveries)
       .leftJoin(authorities, eq(authorities.code, deliveries.authorityCode))
+      .leftJoin(successor, eq(successor.code, deliveries.onBehalfOf))
       .where(matching)
       .orderBy(
         failuresFirst,
-        sql`${authorities.name} is null`,
-        asc(authorities.name),
+        // Grouped under the council they are for: a successor's borrowed copies sit with it.
+        sql`coalesce(${successor.name}, ${authorities.name}) is null`,
+        asc(sql`coalesce(${successor.name}, ${authorities.name})`),
         asc(deliveries.address),
         asc(deliveries.id),
       )

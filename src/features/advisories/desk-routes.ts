@@ -61,6 +61,7 @@ const DeliveryListSchema = z
         .object({
           authority: z.string().nullable(),
           authorityName: z.string().nullable(),
+          onBehalfOfName: z.string().nullable(),
           onBehalfOf: z.string().nullable().openapi({
             description:
               'The successor council this copy went for, through this predecessor’s mailbox still offered to it (a reorganisation)',

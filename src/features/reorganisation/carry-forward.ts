@@ -20,7 +20,7 @@ import { queuedRow, wakeSender } from '../outbound/queue-mail.js';
 const PURPOSE = 'mailbox-offer';
 const DAY_MS = 86_400_000;
 /** Offers asked in one sweep at most (each is one e-mail); the rest go in the next. */
-const ASK_PER_SWEEP = 200;
+const ASK_PER_SWEEP = 100;
 
 export const offerTransitions = defineAggregate({
   table: mailboxOffers,

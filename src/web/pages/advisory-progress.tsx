@@ -172,7 +172,8 @@ function Recipient({ item }: { item: DeliveryList['items'][number] }) {
       </span>
       {item.onBehalfOf && (
         <span class="app-recipient__address">
-          For {item.onBehalfOf}, the council replacing it (this mailbox has not yet said whether it serves it)
+          For {item.onBehalfOfName ?? item.onBehalfOf} ({item.onBehalfOf}), the council replacing it: this
+          mailbox has not yet said whether it serves it
         </span>
       )}
     </>
