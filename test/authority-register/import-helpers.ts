@@ -61,3 +61,55 @@ export async function registerSnapshot(db: Db) {
 export async function auditOf(db: Db, action: string) {
   return db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(asc(auditLog.id));
 }
+
+/** The codes of Kent County Council and its twelve current districts in the shared register. */
+export function kentCodes(): string[] {
+  const { header, rows } = registerTable();
+  const col = (name: string) => header.indexOf(name);
+  return rows
+    .filter(
+      (r) =>
+        r[col('local-authority-code')] === 'KEN' ||
+        (r[col('county-la')] === 'KEN' && r[col('current-authority')] === 'True'),
+    )
+    .map((r) => r[col('local-authority-code')]!);
+}
+
+/**
+ * The shared register with Kent and its districts ending the day before `vesting`, replaced by two new
+ * unitaries, West Kent (KEW) and East Kent (KEE), that start on it.
+ */
+export function kentReorganised(vesting: string): string {
+  const { header } = registerTable();
+  const col = (name: string) => header.indexOf(name);
+  const dayBefore = new Date(`${vesting}T12:00:00Z`);
+  dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
+  const end = dayBefore.toISOString().slice(0, 10);
+  const ending = Object.fromEntries(
+    kentCodes().map((code) => [
+      code,
+      { 'current-authority': 'False', 'end-date': end, 'replaced-by': 'KEW,KEE' },
+    ]),
+  );
+  const unitary = (code: string, name: string) => {
+    const row = header.map(() => '');
+    const set = (n: string, v: string) => {
+      row[col(n)] = v;
+    };
+    set('local-authority-code', code);
+    set('official-name', `${name} Council`);
+    set('nice-name', name);
+    set('nation', 'England');
+    set('region', 'South East');
+    set('local-authority-type', 'UA');
+    set('local-authority-type-name', 'Unitary authority');
+    set('start-date', vesting);
+    set('current-authority', 'True');
+    return row;
+  };
+  const body = editedCsv(ending).trimEnd();
+  const added = toCsv(header, [unitary('KEW', 'West Kent'), unitary('KEE', 'East Kent')])
+    .split('\n')
+    .slice(1);
+  return `${body}\n${added.join('\n')}`;
+}

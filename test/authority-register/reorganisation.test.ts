@@ -16,55 +16,19 @@ import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { askPendingOffers } from '../../src/features/reorganisation/carry-forward.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { advisoryBody, insertMailbox, registration } from '../support/fixtures.js';
-import { editedCsv, registerTable, registerText, toCsv } from './import-helpers.js';
+import { kentCodes, kentReorganised, registerText } from './import-helpers.js';
 
 const VESTING = '2027-04-01';
 let t: TestApp;
 let admin: string;
 let kent: string[];
 
-const { header, rows } = registerTable();
-const col = (name: string) => header.indexOf(name);
-const codeOf = (r: string[]) => r[col('local-authority-code')]!;
-
-function reorganisedRegister(): string {
-  const ending = Object.fromEntries(
-    kent.map((code) => [
-      code,
-      { 'current-authority': 'False', 'end-date': '2027-03-31', 'replaced-by': 'KEW,KEE' },
-    ]),
-  );
-  const unitary = (code: string, name: string) => {
-    const row = header.map(() => '');
-    const set = (n: string, v: string) => {
-      row[col(n)] = v;
-    };
-    set('local-authority-code', code);
-    set('official-name', `${name} Council`);
-    set('nice-name', name);
-    set('nation', 'England');
-    set('region', 'South East');
-    set('local-authority-type', 'UA');
-    set('local-authority-type-name', 'Unitary authority');
-    set('start-date', VESTING);
-    set('current-authority', 'True');
-    return row;
-  };
-  const body = editedCsv(ending).trimEnd();
-  return `${body}\n${toCsv(header, [unitary('KEW', 'West Kent'), unitary('KEE', 'East Kent')])
-    .split('\n')
-    .slice(1)
-    .join('\n')}`;
-}
+const reorganisedRegister = () => kentReorganised(VESTING);
 
 beforeEach(async () => {
   t = await makeTestApp({ now: '2026-12-01T09:00:00Z' });
   await importRegister(t.deps, { principal: cliPrincipal }, { content: registerText(), source: 'shared' });
-  kent = rows
-    .filter(
-      (r) => codeOf(r) === 'KEN' || (r[col('county-la')] === 'KEN' && r[col('current-authority')] === 'True'),
-    )
-    .map(codeOf);
+  kent = kentCodes();
   expect(kent).toHaveLength(13);
   for (const code of kent)
     await insertMailbox(t.db, { authorityCode: code, address: `cyber@${code.toLowerCase()}.gov.uk` });

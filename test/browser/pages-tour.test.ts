@@ -4,20 +4,22 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { domainChecks } from '../../src/db/schema.js';
+import { domainChecks, mailboxOffers } from '../../src/db/schema.js';
 import { systemPrincipal } from '../../src/domain/principal.js';
 import { importRegister } from '../../src/features/authority-register/import-register.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
 import { pauseSending, resumeSending } from '../../src/features/outbound/sender-state.js';
-import { registerTable, toCsv } from '../authority-register/import-helpers.js';
+import { offerUrl } from '../../src/features/reorganisation/carry-forward.js';
+import { kentReorganised, registerTable, toCsv } from '../authority-register/import-helpers.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { linkIn } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
-import { registration } from '../support/fixtures.js';
+import { insertMailbox, registration } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -180,6 +182,20 @@ async function seedHeldImport() {
   expect(report.held?.id).toBeTruthy();
 }
 
+/** Kent and its districts replaced by West Kent and East Kent on 1 April 2027; Kent's mailbox offered. */
+let offerPath = '';
+async function seedReorganisation() {
+  await insertMailbox(app.db, { authorityCode: 'KEN', address: 'cyber@kent.gov.uk', team: 'Kent SOC' });
+  const report = await importRegister(
+    app.deps,
+    { principal: systemPrincipal },
+    { content: kentReorganised('2027-04-01'), source: 'https://register.example/reorganised.csv' },
+  );
+  expect(report.held).toBeNull();
+  const [offer] = await app.db.select().from(mailboxOffers).where(eq(mailboxOffers.successorCode, 'KEW'));
+  offerPath = new URL(await offerUrl(app.deps, offer!.id)).pathname;
+}
+
 beforeAll(async () => {
   app = await startApp({ now: '2026-11-25T09:00:00Z' });
   await importSharedRegister(app);
@@ -193,6 +209,7 @@ beforeAll(async () => {
   await seedChecks();
   await seedHandover('security@cardiff.gov.uk');
   await seedHeldImport();
+  await seedReorganisation();
   browser = await launchChromium();
   shots = await mkdtemp(join(tmpdir(), 'cc-pages-screens-'));
 }, 120_000);
@@ -254,6 +271,13 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await context.close();
   });
 
+  it('for a council’s mailbox in a reorganisation: will it serve the new council?', async () => {
+    const { context, page } = await open(width);
+    await page.goto(`${app.baseUrl}${offerPath}`);
+    await check(page, width, 'offer-question');
+    await context.close();
+  });
+
   it('for a council’s current primary: the handover question, refused', async () => {
     const { context, page } = await open(width);
     await page.goto(`${app.baseUrl}${await seedHandover(`new-${width}@cardiff.gov.uk`)}`);
@@ -282,6 +306,8 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await check(page, width, 'authority-cardiff');
     await page.goto(`${app.baseUrl}/authorities/SWA`);
     await check(page, width, 'authority-swansea');
+    await page.goto(`${app.baseUrl}/authorities/KEW`);
+    await check(page, width, 'authority-upcoming');
     await page.goto(`${app.baseUrl}/admin/approvals`);
     await check(page, width, 'approvals');
     await page.goto(`${app.baseUrl}/advisories`);

@@ -5,6 +5,7 @@
 // successor (it proved it reads the mail by following the link); declined, the offer ends. Until then,
 // advisories to the successor also go to the offered mailbox (advisories/fan-out.ts), marked as such.
 // Each answer is a guarded, audited transition: the link answers once.
+
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import mailboxOffer from '../../../templates/mailbox-offer.js';
 import type { BatchItem } from '../../db/client.js';
@@ -12,6 +13,7 @@ import { inList } from '../../db/limits.js';
 import { mailboxOffers, outboundMail } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { mailboxHolder } from '../../domain/principal.js';
+import { ukCalendarDay } from '../../domain/uk-time.js';
 import { composeMessage } from '../../mail/compose.js';
 import { signedToken, verifySignedToken } from '../advisories/signing-key.js';
 import { auditEntryIf, defineAggregate, transitions } from '../audit/transitions.js';
@@ -68,7 +70,7 @@ export async function askPendingOffers(deps: Deps): Promise<number> {
         address: r.address,
         predecessorName: r.predecessorName,
         successorName: r.successorName,
-        endDate: r.endDate,
+        endDate: r.endDate ? ukCalendarDay(r.endDate) : null,
         answerUrl: await offerUrl(deps, r.id),
       },
       r.address,

@@ -3,7 +3,7 @@
 // advisories delivered to it with when it acknowledged them (each linked to the advisory's page for staff).
 
 import { checkKinds } from '../../domain/check-results.js';
-import { ukDateTime } from '../../domain/uk-time.js';
+import { ukCalendarDay, ukDateTime } from '../../domain/uk-time.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
 import type { OfferView } from '../../features/reorganisation/carry-forward.js';
 import { kindText, PhoneLink, SuccessBanner } from '../components/bits.js';
@@ -52,11 +52,11 @@ function RegisterEntry({ profile }: { profile: Profile }) {
           value:
             a.status === 'current'
               ? a.endDate
-                ? `Current until ${a.endDate}`
+                ? `Current until ${ukCalendarDay(a.endDate)}`
                 : 'Current'
               : a.status === 'upcoming'
-                ? `Upcoming: vests on ${a.startDate ?? 'its start date'}`
-                : `Former (ended ${a.endDate ?? ''})`,
+                ? `Upcoming: vests on ${a.startDate ? ukCalendarDay(a.startDate) : 'its start date'}`
+                : `Former (ended ${a.endDate ? ukCalendarDay(a.endDate) : ''})`,
         },
         {
           key: 'Mail domains',
