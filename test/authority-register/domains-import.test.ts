@@ -32,6 +32,20 @@ async function domainsOf(code: string) {
 }
 
 describe('authority domains import from the shared domain list', () => {
+  it('a dry run says which domains it would add and writes nothing', async () => {
+    const before = await registerSnapshot(t.db);
+    const report = await importDomains(
+      t.deps,
+      actor,
+      { content: domainListJson(), source: 'user_domains.json' },
+      { dryRun: true },
+    );
+    expect(report.dryRun).toBe(true);
+    expect(report.added.length).toBeGreaterThan(300);
+    expect(report.added).toContainEqual({ domain: 'cardiff.gov.uk', code: 'CRF' });
+    expect(await registerSnapshot(t.db)).toEqual(before);
+  });
+
   it('matches at least 98% of the local-authority entries and lists the unmatched with their notes', async () => {
     const report = await importList();
     expect(report.counts.entries).toBe(398);

@@ -107,7 +107,7 @@ const register = defineCommand('register', [
     verb: 'domains',
     summary: 'load the councils’ e-mail domains (the public-sector domain list)',
     args: source,
-    options: json,
+    options: { ...json, ...dryRun },
     run: (ctx, { args, values }) =>
       importSource(ctx, 'domains', parseWith(SourceArgs, { source: args[0], ...values })),
   },
@@ -139,13 +139,14 @@ async function importSource(
         printRegisterReport(ctx.io, report, input.json);
         if (report.held && !report.dryRun) return 3;
       } else {
+        const options = { onProgress: progress.update, dryRun: input['dry-run'] === true };
         const report = isUrl(input.source)
-          ? await importDomainsFromUrl(deps, actor, input.source, { onProgress: progress.update })
+          ? await importDomainsFromUrl(deps, actor, input.source, options)
           : await importDomains(
               deps,
               actor,
               { content: await readLocalFile(deps, input.source, progress.update), source: input.source },
-              { onProgress: progress.update },
+              options,
             );
         progress.done();
         printDomainReport(ctx.io, report, input.json);
@@ -343,11 +344,12 @@ function printDomainReport(io: CliIo, report: DomainImportReport, asJson?: boole
   const { counts } = report;
   const rate = `${(report.matchRate * 100).toFixed(1)}%`;
   io.out(
-    `Domain import ${report.id} from ${report.source}${report.version ? ` (list version ${report.version})` : ''}`,
+    `Domain import ${report.id} from ${report.source}${report.version ? ` (list version ${report.version})` : ''}${report.dryRun ? ' (dry run: nothing written)' : ''}`,
   );
   io.out(
-    `  ${counts.entries} local-authority domains: ${counts.matched} matched (${rate}), ${counts.added} added, ${counts.alreadyPresent} already present, ${counts.unmatched} unmatched`,
+    `  ${counts.entries} local-authority domains: ${counts.matched} matched (${rate}), ${counts.added} ${report.dryRun ? 'would be added' : 'added'}, ${counts.alreadyPresent} already present, ${counts.unmatched} unmatched`,
   );
+  if (report.dryRun) for (const a of report.added.slice(0, 50)) io.out(`    + ${a.domain} → ${a.code}`);
   if (report.unmatched.length) {
     io.out('  Unmatched (add them by hand if they belong to an authority):');
     for (const u of report.unmatched) io.out(`    ${u.domain}: ${u.reason}`);

@@ -56,8 +56,11 @@ export interface DomainImportReport {
   counts: DomainImportCounts;
   /** matched / entries, 0–1. */
   matchRate: number;
+  /** The domains added (in a dry run: that would be added). */
   added: Array<{ domain: string; code: string }>;
   unmatched: UnmatchedDomain[];
+  /** True when nothing was written. */
+  dryRun: boolean;
 }
 
 /** Parses the domain list's text; refuses (400/422) anything that is not that JSON format. */
@@ -93,7 +96,7 @@ export async function importDomains(
   deps: Deps,
   actor: ActorContext,
   input: ImportInput | { list: unknown; source: string },
-  options: { onProgress?: OnProgress } = {},
+  options: { onProgress?: OnProgress; dryRun?: boolean } = {},
 ): Promise<DomainImportReport> {
   const list =
     'list' in input
@@ -192,6 +195,19 @@ export async function importDomains(
       .values({ authorityCode: d.code, domain: d.domain, source: 'import', createdAt: now })
       .onConflictDoNothing(),
   );
+  const report: DomainImportReport = {
+    id,
+    source: input.source,
+    version: list.version ?? null,
+    changed: added.length > 0,
+    counts,
+    matchRate: counts.entries ? counts.matched / counts.entries : 0,
+    added,
+    unmatched,
+    dryRun: options.dryRun === true,
+  };
+  // A dry run: the domains it would add, and nothing written.
+  if (options.dryRun) return report;
   const total = writes.length + 1;
   options.onProgress?.({ phase: 'writing', done: 0, total, unit: 'statements' });
   await writeAll(db, [
@@ -209,16 +225,7 @@ export async function importDomains(
     }),
   ]);
   options.onProgress?.({ phase: 'writing', done: total, total, unit: 'statements' });
-  return {
-    id,
-    source: input.source,
-    version: list.version ?? null,
-    changed: added.length > 0,
-    counts,
-    matchRate: counts.entries ? counts.matched / counts.entries : 0,
-    added,
-    unmatched,
-  };
+  return report;
 }
 
 /** Downloads the domain list from `url` and imports it. */
@@ -226,7 +233,7 @@ export async function importDomainsFromUrl(
   deps: Deps,
   actor: ActorContext,
   url: string,
-  options: { signal?: AbortSignal; onProgress?: OnProgress } = {},
+  options: { signal?: AbortSignal; onProgress?: OnProgress; dryRun?: boolean } = {},
 ): Promise<DomainImportReport> {
   const bytes = await fetchSource(deps, url, {
     signal: options.signal,

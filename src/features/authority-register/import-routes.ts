@@ -132,8 +132,11 @@ const DomainImportReport = z
       skipped: z.number().int().openapi({ description: 'Other organisation types and wildcards' }),
     }),
     matchRate: z.number().openapi({ description: 'matched / entries, 0–1' }),
-    added: z.array(z.object({ domain: z.string(), code: z.string() })),
+    added: z
+      .array(z.object({ domain: z.string(), code: z.string() }))
+      .openapi({ description: 'The domains added (in a dry run: that would be added)' }),
     unmatched: z.array(z.object({ domain: z.string(), notes: z.string().nullable(), reason: z.string() })),
+    dryRun: z.boolean().openapi({ description: 'True when nothing was written (`dryRun=true`)' }),
   })
   .openapi('DomainImportReport');
 
@@ -282,6 +285,7 @@ export function importRoutes() {
         'Send the domain list (ukps-domains `user_domains.json`) itself, or `{"url": "https://…"}`. Local-authority entries are matched to the register by the name in their notes and added with source `import`; domains already present (including those admins added) are left alone. Unmatched entries are listed.',
       security: bearer,
       request: {
+        query: DryRun,
         body: {
           required: true,
           content: { 'application/json': { schema: z.union([UrlBody, DomainListBody]) } },
@@ -295,12 +299,13 @@ export function importRoutes() {
     async (c) => {
       const deps = c.var.deps;
       const body = c.req.valid('json');
+      const dryRun = c.req.valid('query').dryRun === 'true';
       if ('url' in body)
         return c.json(
-          await importDomainsFromUrl(deps, actorOf(c), body.url, { signal: c.req.raw.signal }),
+          await importDomainsFromUrl(deps, actorOf(c), body.url, { signal: c.req.raw.signal, dryRun }),
           200,
         );
-      return c.json(await importDomains(deps, actorOf(c), { list: body, source: 'upload' }), 200);
+      return c.json(await importDomains(deps, actorOf(c), { list: body, source: 'upload' }, { dryRun }), 200);
     },
   );
 
