@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDatabase } from '../support/cli.js';
-import { registerTable, toCsv } from './import-helpers.js';
+import { englishCouncilsEnded } from './import-helpers.js';
 
 const CSV = '../shared/data/uk_local_authorities_current.csv';
 const DOMAINS = '../shared/data/ukps_user_domains.json';
@@ -42,17 +42,8 @@ describe('npm run cli -- register (as a child process)', () => {
   });
 
   it('previews a large change with --dry-run, holds it (exit 3), lists it, and applies it on approval', async () => {
-    const { header, rows } = registerTable();
-    const current = header.indexOf('current-authority');
-    const nation = header.indexOf('nation');
-    let left = 60;
-    const edited = rows.map((r) =>
-      r[current] === 'True' && r[nation] === 'England' && left-- > 0
-        ? r.map((v, i) => (i === current ? 'False' : v))
-        : r,
-    );
     const file = join(db.dir, 'sixty-ended.csv');
-    writeFileSync(file, toCsv(header, edited));
+    writeFileSync(file, englishCouncilsEnded(60));
 
     const dry = await cli('import', file, '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);

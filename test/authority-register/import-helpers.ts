@@ -113,3 +113,17 @@ export function kentReorganised(vesting: string): string {
     .slice(1);
   return `${body}\n${added.join('\n')}`;
 }
+
+/** The shared register with the first `n` current councils of England ended (no successors, no date). */
+export function englishCouncilsEnded(n: number): string {
+  const { header, rows } = registerTable();
+  const current = header.indexOf('current-authority');
+  const nation = header.indexOf('nation');
+  let left = n;
+  const edited = rows.map((r) =>
+    r[current] === 'True' && r[nation] === 'England' && left-- > 0
+      ? r.map((v, i) => (i === current ? 'False' : v))
+      : r,
+  );
+  return toCsv(header, edited);
+}

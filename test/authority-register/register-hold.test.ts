@@ -10,7 +10,15 @@ import { cliPrincipal } from '../../src/domain/principal.js';
 import { importRegister } from '../../src/features/authority-register/import-register.js';
 import { browser } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { editedCsv, registerSnapshot, registerTable, registerText, toCsv } from './import-helpers.js';
+import {
+  editedCsv,
+  englishCouncilsEnded,
+  kentReorganised,
+  registerSnapshot,
+  registerTable,
+  registerText,
+  toCsv,
+} from './import-helpers.js';
 
 let t: TestApp;
 let admin: string;
@@ -23,55 +31,10 @@ afterEach(() => t.close());
 
 const { header, rows } = registerTable();
 const col = (name: string) => header.indexOf(name);
-const code = (r: string[]) => r[col('local-authority-code')]!;
-const current = (r: string[]) => r[col('current-authority')] === 'True';
 
-/** Kent County Council and its twelve districts ended on vesting day, replaced by two new unitaries. */
-function kentReorganised(): string {
-  const kent = rows.filter((r) => code(r) === 'KEN' || (r[col('county-la')] === 'KEN' && current(r)));
-  expect(kent).toHaveLength(13);
-  const ended = Object.fromEntries(
-    kent.map((r) => [
-      code(r),
-      { 'current-authority': 'False', 'end-date': '2028-03-31', 'replaced-by': 'KEW,KEE' },
-    ]),
-  );
-  const table = registerTable();
-  const edited = editedCsv(ended).trimEnd().split('\n').slice(1);
-  const unitary = (c: string, name: string) => {
-    const row = header.map(() => '');
-    const set = (n: string, v: string) => {
-      row[col(n)] = v;
-    };
-    set('local-authority-code', c);
-    set('official-name', `${name} Council`);
-    set('nice-name', name);
-    set('nation', 'England');
-    set('region', 'South East');
-    set('local-authority-type', 'UA');
-    set('local-authority-type-name', 'Unitary authority');
-    set('start-date', '2028-04-01');
-    set('current-authority', 'True');
-    return row;
-  };
-  return `${[toCsv(table.header, []).trimEnd(), ...edited].join('\n')}\n${toCsv(table.header, [
-    unitary('KEW', 'West Kent'),
-    unitary('KEE', 'East Kent'),
-  ])
-    .split('\n')
-    .slice(1)
-    .join('\n')}`;
-}
+const kentReorganisedLater = () => kentReorganised('2028-04-01');
 
-/** The register with the first `n` current councils of England ended (no successors). */
-function manyEnded(n: number): string {
-  const ended = rows.filter((r) => current(r) && r[col('nation')] === 'England').slice(0, n);
-  return editedCsv(
-    Object.fromEntries(
-      ended.map((r) => [code(r), { 'current-authority': 'False', 'end-date': '2026-03-31' }]),
-    ),
-  );
-}
+const manyEnded = englishCouncilsEnded;
 
 const post = (csv: string, query = '') =>
   t.call('POST', `/api/v1/register/imports${query}`, {
@@ -83,7 +46,7 @@ const post = (csv: string, query = '') =>
 describe('a dry run', () => {
   it('shows a reorganisation as a diff (ended with successors, added) and writes nothing', async () => {
     const before = await registerSnapshot(t.db);
-    const res = await post(kentReorganised(), '?dryRun=true');
+    const res = await post(kentReorganisedLater(), '?dryRun=true');
     expect(res.status, await res.clone().text()).toBe(200);
     const report = await res.json();
     expect(report).toMatchObject({
@@ -213,7 +176,7 @@ describe('a change that looks wrong is held for an admin', () => {
   });
 
   it('a reorganisation within the share is applied at once', async () => {
-    const res = await post(kentReorganised());
+    const res = await post(kentReorganisedLater());
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ held: null, counts: { added: 2, ended: 0 } });
   });

@@ -14,6 +14,7 @@ import { importRegister } from '../../src/features/authority-register/import-reg
 import { applyRegisterCalendar } from '../../src/features/authority-register/register-calendar.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { askPendingOffers } from '../../src/features/reorganisation/carry-forward.js';
+import { browser } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { advisoryBody, insertMailbox, registration } from '../support/fixtures.js';
 import { kentCodes, kentReorganised, registerText } from './import-helpers.js';
@@ -177,6 +178,14 @@ describe('a reorganisation rehearsed: Kent and its districts become West Kent an
       body: { answer: 'decline' },
     });
     expect(await again.json()).toMatchObject({ state: 'accepted' });
+    // In a browser: East Kent's question answered on its page, and the page after it can be refreshed.
+    const person = browser(t);
+    const question = await person.get(link('cyber@ken.gov.uk', 'East Kent'));
+    expect(question.html).toContain('Will cyber@ken.gov.uk serve East Kent Council?');
+    const declined = await person.send(link('cyber@ken.gov.uk', 'East Kent'), { answer: 'decline' });
+    expect(declined.redirectedTo).toBe('/offers/done');
+    expect(declined.html).toContain('cyber@ken.gov.uk will not receive advisories for East Kent Council');
+    expect((await person.get('/offers/done')).html).toContain('Answer recorded');
     const maidstone = kent.find((c) => c === 'MAI') ?? kent[1]!;
     const decline = await t.call('POST', link(`cyber@${maidstone.toLowerCase()}.gov.uk`, 'West Kent'), {
       body: { answer: 'decline' },
@@ -218,16 +227,34 @@ describe('a reorganisation rehearsed: Kent and its districts become West Kent an
     expect(days).toEqual([before.total.authorities, before.total.authorities - 11]);
 
     // 8. An audience naming an ended council reaches its successors instead, with a warning.
-    const check = await t.call('POST', '/api/v1/advisories/audience-check', {
+    const check = await t.call('POST', '/api/v1/advisories/preview', {
       token: admin,
       body: { audience: { authorities: ['KEN'] }, tlp: 'AMBER' },
     });
-    if (check.status === 200) {
-      const preview = await check.json();
-      expect(preview.endedNamed).toEqual([
-        expect.objectContaining({ code: 'KEN', successors: ['KEW', 'KEE'] }),
-      ]);
-    }
+    expect(check.status, await check.clone().text()).toBe(200);
+    const preview = await check.json();
+    expect(preview.endedNamed).toEqual([
+      { code: 'KEN', name: 'Kent County Council', successors: ['KEW', 'KEE'] },
+    ]);
+    expect(preview.reached.map((r: { code: string }) => r.code).sort()).toEqual(['KEE', 'KEW']);
+    const stillOffered = await t.db
+      .select()
+      .from(mailboxOffers)
+      .where(and(eq(mailboxOffers.successorCode, 'KEE'), eq(mailboxOffers.state, 'offered')));
+    expect(stillOffered).toHaveLength(12); // Kent's own mailbox declined East Kent
+    expect(preview.viaPredecessors).toContainEqual({ code: 'KEE', name: 'East Kent Council', mailboxes: 12 });
+    // A council that ended without successors would reach nobody: still refused.
+    const [orphan] = await t.db
+      .select({ code: authorities.code })
+      .from(authorities)
+      .where(
+        and(eq(authorities.current, false), eq(authorities.shadow, false), eq(authorities.replacedBy, [])),
+      );
+    const refused = await t.call('POST', '/api/v1/advisories', {
+      token: admin,
+      body: advisoryBody({ audience: { authorities: [orphan!.code] } }),
+    });
+    expect(refused.status).toBe(422);
     const toKent = await release({ authorities: ['KEN'] });
     expect(toKent.deliveries.map((d) => d.address)).toContain('cyber@ken.gov.uk');
     expect(toKent.deliveries.find((d) => d.authority === 'KEW')).toBeTruthy();

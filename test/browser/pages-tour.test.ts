@@ -14,7 +14,7 @@ import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
 import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
 import { pauseSending, resumeSending } from '../../src/features/outbound/sender-state.js';
 import { offerUrl } from '../../src/features/reorganisation/carry-forward.js';
-import { kentReorganised, registerTable, toCsv } from '../authority-register/import-helpers.js';
+import { englishCouncilsEnded, kentReorganised } from '../authority-register/import-helpers.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { linkIn } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
@@ -165,19 +165,13 @@ async function seedHandover(address: string) {
 
 /** A register file that ends 60 English councils at once: held for an admin on the Approvals page. */
 async function seedHeldImport() {
-  const { header, rows } = registerTable();
-  const current = header.indexOf('current-authority');
-  const nation = header.indexOf('nation');
-  let left = 60;
-  const edited = rows.map((r) =>
-    r[current] === 'True' && r[nation] === 'England' && left-- > 0
-      ? r.map((v, i) => (i === current ? 'False' : v))
-      : r,
-  );
   const report = await importRegister(
     app.deps,
     { principal: systemPrincipal },
-    { content: toCsv(header, edited), source: 'https://register.example/uk_local_authorities_current.csv' },
+    {
+      content: englishCouncilsEnded(60),
+      source: 'https://register.example/uk_local_authorities_current.csv',
+    },
   );
   expect(report.held?.id).toBeTruthy();
 }

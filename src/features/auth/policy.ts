@@ -120,6 +120,7 @@ export const policy: Record<string, Access> = {
   'GET /handover/:token': anyone,
   'POST /handover/:token': anyone,
   'GET /handover/done': anyone,
+  'GET /offers/done': anyone,
   'GET /offers/:token': anyone,
   'POST /offers/:token': anyone,
   'GET /sign-in': anyone,

@@ -6,14 +6,34 @@ import { z } from 'zod';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { answerOffer, inspectOffer } from '../../features/reorganisation/carry-forward.js';
+import { redirectWithResult, resultOf } from '../flash.js';
 import { wantsHtml } from '../negotiate.js';
 import { OfferAnsweredPage, OfferLinkProblemPage, OfferPage, offerTitle } from './offer.js';
 import { formFields, renderPage } from './render.js';
 
 const answerSchema = z.enum(['accept', 'decline']);
 
+/** What the page after an answer shows (post/redirect/get). */
+const OfferResult = z.object({
+  state: z.enum(['accepted', 'declined']),
+  address: z.string().max(320),
+  successorName: z.string().max(300),
+});
+
 export function offerPageRoutes() {
   const router = new Hono<AppEnv>();
+
+  // Registered before /offers/:token, which would otherwise also match "done".
+  router.get('/offers/done', (c) => {
+    const result = resultOf(c, OfferResult);
+    if (!result)
+      return renderPage(c, { title: 'This link does not work', status: 404 }, <OfferLinkProblemPage />);
+    return renderPage(
+      c,
+      { title: result.state === 'accepted' ? 'Mailbox carried forward' : 'Answer recorded' },
+      <OfferAnsweredPage {...result} />,
+    );
+  });
 
   router.get('/offers/:token', async (c) => {
     const token = c.req.param('token');
@@ -58,15 +78,12 @@ export function offerPageRoutes() {
     }
     if (found.state === 'unknown')
       return renderPage(c, { title: 'This link does not work', status: 404 }, <OfferLinkProblemPage />);
-    return renderPage(
-      c,
-      { title: found.offer.state === 'accepted' ? 'Mailbox carried forward' : 'Answer recorded' },
-      <OfferAnsweredPage
-        state={found.offer.state === 'accepted' ? 'accepted' : 'declined'}
-        address={found.offer.address}
-        successorName={found.offer.successorName}
-      />,
-    );
+    // Post/redirect/get: the answer page can be refreshed without answering again.
+    return redirectWithResult(c, '/offers/done', {
+      state: found.offer.state === 'accepted' ? 'accepted' : 'declined',
+      address: found.offer.address,
+      successorName: found.offer.successorName,
+    } satisfies z.input<typeof OfferResult>);
   });
 
   return router;
