@@ -116,6 +116,15 @@ describe('a reorganisation rehearsed: Kent and its districts become West Kent an
     });
     expect(registered.status, await registered.clone().text()).toBe(202);
 
+    // The preview counts each mailbox once, however many councils of the audience it is reached for.
+    const both = await (
+      await t.call('POST', '/api/v1/advisories/preview', {
+        token: admin,
+        body: { audience: { authorities: ['KEN', 'KEW', 'KEE'] }, tlp: 'AMBER' },
+      })
+    ).json();
+    expect(both.mailboxes).toBe(13);
+
     // 3. Before vesting day an advisory to the successors reaches the predecessors' mailboxes, once each.
     const toSuccessors = await release({ authorities: ['KEW', 'KEE'] });
     expect(toSuccessors.deliveries).toHaveLength(13);

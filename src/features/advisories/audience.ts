@@ -139,9 +139,20 @@ export async function previewAudience(
           and(inList(authorities.code, named), eq(authorities.current, false), eq(authorities.shadow, false)),
         )
     : [];
+  // Each mailbox once, however many councils it is reached for (its own, and successors it is offered to):
+  // the number of copies the fan-out makes.
+  const [distinct] = await deps.db.all<{ n: number }>(sql`
+    select count(*) as n from (
+      select mailboxes.id from mailboxes join authorities on authorities.code = mailboxes.authority_code
+        where ${where} and ${recipientMailboxCondition(tlp)}
+      union
+      select mailboxes.id from mailbox_offers o join mailboxes on mailboxes.id = o.mailbox_id
+        where o.state = 'offered' and ${recipientMailboxCondition(tlp)}
+          and exists (select 1 from authorities where authorities.code = o.successor_code and ${where})
+    )`);
   return {
     councils: rows.length,
-    mailboxes: rows.reduce((n, r) => n + Number(r.recipients) + Number(r.offered), 0),
+    mailboxes: Number(distinct?.n ?? 0),
     warps: [...new Set(rows.map((r) => r.warpId ?? '(none)'))].sort(),
     endedNamed: ended.map((e) => ({ code: e.code, name: e.name, successors: e.successors })),
     viaPredecessors: rows
