@@ -27,31 +27,23 @@ export interface InboundSmtp {
 
 export async function startInboundSmtp(deps: Deps, port: number, host: string): Promise<InboundSmtp> {
   const log = deps.log.child({ inbound: 'smtp' });
-  const recipients = new Map<string, string[]>();
+  const limit = deps.config.INBOUND_LIMIT_BYTES;
   const server = new SMTPServer({
     banner: `${deps.config.SERVICE_NAME}: bounces only`,
     disabledCommands: ['AUTH', 'STARTTLS'],
     authOptional: true,
     hideSTARTTLS: true,
     logger: false,
-    size: deps.config.INBOUND_LIMIT_BYTES,
+    size: limit,
+    // The accepted recipients are the session's envelope (smtp-server keeps it, without repeats, and
+    // answers 452 past this many).
+    maxRecipients: MAX_RECIPIENTS,
     maxClients: deps.config.INBOUND_SMTP_MAX_CLIENTS,
     socketTimeout: 60_000,
     closeTimeout: 5_000,
-    onMailFrom(_address, session, callback) {
-      recipients.set(session.id, []);
-      callback();
-    },
-    onRcptTo(address, session, callback) {
-      const list = recipients.get(session.id) ?? [];
-      if (list.length >= MAX_RECIPIENTS) return callback(smtpError(452, '4.5.3 Too many recipients'));
+    onRcptTo(address, _session, callback) {
       acceptsRecipient(deps, address.address).then(
-        (verdict) => {
-          if (!verdict.ok) return callback(smtpError(550, '5.1.1 No such address here'));
-          list.push(address.address);
-          recipients.set(session.id, list);
-          callback();
-        },
+        (verdict) => callback(verdict.ok ? null : smtpError(550, '5.1.1 No such address here')),
         (err: unknown) => {
           log.error('inbound SMTP: could not check a recipient', { err });
           callback(smtpError(451, '4.3.0 Try again later'));
@@ -59,14 +51,17 @@ export async function startInboundSmtp(deps: Deps, port: number, host: string): 
       );
     },
     onData(stream, session, callback) {
+      // Kept only up to the limit: a sender that did not declare SIZE is read to the end and then refused,
+      // without holding the excess in memory.
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: Buffer) => {
+        if (!stream.sizeExceeded) chunks.push(chunk);
+      });
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
-        const to = recipients.get(session.id) ?? [];
-        recipients.delete(session.id);
         if (stream.sizeExceeded) return callback(smtpError(552, '5.3.4 Message too big'));
         const raw = Buffer.concat(chunks).toString('utf8');
+        const to = session.envelope.rcptTo.map((r) => r.address);
         (async () => {
           for (const recipient of to) await receiveInboundMail(deps, 'smtp', recipient, raw);
         })().then(
@@ -77,9 +72,6 @@ export async function startInboundSmtp(deps: Deps, port: number, host: string): 
           },
         );
       });
-    },
-    onClose(session) {
-      recipients.delete(session.id);
     },
   });
   server.on('error', (err) => log.error('inbound SMTP listener error', { err }));
