@@ -41,9 +41,16 @@ export async function startInboundSmtp(deps: Deps, port: number, host: string): 
     maxClients: deps.config.INBOUND_SMTP_MAX_CLIENTS,
     socketTimeout: 60_000,
     closeTimeout: 5_000,
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address, session, callback) {
       acceptsRecipient(deps, address.address).then(
-        (verdict) => callback(verdict.ok ? null : smtpError(550, '5.1.1 No such address here')),
+        (verdict) => {
+          if (verdict.ok) return callback();
+          log.info('inbound SMTP: recipient refused (not a signed VERP address)', {
+            recipient: address.address.slice(0, 200),
+            client: session.remoteAddress,
+          });
+          callback(smtpError(550, '5.1.1 No such address here'));
+        },
         (err: unknown) => {
           log.error('inbound SMTP: could not check a recipient', { err });
           callback(smtpError(451, '4.3.0 Try again later'));

@@ -108,6 +108,9 @@ describe('the inbound SMTP listener', () => {
     expect((await mailbox()).unreachableAt).not.toBeNull();
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.actor, 'inbound:smtp'));
     expect(audit.map((a) => a.action)).toContain('mailbox.unreachable');
+    // The log names the recipient, never the message (the returned advisory is inside it).
+    expect(t.log.lines.find((l) => l.msg === 'bounce received')).toMatchObject({ inbound: 'smtp' });
+    expect(JSON.stringify(t.log.lines)).not.toContain('This is the mail system');
   });
 
   it('refuses a wrongly signed VERP address and any other address at RCPT TO; nothing changes', async () => {
@@ -122,6 +125,9 @@ describe('the inbound SMTP listener', () => {
     expect(await bounceCount()).toBe(0);
     expect(await delivery()).toMatchObject({ status: 'delivered' });
     expect((await mailbox()).unreachableAt).toBeNull();
+    // Each refusal is logged with its recipient.
+    const refusals = t.log.lines.filter((l) => String(l.msg).includes('recipient refused'));
+    expect(refusals.map((l) => l.recipient)).toContain('postmaster@cyber-contacts.test');
   });
 
   it('accepts and drops an automatic reply that is no delivery report', async () => {
