@@ -4,8 +4,9 @@
 //   - RCPT TO: only a VERP address of ours whose tag is the service's signature of the delivery; anything
 //     else is refused with 550 5.1.1 before the message is sent (no relaying, no hint why);
 //   - SIZE is advertised as INBOUND_LIMIT_BYTES, and a larger message is refused with 552 5.3.4;
-//   - no AUTH, no STARTTLS (bounces carry nothing secret; put a TLS-terminating MTA in front if policy
-//     wants it); at most INBOUND_SMTP_MAX_CLIENTS connections, a few recipients a message;
+//   - no AUTH, no STARTTLS (a bounce may quote the advisory it returns: where that must not travel in
+//     clear, an MTA with TLS and POST /api/v1/inbound/bounces instead); at most INBOUND_SMTP_MAX_CLIENTS
+//     connections, a few recipients a message;
 //   - after DATA: each recipient's report is recorded, and the answer is 250; when recording fails for a
 //     reason of ours (the database) the answer is 451 4.3.0, so the sending MTA tries again later.
 import type { AddressInfo } from 'node:net';
