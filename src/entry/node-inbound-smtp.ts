@@ -28,14 +28,13 @@ export interface InboundSmtp {
 
 export async function startInboundSmtp(deps: Deps, port: number, host: string): Promise<InboundSmtp> {
   const log = deps.log.child({ inbound: 'smtp' });
-  const limit = deps.config.INBOUND_LIMIT_BYTES;
   const server = new SMTPServer({
     banner: `${deps.config.SERVICE_NAME}: bounces only`,
     disabledCommands: ['AUTH', 'STARTTLS'],
     authOptional: true,
     hideSTARTTLS: true,
     logger: false,
-    size: limit,
+    size: deps.config.INBOUND_LIMIT_BYTES,
     // The accepted recipients are the session's envelope (smtp-server keeps it, without repeats, and
     // answers 452 past this many).
     maxRecipients: MAX_RECIPIENTS,

@@ -2,7 +2,8 @@
 // over loopback: a delivery report to a delivery's signed VERP address is recorded as POST
 // /api/v1/inbound/bounces records it; an unsigned or wrongly signed VERP address, or any other address, is
 // refused at RCPT TO and changes nothing; an automatic reply is accepted and dropped; an oversized message
-// is refused; and when our database fails the answer is a temporary 451, so the sender tries again.
+// is refused; and when our database fails the answer is a temporary 451, so the sender tries again. A raw
+// dialogue checks what the client library hides (the EHLO answer, reply texts, SIZE, the recipient limit).
 import { connect } from 'node:net';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
@@ -174,8 +175,12 @@ describe('the inbound SMTP listener', () => {
       expect(await smtp.say(`RCPT TO:<${await verp()}>`)).toMatch(/^250 /);
       // The same address again is one recipient; four other accepted ones reach the limit, a sixth is refused.
       expect(await smtp.say(`RCPT TO:<${(await verp()).toUpperCase()}>`)).toMatch(/^250 /);
-      const others = ['dlvother0000000000001', 'dlvother0000000000002', 'dlvother0000000000003'];
-      for (const id of [...others, 'dlvother0000000000004'])
+      for (const id of [
+        'dlvother0000000000001',
+        'dlvother0000000000002',
+        'dlvother0000000000003',
+        'dlvother0000000000004',
+      ])
         expect(await smtp.say(`RCPT TO:<${await verp(id)}>`)).toMatch(/^250 /);
       expect(await smtp.say(`RCPT TO:<${await verp('dlvother0000000000005')}>`)).toMatch(/^452 /);
       // Undeclared and over the limit: read to the end, then refused.
