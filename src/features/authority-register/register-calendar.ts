@@ -46,24 +46,22 @@ export async function applyRegisterCalendar(
   if (vest.length === 0 && end.length === 0) return { vested: [], ended: [] };
   const items: BatchItem[] = [];
   // Each audit entry only while its change still applies: two runs at once audit each change once.
-  const still = (code: string, condition: SQL) =>
-    sql`exists (select 1 from ${authorities} where ${authorities.code} = ${code} and ${condition})`;
-  for (const a of vest)
-    items.push(
-      auditEntryIf(deps.db, actor, now, still(a.code, vesting), {
-        action: 'authority.vested',
-        subjectType: 'authority',
-        subjectId: a.code,
-        after: { current: true, startDate: a.startDate },
-      }),
+  const audit = (code: string, condition: SQL, action: string, after: unknown) =>
+    auditEntryIf(
+      deps.db,
+      actor,
+      now,
+      sql`exists (select 1 from ${authorities} where ${authorities.code} = ${code} and ${condition})`,
+      { action, subjectType: 'authority', subjectId: code, after },
     );
+  for (const a of vest)
+    items.push(audit(a.code, vesting, 'authority.vested', { current: true, startDate: a.startDate }));
   for (const a of end)
     items.push(
-      auditEntryIf(deps.db, actor, now, still(a.code, ending), {
-        action: 'authority.ended',
-        subjectType: 'authority',
-        subjectId: a.code,
-        after: { current: false, endDate: a.endDate, successors: a.replacedBy },
+      audit(a.code, ending, 'authority.ended', {
+        current: false,
+        endDate: a.endDate,
+        successors: a.replacedBy,
       }),
     );
   if (vest.length)

@@ -6,7 +6,7 @@
 // advisories to the successor also go to the offered mailbox (advisories/fan-out.ts), marked as such.
 // Each answer is a guarded, audited transition: the link answers once.
 
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, isNull, type SQL, sql } from 'drizzle-orm';
 import mailboxOffer from '../../../templates/mailbox-offer.js';
 import type { BatchItem } from '../../db/client.js';
 import { inList } from '../../db/limits.js';
@@ -115,19 +115,14 @@ export interface OfferView {
   answeredAt: string | null;
 }
 
-async function offerViews(deps: Deps, where: ReturnType<typeof and>): Promise<OfferView[]> {
-  const rows = await deps.db.all<{
-    id: string;
-    state: OfferView['state'];
-    address: string;
-    mailboxId: string;
-    predecessorCode: string;
-    predecessorName: string;
-    successorCode: string;
-    successorName: string;
-    askedAt: number | null;
-    answeredAt: number | null;
-  }>(sql`
+/** An offer as the database gives it: the times as milliseconds. */
+type OfferRow = Omit<OfferView, 'askedAt' | 'answeredAt'> & {
+  askedAt: number | null;
+  answeredAt: number | null;
+};
+
+async function offerViews(deps: Deps, where: SQL): Promise<OfferView[]> {
+  const rows = await deps.db.all<OfferRow>(sql`
     select o.id, o.state, m.address, m.id as mailboxId, o.predecessor_code as predecessorCode,
       p.name as predecessorName, o.successor_code as successorCode, s.name as successorName,
       o.asked_at as askedAt, o.answered_at as answeredAt
@@ -144,7 +139,7 @@ async function offerViews(deps: Deps, where: ReturnType<typeof and>): Promise<Of
 /** The offers made to a successor (its page and the chase list). */
 export function offersTo(deps: Deps, successorCodes: readonly string[]): Promise<OfferView[]> {
   if (successorCodes.length === 0) return Promise.resolve([]);
-  return offerViews(deps, and(inList(sql`o.successor_code`, successorCodes)));
+  return offerViews(deps, inList(sql`o.successor_code`, successorCodes));
 }
 
 export type OfferLink =
@@ -156,7 +151,7 @@ export type OfferLink =
 export async function inspectOffer(deps: Deps, token: string): Promise<OfferLink> {
   const id = await verifySignedToken(deps, PURPOSE, token);
   if (!id) return { state: 'unknown' };
-  const [offer] = await offerViews(deps, and(sql`o.id = ${id}`));
+  const [offer] = await offerViews(deps, sql`o.id = ${id}`);
   if (!offer) return { state: 'unknown' };
   return offer.state === 'offered' ? { state: 'valid', offer } : { state: 'answered', offer };
 }
@@ -207,16 +202,4 @@ export async function answerOffer(
   const now = await inspectOffer(deps, token);
   if (!applied && now.state === 'valid') return { state: 'answered', offer: now.offer };
   return now;
-}
-
-/** Successors' codes with offers still open for each predecessor mailbox (for reports), by mailbox id. */
-export async function openOffersOf(deps: Deps, mailboxIds: readonly string[]) {
-  if (mailboxIds.length === 0) return new Map<string, string[]>();
-  const rows = await deps.db
-    .select({ mailboxId: mailboxOffers.mailboxId, successor: mailboxOffers.successorCode })
-    .from(mailboxOffers)
-    .where(and(inList(mailboxOffers.mailboxId, mailboxIds), eq(mailboxOffers.state, 'offered')));
-  const out = new Map<string, string[]>();
-  for (const r of rows) out.set(r.mailboxId, [...(out.get(r.mailboxId) ?? []), r.successor]);
-  return out;
 }
