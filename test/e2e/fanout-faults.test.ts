@@ -37,7 +37,9 @@ const recipientOf = (e: SinkEvent) => (e.stage === 'rcpt' ? e.address : e.rcptTo
 function faultyReply(e: SinkEvent) {
   const to = recipientOf(e) ?? '';
   if ((e.stage === 'rcpt' && tempAtRcpt.includes(to)) || (e.stage === 'data' && tempAtData.includes(to)))
-    return { code: 451, message: '4.3.0 try again later' };
+    // Each recipient's own server words it its own way (one sink stands in for many domains' servers): five
+    // identical replies to different domains would rightly look like our relay refusing us (sender-fault.ts).
+    return { code: 451, message: `4.3.0 try again later (${to.split('@')[1]} is busy)` };
   if (e.stage === 'rcpt' && permAtRcpt.includes(to))
     return { code: 550, message: '5.1.1 mailbox unavailable' };
   if (e.stage === 'data' && permAtData.includes(to)) return { code: 554, message: '5.7.1 message refused' };
