@@ -8,6 +8,7 @@ import { Resolver as DnsResolver } from 'node:dns/promises';
 import { migrateDatabase, openLibsqlDatabase } from '../src/adapters/db-libsql.js';
 import { memoryMailer } from '../src/adapters/mailer-memory.js';
 import { nodeResolver } from '../src/adapters/resolver-node.js';
+import { memorySms } from '../src/adapters/sms-memory.js';
 import { parseConfig } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { runChecks } from '../src/features/reachability/run-checks.js';
@@ -100,6 +101,7 @@ async function serviceRun(server: string, options: DnsOptions) {
     log: jsonLogger('error', () => {}),
     random: cryptoRandom(),
     mailer: memoryMailer(),
+    sms: memorySms(),
     // No web server in the bench: MTA-STS policies and security.txt answer 404 at once on both sides.
     fetch: async () => new Response('not found', { status: 404 }),
     resolver: recording(nodeResolver(config), questions),

@@ -4,6 +4,7 @@
 import { migrateDatabase, openLibsqlDatabase } from '../src/adapters/db-libsql.js';
 import { nodeMailer } from '../src/adapters/mailer-node.js';
 import { memoryResolver } from '../src/adapters/resolver-memory.js';
+import { memorySms } from '../src/adapters/sms-memory.js';
 import { parseConfig } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { dispatchOptions, drainDeliveries } from '../src/features/advisories/dispatch.js';
@@ -62,6 +63,7 @@ runChildMain(async () => {
     log,
     random: cryptoRandom(),
     mailer,
+    sms: memorySms(),
     fetch: globalThis.fetch.bind(globalThis),
     resolver: memoryResolver(), // the fan-out does no DNS
   };

@@ -17,6 +17,7 @@ import { eq } from 'drizzle-orm';
 import { migrateDatabase, openLibsqlDatabase } from '../src/adapters/db-libsql.js';
 import { memoryMailer } from '../src/adapters/mailer-memory.js';
 import { memoryResolver } from '../src/adapters/resolver-memory.js';
+import { memorySms } from '../src/adapters/sms-memory.js';
 import { parseConfig } from '../src/config.js';
 import { advisories } from '../src/db/schema.js';
 import type { Deps } from '../src/deps.js';
@@ -182,6 +183,7 @@ async function prepare(dir: string, messages: number) {
     log: jsonLogger('warn', (line) => process.stderr.write(`${line}\n`)),
     random: cryptoRandom(),
     mailer: memoryMailer(),
+    sms: memorySms(),
     fetch: globalThis.fetch.bind(globalThis),
     resolver: memoryResolver(), // the fan-out does no DNS
   };

@@ -53,6 +53,8 @@ export const configSchema = z
     MAIL_FROM: z.string().min(3).optional(),
     MAIL_REPLY_TO: z.string().optional(),
     OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+    /** Where the embedded SMS sender writes each text (Node, when no SMS provider is configured). */
+    SMS_OUTBOX_DIR: z.string().min(1).default('./data/sms-outbox'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     SMTP_POOL_CONNECTIONS: positiveInt.default(5),
     SMTP_RATE_PER_SECOND: z.coerce.number().nonnegative().default(0),

@@ -10,6 +10,7 @@ import type { Logger } from './ports/logger.js';
 import type { Mailer } from './ports/mailer.js';
 import type { Random } from './ports/random.js';
 import type { Resolver } from './ports/resolver.js';
+import type { SmsSender } from './ports/sms.js';
 
 export interface Deps {
   config: Config;
@@ -18,6 +19,8 @@ export interface Deps {
   log: Logger;
   random: Random;
   mailer: Mailer;
+  /** Text messages to councils' confirmed out-of-hours mobiles (GOV.UK Notify; a file outbox by default on Node). */
+  sms: SmsSender;
   /** Outbound HTTP (register source, MTA-STS policies, security.txt); the global fetch unless a test passes another. */
   fetch: typeof fetch;
   /** DNS for the reachability checks: node:dns on Node, DNS-over-HTTPS on the edge, in memory in tests. */

@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { advisoryKinds, advisoryStates, deliveryStatuses, severities } from '../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../domain/check-results.js';
+import { drillRecurrences, drillStates } from '../domain/drill-states.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../domain/mailbox-states.js';
+import { mobileStates, smsPurposes } from '../domain/mobile-states.js';
 import { mailLanes, senderStates } from '../domain/outbound.js';
 import { tlpLabels } from '../domain/tlp.js';
 import { bounceClasses } from '../mail/bounce-class.js';
@@ -310,6 +312,13 @@ export const advisories = sqliteTable(
     /** Set when the release needed a second admin (more than one WARP, or TLP:RED). */
     needsSecondApproval: integer('needs_second_approval', { mode: 'boolean' }).notNull().default(false),
     escalatedAt: at('escalated_at'),
+    /**
+     * An admin marked it urgent: like a critical one, it texts a heads-up to the audience's confirmed
+     * out-of-hours mobiles as it goes out.
+     */
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    /** When unacknowledged councils' mobiles were texted (the escalation's first step, before the WARP). */
+    smsEscalatedAt: at('sms_escalated_at'),
   },
   (t) => [
     uniqueIndex('advisories_reference_idx').on(t.reference),
@@ -565,4 +574,149 @@ export const staffLinkTokens = sqliteTable(
     usedAt: at('used_at'),
   },
   (t) => [index('staff_link_tokens_address_idx').on(t.address)],
+);
+
+// ---------- the second channel: out-of-hours mobiles, SMS and drills ----------
+
+/**
+ * A council's out-of-hours mobile number (E.164), the contact path that does not depend on the council's
+ * own mail. `pending` until the code texted to it is typed back; only a confirmed number gets heads-ups.
+ */
+export const mobileNumbers = sqliteTable(
+  'mobile_numbers',
+  {
+    id: text('id').primaryKey(),
+    authorityCode: text('authority_code')
+      .notNull()
+      .references(() => authorities.code),
+    number: text('number').notNull(),
+    /** Whose phone it is, in the council's words ("Out-of-hours duty officer"): a role, not a person. */
+    label: text('label').notNull(),
+    state: text('state', { enum: mobileStates }).notNull(),
+    /** The keyed hash of the code last texted to it; null once confirmed. */
+    codeHash: text('code_hash'),
+    codeExpiresAt: at('code_expires_at'),
+    /** Wrong codes typed since the last one was sent (locked at MAX_CODE_ATTEMPTS). */
+    codeAttempts: integer('code_attempts').notNull().default(0),
+    codesSent: integer('codes_sent').notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    confirmedAt: at('confirmed_at'),
+    retiredAt: at('retired_at'),
+    retiredReason: text('retired_reason'),
+    /** The SMS provider said the number cannot receive texts (permanent failure); cleared by confirming. */
+    unreachableAt: at('unreachable_at'),
+    unreachableReason: text('unreachable_reason'),
+  },
+  (t) => [
+    index('mobile_numbers_authority_idx').on(t.authorityCode, t.state),
+    uniqueIndex('mobile_numbers_live_idx')
+      .on(t.authorityCode, t.number)
+      .where(sql.raw(`state in ('pending', 'confirmed')`)),
+  ],
+);
+
+/**
+ * Every text the service sends (codes, heads-ups, escalations, drills): claimed with a lease and sent like
+ * the outbound mail, then followed by the provider's receipts. The text is cleared once final (it may hold
+ * a code or a link's secret).
+ */
+export const smsMessages = sqliteTable(
+  'sms_messages',
+  {
+    id: text('id').primaryKey(),
+    purpose: text('purpose', { enum: smsPurposes }).notNull(),
+    mobileId: text('mobile_id')
+      .notNull()
+      .references(() => mobileNumbers.id),
+    authorityCode: text('authority_code').notNull(),
+    toNumber: text('to_number').notNull(),
+    advisoryId: text('advisory_id'),
+    drillId: text('drill_id'),
+    text: text('text'),
+    status: text('status', { enum: deliveryStatuses }).notNull(),
+    /** The provider's id (Notify's notification id) once it took the message. */
+    providerId: text('provider_id'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    deadlineAt: integer('deadline_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    lastReply: text('last_reply'),
+    lastFailure: text('last_failure'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+    deliveredAt: integer('delivered_at'),
+    failedAt: integer('failed_at'),
+  },
+  (t) => [
+    index('sms_messages_due_idx').on(t.status, t.nextAttemptAt),
+    index('sms_messages_provider_idx').on(t.providerId),
+    index('sms_messages_advisory_idx').on(t.advisoryId, t.authorityCode),
+    index('sms_messages_drill_idx').on(t.drillId),
+    uniqueIndex('sms_messages_once_idx')
+      .on(t.purpose, t.advisoryId, t.mobileId)
+      .where(sql.raw(`advisory_id is not null`)),
+  ],
+);
+
+/**
+ * A reachability drill: a marked exercise message to every confirmed path (mailboxes and mobiles) of the
+ * councils in an audience, asking each to acknowledge; its report measures who was reached and how soon
+ * they answered. A recurring drill schedules its next one when it starts.
+ */
+export const drills = sqliteTable(
+  'drills',
+  {
+    id: text('id').primaryKey(),
+    reference: text('reference').notNull(),
+    audience: text('audience', { mode: 'json' }).$type<Audience>().notNull(),
+    /** The WARP an operator ran it for (their members only); null for an NCSC drill. */
+    warpId: text('warp_id'),
+    state: text('state', { enum: drillStates }).notNull(),
+    scheduledFor: at('scheduled_for').notNull(),
+    /** Hours the councils have to acknowledge; the report's "responsive" means within this. */
+    windowHours: integer('window_hours').notNull().default(24),
+    recurrence: text('recurrence', { enum: drillRecurrences }).notNull().default('none'),
+    /** The drill this one repeats (a recurring series), if any. */
+    previousId: text('previous_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    startedAt: at('started_at'),
+    closesAt: at('closes_at'),
+    finishedAt: at('finished_at'),
+    cancelledBy: text('cancelled_by'),
+    cancelledAt: at('cancelled_at'),
+  },
+  (t) => [
+    uniqueIndex('drills_reference_idx').on(t.reference),
+    index('drills_state_idx').on(t.state, t.scheduledFor),
+  ],
+);
+
+/** One contact path a drill tried: a confirmed mailbox (by e-mail) or a confirmed mobile (by SMS). */
+export const drillPaths = sqliteTable(
+  'drill_paths',
+  {
+    id: text('id').primaryKey(),
+    drillId: text('drill_id')
+      .notNull()
+      .references(() => drills.id),
+    authorityCode: text('authority_code').notNull(),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    mailboxId: text('mailbox_id'),
+    mobileId: text('mobile_id'),
+    /** The address or number it went to. */
+    target: text('target').notNull(),
+    /** The outbound_mail row (e-mail) or sms_messages row (SMS) that carried it. */
+    messageId: text('message_id'),
+    acknowledgedAt: integer('acknowledged_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('drill_paths_drill_idx').on(t.drillId, t.authorityCode),
+    index('drill_paths_authority_idx').on(t.authorityCode),
+  ],
 );

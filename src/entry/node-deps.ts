@@ -10,6 +10,7 @@ import { resolvingFetch } from '../adapters/fetch-node.js';
 import { nodeMailer } from '../adapters/mailer-node.js';
 import { dohResolver } from '../adapters/resolver-doh.js';
 import { nodeResolver } from '../adapters/resolver-node.js';
+import { outboxSms } from '../adapters/sms-outbox.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { systemClock } from '../ports/clock.js';
@@ -54,6 +55,7 @@ export async function buildNodeRuntime(
     log,
     random: cryptoRandom(),
     mailer: nodeMailer(config, log),
+    sms: outboxSms(config.SMS_OUTBOX_DIR, log),
     // Host names in fetches are looked up by the checks' own resolver (DNS_SERVERS, or DoH).
     fetch: resolvingFetch(resolver),
     resolver,

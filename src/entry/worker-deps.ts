@@ -11,6 +11,7 @@ import { openLibsqlWebDatabase } from '../adapters/db-libsql-web.js';
 import { sesMailer } from '../adapters/mailer-ses.js';
 import { mailSetupProblem, unconfiguredMailer } from '../adapters/mailer-unconfigured.js';
 import { dohResolver } from '../adapters/resolver-doh.js';
+import { unconfiguredSms } from '../adapters/sms-unconfigured.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';
@@ -110,6 +111,7 @@ export function buildWorkerRuntime(env: WorkerEnv, options: WorkerDepsOptions = 
     log,
     random: cryptoRandom(),
     mailer: workerMailer(config, log, fetcher),
+    sms: unconfiguredSms({ reason: 'no SMS provider is configured', missing: ['NOTIFY_API_KEY'] }, log),
     fetch: fetcher,
     resolver: dohResolver({
       url: config.DOH_URL,

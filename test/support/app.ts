@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
+import { memorySms } from '../../src/adapters/sms-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
@@ -34,9 +35,11 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     ...options.env,
   });
   const mailer = memoryMailer();
+  const sms = memorySms();
   const deps: Deps = {
     config,
     mailer,
+    sms,
     db: database.db,
     clock,
     log,
@@ -85,6 +88,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     app,
     deps,
     mailer,
+    sms,
     db: database.db,
     client: database.client,
     clock,

@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
+import { memorySms } from '../../src/adapters/sms-memory.js';
 import { parseConfig } from '../../src/config.js';
 import { type BatchItem, type Db, writeAll } from '../../src/db/client.js';
 import {
@@ -329,6 +330,7 @@ export function fixtureDeps(db: Db, now: Date | string, env: Record<string, stri
     log: memoryLogger('error'),
     random: cryptoRandom(() => clock.now().getTime()),
     mailer: memoryMailer(),
+    sms: memorySms(),
     resolver: memoryResolver(),
     fetch,
   };

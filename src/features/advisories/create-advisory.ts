@@ -3,6 +3,7 @@
 import { advisories } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
+import { AppError } from '../../errors.js';
 import { auditEntry } from '../audit/record.js';
 import { withReference } from './advisory-reference.js';
 import { assertAuthor } from './advisory-scope.js';
@@ -27,6 +28,7 @@ export function auditedFields(row: AdvisoryRow) {
     audience: row.audience,
     test: row.test,
     testAudience: row.testAudience,
+    urgent: row.urgent,
     warp: row.warpId,
   };
 }
@@ -85,6 +87,8 @@ export async function saveDraft(
       cancelledAt: null,
       needsSecondApproval: false,
       escalatedAt: null,
+      urgent: input.urgent,
+      smsEscalatedAt: null,
     };
     await deps.db.batch([
       deps.db.insert(advisories).values(row),
@@ -99,6 +103,14 @@ export async function saveDraft(
   });
 }
 
+/** Only an admin marks an advisory urgent (it texts every confirmed mobile in the audience). */
+export function assertMayMarkUrgent(principal: ActorContext['principal'], urgent: boolean | undefined) {
+  if (urgent && principal.role !== 'admin')
+    throw new AppError('forbidden', 'Only an NCSC admin marks an advisory urgent.', {
+      extra: { field: 'urgent' },
+    });
+}
+
 /** Creates a draft advisory written by the actor (an admin, or a WARP operator for its members). */
 export async function createAdvisory(
   deps: Deps,
@@ -107,6 +119,7 @@ export async function createAdvisory(
 ): Promise<AdvisoryView> {
   const principal = actor.principal;
   assertAuthor(principal);
+  assertMayMarkUrgent(principal, input.urgent);
   await checkAudience(deps, principal, input.audience);
   if (input.test && input.testAudience) await requireUsableTestAudience(deps, principal, input.testAudience);
   return saveDraft(deps, actor, input);

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { assertMayChange, findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
-import { auditedFields } from './create-advisory.js';
+import { assertMayMarkUrgent, auditedFields } from './create-advisory.js';
 import type { AdvisoryPatchData } from './schemas.js';
 import { assertTestMode, requireUsableTestAudience } from './test-audiences.js';
 import { advisoryTransitions } from './transitions.js';
@@ -19,6 +19,7 @@ export async function editAdvisory(
   const row = await findOwnAdvisory(deps, actor.principal, id);
   assertMayChange(actor.principal, row);
   advisoryTransitions.assertCan(row, 'edit');
+  assertMayMarkUrgent(actor.principal, patch.urgent);
 
   const test = patch.test ?? row.test;
   // Leaving test mode drops the test audience unless one is given (which is then an error below).
@@ -39,6 +40,7 @@ export async function editAdvisory(
     ...(patch.cves !== undefined && { cves: patch.cves }),
     ...(patch.references !== undefined && { references: patch.references }),
     ...(patch.audience !== undefined && { audience: patch.audience }),
+    ...(patch.urgent !== undefined && { urgent: patch.urgent }),
     test,
     testAudience: testAudience ?? null,
   };

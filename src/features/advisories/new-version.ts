@@ -5,7 +5,7 @@ import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { assertAuthor, assertMayChange, findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
-import { saveDraft } from './create-advisory.js';
+import { assertMayMarkUrgent, saveDraft } from './create-advisory.js';
 import type { AdvisoryInputData, AdvisoryVersionData } from './schemas.js';
 import { assertTestMode, requireUsableTestAudience } from './test-audiences.js';
 import type { AdvisoryView } from './view.js';
@@ -55,7 +55,9 @@ export async function createAdvisoryVersion(
     audience: input.audience ?? original.audience,
     test,
     testAudience,
+    urgent: input.urgent ?? original.urgent,
   };
+  if (input.urgent) assertMayMarkUrgent(actor.principal, input.urgent);
   return saveDraft(deps, actor, draft, {
     kind: input.kind,
     parentId: original.id,

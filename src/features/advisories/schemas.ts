@@ -161,6 +161,10 @@ const fields = {
     .nullable()
     .optional()
     .openapi({ description: 'The named test audience; required in test mode' }),
+  urgent: z.boolean({ message: 'urgent is true or false' }).openapi({
+    description:
+      'Admins only: text a heads-up (no content) to the audience’s confirmed out-of-hours mobiles as it goes out, as a critical advisory does',
+  }),
 };
 
 function testAudienceRule(v: { test?: boolean; testAudience?: string | null }, ctx: z.RefinementCtx) {
@@ -185,6 +189,7 @@ export const AdvisoryInput = z
     cves: cves.default([]),
     references: references.default([]),
     test: fields.test.default(false),
+    urgent: fields.urgent.default(false),
   })
   .strict()
   .superRefine(testAudienceRule)
@@ -216,6 +221,7 @@ export const AdvisoryPatch = z
     audience: AudienceSchema.optional(),
     test: fields.test.optional(),
     testAudience: fields.testAudience,
+    urgent: fields.urgent.optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'Give at least one field to change')
@@ -237,6 +243,7 @@ export const AdvisoryVersionInput = z
     audience: AudienceSchema.optional(),
     test: fields.test.optional(),
     testAudience: fields.testAudience,
+    urgent: fields.urgent.optional(),
   })
   .strict()
   .openapi('NewAdvisoryVersion', { description: 'Fields left out are the original’s' });
@@ -270,6 +277,9 @@ export const AdvisorySchema = z
     }),
     test: z.boolean(),
     testAudience: z.string().nullable(),
+    urgent: z
+      .boolean()
+      .openapi({ description: 'Marked urgent by an admin (texts a heads-up like a critical one)' }),
     state: z.enum(advisoryStates),
     warp: z.string().nullable().openapi({ description: 'The WARP that wrote it; null for NCSC advisories' }),
     createdBy: z.string().openapi({

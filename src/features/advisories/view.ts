@@ -25,6 +25,7 @@ export function toAdvisoryView(row: AdvisoryRow) {
     audience: row.audience,
     test: row.test,
     testAudience: row.testAudience,
+    urgent: row.urgent,
     state: row.state,
     warp: row.warpId,
     createdBy: row.createdBy,
