@@ -31,10 +31,13 @@ export function assertSmsAvailable(deps: Pick<Deps, 'sms'>): void {
     });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const controlChars = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+
 /** Texts that may hold a link or code are at most MAX_SMS_LENGTH characters, with no control characters. */
 function checkedText(text: string): string {
   const clean = text.replace(/\r\n?/g, '\n');
-  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(clean))
+  if (controlChars.test(clean))
     throw new Error('an SMS may not hold control characters');
   if (clean.length > MAX_SMS_LENGTH) throw new Error(`an SMS of ${clean.length} characters is too long`);
   return clean;
