@@ -14,6 +14,7 @@ import { authRoutes } from './features/auth/routes.js';
 import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
+import { mobileRoutes } from './features/mobiles/routes.js';
 import { outboundRoutes } from './features/outbound/routes.js';
 import { reachabilityRoutes } from './features/reachability/routes.js';
 import { staffRoutes } from './features/staff/routes.js';
@@ -105,6 +106,7 @@ export function createApp(deps: Deps) {
   app.route('/', staffRoutes());
   app.route('/', coverageRoutes());
   app.route('/', mailboxRoutes());
+  app.route('/', mobileRoutes());
   app.route('/', reachabilityRoutes());
   app.route('/', outboundRoutes());
   app.route('/', advisoryAuthoringRoutes());

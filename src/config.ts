@@ -96,6 +96,13 @@ export const configSchema = z
     DELIVERY_RETRY_MAX_SECONDS: positiveInt.default(1800),
     DELIVERY_DEADLINE_HOURS: z.coerce.number().positive().default(24),
     ACK_ESCALATION_HOURS: z.coerce.number().positive().default(24),
+    /**
+     * For a critical or urgent advisory: hours between texting an unacknowledged council's out-of-hours
+     * mobiles and telling its WARP (the second path is tried first).
+     */
+    SMS_ESCALATION_GRACE_HOURS: z.coerce.number().min(0).default(1),
+    /** Minutes a code texted to a new out-of-hours mobile stays valid. */
+    MOBILE_CODE_MINUTES: positiveInt.max(60).default(10),
     ADVISORY_REFERENCE_PREFIX: z
       .string()
       .regex(/^[A-Z0-9-]{2,20}$/)

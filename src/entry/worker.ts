@@ -172,9 +172,10 @@ export async function consumeDispatchBatch(
           signal: AbortSignal.timeout(budgetMs),
         }),
       );
-      room -= stats.claimed;
-      claimed += stats.claimed;
-      if (stats.claimed > 0) deps.log.info('dispatch (queued mail)', { ...stats });
+      const texts = stats.sms?.claimed ?? 0;
+      room -= stats.claimed + texts;
+      claimed += stats.claimed + texts;
+      if (stats.claimed + texts > 0) deps.log.info('dispatch (queued mail)', { ...stats });
       if (!stats.paused) await continueMailLater(deps, queue);
       for (const m of mailMessages) m.ack();
     } catch (err) {

@@ -88,7 +88,9 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     app,
     deps,
     mailer,
-    sms,
+    get sms() {
+      return deps.sms as ReturnType<typeof memorySms>;
+    },
     db: database.db,
     client: database.client,
     clock,

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
 import type { MailLane } from '../../domain/outbound.js';
+import { drainSms, nextSmsAt, type SmsDrainStats } from '../mobiles/sms-drain.js';
 import { type DrainStats, drainOutbound } from '../outbound/engine.js';
 import { mailSource } from '../outbound/mail-source.js';
 import type { RetryPolicy } from '../outbound/outcome.js';
@@ -31,7 +32,7 @@ export interface DispatchOptions {
   onProgress?: (stats: DispatchStats) => void;
 }
 
-export type DispatchStats = DrainStats;
+export type DispatchStats = DrainStats & { sms?: SmsDrainStats };
 
 export function dispatchOptions(deps: Deps, overrides: Partial<DispatchOptions> = {}): DispatchOptions {
   const c = deps.config;
@@ -68,7 +69,7 @@ export function outboundSources(deps: Deps, options: DispatchOptions): WorkSourc
  * a later retry are left. On abort, what was claimed and not sent is given back at once.
  */
 export async function drainDeliveries(deps: Deps, options: DispatchOptions): Promise<DispatchStats> {
-  return drainOutbound(deps, outboundSources(deps, options), {
+  const stats: DispatchStats = await drainOutbound(deps, outboundSources(deps, options), {
     owner: options.owner,
     concurrency: options.concurrency,
     batchSize: options.batchSize,
@@ -79,6 +80,18 @@ export async function drainDeliveries(deps: Deps, options: DispatchOptions): Pro
     signal: options.signal,
     onProgress: options.onProgress,
   });
+  // The texts (heads-ups, codes, drills) go with every drain but one advisory's own.
+  if (!options.advisoryId) {
+    const left = options.maxDeliveries === undefined ? undefined : options.maxDeliveries - stats.claimed;
+    if (left === undefined || left > 0)
+      stats.sms = await drainSms(deps, {
+        owner: options.owner,
+        leaseMs: options.leaseMs,
+        max: left,
+        signal: options.signal,
+      });
+  }
+  return stats;
 }
 
 /** When the next retry or queued message falls due (ms), or null when nothing is waiting; of one advisory when given. */
@@ -93,6 +106,8 @@ export async function nextRetryAt(deps: Deps, advisoryId?: string): Promise<numb
       select min(next_attempt_at) as at from outbound_mail
       where status in ('created', 'temporary-failure', 'technical-failure') and next_attempt_at is not null`);
     if (mail?.at != null) at = at === null ? Number(mail.at) : Math.min(at, Number(mail.at));
+    const sms = await nextSmsAt(deps);
+    if (sms !== null) at = at === null ? sms : Math.min(at, sms);
   }
   return at;
 }

@@ -16,7 +16,9 @@ async function hasWork(deps: Deps): Promise<boolean> {
       + (select count(*) from deliveries where status in ('temporary-failure', 'technical-failure')
            and next_attempt_at is not null and deadline_at <= ${now})
       + (select count(*) from (select 1 from outbound_mail
-           where status in ('created', 'temporary-failure', 'technical-failure', 'sending') limit 1)) as n`);
+           where status in ('created', 'temporary-failure', 'technical-failure', 'sending') limit 1))
+      + (select count(*) from (select 1 from sms_messages
+           where status in ('created', 'temporary-failure', 'technical-failure') and next_attempt_at <= ${now} limit 1)) as n`);
   return Number(row?.n ?? 0) > 0;
 }
 
@@ -64,7 +66,7 @@ export function startDispatcherLoop(deps: Deps): DispatcherLoop {
         if (await hasWork(deps)) {
           const stats = await drainDeliveries(deps, options);
           paused = stats.paused;
-          if (stats.claimed > 0) deps.log.info('dispatch', { ...stats });
+          if (stats.claimed > 0) deps.log.info('dispatch', { ...stats, sms: undefined });
         }
         const next = paused ? null : await nextRetryAt(deps);
         const idle = deps.config.DISPATCH_IDLE_POLL_MS;

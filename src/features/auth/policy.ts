@@ -50,6 +50,16 @@ export const policy: Record<string, Access> = {
   'DELETE /api/v1/mailboxes/:id': signedIn,
   'PATCH /api/v1/mailboxes/:id': signedIn,
 
+  // out-of-hours mobiles (src/features/mobiles): the council manages its own (admins any); WARP operators
+  // see members' numbers masked; Notify's receipts carry their own bearer token, checked in the handler
+  'GET /api/v1/authorities/:code/mobiles': signedIn,
+  'POST /api/v1/authorities/:code/mobiles': ['admin', 'council'],
+  'GET /api/v1/mobiles/:id': signedIn,
+  'POST /api/v1/mobiles/:id/confirm': ['admin', 'council'],
+  'POST /api/v1/mobiles/:id/code': ['admin', 'council'],
+  'DELETE /api/v1/mobiles/:id': ['admin', 'council'],
+  'POST /api/v1/notify/receipts': anyone,
+
   // reachability (src/features/checks): domain checks, statuses, bounces, the service's security.txt
   'GET /api/v1/domains/:domain/checks': signedIn, // scoped in the handler: a council sees its own domains
   'POST /api/v1/domains/:domain/checks': admin,

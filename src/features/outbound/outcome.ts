@@ -30,7 +30,11 @@ export interface DeliveryUpdate {
 }
 
 /** Backoff before attempt n+1 after n attempts: base·2^(n-1), capped, with jitter in [½, 1]. */
-function retryDelay(attempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function retryDelay(
+  attempts: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
 }
