@@ -2,8 +2,9 @@
 // sent a new code, removed. The council manages its own; an admin may act for any council; a WARP operator
 // sees its members' numbers masked and changes nothing. Every change goes through the transitions module;
 // texting a code is limited per number and per caller, so nobody can use the service to flood a phone.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
+import { inList } from '../../db/limits.js';
 import { authorities, mobileNumbers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { formatUkMobile, parseUkMobile, ukMobileExample } from '../../domain/mobile-number.js';
@@ -70,7 +71,7 @@ export async function listMobiles(
     .where(
       and(
         eq(mobileNumbers.authorityCode, authorityCode),
-        options.includeRetired ? undefined : inArray(mobileNumbers.state, ['pending', 'confirmed']),
+        options.includeRetired ? undefined : inList(mobileNumbers.state, ['pending', 'confirmed']),
       ),
     )
     .orderBy(asc(mobileNumbers.createdAt), asc(mobileNumbers.id));
@@ -114,7 +115,7 @@ export async function addMobile(
     .where(
       and(
         eq(mobileNumbers.authorityCode, authorityCode),
-        inArray(mobileNumbers.state, ['pending', 'confirmed']),
+        inList(mobileNumbers.state, ['pending', 'confirmed']),
       ),
     );
   if (live.some((m) => m.number === number))

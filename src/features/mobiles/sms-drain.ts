@@ -3,8 +3,8 @@
 // fault a failure is decides what follows: the number's (not a mobile, does not exist) is final and marks
 // the number unreachable; the provider being busy or rate limiting us waits (as long as it asks); ours (a
 // wrong key, a missing template) is retried with backoff and logged as an error, never the council's.
-import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import { inList } from '../../db/limits.js';
+import { and, asc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { inList, inSubquery } from '../../db/limits.js';
 import { mobileNumbers, smsMessages } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { systemPrincipal } from '../../domain/principal.js';
@@ -62,7 +62,7 @@ async function claim(deps: Deps, options: SmsDrainOptions, limit: number): Promi
     })
     .where(
       and(
-        inArray(smsMessages.id, due),
+        inSubquery(smsMessages.id, due),
         or(
           inList(smsMessages.status, retryable),
           and(eq(smsMessages.status, 'sending'), isNull(smsMessages.providerId)),
