@@ -35,6 +35,7 @@ import { advisoryReleasePages } from './web/pages/advisory-release.js';
 import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
 import { advisoryTrackingPages } from './web/pages/advisory-tracking-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
+import { smsAckPages } from './web/pages/sms-ack-routes.js';
 import { staticRoutes } from './web/static.js';
 
 /** Routes that accept whole files (the register CSV, the domain list) get the larger import limit. */
@@ -118,6 +119,7 @@ export function createApp(deps: Deps) {
   app.route('/', advisoryReleasePages());
   app.route('/', advisoryEmailPages());
   app.route('/', advisoryTrackingPages());
+  app.route('/', smsAckPages());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -67,6 +67,18 @@ export function mailboxHolder(mailboxId: string, authorityCode: string): Princip
   };
 }
 
+/** Whoever followed the link in a text to a council's out-of-hours mobile: they hold that phone. */
+export function mobileHolder(smsId: string, authorityCode: string): Principal {
+  return {
+    actor: `sms:${smsId}`,
+    label: 'out-of-hours mobile holder',
+    role: 'council',
+    warpId: null,
+    authorityCode,
+    via: 'link',
+  };
+}
+
 /** Where a change came from: who, and through which request (the audit log records all three). */
 export interface ActorContext {
   principal: Principal;

@@ -191,9 +191,10 @@ export async function consumeDispatchBatch(
           deps,
           dispatchOptions(deps, { advisoryId, maxDeliveries: room, signal: AbortSignal.timeout(left) }),
         );
-        room -= stats.claimed;
-        claimed += stats.claimed;
-        if (stats.claimed > 0) deps.log.info('dispatch (queue)', { advisoryId, ...stats });
+        const texts = stats.sms?.claimed ?? 0;
+        room -= stats.claimed + texts;
+        claimed += stats.claimed + texts;
+        if (stats.claimed + texts > 0) deps.log.info('dispatch (queue)', { advisoryId, ...stats });
       }
       const delay = await continueLater(deps, queue, advisoryId);
       if (delay !== null) deps.log.debug('fan-out continues later', { advisoryId, delaySeconds: delay });

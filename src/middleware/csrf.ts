@@ -25,6 +25,7 @@ const linkRoutes = new Set([
   '/sign-in/:token',
   '/ack/:token',
   '/offers/:token',
+  '/s/:token',
 ]);
 
 /** True only when every route the request matched is a link route (so POST /sign-in/token is not one). */

@@ -10,6 +10,7 @@ import { mailSource } from '../outbound/mail-source.js';
 import type { RetryPolicy } from '../outbound/outcome.js';
 import type { WorkSource } from '../outbound/work.js';
 import { deliverySource } from './delivery-source.js';
+import { headsUpTexts } from './sms-heads-up.js';
 
 export interface DispatchOptions {
   /** This worker's lease owner id (unique per process or instance). */
@@ -69,28 +70,32 @@ export function outboundSources(deps: Deps, options: DispatchOptions): WorkSourc
  * a later retry are left. On abort, what was claimed and not sent is given back at once.
  */
 export async function drainDeliveries(deps: Deps, options: DispatchOptions): Promise<DispatchStats> {
-  const stats: DispatchStats = await drainOutbound(deps, outboundSources(deps, options), {
+  // Texts first (heads-ups, codes, drills: few, short, and someone is waiting for them), then the mail, in
+  // the same budget.
+  const sms = await drainSms(deps, {
     owner: options.owner,
-    concurrency: options.concurrency,
-    batchSize: options.batchSize,
     leaseMs: options.leaseMs,
-    retry: options.retry,
-    ratePerSecond: options.ratePerSecond,
-    maxItems: options.maxDeliveries,
+    max: options.maxDeliveries,
     signal: options.signal,
-    onProgress: options.onProgress,
+    compose: (rows) => headsUpTexts(deps, rows),
   });
-  // The texts (heads-ups, codes, drills) go with every drain but one advisory's own.
-  if (!options.advisoryId) {
-    const left = options.maxDeliveries === undefined ? undefined : options.maxDeliveries - stats.claimed;
-    if (left === undefined || left > 0)
-      stats.sms = await drainSms(deps, {
-        owner: options.owner,
-        leaseMs: options.leaseMs,
-        max: left,
-        signal: options.signal,
-      });
-  }
+  const left =
+    options.maxDeliveries === undefined ? undefined : Math.max(0, options.maxDeliveries - sms.claimed);
+  const stats: DispatchStats =
+    left === 0
+      ? { claimed: 0, delivered: 0, retrying: 0, failed: 0, resent: 0, paused: false }
+      : await drainOutbound(deps, outboundSources(deps, options), {
+          owner: options.owner,
+          concurrency: options.concurrency,
+          batchSize: options.batchSize,
+          leaseMs: options.leaseMs,
+          retry: options.retry,
+          ratePerSecond: options.ratePerSecond,
+          maxItems: left,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        });
+  if (sms.claimed) stats.sms = sms;
   return stats;
 }
 

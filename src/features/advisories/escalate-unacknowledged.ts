@@ -6,13 +6,15 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import escalationTemplate, { type EscalationCouncil } from '../../../templates/escalation.js';
 import { inList } from '../../db/limits.js';
-import { advisories, authorities, deliveries, warps } from '../../db/schema.js';
+import { advisories, authorities, deliveries, smsMessages, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { composeMessage } from '../../mail/compose.js';
 import type { Logger } from '../../ports/logger.js';
 import { queueMail } from '../outbound/queue-mail.js';
+import { wakeSmsSender } from '../outbound/queue-sms.js';
+import { escalationTextStatement } from './sms-heads-up.js';
 import { advisoryTransitions } from './transitions.js';
 import { operatorAddresses } from './warp-operators.js';
 
@@ -200,15 +202,83 @@ async function escalateOne(
   return result;
 }
 
+export interface TextEscalation {
+  advisoryId: string;
+  reference: string;
+  /** Texts queued to the out-of-hours mobiles of councils that acknowledged nothing. */
+  texts: number;
+}
+
+const urgentSql = sql`(${advisories.severity} = 'critical' or ${advisories.urgent} = 1)`;
+
+/**
+ * The first step for a critical or urgent advisory: once it has been out ACK_ESCALATION_HOURS, the
+ * confirmed out-of-hours mobiles of every council that has acknowledged nothing (whether or not its mail
+ * arrived) are texted, once, in the same guarded write as the mark. Their WARPs are told
+ * SMS_ESCALATION_GRACE_HOURS later, of the councils still silent then.
+ */
+export async function textUnacknowledged(
+  deps: Deps,
+  actor: ActorContext = { principal: systemPrincipal },
+): Promise<TextEscalation[]> {
+  const now = deps.clock.now();
+  const cutoff = now.getTime() - Math.round(deps.config.ACK_ESCALATION_HOURS * 3600_000);
+  const due = await deps.db
+    .select({ id: advisories.id, reference: advisories.reference })
+    .from(advisories)
+    .where(
+      and(
+        inList(advisories.state, ['sent', 'sending']),
+        eq(advisories.test, false),
+        isNull(advisories.escalatedAt),
+        isNull(advisories.smsEscalatedAt),
+        urgentSql,
+        sql`${startedAt} <= ${cutoff}`,
+      ),
+    )
+    .orderBy(asc(startedAt), asc(advisories.id));
+  const out: TextEscalation[] = [];
+  for (const advisory of due) {
+    const marked = await advisoryTransitions.attempt(deps, actor, 'textUnacknowledged', advisory.id, {
+      set: { smsEscalatedAt: now },
+      when: and(isNull(advisories.smsEscalatedAt), isNull(advisories.escalatedAt)),
+      with: (stillApplies) => [escalationTextStatement(deps, advisory.id, now.getTime(), stillApplies)],
+      audit: { after: { hours: deps.config.ACK_ESCALATION_HOURS } },
+      at: now,
+    });
+    if (!marked) continue;
+    const [queued] = await deps.db
+      .select({ n: sql<number>`count(*)` })
+      .from(smsMessages)
+      .where(and(eq(smsMessages.advisoryId, advisory.id), eq(smsMessages.purpose, 'escalation')));
+    const texts = Number(queued?.n ?? 0);
+    out.push({ advisoryId: advisory.id, reference: advisory.reference, texts });
+    deps.log.info('unacknowledged councils texted', {
+      advisory: advisory.id,
+      reference: advisory.reference,
+      texts,
+    });
+  }
+  if (out.some((t) => t.texts > 0)) await wakeSmsSender(deps);
+  return out;
+}
+
 /**
  * The scheduled sweep: escalates every advisory that is sent or sending (not a test, not cancelled), started
- * at least ACK_ESCALATION_HOURS ago and not escalated yet. Safe to run from several instances at once.
+ * at least ACK_ESCALATION_HOURS ago and not escalated yet; a critical or urgent one texts the councils'
+ * mobiles first (`textUnacknowledged`) and reaches the WARPs SMS_ESCALATION_GRACE_HOURS after that (at
+ * once when there was nobody to text). Safe to run from several instances at once.
  */
 export async function escalateUnacknowledged(
   deps: Deps,
   actor: ActorContext = { principal: systemPrincipal },
 ): Promise<EscalationResult[]> {
-  const cutoff = deps.clock.now().getTime() - Math.round(deps.config.ACK_ESCALATION_HOURS * 3600_000);
+  await textUnacknowledged(deps, actor);
+  const now = deps.clock.now().getTime();
+  const cutoff = now - Math.round(deps.config.ACK_ESCALATION_HOURS * 3600_000);
+  const graceCutoff = now - Math.round(deps.config.SMS_ESCALATION_GRACE_HOURS * 3600_000);
+  const textedFirst = sql`(not ${urgentSql} or (${advisories.smsEscalatedAt} is not null and (${advisories.smsEscalatedAt} <= ${graceCutoff}
+    or not exists (select 1 from sms_messages s where s.advisory_id = ${advisories.id} and s.purpose = 'escalation'))))`;
   const due = await deps.db
     .select()
     .from(advisories)
@@ -218,6 +288,7 @@ export async function escalateUnacknowledged(
         eq(advisories.test, false),
         isNull(advisories.escalatedAt),
         sql`${startedAt} <= ${cutoff}`,
+        textedFirst,
       ),
     )
     .orderBy(asc(startedAt), asc(advisories.id));

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { senderOf } from './advisory-scope.js';
 import { audienceCondition, recipientMailboxCondition } from './audience.js';
+import { headsUpStatements } from './sms-heads-up.js';
 import { requireUsableTestAudience, testAddressesAllowed } from './test-audiences.js';
 
 type AdvisoryRow = typeof advisories.$inferSelect;
@@ -77,6 +78,7 @@ export async function deliveryCreation(
   return (stillApplies) => [
     createDeliveriesStatement(deps, advisory, now, stillApplies),
     offeredMailboxesStatement(deps, advisory, now, stillApplies),
+    ...headsUpStatements(deps, advisory, now, stillApplies),
   ];
 }
 

@@ -34,6 +34,16 @@ export const advisoryTransitionTable = transitions<AdvisoryState>()({
   complete: { action: 'advisory.complete', verb: 'complete', from: ['sending'], to: 'sent' },
   /** Its WARPs' operators are told which members acknowledged nothing (once: guard `escalatedAt` is null). */
   escalate: { action: 'advisory.escalate', verb: 'escalate', from: ['sending', 'sent'], keepUpdatedAt: true },
+  /**
+   * A critical or urgent advisory's first escalation step: the out-of-hours mobiles of councils that have
+   * acknowledged nothing are texted, before their WARPs are told (once: guard `smsEscalatedAt` is null).
+   */
+  textUnacknowledged: {
+    action: 'advisory.escalate-by-sms',
+    verb: 'text the unacknowledged councils about',
+    from: ['sending', 'sent'],
+    keepUpdatedAt: true,
+  },
 });
 
 export type AdvisoryTransition = keyof typeof advisoryTransitionTable;

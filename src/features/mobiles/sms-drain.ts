@@ -20,6 +20,11 @@ export interface SmsDrainOptions {
   /** Claim at most this many (a Workers invocation's budget of subrequests); 200 when absent. */
   max?: number;
   signal?: AbortSignal;
+  /**
+   * Composes the texts of rows queued without one (an advisory's heads-ups and escalations, written in the
+   * same batch as the release): null for a row that should no longer go (cancelled, acknowledged meanwhile).
+   */
+  compose?: (rows: readonly SmsRow[]) => Promise<Map<string, string | null>>;
 }
 
 export interface SmsDrainStats {
@@ -29,6 +34,8 @@ export interface SmsDrainStats {
   failed: number;
   /** The provider asked us to wait (its rate limit): the rest were given back until then. */
   heldBack: number;
+  /** No longer needed when their turn came (the advisory was cancelled, or the council acknowledged). */
+  dropped: number;
 }
 
 const retryable = ['created', 'temporary-failure', 'technical-failure'] as const;
@@ -74,6 +81,20 @@ async function claim(deps: Deps, options: SmsDrainOptions, limit: number): Promi
 
 const mine = (row: SmsRow, owner: string) =>
   and(eq(smsMessages.id, row.id), eq(smsMessages.leaseOwner, owner), eq(smsMessages.status, 'sending'));
+
+/** A text that should no longer go: final, never sent. */
+async function dropUnneeded(deps: Deps, row: SmsRow, owner: string): Promise<void> {
+  await deps.db
+    .update(smsMessages)
+    .set({
+      status: 'cancelled',
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      nextAttemptAt: null,
+      lastReply: 'not sent: no longer needed (cancelled or acknowledged)',
+    })
+    .where(mine(row, owner));
+}
 
 /** Gives a claimed text back untried (the provider asked us to wait, or the drain is stopping). */
 async function giveBack(deps: Deps, row: SmsRow, owner: string, at: number): Promise<void> {
@@ -160,7 +181,7 @@ export async function markNumberUnreachable(deps: Deps, mobileId: string, reason
 
 /** Sends every text that is due now, one at a time in order (texts are few; the provider limits the pace). */
 export async function drainSms(deps: Deps, options: SmsDrainOptions): Promise<SmsDrainStats> {
-  const stats: SmsDrainStats = { claimed: 0, sent: 0, retrying: 0, failed: 0, heldBack: 0 };
+  const stats: SmsDrainStats = { claimed: 0, sent: 0, retrying: 0, failed: 0, heldBack: 0, dropped: 0 };
   if (deps.sms.unavailable) return stats;
   let budget = options.max ?? 200;
   while (budget > 0 && !options.signal?.aborted) {
@@ -169,7 +190,18 @@ export async function drainSms(deps: Deps, options: SmsDrainOptions): Promise<Sm
     stats.claimed += rows.length;
     budget -= rows.length;
     let waitUntil: number | null = null;
+    const untexted = rows.filter((r) => r.text === null);
+    const composed = untexted.length && options.compose ? await options.compose(untexted) : new Map();
     for (const row of rows) {
+      if (row.text === null && composed.has(row.id)) {
+        const text = composed.get(row.id);
+        if (text === null) {
+          await dropUnneeded(deps, row, options.owner);
+          stats.dropped++;
+          continue;
+        }
+        row.text = text;
+      }
       if (waitUntil !== null || options.signal?.aborted || !row.text) {
         await giveBack(deps, row, options.owner, waitUntil ?? deps.clock.now().getTime());
         if (waitUntil !== null) stats.heldBack++;
