@@ -55,9 +55,8 @@ export interface SmsUnavailable {
   missing: string[];
 }
 
-/** What a receipt callback said, once the provider's own format and authentication were checked. */
+/** What a receipt callback said, once the provider's own format was checked. */
 export type ReceiptReading =
-  | { kind: 'unauthorised' }
   | { kind: 'invalid'; reason: string }
   | { kind: 'receipt'; channel: 'sms' | 'email'; receipt: SmsReceipt };
 
@@ -68,10 +67,11 @@ export interface SmsSender {
   /** Asks the provider what became of a message it took (for receipts that never came); null if unknown. */
   status?(providerId: string): Promise<SmsReceipt | null>;
   /**
-   * Reads a delivery-receipt callback the provider POSTed to us (its format, its authentication); absent
-   * when the provider sends none. E-mail receipts of the same provider come the same way.
+   * Reads a delivery-receipt callback the provider POSTed to us (the caller authenticated it: an `inbound`
+   * API token is the bearer token the provider sends); absent when the provider sends none. E-mail receipts
+   * of the same provider come the same way.
    */
-  readReceipt?(request: { authorization: string | null; body: unknown }): ReceiptReading;
+  readReceipt?(body: unknown): ReceiptReading;
   /** Present when this sender cannot send anything; absent when it can try. */
   unavailable?: SmsUnavailable;
   close(): Promise<void>;

@@ -160,8 +160,13 @@ describe('who may see or change a council’s mobiles', () => {
     expect(after.items).toHaveLength(0);
   });
 
-  it('refuses a receipt callback without the provider’s token', async () => {
-    const res = await t.call('POST', '/api/v1/notify/receipts', { body: { id: 'x', status: 'delivered' } });
-    expect(res.status).toBe(401);
+  it('takes receipt callbacks only with an inbound token', async () => {
+    const body = { id: 'x', status: 'delivered' };
+    expect((await t.call('POST', '/api/v1/notify/receipts', { body })).status).toBe(401);
+    const admin = await t.tokenFor('admin');
+    expect((await t.call('POST', '/api/v1/notify/receipts', { token: admin, body })).status).toBe(403);
+    const inbound = await t.tokenFor('inbound');
+    // The memory sender has no receipts to read.
+    expect((await t.call('POST', '/api/v1/notify/receipts', { token: inbound, body })).status).toBe(409);
   });
 });

@@ -39,6 +39,7 @@ export function fill(route: Route, w: World): string {
     if (path.startsWith('/admin/approvals/')) return w.ids.held;
     if (path.startsWith('/api/v1/warps/')) return WM;
     if (path.startsWith('/api/v1/tokens/')) return w.ids.spareToken;
+    if (path.startsWith('/api/v1/mobiles/')) return w.ids.mobile;
     // No import is held in the world: an admin gets 404, everyone else 401/403 first.
     if (path.startsWith('/api/v1/register/held-imports/')) return 'no-such-held-import';
     // The draft suits the verbs that change an advisory before it goes; the sent one everything else.
@@ -100,6 +101,8 @@ export const apiBodies: Record<string, Body> = {
   'POST /api/v1/register/imports': { type: 'text/csv', text: 'local-authority-code,official-name\n' },
   'POST /api/v1/register/domain-imports': { json: [] },
   'POST /api/v1/authorities/:code/domains': { json: { domain: `new.${OWN_DOMAIN}` } },
+  'POST /api/v1/authorities/:code/mobiles': { json: { number: '07700 900888', label: 'Matrix' } },
+  'POST /api/v1/mobiles/:id/confirm': { json: { code: '000000' } },
   'POST /api/v1/warps': { json: { name: 'Brand new WARP' } },
   'PATCH /api/v1/warps/:id': { json: { name: 'Renamed WARP' } },
   'POST /api/v1/warps/:id/members': { json: { authorities: [OTH] } },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { memoryResolver } from '../../src/adapters/resolver-memory.js';
+import { memorySms } from '../../src/adapters/sms-memory.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
@@ -83,6 +84,7 @@ export interface World {
     ackToken: string;
     testAudience: string;
     staff: string;
+    mobile: string;
   };
 }
 
@@ -109,6 +111,7 @@ export function worldDeps(
   const deps: WorldDeps = {
     config: parseConfig({ ...baseEnv, ...env }),
     mailer,
+    sms: memorySms(),
     db,
     clock,
     log: memoryLogger('debug'),
@@ -295,6 +298,16 @@ export async function buildWorld(): Promise<World> {
   const asked = deps.mailer.to(MARK.primary).filter((m) => m.subject.startsWith('Action needed'));
   const handoverToken = linkIn(asked.at(-1)!.text, 'handover');
 
+  // OWN's out-of-hours mobile, waiting for its code.
+  const mobile = (await json(
+    await call('POST', `/api/v1/authorities/${OWN}/mobiles`, councilOwn, {
+      number: '07700 900777',
+      label: 'Matrix duty phone',
+    }),
+    201,
+    'mobile',
+  )) as { id: string };
+
   const staff = `desk@${WM}.gov.uk`;
   await json(
     await call('POST', '/api/v1/staff', admin, {
@@ -383,6 +396,7 @@ export async function buildWorld(): Promise<World> {
       ackToken,
       testAudience,
       staff,
+      mobile: mobile.id,
     },
   };
 }

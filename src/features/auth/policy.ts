@@ -51,14 +51,14 @@ export const policy: Record<string, Access> = {
   'PATCH /api/v1/mailboxes/:id': signedIn,
 
   // out-of-hours mobiles (src/features/mobiles): the council manages its own (admins any); WARP operators
-  // see members' numbers masked; Notify's receipts carry their own bearer token, checked in the handler
+  // see members' numbers masked; Notify's receipts come with an inbound token as their bearer token
   'GET /api/v1/authorities/:code/mobiles': signedIn,
   'POST /api/v1/authorities/:code/mobiles': ['admin', 'council'],
   'GET /api/v1/mobiles/:id': signedIn,
   'POST /api/v1/mobiles/:id/confirm': ['admin', 'council'],
   'POST /api/v1/mobiles/:id/code': ['admin', 'council'],
   'DELETE /api/v1/mobiles/:id': ['admin', 'council'],
-  'POST /api/v1/notify/receipts': anyone,
+  'POST /api/v1/notify/receipts': ['inbound'],
 
   // reachability (src/features/checks): domain checks, statuses, bounces, the service's security.txt
   'GET /api/v1/domains/:domain/checks': signedIn, // scoped in the handler: a council sees its own domains

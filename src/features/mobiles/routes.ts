@@ -159,9 +159,10 @@ export function mobileRoutes() {
       method: 'post',
       path: '/api/v1/notify/receipts',
       tags: ['Mobiles'],
-      summary: 'Delivery receipts from GOV.UK Notify (its callback, with the bearer token we gave it)',
+      summary: 'Delivery receipts from GOV.UK Notify (its callback)',
       description:
-        'Set this URL and NOTIFY_CALLBACK_TOKEN as the service’s delivery-receipt callback in Notify. A receipt for a text we no longer wait on changes nothing. 401 without the right token.',
+        'In Notify, set this URL as the service’s delivery-receipt callback and an `inbound` API token (`token create --role inbound`) as its bearer token. A receipt for a text we no longer wait on changes nothing.',
+      security: bearer,
       request: {
         body: {
           content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
@@ -170,17 +171,14 @@ export function mobileRoutes() {
       },
       responses: {
         200: json(z.object({ effect: z.string() }), 'Recorded (or nothing to change)'),
-        ...pick(400, 401),
+        ...pick(400, 401, 403, 409),
       },
     }),
     async (c) => {
       const deps = c.var.deps;
-      const read = deps.sms.readReceipt?.({
-        authorization: c.req.header('authorization') ?? null,
-        body: c.req.valid('json'),
-      });
-      if (!read || read.kind === 'unauthorised')
-        throw new AppError('unauthenticated', 'This callback needs the bearer token set in GOV.UK Notify.');
+      const read = deps.sms.readReceipt?.(c.req.valid('json'));
+      if (!read)
+        throw new AppError('conflict', `The SMS provider in use (${deps.sms.provider}) sends no receipts.`);
       if (read.kind === 'invalid')
         throw new AppError('bad_request', `Not a delivery receipt: ${read.reason}`);
       if (read.channel === 'email') return c.json({ effect: 'e-mail receipts are not followed yet' }, 200);
