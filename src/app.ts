@@ -34,6 +34,7 @@ import { advisoryEmailPages, EMAIL_FRAME_PATH } from './web/pages/advisory-email
 import { advisoryReleasePages } from './web/pages/advisory-release.js';
 import { advisoryPageRoutes } from './web/pages/advisory-routes.js';
 import { advisoryTrackingPages } from './web/pages/advisory-tracking-routes.js';
+import { mobilePageRoutes } from './web/pages/mobile-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
 import { smsAckPages } from './web/pages/sms-ack-routes.js';
 import { staticRoutes } from './web/static.js';
@@ -120,6 +121,7 @@ export function createApp(deps: Deps) {
   app.route('/', advisoryEmailPages());
   app.route('/', advisoryTrackingPages());
   app.route('/', smsAckPages());
+  app.route('/', mobilePageRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

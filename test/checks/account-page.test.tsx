@@ -26,6 +26,7 @@ describe('the account page', () => {
         advisories={[]}
         totals={new Map()}
         mailboxes={[toMailboxView(ok), toMailboxView(bounced)]}
+        mobiles={[]}
         errors={[]}
       />,
     );

@@ -39,7 +39,7 @@ export function fill(route: Route, w: World): string {
     if (path.startsWith('/admin/approvals/')) return w.ids.held;
     if (path.startsWith('/api/v1/warps/')) return WM;
     if (path.startsWith('/api/v1/tokens/')) return w.ids.spareToken;
-    if (path.startsWith('/api/v1/mobiles/')) return w.ids.mobile;
+    if (path.startsWith('/api/v1/mobiles/') || path.startsWith('/account/mobiles/')) return w.ids.mobile;
     // No import is held in the world: an admin gets 404, everyone else 401/403 first.
     if (path.startsWith('/api/v1/register/held-imports/')) return 'no-such-held-import';
     // The draft suits the verbs that change an advisory before it goes; the sent one everything else.

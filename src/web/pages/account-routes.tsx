@@ -23,6 +23,7 @@ import {
   retireMailbox,
 } from '../../features/mailboxes/manage-mailbox.js';
 import { MailboxContact } from '../../features/mailboxes/schemas.js';
+import { listMobiles } from '../../features/mobiles/manage-mobiles.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { redirectWithResult, resultOf } from '../flash.js';
 import {
@@ -44,9 +45,10 @@ async function showAccount(
   const deps = c.var.deps;
   const code = principal.authorityCode ?? '';
   const authority = await findAuthority(deps, code);
-  const [list, sent] = await Promise.all([
+  const [list, sent, mobiles] = await Promise.all([
     listMailboxes(deps, principal, { state: [...liveMailboxStates], limit: 100, offset: 0 }),
     listAdvisories(deps, principal, { limit: 20, offset: 0 }),
+    listMobiles(deps, principal, code),
   ]);
   const totals = await deliveryTotals(
     deps,
@@ -71,6 +73,7 @@ async function showAccount(
       advisories={sent.items}
       totals={totals}
       mailboxes={list.items}
+      mobiles={mobiles}
       errors={errors}
       done={outcome.done}
     />,

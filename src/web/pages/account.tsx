@@ -3,6 +3,7 @@ import { ukDateTime } from '../../domain/uk-time.js';
 import type { DeliveryTotals } from '../../features/advisories/delivery-list.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
+import type { MobileView } from '../../features/mobiles/view.js';
 import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
@@ -11,6 +12,7 @@ import { SummaryList } from '../components/summary-list.js';
 import { StatusTag } from '../components/tag.js';
 import { TextInput } from '../components/text-input.js';
 import { CouncilAdvisoryList } from './council-advisories.js';
+import { MobilesSection } from './mobile-pages.js';
 import { summaryOf } from './render.js';
 
 export interface AccountProps {
@@ -21,6 +23,8 @@ export interface AccountProps {
   advisories: AdvisoryView[];
   totals: Map<string, DeliveryTotals>;
   mailboxes: MailboxView[];
+  /** The council's out-of-hours mobiles (pending and confirmed). */
+  mobiles: MobileView[];
   errors: SummaryError[];
   done?: string;
 }
@@ -91,6 +95,7 @@ export function AccountPage({
   advisories,
   totals,
   mailboxes,
+  mobiles,
   errors,
   done,
 }: AccountProps) {
@@ -113,6 +118,7 @@ export function AccountPage({
           one.
         </p>
         <Button href="/register">Register another mailbox</Button>
+        <MobilesSection mobiles={mobiles} csrf={csrf} />
         <h2 class="govuk-heading-m">Your mail domains</h2>
         <p class="govuk-body">
           We check your mail domains every day (mail servers, SPF, DMARC, MTA-STS, TLS reporting and
