@@ -63,3 +63,32 @@ describe('the out-of-hours mobile on the account page', () => {
     expect(still.html).toContain('Waiting for the code');
   });
 });
+
+describe('urgent advisories on the staff pages', () => {
+  it('only an admin’s compose form offers “urgent”; the check page says how many mobiles will be texted', async () => {
+    const { insertConfirmedMailbox, insertMobile } = await import('./support.js');
+    await insertConfirmedMailbox(t.db, 'CRF', 'cyber@cardiff.gov.uk');
+    await insertMobile(t.db, 'CRF', '+447700900001');
+    await insertMobile(t.db, 'NWP', '+447700900002');
+    const admin = browser(t);
+    await admin.signInAs(t.deps, { role: 'admin', label: 'NCSC desk' });
+    expect((await admin.get('/advisories/new')).html).toContain('name="urgent"');
+    const warp = browser(t);
+    await warp.signInAs(t.deps, { role: 'warp', warpId: 'wales', label: 'Wales desk' });
+    expect((await warp.get('/advisories/new')).html).not.toContain('name="urgent"');
+
+    const saved = await admin.send('/advisories/new', {
+      title: 'Urgent appliance patch',
+      summary: 'Patch now',
+      body: 'Apply the fix.',
+      severity: 'high',
+      urgent: 'yes',
+      tlp: 'AMBER',
+      warps: 'wales',
+    });
+    const id = /^\/advisories\/([0-9a-z]+)/.exec(saved.redirectedTo ?? '')?.[1];
+    expect(id).toBeTruthy();
+    const check = await admin.get(`/advisories/${id}/release`);
+    expect(check.html).toMatch(/Out-of-hours mobiles texted[\s\S]*?2 \(a heads-up/);
+  });
+});

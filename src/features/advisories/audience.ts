@@ -87,6 +87,8 @@ export function recipientMailboxCondition(tlp: string): SQL {
 export interface AudiencePreview {
   councils: number;
   mailboxes: number;
+  /** Confirmed, reachable out-of-hours mobiles of its councils: texted when it is critical or urgent. */
+  mobiles: number;
   warps: string[];
   /** Councils in the audience with no mailbox that would receive it. */
   withoutMailbox: Array<{ code: string; name: string }>;
@@ -150,9 +152,13 @@ export async function previewAudience(
         where o.state = 'offered' and ${recipientMailboxCondition(tlp)}
           and exists (select 1 from authorities where authorities.code = o.successor_code and ${where})
     )`);
+  const [phones] = await deps.db.all<{ n: number }>(sql`
+    select count(*) as n from mobile_numbers m join authorities on authorities.code = m.authority_code
+    where m.state = 'confirmed' and m.unreachable_at is null and ${where}`);
   return {
     councils: rows.length,
     mailboxes: Number(distinct?.n ?? 0),
+    mobiles: Number(phones?.n ?? 0),
     warps: [...new Set(rows.map((r) => r.warpId ?? '(none)'))].sort(),
     endedNamed: ended.map((e) => ({ code: e.code, name: e.name, successors: e.successors })),
     viaPredecessors: rows

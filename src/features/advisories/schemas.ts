@@ -317,6 +317,10 @@ export const AdvisoryPreviewSchema = z
   .object({
     councils: z.number().int(),
     mailboxes: z.number().int(),
+    mobiles: z.number().int().openapi({
+      description:
+        'Confirmed out-of-hours mobiles of its councils: a critical or urgent advisory texts each a heads-up',
+    }),
     warps: z
       .array(z.string())
       .openapi({ description: 'WARPs the audience touches; "(none)" for councils in none' }),

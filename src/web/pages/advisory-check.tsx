@@ -98,6 +98,12 @@ export function CheckPage(props: CheckPageProps) {
               preview && { key: 'Councils', value: String(preview.councils) },
               preview && { key: 'Mailboxes', value: String(preview.mailboxes) },
               preview &&
+                !a.test &&
+                (a.severity === 'critical' || a.urgent) && {
+                  key: 'Out-of-hours mobiles texted',
+                  value: `${preview.mobiles} (a heads-up with a link; never the content)`,
+                },
+              preview &&
                 preview.withoutMailbox.length > 0 && {
                   key: 'Councils it will miss',
                   value: `${preview.withoutMailbox.length} (no ${a.tlp === 'RED' ? 'confirmed primary' : 'confirmed'} mailbox)`,

@@ -18,6 +18,7 @@ export const composeFieldOrder = [
   'summary',
   'body',
   'severity',
+  'urgent',
   'tlp',
   'cves',
   'references',
@@ -35,6 +36,8 @@ export interface AdvisoryFormValues {
   summary: string;
   body: string;
   severity: string;
+  /** Admins only: text a heads-up to the audience's out-of-hours mobiles, as a critical advisory does. */
+  urgent: boolean;
   tlp: string;
   /** One per line, as typed. */
   cves: string;
@@ -54,6 +57,7 @@ export const emptyAdvisoryValues: AdvisoryFormValues = {
   summary: '',
   body: '',
   severity: '',
+  urgent: false,
   tlp: '',
   cves: '',
   references: '',
@@ -196,6 +200,24 @@ export function AdvisoryForm({
             error={errors.severity}
             small
           />
+          {choices.ownWarp === null && (
+            <Checkboxes
+              id="urgent"
+              name="urgent"
+              legend="Text the councils’ out-of-hours mobiles?"
+              legendClass="govuk-fieldset__legend--s"
+              items={[
+                {
+                  value: 'yes',
+                  text: 'Urgent: text a heads-up to every confirmed out-of-hours mobile in the audience',
+                  hint: 'A critical advisory always does. The text says only that an urgent advisory is waiting, with a link to acknowledge it; never its content.',
+                },
+              ]}
+              values={values.urgent ? ['yes'] : []}
+              error={errors.urgent}
+              small
+            />
+          )}
           <Radios
             id="tlp"
             legend="Traffic Light Protocol (TLP) label"

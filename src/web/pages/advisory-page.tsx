@@ -148,6 +148,11 @@ function Reach({
               </>
             ),
           },
+          !advisory.test &&
+            (advisory.severity === 'critical' || advisory.urgent) && {
+              key: 'Out-of-hours mobiles texted',
+              value: <span data-preview="mobiles">{preview.mobiles}</span>,
+            },
           { key: 'WARPs', value: <ListOrNone items={warpList} /> },
           {
             key: 'Councils with no mailbox that would receive it',
