@@ -132,6 +132,25 @@ describe('adding and confirming an out-of-hours mobile', () => {
     expect(res.status).toBe(503);
     expect((await res.json()).missing).toEqual(['NOTIFY_API_KEY']);
     expect(await t.db.select().from(mobileNumbers)).toHaveLength(0);
+    const ready = await t.call('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'degraded',
+      checks: { sms: { ok: false, missing: ['NOTIFY_API_KEY'] } },
+    });
+  });
+
+  it('counts texts and mobiles on /metrics', async () => {
+    const mobile = await (await add(council)).json();
+    await t.call('POST', `/api/v1/mobiles/${mobile.id}/confirm`, {
+      token: council,
+      body: { code: codeIn(t.sms.sent[0]!.text) },
+    });
+    const metrics = await (await t.call('GET', '/metrics', { token: await t.tokenFor('admin') })).text();
+    expect(metrics).toContain('cc_sms_messages{purpose="code",status="sending"} 1');
+    expect(metrics).toContain('cc_councils_with_mobile 1');
+    const ready = await (await t.call('GET', '/readyz')).json();
+    expect(ready.checks.sms).toMatchObject({ ok: true, detail: 'text messages go through memory' });
   });
 });
 

@@ -10,6 +10,7 @@ import type { Deps, ProcessMemory } from '../../deps.js';
 import { advisoryStates, deliveryStatuses } from '../../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../../domain/check-results.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../../domain/mailbox-states.js';
+import { smsPurposes } from '../../domain/mobile-states.js';
 import { mailLanes } from '../../domain/outbound.js';
 import { bounceClasses } from '../../mail/bounce-class.js';
 import { latestChecksFor } from '../checks/latest.js';
@@ -161,6 +162,29 @@ export async function renderMetrics(deps: Deps, http: HttpMetrics): Promise<stri
     'Messages taken over from a worker that stopped mid-send (each may have arrived twice).',
   );
   out.sample('cc_mail_possibly_duplicated', {}, Number(resent?.n ?? 0));
+  const smsRows = await db.all<{ purpose: string; status: string; n: number }>(
+    sql`select purpose, status, count(*) as n from sms_messages group by purpose, status`,
+  );
+  out.family(
+    'cc_sms_messages',
+    'gauge',
+    'Text messages (codes, urgent heads-ups, escalations, drills) by purpose and status; technical-failure is our set-up.',
+  );
+  for (const purpose of smsPurposes)
+    for (const status of deliveryStatuses) {
+      const n = smsRows.find((r) => r.purpose === purpose && r.status === status)?.n ?? 0;
+      out.sample('cc_sms_messages', { purpose, status }, Number(n));
+    }
+  const [mobiles] = await db.all<{ confirmed: number; unreachable: number; councils: number }>(sql`
+    select sum(case when state = 'confirmed' and unreachable_at is null then 1 else 0 end) as confirmed,
+      sum(case when state = 'confirmed' and unreachable_at is not null then 1 else 0 end) as unreachable,
+      count(distinct case when state = 'confirmed' and unreachable_at is null then authority_code end) as councils
+    from mobile_numbers`);
+  out.family('cc_mobiles', 'gauge', 'Out-of-hours mobiles: confirmed and reachable, or refusing texts.');
+  out.sample('cc_mobiles', { state: 'confirmed' }, Number(mobiles?.confirmed ?? 0));
+  out.sample('cc_mobiles', { state: 'unreachable' }, Number(mobiles?.unreachable ?? 0));
+  out.family('cc_councils_with_mobile', 'gauge', 'Councils with a confirmed, reachable out-of-hours mobile.');
+  out.sample('cc_councils_with_mobile', {}, Number(mobiles?.councils ?? 0));
   const dns = await resolverHealth(deps);
   out.family(
     'cc_dns_resolver_failing',

@@ -18,10 +18,10 @@ const Readiness = z
   .object({
     status: z.enum(['ok', 'degraded', 'unavailable']).openapi({
       description:
-        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
+        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
     }),
     detail: z.string(),
-    checks: z.object({ database: Check, mail: Check }),
+    checks: z.object({ database: Check, mail: Check, sms: Check }),
   })
   .openapi('Readiness');
 
@@ -44,7 +44,8 @@ export function systemRoutes(deps: Deps) {
       method: 'get',
       path: '/readyz',
       tags: ['Service'],
-      summary: 'Readiness: the database answers and migrations are applied; whether e-mail can be sent',
+      summary:
+        'Readiness: the database answers and migrations are applied; whether e-mail and text messages can be sent',
       responses: { 200: json(Readiness, 'Ready, or degraded'), 503: json(Readiness, 'Not ready') },
     }),
     async (c) => {
@@ -53,9 +54,25 @@ export function systemRoutes(deps: Deps) {
       const mail = problem
         ? { ok: false, detail: `e-mail cannot be sent: ${problem.reason}`, missing: problem.missing }
         : { ok: true, detail: 'e-mail can be sent' };
-      const checks = { database: db, mail };
+      const noSms = deps.sms.unavailable;
+      const sms = noSms
+        ? {
+            ok: false,
+            detail: `text messages cannot be sent (out-of-hours mobiles, urgent heads-ups): ${noSms.reason}`,
+            missing: noSms.missing,
+          }
+        : { ok: true, detail: `text messages go through ${deps.sms.provider}` };
+      const checks = { database: db, mail, sms };
       if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail, checks }, 503);
-      if (problem) return c.json({ status: 'degraded' as const, detail: mail.detail, checks }, 200);
+      if (problem || noSms)
+        return c.json(
+          {
+            status: 'degraded' as const,
+            detail: [problem && mail.detail, noSms && sms.detail].filter(Boolean).join('; '),
+            checks,
+          },
+          200,
+        );
       return c.json({ status: 'ok' as const, detail: db.detail, checks }, 200);
     },
   );
