@@ -229,6 +229,7 @@ describe('progress', () => {
       paused: null,
       percent: 40,
       failures: [],
+      texts: [],
     });
 
     const council = await t.tokenFor('council', { authority: 'CRF' });

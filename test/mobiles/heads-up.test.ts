@@ -71,6 +71,12 @@ describe('a critical advisory texts the confirmed out-of-hours mobiles in its au
     // Draining again sends nothing more.
     await drain();
     expect(t.sms.sent).toHaveLength(2);
+    // The progress counts the texts, within the caller's scope.
+    const progress = await (await t.call('GET', `/api/v1/advisories/${a.id}/progress`, { token: admin })).json();
+    expect(progress.texts).toEqual([{ purpose: 'heads-up', status: 'sending', texts: 2 }]);
+    const newport = await t.tokenFor('council', { authority: 'NWP' });
+    const theirs = await (await t.call('GET', `/api/v1/advisories/${a.id}/progress`, { token: newport })).json();
+    expect(theirs.texts).toEqual([]);
   });
 
   it('a high advisory texts nobody unless an admin marks it urgent; a WARP operator cannot; a test never texts', async () => {

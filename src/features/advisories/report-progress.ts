@@ -1,9 +1,10 @@
 // Live progress of a fan-out, cheap enough to poll: grouped counts over the advisory's deliveries (by
 // status, and by the kind of failure those not delivered last had).
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { deliveries } from '../../db/schema.js';
+import { deliveries, smsMessages } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
+import { authorityScope } from '../auth/scope.js';
 import { pauseView, senderState } from '../outbound/sender-state.js';
 import { accessTo } from './advisory-scope.js';
 import { type DeliveryStatus, emptyStatusCounts } from './report.js';
@@ -23,6 +24,8 @@ export interface AdvisoryProgress {
    * most first: what the mail provider is saying, visible without reading each delivery's reply.
    */
   failures: Array<{ kind: string; status: DeliveryStatus; deliveries: number; reply: string | null }>;
+  /** Texts to out-of-hours mobiles (heads-ups and escalations) by status, within the caller's scope. */
+  texts: Array<{ purpose: 'heads-up' | 'escalation'; status: string; texts: number }>;
 }
 
 /** Statuses that are final whatever else the row says. */
@@ -79,5 +82,18 @@ export async function advisoryProgress(
   const percent = total === 0 ? (advisory.state === 'sent' ? 100 : 0) : Math.floor((done * 100) / total);
   const pause = advisory.state === 'sending' ? pauseView(await senderState(deps)) : null;
   const paused = pause && { since: pause.since, reason: pause.reason, nextProbeAt: pause.nextProbeAt };
-  return { state: advisory.state, total, byStatus, done, percent, paused, failures };
+  const textRows = await deps.db
+    .select({ purpose: smsMessages.purpose, status: smsMessages.status, n: sql<number>`count(*)` })
+    .from(smsMessages)
+    .where(
+      and(
+        eq(smsMessages.advisoryId, advisory.id),
+        authorityScope(deps.db, principal, smsMessages.authorityCode),
+      ),
+    )
+    .groupBy(smsMessages.purpose, smsMessages.status);
+  const texts = textRows
+    .filter((r) => r.purpose === 'heads-up' || r.purpose === 'escalation')
+    .map((r) => ({ purpose: r.purpose as 'heads-up' | 'escalation', status: r.status, texts: Number(r.n) }));
+  return { state: advisory.state, total, byStatus, done, percent, paused, failures, texts };
 }

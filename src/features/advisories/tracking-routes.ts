@@ -103,6 +103,18 @@ const ProgressSchema = z
         description:
           'The kinds of failure the deliveries not yet delivered last had, most first (also counted on /metrics as cc_mail_send_failures_total)',
       }),
+    texts: z
+      .array(
+        z.object({
+          purpose: z.enum(['heads-up', 'escalation']),
+          status: z.string(),
+          texts: z.number().int(),
+        }),
+      )
+      .openapi({
+        description:
+          'Texts to the councils’ out-of-hours mobiles (a critical or urgent advisory’s heads-ups, and escalations), by status; within the caller’s scope',
+      }),
   })
   .openapi('DeliveryProgress');
 
