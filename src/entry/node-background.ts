@@ -4,6 +4,7 @@ import { startDispatcherLoop } from '../features/advisories/dispatcher-loop.js';
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
+import { followUpSms } from '../features/mobiles/sms-receipts.js';
 import { runScheduledWork } from '../features/reachability/scheduled.js';
 import { startSchedule } from './node-schedule.js';
 
@@ -28,6 +29,13 @@ export function startBackgroundWork(deps: Deps): BackgroundWork {
           everyMs: 15 * 60_000,
           firstAfterMs: 60_000,
           run: () => escalateUnacknowledged(deps),
+        },
+        {
+          // Texts the SMS provider took long ago and never reported on: asked about, so none stays "sending".
+          name: 'follow up texts',
+          everyMs: 15 * 60_000,
+          firstAfterMs: 4 * 60_000,
+          run: () => followUpSms(deps),
         },
         {
           // Every few minutes a slice of the domains that are due: CHECKS_INTERVAL_HOURS spread out.

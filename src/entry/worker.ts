@@ -16,6 +16,7 @@ import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advis
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
+import { followUpSms } from '../features/mobiles/sms-receipts.js';
 import { recordDeadLetters } from '../features/outbound/dead-letters.js';
 import { receiveInboundMail } from '../features/reachability/inbound-mail.js';
 import { runScheduledWork, type ScheduledOutcome } from '../features/reachability/scheduled.js';
@@ -270,11 +271,15 @@ async function runJob(deps: Deps, job: ScheduledJob, signal: AbortSignal): Promi
         deps,
         dispatchOptions(deps, { maxDeliveries: deps.config.EDGE_DISPATCH_MAX_DELIVERIES, signal }),
       );
-    case 'escalate':
-      return (await escalateUnacknowledged(deps)).map((r) => ({
+    case 'escalate': {
+      const escalated = (await escalateUnacknowledged(deps)).map((r) => ({
         advisory: r.reference,
         councils: r.councils.length,
       }));
+      // Texts the SMS provider took long ago and never reported on (bounded per run).
+      const texts = await followUpSms(deps, { limit: 25 });
+      return { escalated, texts };
+    }
     case 'checks':
       return runScheduledWork(deps, 'checks', signal);
     case 'reconfirmations':

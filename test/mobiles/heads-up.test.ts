@@ -72,10 +72,14 @@ describe('a critical advisory texts the confirmed out-of-hours mobiles in its au
     await drain();
     expect(t.sms.sent).toHaveLength(2);
     // The progress counts the texts, within the caller's scope.
-    const progress = await (await t.call('GET', `/api/v1/advisories/${a.id}/progress`, { token: admin })).json();
+    const progress = await (
+      await t.call('GET', `/api/v1/advisories/${a.id}/progress`, { token: admin })
+    ).json();
     expect(progress.texts).toEqual([{ purpose: 'heads-up', status: 'sending', texts: 2 }]);
     const newport = await t.tokenFor('council', { authority: 'NWP' });
-    const theirs = await (await t.call('GET', `/api/v1/advisories/${a.id}/progress`, { token: newport })).json();
+    const theirs = await (
+      await t.call('GET', `/api/v1/advisories/${a.id}/progress`, { token: newport })
+    ).json();
     expect(theirs.texts).toEqual([]);
   });
 
