@@ -244,6 +244,7 @@ export const configSchema = z
     /** The SMS sender: `notify`, or `outbox` (Node: files in SMS_OUTBOX_DIR); notify when NOTIFY_API_KEY is set. */
     SMS_PROVIDER: z.enum(['notify', 'outbox']).optional(),
 
+    // the edge again: how much one invocation sends
     /** Wall time one queue or cron invocation spends sending before it hands the rest on (Workers). */
     EDGE_DISPATCH_SECONDS: positiveInt.default(60),
     /** Deliveries one queue or cron invocation claims at most (each send is a subrequest; Workers allow 1000). */

@@ -174,7 +174,10 @@ export function notifyErrors(body: unknown): NotifyError[] {
 
 /** Is this error about the recipient (the number or the address itself)? */
 function aboutRecipient(e: NotifyError, field: RecipientField): boolean {
-  if (e.error === 'ValidationError') return e.message.startsWith(`${field} `);
+  // "phone_number Not enough digits" is the number's; "phone_number is a required property" or "… is not
+  // of type string" is our request's.
+  if (e.error === 'ValidationError')
+    return e.message.startsWith(`${field} `) && !/is a required property|is not of type/.test(e.message);
   if (field === 'phone_number')
     return (
       e.error === 'InvalidPhoneError' ||
