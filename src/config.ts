@@ -1,5 +1,6 @@
 // The service's configuration: one zod schema over a plain record (process.env or a Worker's env).
 import { z } from 'zod';
+import { notifyKeyProblem } from './lib/notify-key.js';
 
 export const DEFAULT_REGISTER_SOURCE_URL =
   'https://mysociety.github.io/uk_local_authority_names_and_codes/data/uk_la_past_current/latest/uk_local_authorities_current.csv';
@@ -203,10 +204,10 @@ export const configSchema = z
 
     // the edge (Cloudflare Workers): mail through Amazon SES's HTTP API, fan-out through a queue
     /**
-     * The mail adapter. Workers: only `ses` (the default there). Node picks `smtp` when SMTP_URL is set and
-     * the `outbox` folder otherwise.
+     * The mail adapter. Workers: `ses` (the default there) or `notify` (GOV.UK Notify's email API). Node
+     * picks `smtp` when SMTP_URL is set and the `outbox` folder otherwise.
      */
-    MAIL_PROVIDER: z.enum(['smtp', 'outbox', 'ses']).optional(),
+    MAIL_PROVIDER: z.enum(['smtp', 'outbox', 'ses', 'notify']).optional(),
     /** The SES region, e.g. `eu-west-2` (London). */
     SES_REGION: z
       .string()
@@ -221,6 +222,36 @@ export const configSchema = z
     /** An SES configuration set (event publishing: bounces and complaints to SNS or EventBridge). */
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
     SES_TIMEOUT_MS: positiveInt.default(15_000),
+
+    // GOV.UK Notify: SMS heads-ups to confirmed out-of-hours mobiles, and optionally mail (MAIL_PROVIDER=notify)
+    /**
+     * A Notify API key, `{key_name}-{service_id}-{secret}` (a secret: never in wrangler.toml). A live key
+     * sends to anyone; a team key only to the service's team; a test key sends nothing.
+     */
+    NOTIFY_API_KEY: z.string().trim().min(1).optional(),
+    /** Notify's API; tests point it at a fake. */
+    NOTIFY_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.notifications.service.gov.uk'),
+    /** The text message template whose whole body is `((message))`. */
+    NOTIFY_SMS_TEMPLATE_ID: z.uuid().optional(),
+    /** The email template (MAIL_PROVIDER=notify) whose subject is `((subject))` and body `((body))`. */
+    NOTIFY_EMAIL_TEMPLATE_ID: z.uuid().optional(),
+    /** A reply-to address set up in Notify (its id); the service's default reply-to when absent. */
+    NOTIFY_EMAIL_REPLY_TO_ID: z.uuid().optional(),
+    /**
+     * The bearer token Notify sends with each delivery receipt (set as the callback's token in Notify's API
+     * integration page); receipts without it are refused. A secret.
+     */
+    NOTIFY_CALLBACK_TOKEN: z.string().trim().min(32, 'at least 32 characters').optional(),
+    NOTIFY_TIMEOUT_MS: positiveInt.default(15_000),
+    /**
+     * The Notify service's rate limit (3,000 requests a minute per key type unless Notify raised it): we keep
+     * under it ourselves, in a burst and over any 60 seconds, instead of collecting 429s.
+     */
+    NOTIFY_RATE_PER_MINUTE: positiveInt.default(3000),
+    /** The SMS sender: `notify`, or `outbox` (Node: files in SMS_OUTBOX_DIR); notify when NOTIFY_API_KEY is set. */
+    SMS_PROVIDER: z.enum(['notify', 'outbox']).optional(),
+
+    // the edge again: how much one invocation sends
     /** Wall time one queue or cron invocation spends sending before it hands the rest on (Workers). */
     EDGE_DISPATCH_SECONDS: positiveInt.default(60),
     /** Deliveries one queue or cron invocation claims at most (each send is a subrequest; Workers allow 1000). */
@@ -236,9 +267,15 @@ export const configSchema = z
     };
   })
   .superRefine((c, ctx) => {
+    const keyProblem = c.NOTIFY_API_KEY ? notifyKeyProblem(c.NOTIFY_API_KEY) : null;
+    if (keyProblem) ctx.addIssue({ code: 'custom', path: ['NOTIFY_API_KEY'], message: keyProblem });
     // Real mail needs real domains: a relay refuses an envelope sender at an IP address or localhost
     // (Postfix: 501 5.1.7), and every message would fail. Refused here, at start-up, with the fix.
-    const realMail = Boolean(c.SMTP_URL) || c.MAIL_PROVIDER === 'smtp' || c.MAIL_PROVIDER === 'ses';
+    const realMail =
+      Boolean(c.SMTP_URL) ||
+      c.MAIL_PROVIDER === 'smtp' ||
+      c.MAIL_PROVIDER === 'ses' ||
+      c.MAIL_PROVIDER === 'notify';
     if (!realMail) return;
     const domain = c.MAIL_DOMAIN?.trim() || new URL(c.PUBLIC_BASE_URL).hostname.replace(/^\[|\]$/g, '');
     const problem = mailDomainProblem(domain);

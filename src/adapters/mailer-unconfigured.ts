@@ -11,9 +11,9 @@ import type { Mailer, MailUnavailable } from '../ports/mailer.js';
 export function mailSetupProblem(config: Config, runtime: 'node' | 'workers'): MailUnavailable | null {
   const provider =
     config.MAIL_PROVIDER ?? (runtime === 'workers' ? 'ses' : config.SMTP_URL ? 'smtp' : 'outbox');
-  if (runtime === 'workers' && provider !== 'ses')
+  if (runtime === 'workers' && provider !== 'ses' && provider !== 'notify')
     return {
-      reason: `MAIL_PROVIDER=${provider} cannot run on Workers (no SMTP, no files): use ses`,
+      reason: `MAIL_PROVIDER=${provider} cannot run on Workers (no SMTP, no files): use ses or notify`,
       missing: ['MAIL_PROVIDER'],
     };
   if (provider === 'smtp' && !config.SMTP_URL)
@@ -25,6 +25,14 @@ export function mailSetupProblem(config: Config, runtime: 'node' | 'workers'): M
     if (missing.length)
       return {
         reason: `Amazon SES needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not set`,
+        missing: [...missing],
+      };
+  }
+  if (provider === 'notify') {
+    const missing = (['NOTIFY_API_KEY', 'NOTIFY_EMAIL_TEMPLATE_ID'] as const).filter((name) => !config[name]);
+    if (missing.length)
+      return {
+        reason: `GOV.UK Notify needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not set`,
         missing: [...missing],
       };
   }

@@ -8,14 +8,19 @@ import type { MiddlewareHandler } from 'hono';
 import { migrateDatabase, openLibsqlDatabase } from '../adapters/db-libsql.js';
 import { resolvingFetch } from '../adapters/fetch-node.js';
 import { nodeMailer } from '../adapters/mailer-node.js';
+import { notifyRateLimit } from '../adapters/notify-client.js';
 import { dohResolver } from '../adapters/resolver-doh.js';
 import { nodeResolver } from '../adapters/resolver-node.js';
+import { notifySms } from '../adapters/sms-notify.js';
 import { outboxSms } from '../adapters/sms-outbox.js';
+import { smsProvider, smsSetupProblem } from '../adapters/sms-setup.js';
+import { unconfiguredSms } from '../adapters/sms-unconfigured.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
 import { systemClock } from '../ports/clock.js';
 import { jsonLogger, type Logger } from '../ports/logger.js';
 import { cryptoRandom } from '../ports/random.js';
+import type { SmsSender } from '../ports/sms.js';
 
 export interface NodeRuntime {
   deps: Deps;
@@ -39,6 +44,8 @@ export async function buildNodeRuntime(
   });
   await migrateDatabase(database.db);
   const clock = systemClock();
+  // One Notify key, one rate limit: the SMS sender and a Notify mailer share it.
+  const notifyLimit = notifyRateLimit(config.NOTIFY_RATE_PER_MINUTE, () => clock.now());
   const resolver =
     config.DNS_RESOLVER === 'doh'
       ? dohResolver({
@@ -54,8 +61,8 @@ export async function buildNodeRuntime(
     clock,
     log,
     random: cryptoRandom(),
-    mailer: nodeMailer(config, log),
-    sms: outboxSms(config.SMS_OUTBOX_DIR, log),
+    mailer: nodeMailer(config, log, { notifyRateLimit: notifyLimit }),
+    sms: nodeSms(config, log, { fetch: globalThis.fetch.bind(globalThis), rateLimit: notifyLimit }),
     // Host names in fetches are looked up by the checks' own resolver (DNS_SERVERS, or DoH).
     fetch: resolvingFetch(resolver),
     resolver,
@@ -73,6 +80,24 @@ export async function buildNodeRuntime(
       }
     },
   };
+}
+
+/**
+ * The Node SMS sender: GOV.UK Notify when SMS_PROVIDER=notify or NOTIFY_API_KEY is set (unless
+ * SMS_PROVIDER=outbox), else the outbox folder (src/adapters/sms-setup.ts).
+ */
+export function nodeSms(
+  config: Config,
+  log: Logger,
+  options: Parameters<typeof notifySms>[2] = {},
+): SmsSender {
+  const problem = smsSetupProblem(config, 'node');
+  if (problem) return unconfiguredSms(problem, log);
+  if (smsProvider(config, 'node') === 'notify') {
+    log.info('texts go out through GOV.UK Notify', { template: config.NOTIFY_SMS_TEMPLATE_ID });
+    return notifySms(config, log, options);
+  }
+  return outboxSms(config.SMS_OUTBOX_DIR, log);
 }
 
 /** GOV.UK Frontend's CSS and JS under /assets, and its fonts and images under /assets/fonts|images. */

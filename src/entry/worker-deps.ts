@@ -2,15 +2,21 @@
 // through the same config schema as Node's process.env; the bindings pick the adapters.
 //   database: the D1 binding `DB` when present, else DATABASE_URL (libsql:// or https://, Turso) with
 //             DATABASE_AUTH_TOKEN;
-//   mail:     Amazon SES's HTTP API (MAIL_PROVIDER=ses, the only choice here: no raw TCP for SMTP);
+//   mail:     Amazon SES's HTTP API (MAIL_PROVIDER=ses, the default) or GOV.UK Notify's (MAIL_PROVIDER=notify):
+//             no raw TCP for SMTP;
+//   SMS:      GOV.UK Notify (NOTIFY_API_KEY, NOTIFY_SMS_TEMPLATE_ID), else a sender that refuses;
 //   DNS:      DNS-over-HTTPS at DOH_URL;
 //   fan-out:  the `DELIVERY_QUEUE` producer, which a release hands its advisory to.
 import type { GetConnInfo } from 'hono/conninfo';
 import { type D1Binding, openD1Database } from '../adapters/db-d1.js';
 import { openLibsqlWebDatabase } from '../adapters/db-libsql-web.js';
+import { notifyMailer } from '../adapters/mailer-notify.js';
 import { sesMailer } from '../adapters/mailer-ses.js';
 import { mailSetupProblem, unconfiguredMailer } from '../adapters/mailer-unconfigured.js';
+import { type NotifyRateLimit, notifyRateLimit } from '../adapters/notify-client.js';
 import { dohResolver } from '../adapters/resolver-doh.js';
+import { notifySms } from '../adapters/sms-notify.js';
+import { smsSetupProblem } from '../adapters/sms-setup.js';
 import { unconfiguredSms } from '../adapters/sms-unconfigured.js';
 import { type Config, parseConfig } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -19,6 +25,7 @@ import { systemClock } from '../ports/clock.js';
 import { jsonLogger, type Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import { cryptoRandom } from '../ports/random.js';
+import type { SmsSender } from '../ports/sms.js';
 import { type InvocationMeter, meteredD1, meteredFetch } from './worker-budget.js';
 
 /** Scheduled work that continues in another invocation when one invocation's budget was not enough. */
@@ -90,11 +97,32 @@ function workerDatabase(env: WorkerEnv, config: Config, log: Logger, meter?: Inv
   );
 }
 
-/** Amazon SES; without its secrets (a first `wrangler dev`, say) the service runs degraded instead of failing. */
-function workerMailer(config: Config, log: Logger, fetcher: typeof fetch): Mailer {
+/**
+ * Amazon SES, or GOV.UK Notify (MAIL_PROVIDER=notify); without their secrets (a first `wrangler dev`, say) the
+ * service runs degraded instead of failing.
+ */
+export function workerMailer(
+  config: Config,
+  log: Logger,
+  fetcher: typeof fetch,
+  rateLimit?: NotifyRateLimit,
+): Mailer {
   const problem = mailSetupProblem(config, 'workers');
   if (problem) return unconfiguredMailer(problem, log);
+  if (config.MAIL_PROVIDER === 'notify') return notifyMailer(config, log, { fetch: fetcher, rateLimit });
   return sesMailer(config, log, { fetch: fetcher });
+}
+
+/** GOV.UK Notify when configured; else a sender that refuses, naming what is missing. */
+export function workerSms(
+  config: Config,
+  log: Logger,
+  fetcher: typeof fetch,
+  rateLimit?: NotifyRateLimit,
+): SmsSender {
+  const problem = smsSetupProblem(config, 'workers');
+  if (problem) return unconfiguredSms(problem, log);
+  return notifySms(config, log, { fetch: fetcher, rateLimit });
 }
 
 export function buildWorkerRuntime(env: WorkerEnv, options: WorkerDepsOptions = {}): WorkerRuntime {
@@ -104,14 +132,17 @@ export function buildWorkerRuntime(env: WorkerEnv, options: WorkerDepsOptions = 
   const queue = meter && env.DELIVERY_QUEUE ? meteredQueue(env.DELIVERY_QUEUE, meter) : env.DELIVERY_QUEUE;
   const plainFetch: typeof fetch = (input, init) => fetch(input, init);
   const fetcher = meter ? meteredFetch(plainFetch, meter) : plainFetch;
+  const clock = systemClock();
+  // One Notify key, one rate limit (this isolate's): the SMS sender and a Notify mailer share it.
+  const notifyLimit = notifyRateLimit(config.NOTIFY_RATE_PER_MINUTE, () => clock.now());
   const deps: Deps = {
     config,
     db: workerDatabase(env, config, log, meter),
-    clock: systemClock(),
+    clock,
     log,
     random: cryptoRandom(),
-    mailer: workerMailer(config, log, fetcher),
-    sms: unconfiguredSms({ reason: 'no SMS provider is configured', missing: ['NOTIFY_API_KEY'] }, log),
+    mailer: workerMailer(config, log, fetcher, notifyLimit),
+    sms: workerSms(config, log, fetcher, notifyLimit),
     fetch: fetcher,
     resolver: dohResolver({
       url: config.DOH_URL,
