@@ -237,11 +237,6 @@ export const configSchema = z
     NOTIFY_EMAIL_TEMPLATE_ID: z.uuid().optional(),
     /** A reply-to address set up in Notify (its id); the service's default reply-to when absent. */
     NOTIFY_EMAIL_REPLY_TO_ID: z.uuid().optional(),
-    /**
-     * The bearer token Notify sends with each delivery receipt (set as the callback's token in Notify's API
-     * integration page); receipts without it are refused. A secret.
-     */
-    NOTIFY_CALLBACK_TOKEN: z.string().trim().min(32, 'at least 32 characters').optional(),
     NOTIFY_TIMEOUT_MS: positiveInt.default(15_000),
     /**
      * The Notify service's rate limit (3,000 requests a minute per key type unless Notify raised it): we keep

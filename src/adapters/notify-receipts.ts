@@ -1,15 +1,14 @@
 // GOV.UK Notify's delivery receipts: when a callback URL is set up in Notify (API integration → Callbacks),
 // Notify POSTs a JSON body for every text or email that reaches a final state, or changes state, with
-// `Authorization: Bearer <the callback token set there>` (NOTIFY_CALLBACK_TOKEN):
+// `Authorization: Bearer <the callback token set there>` (an `inbound` API token of this service):
 //   { "id": "<notification id>", "reference": "<our reference>" | null, "to": "+447700900123",
 //     "status": "delivered" | "permanent-failure" | "temporary-failure" | "technical-failure" | "sent" …,
 //     "created_at": "2017-05-14T12:15:30.000000Z", "completed_at": … | null, "sent_at": … | null,
 //     "notification_type": "sms" | "email", "template_id": "<uuid>", "template_version": 1 }
 // (app/celery/service_callback_tasks.py in alphagov/notifications-api.) Pure functions: the route that
-// receives them (POST /api/v1/notify/receipts) checks the token and records what they say. Bounces of mail
+// receives them (POST /api/v1/notify/receipts) authenticates the token and records what they say. Bounces of mail
 // sent through Notify (MAIL_PROVIDER=notify) arrive this way too, as `permanent-failure` of an email.
 import { z } from 'zod';
-import { constantTimeEqual } from '../lib/secrets.js';
 import type { SmsReceipt } from '../ports/sms.js';
 import { notifyStatus, notifyTime } from './notify-client.js';
 
@@ -46,12 +45,4 @@ export function parseNotifyReceipt(body: unknown): NotifyReceipt | null {
     type: r.notification_type,
     to: r.to,
   };
-}
-
-/** Does the Authorization header carry the callback token (`Bearer <token>`)? Compared in constant time. */
-export function notifyCallbackAuthorised(header: string | null, expected: string): boolean {
-  if (!header || !expected) return false;
-  const match = /^Bearer +(\S+)\s*$/i.exec(header);
-  if (!match) return false;
-  return constantTimeEqual(match[1] as string, expected);
 }

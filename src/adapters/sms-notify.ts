@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 import { MAX_SMS_LENGTH, type SmsReceipt, type SmsSender } from '../ports/sms.js';
 import { type NotifyRateLimit, notifyClient, notifyStatus, notifyTime } from './notify-client.js';
+import { parseNotifyReceipt } from './notify-receipts.js';
 
 export type NotifySmsConfig = Pick<
   Config,
@@ -96,6 +97,12 @@ export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifyS
         completedAt: notifyTime(body.completed_at),
       };
       return receipt;
+    },
+    readReceipt(body) {
+      const receipt = parseNotifyReceipt(body);
+      if (!receipt) return { kind: 'invalid', reason: 'not a GOV.UK Notify delivery receipt' };
+      const { type, to: _to, ...rest } = receipt;
+      return { kind: 'receipt', channel: type, receipt: rest };
     },
     async close() {},
   };

@@ -330,6 +330,30 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
     expect(report.summary.councilsAcknowledged).toBe(1);
   });
 
+  it('a critical advisory texts the council’s confirmed out-of-hours mobile through Notify; the text’s link acknowledges', async () => {
+    await worker.sql(
+      `insert into mobile_numbers (id, authority_code, number, label, state, created_by, created_at, updated_at, confirmed_at)
+       values ('edgemobile01', ?, '+447700900111', 'Duty phone', 'confirmed', 'test', 0, 0, 0)`,
+      code(3),
+    );
+    const released = await createAndRelease(worker, admin, {
+      severity: 'critical',
+      audience: { authorities: [code(3)] },
+    });
+    const [text] = await eventually('the heads-up through Notify', async () => {
+      const got = fakes.notify.calls.filter((c) => c.path === '/v2/notifications/sms' && c.answered === 201);
+      return got.length ? got : undefined;
+    });
+    expect(text!.body?.phone_number).toBe('+447700900111');
+    const message = String((text!.body!.personalisation as { message: string }).message);
+    expect(message).toContain(released.reference);
+    expect(message).not.toContain('Actively exploited');
+    const link = /(\/s\/\S+)/.exec(message)![1]!;
+    const ack = await worker.fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
+    expect(ack.status, await ack.clone().text()).toBe(200);
+    expect(await ack.json()).toMatchObject({ authority: code(3), alreadyAcknowledged: false });
+  });
+
   it('the 15-minute cron checks the mailbox domains over DNS-over-HTTPS', async () => {
     fakes.zone(domainOf(1), { MX: ['10 mx.t001.gov.uk.'], TXT: ['"v=spf1 mx -all"'] });
     fakes.zone('mx.t001.gov.uk', { A: ['192.0.2.10'] });

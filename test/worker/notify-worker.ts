@@ -2,7 +2,7 @@
 // the service's Worker chooses and builds them (src/entry/worker-deps.ts), run in workerd. Bundled by
 // wrangler as a deploy would bundle it (no nodejs_compat): a Node-only API anywhere in their imports fails
 // the build or the request.
-import { notifyCallbackAuthorised, parseNotifyReceipt } from '../../src/adapters/notify-receipts.js';
+import { parseNotifyReceipt } from '../../src/adapters/notify-receipts.js';
 import { parseConfig } from '../../src/config.js';
 import { configRecord, type WorkerEnv, workerMailer, workerSms } from '../../src/entry/worker-deps.js';
 import { jsonLogger } from '../../src/ports/logger.js';
@@ -29,11 +29,6 @@ export default {
       return Response.json({ result: await mailer.send((await request.json()) as OutgoingMessage) });
     }
     if (request.method === 'POST' && url.pathname === '/receipts') {
-      const authorised = notifyCallbackAuthorised(
-        request.headers.get('authorization'),
-        config.NOTIFY_CALLBACK_TOKEN ?? '',
-      );
-      if (!authorised) return new Response('not authorised', { status: 401 });
       return Response.json({ receipt: parseNotifyReceipt(await request.json()) });
     }
     return new Response('not here', { status: 404 });

@@ -18,7 +18,6 @@ import {
 } from '../notify/fake-notify.js';
 import { repoRoot, tempDir, wrangler, wranglerConfig } from './support.js';
 
-const CALLBACK_TOKEN = 'notify-callback-token-0123456789abcdef';
 let dir: ReturnType<typeof tempDir>;
 let fake: FakeNotify;
 let configured: Miniflare;
@@ -36,7 +35,6 @@ async function start(scriptPath: string, bindings: Record<string, string>) {
       NOTIFY_BASE_URL: NOTIFY_URL,
       NOTIFY_SMS_TEMPLATE_ID: SMS_TEMPLATE,
       NOTIFY_EMAIL_TEMPLATE_ID: EMAIL_TEMPLATE,
-      NOTIFY_CALLBACK_TOKEN: CALLBACK_TOKEN,
       MAIL_PROVIDER: 'notify',
       MAIL_FROM: 'Council cyber contacts <no-reply@cyber-contacts.test>',
       ...bindings,
@@ -143,7 +141,7 @@ describe('the Notify adapters in workerd', { timeout: 60_000 }, () => {
     });
   });
 
-  it('checks a receipt’s bearer token and parses it', async () => {
+  it('parses a receipt', async () => {
     const receipt = {
       id: '740e5834-3a29-46b4-9a6f-16142fde533a',
       reference: 'sms.w1',
@@ -158,16 +156,9 @@ describe('the Notify adapters in workerd', { timeout: 60_000 }, () => {
     };
     const ok = await call(configured, '/receipts', {
       method: 'POST',
-      headers: { authorization: `Bearer ${CALLBACK_TOKEN}` },
       body: JSON.stringify(receipt),
     });
     expect(ok.body.receipt).toMatchObject({ status: 'permanent-failure', reference: 'sms.w1', type: 'sms' });
-    const wrong = await call(configured, '/receipts', {
-      method: 'POST',
-      headers: { authorization: 'Bearer not-the-token' },
-      body: JSON.stringify(receipt),
-    });
-    expect(wrong.status).toBe(401);
   });
 
   it('without NOTIFY_API_KEY, gives a sender that refuses, naming NOTIFY_API_KEY, and asks Notify nothing', async () => {

@@ -2,6 +2,7 @@
 // would (`--dry-run --outdir`) and applies drizzle/ to a local D1 exactly as `wrangler d1 migrations apply`
 // would; miniflare then runs the bundle with that D1, the fan-out queue and the cron triggers, and answers
 // the Worker's outbound requests (Amazon SES's API, DNS-over-HTTPS) from fakes in this process.
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { simpleParser } from 'mailparser';
 import { Miniflare } from 'miniflare';
 import { parse as parseToml } from 'smol-toml';
 import { hashSecret } from '../../src/lib/secrets.js';
+import { API_KEY, fakeNotify, NOTIFY_URL, SMS_TEMPLATE } from '../notify/fake-notify.js';
 
 const run = promisify(execFile);
 
@@ -132,6 +134,8 @@ export function outboundFakes() {
   const dnsZones = new Map<string, DnsRecords>();
   const dnsQueries: string[] = [];
   const other: string[] = [];
+  // GOV.UK Notify (texts to out-of-hours mobiles): the fake that checks JWTs and requests as Notify does.
+  const notify = fakeNotify();
 
   async function sesSend(request: Request): Promise<Response> {
     const body = JSON.parse(await request.text()) as {
@@ -179,6 +183,7 @@ export function outboundFakes() {
     if (`${url.protocol}//${url.host}` === SES_ENDPOINT && url.pathname === '/v2/email/outbound-emails')
       return sesSend(request);
     if (url.href.startsWith(DOH_URL)) return doh(url);
+    if (url.href.startsWith(`${NOTIFY_URL}/`)) return notify.handle(request);
     other.push(`${request.method} ${url.href}`);
     return new Response('not here', { status: 404 });
   }
@@ -186,6 +191,7 @@ export function outboundFakes() {
   return {
     handler,
     ses,
+    notify,
     dnsQueries,
     other,
     /** The next answers SES gives for an address, before it goes back to 200. */
@@ -260,6 +266,9 @@ export async function startWorker(options: {
     SES_ACCESS_KEY_ID: 'AKIAEXAMPLEFAKE00000',
     SES_SECRET_ACCESS_KEY: 'fake-secret-access-key',
     SES_ENDPOINT,
+    NOTIFY_API_KEY: API_KEY,
+    NOTIFY_BASE_URL: NOTIFY_URL,
+    NOTIFY_SMS_TEMPLATE_ID: SMS_TEMPLATE,
     DOH_URL,
     DNS_TRIES: '1',
     REGISTER_SYNC_ON_EMPTY: 'false',

@@ -66,8 +66,14 @@ export async function followUpSms(deps: Deps, options: { afterMinutes?: number; 
   let settled = 0;
   for (const { providerId } of rows) {
     if (!providerId) continue;
-    const receipt = await lookUp(providerId);
-    if (receipt && (await applySmsReceipt(deps, receipt)) !== 'still sending') settled++;
+    try {
+      const receipt = await lookUp(providerId);
+      if (receipt && (await applySmsReceipt(deps, receipt)) !== 'still sending') settled++;
+    } catch (err) {
+      // The provider cannot answer now: the next run asks again.
+      deps.log.warn('could not look up a text with the SMS provider', { err });
+      break;
+    }
   }
   return { asked: rows.length, settled };
 }
