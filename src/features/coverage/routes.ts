@@ -8,9 +8,12 @@ import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
+import { authorityCodeSchema, normaliseAuthorityCode } from '../../domain/authority-code.js';
+import { requireAuthority } from '../authority-register/get-authority.js';
 import { withConfirmedAtRisk } from './at-risk.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { sendChaseReminder } from './chase-reminder.js';
+import { authorityContactPaths } from './contact-paths-query.js';
 import { chaseCsv, coverageCsv } from './csv.js';
 import {
   assertPublicQuery,
@@ -48,6 +51,12 @@ const Counts = {
   unreachable: count('Best primary bounces, or its domain takes no mail'),
   pending: count('A primary is registered but not confirmed yet (or waits for approval)'),
   none: count('No live primary mailbox at all'),
+  resilient: count(
+    'Beside the buckets: with two or more independent confirmed contact paths (mailboxes whose mail servers share no domain, MX host, address or provider, or a confirmed out-of-hours mobile)',
+  ),
+  responsive: count(
+    'Beside the buckets: acknowledged their last finished drill, on any path, within 24 hours of its start',
+  ),
   percentConfirmed: z
     .number()
     .nullable()
@@ -56,13 +65,15 @@ const Counts = {
   percentUnreachable: z.number().nullable(),
   percentPending: z.number().nullable(),
   percentNone: z.number().nullable(),
+  percentResilient: z.number().nullable().openapi({ description: 'resilient / authorities' }),
+  percentResponsive: z.number().nullable().openapi({ description: 'responsive / authorities' }),
   confirmedAtRisk: z.number().int().optional().openapi({
     description:
       'Staff only (absent from public answers): of the confirmed, how many are at risk — every confirmed primary has a weak mail set-up (a critical MX or MTA-STS check, neither DMARC nor SPF effective) or repeated soft bounces',
   }),
   suppressed: z.boolean().openapi({
     description:
-      'True when the bucket figures are withheld (null) because the group is too small to publish without singling out a council',
+      'True when the bucket figures (and resilient, responsive) are withheld (null) because the group is too small to publish without singling out a council',
   }),
 };
 
@@ -145,6 +156,51 @@ const ChaseItem = z
       }),
   })
   .openapi('ChaseItem');
+
+const PathMailboxSchema = z.object({
+  id: z.string(),
+  address: z.string(),
+  kind: z.string(),
+  domain: z.string(),
+});
+
+const ContactPathsSchema = z
+  .object({
+    code: z.string().openapi({ example: 'KEN' }),
+    paths: z.array(
+      z.object({
+        channel: z.enum(['email', 'sms']),
+        mailboxes: z.array(PathMailboxSchema),
+        mobile: z
+          .object({ id: z.string(), label: z.string(), shown: z.string() })
+          .nullable()
+          .openapi({ description: 'A confirmed mobile: its label and the last digits of its number' }),
+        providers: z.array(z.object({ name: z.string(), hosts: z.array(z.string()) })),
+        notYetChecked: z.boolean().openapi({
+          description: 'A mailbox in it is on a domain whose mail servers have not been checked yet',
+        }),
+        sharing: z.array(z.string()).openapi({ description: 'Why its mailboxes are one path, in words' }),
+        description: z.string(),
+      }),
+    ),
+    independent: z.number().int().openapi({ description: 'Paths known to be independent of each other' }),
+    resilient: z.boolean().openapi({ description: 'Two or more independent confirmed paths' }),
+    findings: z.array(
+      z.object({
+        code: z.enum(['no-path', 'single-path', 'no-independent-path', 'not-yet-checked']),
+        severity: z.enum(['warning', 'info']),
+        message: z.string().openapi({
+          example:
+            'single path: both mailboxes are delivered by Microsoft 365 (kent-gov-uk.mail.protection.outlook.com)',
+        }),
+        action: z.string(),
+      }),
+    ),
+  })
+  .openapi('ContactPaths', {
+    description:
+      'A council’s independent contact paths: its confirmed mailboxes grouped by what their mail depends on (the same domain, MX host, MX address or mail provider make one path), and each confirmed mobile as a path of its own.',
+  });
 
 const ChaseQuery = Filters.extend({
   bucket: multiValueQuery('Only these buckets: stale, unreachable, pending, none.', 'none,pending').pipe(
@@ -286,6 +342,27 @@ export function coverageRoutes() {
       responses: { 200: json(Snapshot, 'The snapshot taken'), ...pick(401, 403) },
     }),
     async (c) => c.json(await snapshotCoverage(c.var.deps), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/authorities/{code}/contact-paths',
+      tags: ['Coverage'],
+      summary: 'One council’s contact paths and whether they are independent',
+      description:
+        'Signed-in callers within their scope (admins: any council; WARP operators: their members; a council: its own); anyone else gets 404, as for a code that does not exist.',
+      security: bearer,
+      request: { params: z.object({ code: authorityCodeSchema() }) },
+      responses: { 200: json(ContactPathsSchema, 'The council’s contact paths'), ...pick(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const code = normaliseAuthorityCode(c.req.valid('param').code);
+      const paths = await authorityContactPaths(deps, requirePrincipal(c), code);
+      await requireAuthority(deps, code);
+      return c.json({ code, ...paths }, 200);
+    },
   );
 
   router.openapi(
