@@ -186,7 +186,8 @@ export function contactPaths(input: PathInputs): ContactPaths {
   });
   const sets = disjointSets(boxes.length);
   for (let i = 0; i < boxes.length; i++)
-    for (let j = i + 1; j < boxes.length; j++) if (samePath(boxes[i]!, servers[i]!, boxes[j]!, servers[j]!)) sets.union(i, j);
+    for (let j = i + 1; j < boxes.length; j++)
+      if (samePath(boxes[i]!, servers[i]!, boxes[j]!, servers[j]!)) sets.union(i, j);
 
   const groups = new Map<number, number[]>();
   boxes.forEach((_, i) => {
@@ -246,16 +247,15 @@ function samePath(a: PathMailbox, sa: MailServers | null, b: PathMailbox, sb: Ma
 function findingsOf(mail: ContactPath[], sms: ContactPath[], resilient: boolean): PathFinding[] {
   const findings: PathFinding[] = [];
   const unchecked = [
-    ...new Set(
-      mail.filter((p) => p.notYetChecked).flatMap((p) => p.mailboxes.map((m) => m.domain)),
-    ),
+    ...new Set(mail.filter((p) => p.notYetChecked).flatMap((p) => p.mailboxes.map((m) => m.domain))),
   ];
   if (mail.length + sms.length === 0)
     findings.push({
       code: 'no-path',
       severity: 'warning',
       message: 'no confirmed path: the council has no confirmed mailbox and no confirmed mobile',
-      action: 'register and confirm a mailbox, then add an out-of-hours mobile or a mailbox on another provider',
+      action:
+        'register and confirm a mailbox, then add an out-of-hours mobile or a mailbox on another provider',
     });
   else if (!resilient) {
     const only = mail.length === 1 && sms.length === 0 ? mail[0]! : null;

@@ -6,9 +6,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import { authorityCodeSchema, normaliseAuthorityCode } from '../../domain/authority-code.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
-import { authorityCodeSchema, normaliseAuthorityCode } from '../../domain/authority-code.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import { withConfirmedAtRisk } from './at-risk.js';
 import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
@@ -354,7 +354,10 @@ export function coverageRoutes() {
         'Signed-in callers within their scope (admins: any council; WARP operators: their members; a council: its own); anyone else gets 404, as for a code that does not exist.',
       security: bearer,
       request: { params: z.object({ code: authorityCodeSchema() }) },
-      responses: { 200: json(ContactPathsSchema, 'The council’s contact paths'), ...pick(401, 403, 404, 422) },
+      responses: {
+        200: json(ContactPathsSchema, 'The council’s contact paths'),
+        ...pick(401, 403, 404, 422),
+      },
     }),
     async (c) => {
       const deps = c.var.deps;
