@@ -15,6 +15,8 @@ import { deliveryTotals, listDeliveries } from '../../features/advisories/delive
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
 import { advisoryViewFor } from '../../features/advisories/view.js';
 import { findAuthority } from '../../features/authority-register/get-authority.js';
+import { contactPathsOf } from '../../features/coverage/contact-paths-query.js';
+import { lastDrillsOf } from '../../features/coverage/drill-response.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import {
   changeMailboxContact,
@@ -44,9 +46,12 @@ async function showAccount(
   const deps = c.var.deps;
   const code = principal.authorityCode ?? '';
   const authority = await findAuthority(deps, code);
-  const [list, sent] = await Promise.all([
+  const [list, sent, paths, drills] = await Promise.all([
     listMailboxes(deps, principal, { state: [...liveMailboxStates], limit: 100, offset: 0 }),
     listAdvisories(deps, principal, { limit: 20, offset: 0 }),
+    // The session's own council only: the code comes from the principal, never from the request.
+    contactPathsOf(deps, [code]),
+    lastDrillsOf(deps, [code]),
   ]);
   const totals = await deliveryTotals(
     deps,
@@ -71,6 +76,8 @@ async function showAccount(
       advisories={sent.items}
       totals={totals}
       mailboxes={list.items}
+      contactPaths={paths.get(code)!}
+      lastDrill={drills.get(code) ?? null}
       errors={errors}
       done={outcome.done}
     />,

@@ -1,10 +1,13 @@
-// A council's own mailboxes, with resend and remove; and a short home page for WARP staff.
+// A council's own mailboxes, with resend and remove, and its contact paths; and a short home page for WARP staff.
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { DeliveryTotals } from '../../features/advisories/delivery-list.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
+import type { ContactPaths } from '../../features/coverage/contact-paths.js';
+import type { LastDrill } from '../../features/coverage/drill-response.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
 import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
+import { ContactPathsSummary } from '../components/contact-paths.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
 import { SummaryList } from '../components/summary-list.js';
@@ -21,6 +24,9 @@ export interface AccountProps {
   advisories: AdvisoryView[];
   totals: Map<string, DeliveryTotals>;
   mailboxes: MailboxView[];
+  /** The council's contact paths and its last drill (the section is left out without them). */
+  contactPaths?: ContactPaths;
+  lastDrill?: LastDrill | null;
   errors: SummaryError[];
   done?: string;
 }
@@ -91,6 +97,8 @@ export function AccountPage({
   advisories,
   totals,
   mailboxes,
+  contactPaths,
+  lastDrill,
   errors,
   done,
 }: AccountProps) {
@@ -113,6 +121,7 @@ export function AccountPage({
           one.
         </p>
         <Button href="/register">Register another mailbox</Button>
+        {contactPaths && <ContactPathsSummary paths={contactPaths} lastDrill={lastDrill ?? null} />}
         <h2 class="govuk-heading-m">Your mail domains</h2>
         <p class="govuk-body">
           We check your mail domains every day (mail servers, SPF, DMARC, MTA-STS, TLS reporting and
