@@ -11,7 +11,7 @@ import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import { withConfirmedAtRisk } from './at-risk.js';
-import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
+import { chaseBuckets, chaseConcerns, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { sendChaseReminder } from './chase-reminder.js';
 import { authorityContactPaths } from './contact-paths-query.js';
 import { chaseCsv, coverageCsv } from './csv.js';
@@ -126,13 +126,29 @@ const ChaseItem = z
     type: z.string(),
     typeName: z.string(),
     warp: z.object({ id: z.string(), name: z.string() }).nullable(),
-    bucket: z.enum(chaseBuckets),
-    missing: z.enum(missingKinds),
+    bucket: z.enum(buckets).openapi({
+      description: 'Its coverage bucket: `confirmed` for a council listed only for a concern',
+    }),
+    missing: z
+      .enum(missingKinds)
+      .nullable()
+      .openapi({ description: 'What it lacks; null for a council listed only for a concern' }),
     since: z
       .string()
       .nullable()
       .openapi({ description: 'When the gap began; null when it never had a mailbox' }),
     reason: z.string().openapi({ example: 'Pending confirmation since 3 November 2026' }),
+    concerns: z.array(z.object({ kind: z.enum(chaseConcerns), reason: z.string() })).openapi({
+      description:
+        'Lower-priority reasons to chase it: did not answer its last finished drill within 24 hours (`unresponsive`), or its contact paths are a single path (`single-path`)',
+      example: [
+        {
+          kind: 'single-path',
+          reason:
+            'Single path: both mailboxes are delivered by Microsoft 365 (kent-gov-uk.mail.protection.outlook.com): add an out-of-hours mobile or a mailbox on another provider',
+        },
+      ],
+    }),
     contacts: z
       .array(
         z.object({
@@ -206,6 +222,10 @@ const ChaseQuery = Filters.extend({
   bucket: multiValueQuery('Only these buckets: stale, unreachable, pending, none.', 'none,pending').pipe(
     z.array(z.enum(chaseBuckets)).optional(),
   ),
+  concern: multiValueQuery(
+    'Only councils with these concerns: unresponsive (did not answer the last finished drill within 24 hours), single-path (its contact paths are one path). Without it (and without `bucket`), the list is the councils with no confirmed primary, then those that did not answer their last drill.',
+    'single-path',
+  ).pipe(z.array(z.enum(chaseConcerns)).optional()),
 });
 
 const HistoryQuery = z.object({
@@ -374,7 +394,7 @@ export function coverageRoutes() {
       path: '/api/v1/coverage/chase',
       tags: ['Coverage'],
       summary:
-        'The chase list: authorities with no confirmed primary mailbox, what is missing and since when',
+        'The chase list: authorities with no confirmed primary mailbox, what is missing and since when; then those that did not answer their last drill (and, asked for, those with a single contact path)',
       description:
         'Signed-in callers only, scoped in the query: admins see every authority, WARP operators their members, a council its own row. By name.',
       security: bearer,
