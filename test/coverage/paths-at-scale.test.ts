@@ -22,7 +22,7 @@ beforeAll(async () => {
     count: COUNCILS,
     code,
     authority: (i) => ({ nation: nations[i % 4], region: `Region ${i % 12}`, type: i % 3 ? 'NMD' : 'UA' }),
-    mailboxes: (i, c) => [
+    mailboxes: (_i, c) => [
       { id: `mbx-${c}`, address: `cyber@${c.toLowerCase()}.gov.uk` },
       { id: `ooh-${c}`, address: `ooh@${c.toLowerCase()}-ooh.org.uk`, kind: 'out-of-hours' },
     ],
