@@ -14,7 +14,10 @@ import {
   authorityDomains,
   authoritySuccessors,
   deliveries,
+  drillPaths,
+  drills,
   mailboxes,
+  mobileNumbers,
   sessions,
   staffMembers,
   warpOperators,
@@ -313,6 +316,74 @@ export async function insertWarpOperators(db: Db, warpId: string, addresses: str
   await db
     .insert(warpOperators)
     .values(addresses.map((address) => ({ warpId, address, name: null, createdAt: FACTORY_TIME })));
+}
+
+// ---------- the second channel: mobiles and drills ----------
+
+export type MobileInsert = typeof mobileNumbers.$inferInsert;
+export type DrillInsert = typeof drills.$inferInsert;
+export type DrillPathInsert = typeof drillPaths.$inferInsert;
+
+/** Inserts an out-of-hours mobile: a confirmed one made at FACTORY_TIME unless told otherwise. */
+export async function insertMobile(db: Db, overrides: Partial<MobileInsert> & { authorityCode: string }) {
+  const n = next();
+  const state = overrides.state ?? 'confirmed';
+  const row: MobileInsert = {
+    id: rowId('mob'),
+    number: `+4477009${String(n).padStart(5, '0')}`,
+    label: 'Out-of-hours duty officer',
+    state,
+    createdBy: 'test',
+    createdAt: FACTORY_TIME,
+    updatedAt: FACTORY_TIME,
+    confirmedAt: state === 'confirmed' ? FACTORY_TIME : null,
+    ...overrides,
+  };
+  const [inserted] = await db.insert(mobileNumbers).values(row).returning();
+  return inserted!;
+}
+
+/**
+ * Inserts a drill (a finished NCSC drill started at `startedAt`, FACTORY_TIME unless told) and one path per
+ * council in `paths`, acknowledged `ackAfterHours` after the start (null: never).
+ */
+export async function insertDrill(
+  db: Db,
+  overrides: Partial<DrillInsert> = {},
+  paths: Array<{ authorityCode: string; ackAfterHours: number | null } & Partial<DrillPathInsert>> = [],
+) {
+  const id = overrides.id ?? rowId('drl');
+  const startedAt = overrides.startedAt === undefined ? FACTORY_TIME : overrides.startedAt;
+  const state = overrides.state ?? 'finished';
+  const row: DrillInsert = {
+    id,
+    reference: `DRILL-${String(next()).padStart(4, '0')}`,
+    audience: { all: true } as DrillInsert['audience'],
+    warpId: null,
+    state,
+    scheduledFor: startedAt ?? FACTORY_TIME,
+    createdBy: 'test',
+    createdAt: FACTORY_TIME,
+    updatedAt: FACTORY_TIME,
+    startedAt,
+    finishedAt: state === 'finished' && startedAt ? new Date(startedAt.getTime() + 48 * 3600_000) : null,
+    ...overrides,
+  };
+  const [drill] = await db.insert(drills).values(row).returning();
+  const start = (startedAt ?? FACTORY_TIME).getTime();
+  if (paths.length)
+    await db.insert(drillPaths).values(
+      paths.map(({ ackAfterHours, ...p }) => ({
+        id: rowId('dpt'),
+        drillId: id,
+        channel: 'email' as const,
+        target: `cyber@${p.authorityCode.toLowerCase()}.gov.uk`,
+        createdAt: start,
+        acknowledgedAt: ackAfterHours === null ? null : start + ackAfterHours * 3600_000,
+        ...p,
+      })),
+    );
+  return drill!;
 }
 
 // ---------- credentials ----------

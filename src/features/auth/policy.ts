@@ -118,6 +118,7 @@ export const policy: Record<string, Access> = {
   'POST /api/v1/coverage/snapshots': admin,
   'GET /api/v1/coverage/chase': signedIn,
   'GET /api/v1/coverage/chase.csv': signedIn,
+  'GET /api/v1/authorities/:code/contact-paths': signedIn, // scoped in the handler, as the authority's page
 
   // pages (src/web/pages)
   'GET /': anyone,

@@ -1,6 +1,7 @@
 // One authority as staff (or the council itself) see it on /authorities/:code: the register entry, its
 // coverage bucket, its mailboxes with their reachability status and the latest checks of their domains
-// (issue 5's status and checks), and the advisories delivered to it with when it acknowledged them.
+// (issue 5's status and checks), its contact paths and whether they are independent (contact-paths.ts) with
+// how it answered its last drill, and the advisories delivered to it with when it acknowledged them.
 // Outside the caller's scope it is "not found", exactly like a code that does not exist.
 
 import { and, desc, eq, sql } from 'drizzle-orm';
@@ -15,6 +16,9 @@ import { canSeeAuthority } from '../auth/scope.js';
 import { type AuthorityDetail, getAuthority } from '../authority-register/get-authority.js';
 import { type LatestChecks, latestChecksFor } from '../checks/latest.js';
 import { domainOf, type MailboxStatus, mailboxStatusDetail } from '../checks/status.js';
+import type { ContactPaths } from './contact-paths.js';
+import { contactPathsOf } from './contact-paths-query.js';
+import { type LastDrill, lastDrillsOf } from './drill-response.js';
 import { authorityBucket, type Bucket } from './mailbox-state.js';
 
 export interface ProfileMailbox {
@@ -56,6 +60,10 @@ export interface AuthorityProfile {
   /** Mailboxes retired or refused over time (not listed). */
   removedMailboxes: number;
   checks: Array<{ domain: string; checks: LatestChecks }>;
+  /** Its contact paths and whether two or more are independent. */
+  contactPaths: ContactPaths;
+  /** Its last finished drill, if it has been in one. */
+  lastDrill: LastDrill | null;
   advisories: ProfileAdvisory[];
 }
 
@@ -102,7 +110,11 @@ export async function authorityProfile(
   // approval (on a domain that is not the council's) reveals nothing about that domain.
   const approved = live.filter((m) => m.state !== 'awaiting-approval');
   const domains = [...new Set([...authority.domains, ...approved.map((m) => domainOf(m.address))])].sort();
-  const latest = await latestChecksFor(deps, domains);
+  const [latest, paths, drills] = await Promise.all([
+    latestChecksFor(deps, domains),
+    contactPathsOf(deps, [code]),
+    lastDrillsOf(deps, [code]),
+  ]);
   return {
     authority,
     bucket: authority.status === 'current' ? authorityBucket(rows) : null,
@@ -126,6 +138,8 @@ export async function authorityProfile(
     }),
     removedMailboxes: rows.length - live.length,
     checks: domains.map((domain) => ({ domain, checks: latest.get(domain) ?? {} })),
+    contactPaths: paths.get(code)!,
+    lastDrill: drills.get(code) ?? null,
     advisories: sent.map((a) => ({
       ...a,
       acknowledgedAt: a.acknowledgedAt === null ? null : new Date(Number(a.acknowledgedAt)),

@@ -1,8 +1,10 @@
 // The chase list: current authorities with no confirmed primary mailbox (everything outside the
-// `confirmed` bucket), each with what is missing and since when. Names, so staff only: the caller's scope
-// is a condition in the query (admin: all; WARP operator: its members; council: its own row).
+// `confirmed` bucket), each with what is missing and since when; then, at a lower priority, those that did
+// not answer their last finished drill; and, when asked for (`concern=single-path`: at first nearly every
+// council has one mailbox), those whose contact paths are a single path. Names, so staff only: the caller's
+// scope is a condition in the query (admin: all; WARP operator: its members; council: its own row).
 
-import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, or, type SQL, sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
 import { authorities, mailboxes, warps } from '../../db/schema.js';
 import { liveMailboxStatesSql } from '../../db/vocabulary.js';
@@ -10,8 +12,10 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
 import { type ChaseContact, chaseContacts, type OfferCounts } from './chase-contacts.js';
+import { contactPathsOf } from './contact-paths-query.js';
+import { lastDrillsOf, RESPONSIVE_HOURS, unresponsiveCodesSql } from './drill-response.js';
 import { type Bucket, bucketOfRank, mailboxRankSql, rank } from './mailbox-state.js';
-import { type CoverageFilters, coverageFilter } from './report.js';
+import { type CoverageFilters, coverageFilter } from './report-filters.js';
 
 /** What an authority outside the confirmed bucket lacks. */
 export const missingKinds = [
@@ -27,9 +31,19 @@ export type Missing = (typeof missingKinds)[number];
 export const chaseBuckets = ['stale', 'unreachable', 'pending', 'none'] as const satisfies readonly Bucket[];
 export type ChaseBucket = (typeof chaseBuckets)[number];
 
+/**
+ * Lower-priority reasons to chase a council, whatever its bucket:
+ *   unresponsive  did not acknowledge its last finished drill within 24 hours (listed by default)
+ *   single-path   its confirmed contact paths are one path (listed when asked for)
+ */
+export const chaseConcerns = ['unresponsive', 'single-path'] as const;
+export type ChaseConcern = (typeof chaseConcerns)[number];
+
 export interface ChaseQuery extends CoverageFilters {
   /** Only these buckets (default: every bucket but confirmed). */
   bucket?: ChaseBucket[];
+  /** Only councils with these concerns (default: the buckets, and the councils that did not answer a drill). */
+  concern?: ChaseConcern[];
   /** Only these authorities (register codes). */
   codes?: string[];
   limit: number;
@@ -44,12 +58,16 @@ export interface ChaseItem {
   type: string;
   typeName: string;
   warp: { id: string; name: string } | null;
-  bucket: ChaseBucket;
-  missing: Missing;
+  /** `confirmed` for a council listed only for a concern. */
+  bucket: Bucket;
+  /** What it lacks; null for a council listed only for a concern. */
+  missing: Missing | null;
   /** When the gap began (ISO 8601): registered, stale or unreachable since; null when it never had a mailbox. */
   since: string | null;
-  /** The gap in words, e.g. "Pending confirmation since 3 November 2026". */
+  /** The gap in words, e.g. "Pending confirmation since 3 November 2026" (or its first concern's words). */
   reason: string;
+  /** Its lower-priority concerns, in words ("Did not answer the last drill, …", "Single path: …"). */
+  concerns: Array<{ kind: ChaseConcern; reason: string }>;
   /** The addresses it has registered (in use), with who answers and their phone. */
   contacts: ChaseContact[];
   /** When it was last sent a reminder from the chase list (ISO 8601), or null. */
@@ -76,9 +94,51 @@ const bucketRanks: Record<ChaseBucket, number[]> = {
   none: [rank.none, rank.awaitingApproval],
 };
 
-function chaseQuery(deps: Deps, principal: Principal, q: Omit<ChaseQuery, 'limit' | 'offset'>) {
+/** The councils in the caller's scope whose contact paths are a single path (judged in code, in batches). */
+async function singlePathCodes(
+  deps: Deps,
+  principal: Principal,
+  q: Omit<ChaseQuery, 'limit' | 'offset'>,
+): Promise<string[]> {
+  const rows = await deps.db
+    .select({ code: authorities.code })
+    .from(authorities)
+    .where(
+      and(
+        eq(authorities.current, true),
+        coverageFilter(q),
+        q.codes ? inList(authorities.code, q.codes) : undefined,
+        authorityScope(deps.db, principal, authorities.code),
+      ),
+    );
+  const paths = await contactPathsOf(
+    deps,
+    rows.map((r) => r.code),
+  );
+  return [...paths].filter(([, p]) => p.paths.length > 0 && !p.resilient).map(([code]) => code);
+}
+
+/** 0 for a gap (no confirmed primary), 1 for a council that did not answer its last drill, 2 for the rest. */
+const prioritySql = sql<number>`(case when ${sql`coalesce(max(${mailboxRankSql}), 0)`} < ${rank.confirmed} then 0
+  when ${authorities.code} in ${unresponsiveCodesSql} then 1 else 2 end)`;
+
+function chaseQuery(
+  deps: Deps,
+  principal: Principal,
+  q: Omit<ChaseQuery, 'limit' | 'offset'>,
+  singlePath: string[] = [],
+) {
   const { db } = deps;
-  const having: SQL[] = [sql`${bestSql} < ${rank.confirmed}`];
+  const gap = sql`${bestSql} < ${rank.confirmed}`;
+  const unresponsive = sql`${authorities.code} in ${unresponsiveCodesSql}`;
+  const having: SQL[] = [];
+  if (q.concern?.length) {
+    const wanted: SQL[] = [];
+    if (q.concern.includes('unresponsive')) wanted.push(unresponsive);
+    if (q.concern.includes('single-path')) wanted.push(inList(authorities.code, singlePath));
+    having.push(or(...wanted)!);
+  } else if (q.bucket?.length) having.push(gap);
+  else having.push(or(gap, unresponsive)!);
   if (q.bucket?.length) {
     const ranks = q.bucket.flatMap((b) => bucketRanks[b]);
     having.push(
@@ -184,8 +244,37 @@ function describe(row: Row): { missing: Missing; since: number | null; reason: s
   return { missing, since, reason: since === null ? what : `${what} since ${ukDay(since)}` };
 }
 
-function toItem(row: Row, known: Awaited<ReturnType<typeof chaseContacts>>): ChaseItem {
-  const d = describe(row);
+type Known = Awaited<ReturnType<typeof chaseContacts>> & Awaited<ReturnType<typeof concernsOf>>;
+
+/** The concerns of the councils on a page (their paths and last drills: a few statements, in batches). */
+async function concernsOf(deps: Deps, codes: string[]) {
+  const [paths, drills] = await Promise.all([contactPathsOf(deps, codes), lastDrillsOf(deps, codes)]);
+  const concerns = new Map<string, ChaseItem['concerns']>();
+  for (const code of codes) {
+    const list: ChaseItem['concerns'] = [];
+    const drill = drills.get(code);
+    if (drill && !drill.responsive)
+      list.push({
+        kind: 'unresponsive',
+        reason: `Did not answer the last drill (${drill.reference}, started ${ukDay(drill.startedAt)}) within ${RESPONSIVE_HOURS} hours`,
+      });
+    const p = paths.get(code);
+    const finding = p?.findings.find((f) => f.severity === 'warning');
+    if (p && p.paths.length > 0 && !p.resilient && finding) {
+      const words = finding.message.includes(finding.action)
+        ? finding.message
+        : `${finding.message}: ${finding.action}`;
+      list.push({ kind: 'single-path', reason: `${words.charAt(0).toUpperCase()}${words.slice(1)}` });
+    }
+    concerns.set(code, list);
+  }
+  return { concerns };
+}
+
+function toItem(row: Row, known: Known): ChaseItem {
+  const gap = Number(row.best) < rank.confirmed;
+  const d = gap ? describe(row) : null;
+  const concerns = known.concerns.get(row.code) ?? [];
   return {
     code: row.code,
     name: row.name,
@@ -194,38 +283,52 @@ function toItem(row: Row, known: Awaited<ReturnType<typeof chaseContacts>>): Cha
     type: row.type,
     typeName: row.typeName,
     warp: row.warpId ? { id: row.warpId, name: row.warpName ?? row.warpId } : null,
-    bucket: bucketOfRank(Number(row.best)) as ChaseBucket,
-    missing: d.missing,
-    since: d.since === null ? null : new Date(d.since).toISOString(),
-    reason: d.reason,
+    bucket: bucketOfRank(Number(row.best)),
+    missing: d?.missing ?? null,
+    since: d?.since === null || d?.since === undefined ? null : new Date(d.since).toISOString(),
+    reason: d?.reason ?? concerns[0]?.reason ?? '',
+    concerns,
     contacts: known.contacts.get(row.code) ?? [],
     lastChasedAt: known.lastChased.get(row.code)?.toISOString() ?? null,
     offers: known.offers.get(row.code) ?? { offered: 0, accepted: 0, declined: 0 },
   };
 }
 
-/** A page of the chase list, by name, within the caller's scope, with the total (two queries). */
+async function knownAbout(deps: Deps, codes: string[]): Promise<Known> {
+  const [contacts, concerns] = await Promise.all([chaseContacts(deps, codes), concernsOf(deps, codes)]);
+  return { ...contacts, ...concerns };
+}
+
+/** Gaps first, then councils that did not answer a drill, then the rest; by name within each. */
+const chaseOrder = () => [asc(prioritySql), asc(authorities.name), asc(authorities.code)];
+
+/** A page of the chase list, by priority and name, within the caller's scope, with the total. */
 export async function chaseList(deps: Deps, principal: Principal, q: ChaseQuery): Promise<ChaseList> {
-  const base = chaseQuery(deps, principal, q);
+  const singlePath = q.concern?.includes('single-path') ? await singlePathCodes(deps, principal, q) : [];
+  const base = chaseQuery(deps, principal, q, singlePath);
   const [rows, [total]] = await Promise.all([
-    base.orderBy(asc(authorities.name), asc(authorities.code)).limit(q.limit).offset(q.offset),
-    deps.db.select({ n: count() }).from(chaseQuery(deps, principal, q).as('chase')),
+    base
+      .orderBy(...chaseOrder())
+      .limit(q.limit)
+      .offset(q.offset),
+    deps.db.select({ n: count() }).from(chaseQuery(deps, principal, q, singlePath).as('chase')),
   ]);
-  const known = await chaseContacts(
+  const known = await knownAbout(
     deps,
     rows.map((r) => r.code),
   );
   return { items: rows.map((r) => toItem(r, known)), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
 }
 
-/** The whole chase list (for the CSV), by name. */
+/** The whole chase list (for the CSV), in the same order. */
 export async function fullChaseList(
   deps: Deps,
   principal: Principal,
   q: Omit<ChaseQuery, 'limit' | 'offset'>,
 ): Promise<ChaseItem[]> {
-  const rows = await chaseQuery(deps, principal, q).orderBy(asc(authorities.name), asc(authorities.code));
-  const known = await chaseContacts(
+  const singlePath = q.concern?.includes('single-path') ? await singlePathCodes(deps, principal, q) : [];
+  const rows = await chaseQuery(deps, principal, q, singlePath).orderBy(...chaseOrder());
+  const known = await knownAbout(
     deps,
     rows.map((r) => r.code),
   );
@@ -234,3 +337,6 @@ export async function fullChaseList(
 
 /** The authority codes in a chase bucket filter, validated (for the routes). */
 export const isChaseBucket = (v: string): v is ChaseBucket => (chaseBuckets as readonly string[]).includes(v);
+
+export const isChaseConcern = (v: string): v is ChaseConcern =>
+  (chaseConcerns as readonly string[]).includes(v);

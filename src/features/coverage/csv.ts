@@ -36,6 +36,7 @@ export const chaseColumns = [
   'reason',
   'contacts',
   'lastChasedAt',
+  'concerns',
 ] as const;
 
 export function chaseCsv(items: readonly ChaseItem[]): string {
@@ -57,6 +58,7 @@ export function chaseCsv(items: readonly ChaseItem[]): string {
           .map((m) => `${m.address} (${m.kind}, ${m.state}; ${m.team}${m.phone ? `; ${m.phone}` : ''})`)
           .join(' | '),
         i.lastChasedAt,
+        i.concerns.map((c) => c.reason).join(' | '),
       ]),
     ),
   ];

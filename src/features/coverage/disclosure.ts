@@ -10,18 +10,22 @@ import type { CoverageFilters, CoverageGroup, CoverageReport, Dimension } from '
 
 export const publicDimensions = ['nation', 'region'] as const satisfies readonly Dimension[];
 
-/** The figures a suppressed group withholds: its buckets and their percentages. */
+/** The figures a suppressed group withholds: its buckets, resilient and responsive, and their percentages. */
 export const withheldFigures = [
   'confirmed',
   'stale',
   'unreachable',
   'pending',
   'none',
+  'resilient',
+  'responsive',
   'percentConfirmed',
   'percentStale',
   'percentUnreachable',
   'percentPending',
   'percentNone',
+  'percentResilient',
+  'percentResponsive',
 ] as const;
 type Withheld = (typeof withheldFigures)[number];
 

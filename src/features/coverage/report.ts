@@ -2,7 +2,8 @@
 // authorities are in each bucket (see mailbox-state.ts), with percentages. One SQL statement: an inner
 // select joins each current authority to its live primary mailboxes (an index seek per authority) and
 // groups by authority to rank it by its best one; the outer select counts the ranks per group.
-// Counts only: no authority name or mailbox address leaves here.
+// Beside the buckets, `resilient` and `responsive` are counted per authority in code (resilience-counts.ts:
+// independence needs the MX results judged). Counts only: no authority name or mailbox address leaves here.
 
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { inList } from '../../db/limits.js';
@@ -10,20 +11,22 @@ import { authorities, mailboxes, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { liveMailboxStates } from '../../domain/mailbox-states.js';
 import { type Bucket, buckets, mailboxRankSql, rank } from './mailbox-state.js';
+import {
+  type CoverageFilters,
+  coverageFilter,
+  type Dimension,
+  dimensions,
+  keyColumn,
+} from './report-filters.js';
+import { type PathCounts, pathCountsByGroup } from './resilience-counts.js';
 
-export const dimensions = ['nation', 'region', 'warp', 'type'] as const;
-export type Dimension = (typeof dimensions)[number];
+export { type CoverageFilters, coverageFilter, type Dimension, dimensions, keyColumn };
 
-export interface CoverageFilters {
-  nation?: string[];
-  region?: string[];
-  /** WARP ids. */
-  warp?: string[];
-  /** Register type codes (UA, NMD …); matched upper-case. */
-  type?: string[];
-}
-
-export type BucketCounts = Record<Bucket, number> & { authorities: number };
+/**
+ * The buckets (they add up to `authorities`), and beside them how many councils are resilient (two or more
+ * independent confirmed contact paths) and responsive (answered their last finished drill within 24 hours).
+ */
+export type BucketCounts = Record<Bucket, number> & PathCounts & { authorities: number };
 
 export interface CoverageCounts extends BucketCounts {
   /** Share of `authorities` in each bucket, as a percentage with one decimal (0 when there are none). */
@@ -32,6 +35,8 @@ export interface CoverageCounts extends BucketCounts {
   percentUnreachable: number;
   percentPending: number;
   percentNone: number;
+  percentResilient: number;
+  percentResponsive: number;
 }
 
 export interface CoverageGroup extends CoverageCounts {
@@ -69,7 +74,16 @@ export function percent(n: number, of: number): number {
 }
 
 export function emptyCounts(): BucketCounts {
-  return { authorities: 0, confirmed: 0, stale: 0, unreachable: 0, pending: 0, none: 0 };
+  return {
+    authorities: 0,
+    confirmed: 0,
+    stale: 0,
+    unreachable: 0,
+    pending: 0,
+    none: 0,
+    resilient: 0,
+    responsive: 0,
+  };
 }
 
 /** Adds the percentages to bucket counts. */
@@ -81,11 +95,15 @@ export function withPercentages(c: BucketCounts): CoverageCounts {
     unreachable: c.unreachable,
     pending: c.pending,
     none: c.none,
+    resilient: c.resilient,
+    responsive: c.responsive,
     percentConfirmed: percent(c.confirmed, c.authorities),
     percentStale: percent(c.stale, c.authorities),
     percentUnreachable: percent(c.unreachable, c.authorities),
     percentPending: percent(c.pending, c.authorities),
     percentNone: percent(c.none, c.authorities),
+    percentResilient: percent(c.resilient, c.authorities),
+    percentResponsive: percent(c.responsive, c.authorities),
   };
 }
 
@@ -94,6 +112,8 @@ export function sumCounts(rows: readonly BucketCounts[]): BucketCounts {
   for (const r of rows) {
     total.authorities += r.authorities;
     for (const b of buckets) total[b] += r[b];
+    total.resilient += r.resilient;
+    total.responsive += r.responsive;
   }
   return total;
 }
@@ -101,22 +121,6 @@ export function sumCounts(rows: readonly BucketCounts[]): BucketCounts {
 export const noWarpLabel = 'No WARP';
 export const totalKey = 'all';
 export const totalLabel = 'All current authorities';
-
-/** The condition the filters put on `authorities` (current authorities only is added by the callers). */
-export function coverageFilter(f: CoverageFilters): SQL | undefined {
-  const where: SQL[] = [];
-  if (f.nation?.length) where.push(inList(authorities.nation, f.nation));
-  if (f.region?.length) where.push(inList(authorities.region, f.region));
-  if (f.type?.length)
-    where.push(
-      inList(
-        authorities.type,
-        f.type.map((t) => t.toUpperCase()),
-      ),
-    );
-  if (f.warp?.length) where.push(inList(authorities.warpId, f.warp));
-  return where.length ? and(...where) : undefined;
-}
 
 /** Joins an authority to its live primary mailboxes (index mailboxes_authority_idx: code, state). */
 export const livePrimaryJoin: SQL = and(
@@ -127,14 +131,6 @@ export const livePrimaryJoin: SQL = and(
 
 /** An authority's best rank over the joined live primaries (0 for none), in a query grouped by authority. */
 export const bestRankSql: SQL<number> = sql<number>`coalesce(max(${mailboxRankSql}), 0)`;
-
-/** The column each dimension groups by. */
-export const keyColumn = {
-  nation: authorities.nation,
-  region: authorities.region,
-  warp: authorities.warpId,
-  type: authorities.type,
-} as const;
 
 const countWhere = (column: SQL.Aliased<number>, condition: string) =>
   sql<number>`sum(case when ${column} ${sql.raw(condition)} then 1 else 0 end)`.mapWith(Number);
@@ -178,11 +174,12 @@ export async function coverageReport(
     .groupBy(sql`${perAuthority.key}`)
     .orderBy(sql`${perAuthority.key} is null`, sql`${perAuthority.key}`);
 
+  const paths = await pathCountsByGroup(deps, by, filters);
   const groups = rows.map(
     (r): CoverageGroup => ({
       key: r.key,
       label: r.key === null ? noWarpLabel : (r.label ?? r.key),
-      ...withPercentages(r),
+      ...withPercentages({ ...r, ...(paths.get(r.key) ?? { resilient: 0, responsive: 0 }) }),
     }),
   );
   if (by === 'warp' || by === 'type')

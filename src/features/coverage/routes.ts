@@ -6,11 +6,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { AppEnv } from '../../deps.js';
+import { authorityCodeSchema, normaliseAuthorityCode } from '../../domain/authority-code.js';
 import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, multiValueQuery, PageQuery, pick } from '../../openapi.js';
+import { requireAuthority } from '../authority-register/get-authority.js';
 import { withConfirmedAtRisk } from './at-risk.js';
-import { chaseBuckets, chaseList, fullChaseList, missingKinds } from './chase.js';
+import { chaseBuckets, chaseConcerns, chaseList, fullChaseList, missingKinds } from './chase.js';
 import { sendChaseReminder } from './chase-reminder.js';
+import { authorityContactPaths } from './contact-paths-query.js';
 import { chaseCsv, coverageCsv } from './csv.js';
 import {
   assertPublicQuery,
@@ -48,6 +51,12 @@ const Counts = {
   unreachable: count('Best primary bounces, or its domain takes no mail'),
   pending: count('A primary is registered but not confirmed yet (or waits for approval)'),
   none: count('No live primary mailbox at all'),
+  resilient: count(
+    'Beside the buckets: with two or more independent confirmed contact paths (mailboxes whose mail servers share no domain, MX host, address or provider, or a confirmed out-of-hours mobile)',
+  ),
+  responsive: count(
+    'Beside the buckets: acknowledged their last finished drill, on any path, within 24 hours of its start',
+  ),
   percentConfirmed: z
     .number()
     .nullable()
@@ -56,13 +65,15 @@ const Counts = {
   percentUnreachable: z.number().nullable(),
   percentPending: z.number().nullable(),
   percentNone: z.number().nullable(),
+  percentResilient: z.number().nullable().openapi({ description: 'resilient / authorities' }),
+  percentResponsive: z.number().nullable().openapi({ description: 'responsive / authorities' }),
   confirmedAtRisk: z.number().int().optional().openapi({
     description:
       'Staff only (absent from public answers): of the confirmed, how many are at risk — every confirmed primary has a weak mail set-up (a critical MX or MTA-STS check, neither DMARC nor SPF effective) or repeated soft bounces',
   }),
   suppressed: z.boolean().openapi({
     description:
-      'True when the bucket figures are withheld (null) because the group is too small to publish without singling out a council',
+      'True when the bucket figures (and resilient, responsive) are withheld (null) because the group is too small to publish without singling out a council',
   }),
 };
 
@@ -115,13 +126,29 @@ const ChaseItem = z
     type: z.string(),
     typeName: z.string(),
     warp: z.object({ id: z.string(), name: z.string() }).nullable(),
-    bucket: z.enum(chaseBuckets),
-    missing: z.enum(missingKinds),
+    bucket: z.enum(buckets).openapi({
+      description: 'Its coverage bucket: `confirmed` for a council listed only for a concern',
+    }),
+    missing: z
+      .enum(missingKinds)
+      .nullable()
+      .openapi({ description: 'What it lacks; null for a council listed only for a concern' }),
     since: z
       .string()
       .nullable()
       .openapi({ description: 'When the gap began; null when it never had a mailbox' }),
     reason: z.string().openapi({ example: 'Pending confirmation since 3 November 2026' }),
+    concerns: z.array(z.object({ kind: z.enum(chaseConcerns), reason: z.string() })).openapi({
+      description:
+        'Lower-priority reasons to chase it: did not answer its last finished drill within 24 hours (`unresponsive`), or its contact paths are a single path (`single-path`)',
+      example: [
+        {
+          kind: 'single-path',
+          reason:
+            'Single path: both mailboxes are delivered by Microsoft 365 (kent-gov-uk.mail.protection.outlook.com): add an out-of-hours mobile or a mailbox on another provider',
+        },
+      ],
+    }),
     contacts: z
       .array(
         z.object({
@@ -146,10 +173,59 @@ const ChaseItem = z
   })
   .openapi('ChaseItem');
 
+const PathMailboxSchema = z.object({
+  id: z.string(),
+  address: z.string(),
+  kind: z.string(),
+  domain: z.string(),
+});
+
+const ContactPathsSchema = z
+  .object({
+    code: z.string().openapi({ example: 'KEN' }),
+    paths: z.array(
+      z.object({
+        channel: z.enum(['email', 'sms']),
+        mailboxes: z.array(PathMailboxSchema),
+        mobile: z
+          .object({ id: z.string(), label: z.string(), shown: z.string() })
+          .nullable()
+          .openapi({ description: 'A confirmed mobile: its label and the last digits of its number' }),
+        providers: z.array(z.object({ name: z.string(), hosts: z.array(z.string()) })),
+        notYetChecked: z.boolean().openapi({
+          description: 'A mailbox in it is on a domain whose mail servers have not been checked yet',
+        }),
+        sharing: z.array(z.string()).openapi({ description: 'Why its mailboxes are one path, in words' }),
+        description: z.string(),
+      }),
+    ),
+    independent: z.number().int().openapi({ description: 'Paths known to be independent of each other' }),
+    resilient: z.boolean().openapi({ description: 'Two or more independent confirmed paths' }),
+    findings: z.array(
+      z.object({
+        code: z.enum(['no-path', 'single-path', 'no-independent-path', 'not-yet-checked']),
+        severity: z.enum(['warning', 'info']),
+        message: z.string().openapi({
+          example:
+            'single path: both mailboxes are delivered by Microsoft 365 (kent-gov-uk.mail.protection.outlook.com)',
+        }),
+        action: z.string(),
+      }),
+    ),
+  })
+  .openapi('ContactPaths', {
+    description:
+      'A council’s independent contact paths: its confirmed mailboxes grouped by what their mail depends on (the same domain, MX host, MX address or mail provider make one path), and each confirmed mobile as a path of its own.',
+  });
+
 const ChaseQuery = Filters.extend({
   bucket: multiValueQuery('Only these buckets: stale, unreachable, pending, none.', 'none,pending').pipe(
     z.array(z.enum(chaseBuckets)).optional(),
   ),
+  concern: multiValueQuery(
+    'Only councils with these concerns: unresponsive (did not answer the last finished drill within 24 hours), single-path (its contact paths are one path). Without it (and without `bucket`), the list is the councils with no confirmed primary, then those that did not answer their last drill.',
+    'single-path',
+  ).pipe(z.array(z.enum(chaseConcerns)).optional()),
 });
 
 const HistoryQuery = z.object({
@@ -291,10 +367,34 @@ export function coverageRoutes() {
   router.openapi(
     createRoute({
       method: 'get',
+      path: '/api/v1/authorities/{code}/contact-paths',
+      tags: ['Coverage'],
+      summary: 'One council’s contact paths and whether they are independent',
+      description:
+        'Signed-in callers within their scope (admins: any council; WARP operators: their members; a council: its own); anyone else gets 404, as for a code that does not exist.',
+      security: bearer,
+      request: { params: z.object({ code: authorityCodeSchema() }) },
+      responses: {
+        200: json(ContactPathsSchema, 'The council’s contact paths'),
+        ...pick(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const code = normaliseAuthorityCode(c.req.valid('param').code);
+      const paths = await authorityContactPaths(deps, requirePrincipal(c), code);
+      await requireAuthority(deps, code);
+      return c.json({ code, ...paths }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
       path: '/api/v1/coverage/chase',
       tags: ['Coverage'],
       summary:
-        'The chase list: authorities with no confirmed primary mailbox, what is missing and since when',
+        'The chase list: authorities with no confirmed primary mailbox, what is missing and since when; then those that did not answer their last drill (and, asked for, those with a single contact path)',
       description:
         'Signed-in callers only, scoped in the query: admins see every authority, WARP operators their members, a council its own row. By name.',
       security: bearer,

@@ -43,6 +43,8 @@ const countsOf = (g: BucketCounts): Record<string, number> => ({
   unreachable: g.unreachable,
   pending: g.pending,
   none: g.none,
+  resilient: g.resilient,
+  responsive: g.responsive,
 });
 
 export interface SnapshotResult {
@@ -99,6 +101,9 @@ function readCounts(stored: Record<string, number>): BucketCounts {
   const c = emptyCounts();
   c.authorities = Number(stored.authorities ?? 0);
   for (const b of buckets) c[b] = Number(stored[b] ?? 0);
+  // Snapshots from before paths were judged have neither: read as 0.
+  c.resilient = Number(stored.resilient ?? 0);
+  c.responsive = Number(stored.responsive ?? 0);
   return c;
 }
 

@@ -338,3 +338,100 @@ export function LineLegend({ labels }: { labels: string[] }) {
     </ul>
   );
 }
+
+/** The two measures of "always reachable" beside the buckets, each drawn in its own colour and pattern. */
+const pathMeasures = [
+  { field: 'resilient', label: 'Resilient', colour: '#1d70b8', dash: undefined },
+  { field: 'responsive', label: 'Responsive', colour: '#00703c', dash: '4 2' },
+] as const;
+
+export interface PathsDatum {
+  label: string;
+  counts: Pick<BucketCounts, 'authorities' | 'resilient' | 'responsive'>;
+}
+
+/**
+ * Per group, two bars: the share of its councils that are resilient (two or more independent contact
+ * paths) and responsive (answered their last drill within 24 hours), each labelled with its value.
+ */
+export function PathsBarChart({
+  data,
+  narrow,
+  ...text
+}: ChartText & { data: PathsDatum[]; narrow?: boolean }) {
+  const width = narrow ? 340 : 760;
+  const labelWidth = narrow ? 0 : 210;
+  const valueWidth = 60;
+  const barWidth = width - labelWidth - valueWidth - 10;
+  const barHeight = 12;
+  const rowHeight = narrow ? 52 : 38;
+  const top = 10;
+  const axis = 26;
+  const height = top + data.length * rowHeight + axis;
+  return (
+    <ChartFrame {...text} width={width} height={height}>
+      <Gridlines
+        ticks={[0, 25, 50, 75, 100].map((tick) => {
+          const x = labelWidth + (barWidth * tick) / 100;
+          return {
+            label: `${tick}%`,
+            line: [x, top - 4, x, top + data.length * rowHeight],
+            at: [x, height - 8],
+            anchor: 'middle',
+          };
+        })}
+      />
+      {data.map((d, i) => {
+        const y0 = top + i * rowHeight + (narrow ? 16 : 4);
+        return (
+          <g>
+            <text
+              x={narrow ? 0 : labelWidth - 10}
+              y={narrow ? y0 - 4 : y0 + barHeight + 2}
+              text-anchor={narrow ? 'start' : 'end'}
+              fill={ink}
+            >
+              {clip(d.label, narrow ? 40 : 26)}
+            </text>
+            {pathMeasures.map((m, k) => {
+              const share = pct(d.counts[m.field], d.counts.authorities);
+              const y = y0 + k * (barHeight + 3);
+              return (
+                <g>
+                  <rect
+                    x={labelWidth}
+                    y={y}
+                    width={Math.max((barWidth * share) / 100, 0.5)}
+                    height={barHeight}
+                    fill={m.colour}
+                    stroke={m.colour}
+                    stroke-dasharray={m.dash}
+                  />
+                  <text x={labelWidth + barWidth + 6} y={y + barHeight - 1} fill={ink} font-size="12">
+                    {oneDecimal(share)}
+                  </text>
+                </g>
+              );
+            })}
+          </g>
+        );
+      })}
+    </ChartFrame>
+  );
+}
+
+/** The legend for the resilient and responsive bars, as HTML (the swatches are decoration). */
+export function PathsLegend() {
+  return (
+    <ul class="app-chart-legend">
+      {pathMeasures.map((m) => (
+        <li>
+          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <rect width="16" height="16" fill={m.colour} />
+          </svg>{' '}
+          {m.label}
+        </li>
+      ))}
+    </ul>
+  );
+}

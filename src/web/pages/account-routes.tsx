@@ -15,6 +15,8 @@ import { deliveryTotals, listDeliveries } from '../../features/advisories/delive
 import { listAdvisories } from '../../features/advisories/list-advisories.js';
 import { advisoryViewFor } from '../../features/advisories/view.js';
 import { findAuthority } from '../../features/authority-register/get-authority.js';
+import { contactPathsOf } from '../../features/coverage/contact-paths-query.js';
+import { lastDrillsOf } from '../../features/coverage/drill-response.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import {
   changeMailboxContact,
@@ -45,10 +47,13 @@ async function showAccount(
   const deps = c.var.deps;
   const code = principal.authorityCode ?? '';
   const authority = await findAuthority(deps, code);
-  const [list, sent, mobiles] = await Promise.all([
+  const [list, sent, mobiles, paths, drills] = await Promise.all([
     listMailboxes(deps, principal, { state: [...liveMailboxStates], limit: 100, offset: 0 }),
     listAdvisories(deps, principal, { limit: 20, offset: 0 }),
     listMobiles(deps, principal, code),
+    // The session's own council only: the code comes from the principal, never from the request.
+    contactPathsOf(deps, [code]),
+    lastDrillsOf(deps, [code]),
   ]);
   const totals = await deliveryTotals(
     deps,
@@ -74,6 +79,8 @@ async function showAccount(
       totals={totals}
       mailboxes={list.items}
       mobiles={mobiles}
+      contactPaths={paths.get(code)!}
+      lastDrill={drills.get(code) ?? null}
       errors={errors}
       done={outcome.done}
     />,

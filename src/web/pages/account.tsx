@@ -1,11 +1,14 @@
-// A council's own mailboxes, with resend and remove; and a short home page for WARP staff.
+// A council's own mailboxes, with resend and remove, and its contact paths; and a short home page for WARP staff.
 import { ukDateTime } from '../../domain/uk-time.js';
 import type { DeliveryTotals } from '../../features/advisories/delivery-list.js';
 import type { AdvisoryView } from '../../features/advisories/view.js';
+import type { ContactPaths } from '../../features/coverage/contact-paths.js';
+import type { LastDrill } from '../../features/coverage/drill-response.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
 import type { MobileView } from '../../features/mobiles/view.js';
 import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
+import { ContactPathsSummary } from '../components/contact-paths.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
 import { SummaryList } from '../components/summary-list.js';
@@ -25,6 +28,9 @@ export interface AccountProps {
   mailboxes: MailboxView[];
   /** The council's out-of-hours mobiles (pending and confirmed). */
   mobiles: MobileView[];
+  /** The council's contact paths and its last drill (the section is left out without them). */
+  contactPaths?: ContactPaths;
+  lastDrill?: LastDrill | null;
   errors: SummaryError[];
   done?: string;
 }
@@ -96,6 +102,8 @@ export function AccountPage({
   totals,
   mailboxes,
   mobiles,
+  contactPaths,
+  lastDrill,
   errors,
   done,
 }: AccountProps) {
@@ -119,6 +127,7 @@ export function AccountPage({
         </p>
         <Button href="/register">Register another mailbox</Button>
         <MobilesSection mobiles={mobiles} csrf={csrf} />
+        {contactPaths && <ContactPathsSummary paths={contactPaths} lastDrill={lastDrill ?? null} />}
         <h2 class="govuk-heading-m">Your mail domains</h2>
         <p class="govuk-body">
           We check your mail domains every day (mail servers, SPF, DMARC, MTA-STS, TLS reporting and

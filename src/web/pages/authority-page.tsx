@@ -1,5 +1,5 @@
 // GET /authorities/:code: one authority for staff (and for the council itself): its register entry and
-// coverage, its mailboxes with their state and reachability, the latest checks of its mail domains, and the
+// coverage, its mailboxes with their state and reachability, its contact paths, the latest checks of its mail domains, and the
 // advisories delivered to it with when it acknowledged them (each linked to the advisory's page for staff).
 
 import { checkKinds } from '../../domain/check-results.js';
@@ -8,6 +8,7 @@ import type { AuthorityProfile } from '../../features/coverage/authority-profile
 import type { OfferView } from '../../features/reorganisation/carry-forward.js';
 import { kindText, PhoneLink, SuccessBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
+import { ContactPathsSummary } from '../components/contact-paths.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Reachability } from '../components/reachability.js';
 import { SummaryList } from '../components/summary-list.js';
@@ -388,6 +389,7 @@ export function AuthorityPage({
           />
         )}
         <Mailboxes profile={profile} actions={actions} />
+        <ContactPathsSummary paths={profile.contactPaths} lastDrill={profile.lastDrill} />
         <CarriedForward offers={offers} />
         <DomainChecks profile={profile} actions={actions} />
         <AdvisoriesReceived profile={profile} linkAdvisories={linkAdvisories} />

@@ -1,10 +1,12 @@
-// GET /dashboard/chase: the authorities with no confirmed primary mailbox, what is missing and since when,
+// GET /dashboard/chase: the authorities with no confirmed primary mailbox, what is missing and since when
+// (then, at a lower priority, those that did not answer their last drill, and on request those whose
+// contact paths are a single path, with the reason in words),
 // who to contact (the addresses they registered, their team and phone) and when they were last chased,
 // filtered by state, nation, region and WARP, in pages, with "Send a reminder" and the CSV of the same rows.
 // Staff only; scoped by the query.
 import { ukDateTime } from '../../domain/uk-time.js';
-import type { ChaseBucket, ChaseItem, ChaseList } from '../../features/coverage/chase.js';
-import { chaseBuckets } from '../../features/coverage/chase.js';
+import type { ChaseBucket, ChaseConcern, ChaseItem, ChaseList } from '../../features/coverage/chase.js';
+import { chaseBuckets, chaseConcerns } from '../../features/coverage/chase.js';
 import { isWritable } from '../../features/coverage/chase-contacts.js';
 import { PhoneLink, SuccessBanner } from '../components/bits.js';
 import { Button, PostForm } from '../components/button.js';
@@ -24,8 +26,14 @@ const bucketFilterText: Record<ChaseBucket, string> = {
   unreachable: 'Unreachable',
 };
 
+const concernFilterText: Record<ChaseConcern, string> = {
+  unresponsive: 'Did not answer the last drill',
+  'single-path': 'Single path',
+};
+
 export interface ChaseFilters {
   bucket?: ChaseBucket;
+  concern?: ChaseConcern;
   nation?: string;
   region?: string;
   warp?: string;
@@ -33,7 +41,8 @@ export interface ChaseFilters {
 
 export function chaseHref(f: ChaseFilters, offset = 0, base = '/dashboard/chase'): string {
   const q = new URLSearchParams();
-  for (const key of ['bucket', 'nation', 'region', 'warp'] as const) if (f[key]) q.set(key, f[key]!);
+  for (const key of ['bucket', 'concern', 'nation', 'region', 'warp'] as const)
+    if (f[key]) q.set(key, f[key]!);
   if (offset > 0) q.set('offset', String(offset));
   const s = q.toString();
   return s ? `${base}?${s}` : base;
@@ -85,6 +94,19 @@ function Contacts({ item }: { item: ChaseItem }) {
   );
 }
 
+/** What is missing, then its lower-priority concerns in words. */
+function ChaseReasons({ item }: { item: ChaseItem }) {
+  const extra = item.missing === null ? item.concerns.slice(1) : item.concerns;
+  return (
+    <>
+      {item.reason}
+      {extra.map((c) => (
+        <span class="app-outcome__detail">{c.reason}</span>
+      ))}
+    </>
+  );
+}
+
 export interface ChasePageProps {
   list: ChaseList;
   filters: ChaseFilters;
@@ -97,9 +119,10 @@ export interface ChasePageProps {
 
 export function ChasePage({ list, filters, choices, warpName, csrf, done, errors = [] }: ChasePageProps) {
   const { items, total, limit, offset } = list;
-  const states: Array<[ChaseBucket | undefined, string]> = [
-    [undefined, 'All'],
-    ...chaseBuckets.map((b): [ChaseBucket, string] => [b, bucketFilterText[b]]),
+  const states: Array<[Pick<ChaseFilters, 'bucket' | 'concern'>, string]> = [
+    [{}, 'All'],
+    ...chaseBuckets.map((b): [ChaseFilters, string] => [{ bucket: b }, bucketFilterText[b]]),
+    ...chaseConcerns.map((c): [ChaseFilters, string] => [{ concern: c }, concernFilterText[c]]),
   ];
   const here = chaseHref(filters, offset);
   return (
@@ -113,16 +136,22 @@ export function ChasePage({ list, filters, choices, warpName, csrf, done, errors
           Current authorities with no confirmed primary mailbox: what is missing and since when, and who to
           contact. Chase them to register or confirm a mailbox.
         </p>
+        <p class="govuk-body">
+          After them, at a lower priority: councils that did not answer their last drill within 24 hours.
+          Choose “Single path” to see councils that can be reached only one way (their mailboxes share mail
+          servers or a mail provider, and they have no confirmed out-of-hours mobile).
+        </p>
         <LinkChoice
           label="Show"
-          links={states.map(([b, text]) => ({
-            href: chaseHref({ ...filters, bucket: b }),
+          links={states.map(([show, text]) => ({
+            href: chaseHref({ ...filters, bucket: show.bucket, concern: show.concern }),
             text,
-            current: b === filters.bucket,
+            current: show.bucket === filters.bucket && show.concern === filters.concern,
           }))}
         />
         <form method="get" action="/dashboard/chase" novalidate class="app-filters">
           {filters.bucket && <input type="hidden" name="bucket" value={filters.bucket} />}
+          {filters.concern && <input type="hidden" name="concern" value={filters.concern} />}
           <Select
             id="nation"
             label="Nation"
@@ -176,7 +205,7 @@ export function ChasePage({ list, filters, choices, warpName, csrf, done, errors
                 </span>
               </>,
               <StatusTag of="bucket" value={i.bucket} />,
-              i.reason,
+              <ChaseReasons item={i} />,
               <Contacts item={i} />,
               i.lastChasedAt ? ukDateTime(i.lastChasedAt) : 'Never',
               reachable(i) ? (

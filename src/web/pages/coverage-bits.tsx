@@ -4,7 +4,7 @@
 import type { DisclosedGroup } from '../../features/coverage/disclosure.js';
 import type { Bucket } from '../../features/coverage/mailbox-state.js';
 import type { CoverageGroup, Dimension } from '../../features/coverage/report.js';
-import { BucketLegend, CoverageBarChart } from '../components/charts.js';
+import { BucketLegend, CoverageBarChart, PathsBarChart, PathsLegend } from '../components/charts.js';
 import { SummaryList } from '../components/summary-list.js';
 import { Table } from '../components/table.js';
 import { statusWords } from '../components/tag.js';
@@ -45,7 +45,19 @@ const pct = (n: number | null) => (n === null ? WITHHELD : `${n.toFixed(1)}%`);
 const shownOnly = (groups: ShownGroup[]): CoverageGroup[] =>
   groups.filter((g): g is CoverageGroup & ShownGroup => !g.suppressed && g.confirmed !== null);
 
-const counts = ['Authorities', 'Confirmed', '% confirmed', 'Stale', 'Unreachable', 'Pending', 'None'];
+const counts = [
+  'Authorities',
+  'Confirmed',
+  '% confirmed',
+  'Stale',
+  'Unreachable',
+  'Pending',
+  'None',
+  'Resilient',
+  '% resilient',
+  'Responsive',
+  '% responsive',
+];
 
 /** The numbers behind a bar chart: one row per group and a total row. */
 export function CoverageTable({
@@ -70,6 +82,10 @@ export function CoverageTable({
     fmt(g.unreachable),
     fmt(g.pending),
     fmt(g.none),
+    fmt(g.resilient),
+    pct(g.percentResilient),
+    fmt(g.responsive),
+    pct(g.percentResponsive),
   ];
   return (
     <Table
@@ -119,6 +135,22 @@ export function CoverageFigure({
           <BucketLegend />
         </figcaption>
       </figure>
+      <figure class="app-figure">
+        {[false, true].map((narrow) => (
+          <div class={narrow ? 'app-chart-narrow' : 'app-chart-wide'}>
+            <PathsBarChart
+              id={`chart-${id}-paths${narrow ? '-narrow' : ''}`}
+              title={`Resilient and responsive councils by ${heading}`}
+              description={pathsDescription(shownOnly(report.groups), heading)}
+              data={shownOnly(report.groups).map((g) => ({ label: g.label, counts: g }))}
+              narrow={narrow}
+            />
+          </div>
+        ))}
+        <figcaption>
+          <PathsLegend />
+        </figcaption>
+      </figure>
       <CoverageTable
         id={`table-${id}`}
         caption={caption}
@@ -147,6 +179,20 @@ export function CoverageTotals({ total }: { total: ShownGroup }) {
           key: statusWords.bucket[bucket],
           value: n === null ? WITHHELD : `${fmt(n)} (${pct(share)})`,
         })),
+        {
+          key: 'Resilient',
+          value:
+            total.resilient === null
+              ? WITHHELD
+              : `${fmt(total.resilient)} (${pct(total.percentResilient)}): two or more independent ways to reach them`,
+        },
+        {
+          key: 'Responsive',
+          value:
+            total.responsive === null
+              ? WITHHELD
+              : `${fmt(total.responsive)} (${pct(total.percentResponsive)}): answered their last drill within 24 hours`,
+        },
         ...(total.confirmedAtRisk === undefined
           ? []
           : [
@@ -175,6 +221,21 @@ export function BucketDefinitions() {
         <SummaryList
           rows={bucketDefinitions.map(([bucket, text]) => ({ key: statusWords.bucket[bucket], value: text }))}
         />
+        <p class="govuk-body">Beside the buckets, and counted apart from them:</p>
+        <SummaryList
+          rows={[
+            {
+              key: 'Resilient',
+              value:
+                'The council has two or more independent confirmed contact paths: mailboxes whose mail does not go through the same servers or the same mail provider, or a confirmed out-of-hours mobile. Two mailboxes on one provider are one path.',
+            },
+            {
+              key: 'Responsive',
+              value:
+                'At the last drill that included it, the council acknowledged on any path within 24 hours of the drill starting.',
+            },
+          ]}
+        />
       </div>
     </details>
   );
@@ -184,4 +245,12 @@ export function BucketDefinitions() {
 export function barDescription(groups: CoverageGroup[], heading: string): string {
   const parts = groups.map((g) => `${g.label}: ${pct(g.percentConfirmed)} confirmed of ${g.authorities}`);
   return `Percentage of current authorities in each bucket, by ${heading}. ${parts.join('; ')}. The table that follows gives every number.`;
+}
+
+/** The description the resilient and responsive chart's <desc> carries, in words. */
+export function pathsDescription(groups: CoverageGroup[], heading: string): string {
+  const parts = groups.map(
+    (g) => `${g.label}: ${pct(g.percentResilient)} resilient, ${pct(g.percentResponsive)} responsive`,
+  );
+  return `Percentage of current authorities that are resilient and responsive, by ${heading}. ${parts.join('; ')}. The table that follows gives every number.`;
 }

@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { registerFacets } from '../../features/authority-register/register-facets.js';
 import { findWarp } from '../../features/authority-register/warps.js';
 import { withConfirmedAtRisk } from '../../features/coverage/at-risk.js';
-import { chaseList, isChaseBucket } from '../../features/coverage/chase.js';
+import { chaseBuckets, chaseList, isChaseBucket, isChaseConcern } from '../../features/coverage/chase.js';
 import { sendChaseReminder } from '../../features/coverage/chase-reminder.js';
 import { discloseSafely } from '../../features/coverage/disclosure.js';
 import {
@@ -49,8 +49,10 @@ async function showChase(c: Context<AppEnv>, outcome: { done?: string; error?: A
     return v && allowed.includes(v) ? v : undefined;
   };
   const asked = c.req.query('bucket') ?? '';
+  const concern = c.req.query('concern') ?? '';
   const filters: ChaseFilters = {
     bucket: isChaseBucket(asked) ? asked : undefined,
+    concern: isChaseConcern(concern) ? concern : undefined,
     nation: pick('nation', facets.nations),
     region: pick('region', facets.regions),
     warp: warp
@@ -63,6 +65,7 @@ async function showChase(c: Context<AppEnv>, outcome: { done?: string; error?: A
   const offset = Math.max(0, Math.floor(Number(c.req.query('offset')) || 0));
   const list = await chaseList(deps, principal, {
     bucket: filters.bucket ? [filters.bucket] : undefined,
+    concern: filters.concern ? [filters.concern] : undefined,
     nation: filters.nation ? [filters.nation] : undefined,
     region: filters.region ? [filters.region] : undefined,
     warp: filters.warp ? [filters.warp] : undefined,
@@ -148,7 +151,8 @@ export function coveragePageRoutes() {
     const [report, history, chase] = await Promise.all([
       counted.then((r) => withConfirmedAtRisk(deps, r)),
       dashboardHistory(c, by, warp, warp ? null : counted),
-      chaseList(deps, requirePrincipal(c), { limit: 1, offset: 0 }),
+      // The gaps only: the headline says how many have no confirmed primary mailbox.
+      chaseList(deps, requirePrincipal(c), { bucket: [...chaseBuckets], limit: 1, offset: 0 }),
     ]);
     return renderPage(
       c,
