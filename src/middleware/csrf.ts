@@ -25,6 +25,8 @@ const linkRoutes = new Set([
   '/sign-in/:token',
   '/ack/:token',
   '/offers/:token',
+  '/drills/ack/:token',
+  '/d/:token',
 ]);
 
 /** True only when every route the request matched is a link route (so POST /sign-in/token is not one). */

@@ -37,8 +37,7 @@ const controlChars = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 /** Texts that may hold a link or code are at most MAX_SMS_LENGTH characters, with no control characters. */
 function checkedText(text: string): string {
   const clean = text.replace(/\r\n?/g, '\n');
-  if (controlChars.test(clean))
-    throw new Error('an SMS may not hold control characters');
+  if (controlChars.test(clean)) throw new Error('an SMS may not hold control characters');
   if (clean.length > MAX_SMS_LENGTH) throw new Error(`an SMS of ${clean.length} characters is too long`);
   return clean;
 }
