@@ -33,6 +33,8 @@ const recurrenceText: Record<string, string> = {
   yearly: 'Every year',
 };
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** "2 hours 5 minutes", "40 seconds"; "–" for none. */
 export function duration(seconds: number | null): string {
   if (seconds === null) return '–';
@@ -188,7 +190,7 @@ export function DrillCheckPage(p: {
             },
             {
               key: 'Messages',
-              value: `${p.preview.paths} (${p.preview.mailboxes} e-mails, ${p.preview.mobiles} texts)`,
+              value: `${p.preview.paths} (${plural(p.preview.mailboxes, 'e-mail')}, ${plural(p.preview.mobiles, 'text')})`,
             },
             { key: 'Starts', value: p.startsText },
             { key: 'Window', value: `${v.windowHours} hours` },
