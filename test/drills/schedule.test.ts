@@ -100,6 +100,20 @@ describe('scheduling a drill', () => {
   });
 });
 
+describe('the API reference', () => {
+  it('documents every drill operation', async () => {
+    const doc = (await (await t.call('GET', '/openapi.json')).json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      '/api/v1/drills',
+      '/api/v1/drills/{id}/start',
+      '/api/v1/drills/{id}/cancel',
+      '/api/v1/drills/{id}/report',
+      '/api/v1/drills/{id}/report.csv',
+    ])
+      expect(doc.paths[path], path).toBeDefined();
+  });
+});
+
 describe('cancelling a drill', () => {
   it('before it starts: nothing is ever sent; after it started: 409', async () => {
     const drill = await schedule(t, walesOperator, { audience: { warps: ['wales'] } });
