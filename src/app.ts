@@ -13,6 +13,7 @@ import { advisoryTrackingRoutes } from './features/advisories/tracking-routes.js
 import { authRoutes } from './features/auth/routes.js';
 import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
+import { drillRoutes } from './features/drills/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
 import { outboundRoutes } from './features/outbound/routes.js';
@@ -115,6 +116,7 @@ export function createApp(deps: Deps) {
   app.route('/', advisoryReleaseRoutes());
   app.route('/', advisoryTrackingRoutes());
   app.route('/', advisoryDeskRoutes());
+  app.route('/', drillRoutes());
   app.route('/', pageRoutes());
   app.route('/', advisoryPageRoutes());
   app.route('/', advisoryReleasePages());

@@ -4,6 +4,7 @@ import { startDispatcherLoop } from '../features/advisories/dispatcher-loop.js';
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
+import { runDrills } from '../features/drills/run-drills.js';
 import { followUpSms } from '../features/mobiles/sms-receipts.js';
 import { runScheduledWork } from '../features/reachability/scheduled.js';
 import { startSchedule } from './node-schedule.js';
@@ -49,6 +50,17 @@ export function startBackgroundWork(deps: Deps): BackgroundWork {
           everyMs: deps.config.RECONFIRM_SWEEP_HOURS * 3600_000,
           firstAfterMs: 5 * 60_000,
           run: (signal) => runScheduledWork(deps, 'reconfirmations', signal),
+        },
+        {
+          // Reachability drills: start those due, write the rest of big ones (a slice at a time, until
+          // done), close those whose window ended.
+          name: 'drills',
+          everyMs: 5 * 60_000,
+          firstAfterMs: 90_000,
+          run: async (signal) => {
+            for (let run = await runDrills(deps, { signal }); run.more && !signal.aborted; )
+              run = await runDrills(deps, { signal });
+          },
         },
         {
           // The daily coverage snapshot. Idempotent per (UK) day, so it runs every 6 hours: with the

@@ -29,7 +29,7 @@ import type { SmsSender } from '../ports/sms.js';
 import { type InvocationMeter, meteredD1, meteredFetch } from './worker-budget.js';
 
 /** Scheduled work that continues in another invocation when one invocation's budget was not enough. */
-export type ContinuedJob = 'dispatch' | 'checks' | 'reconfirmations';
+export type ContinuedJob = 'dispatch' | 'checks' | 'reconfirmations' | 'drills';
 
 /**
  * A queue message: "send what is due of this advisory", "send the queued mail" (links, notices …), or

@@ -16,6 +16,7 @@ import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advis
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
+import { runDrills } from '../features/drills/run-drills.js';
 import { followUpSms } from '../features/mobiles/sms-receipts.js';
 import { recordDeadLetters } from '../features/outbound/dead-letters.js';
 import { receiveInboundMail } from '../features/reachability/inbound-mail.js';
@@ -79,7 +80,7 @@ function runtimeFor(env: WorkerEnv) {
 
 // ---------- fan-out ----------
 
-const continuedJobs: readonly ContinuedJob[] = ['dispatch', 'checks', 'reconfirmations'];
+const continuedJobs: readonly ContinuedJob[] = ['dispatch', 'checks', 'reconfirmations', 'drills'];
 
 export function isDispatchMessage(body: unknown): body is DispatchMessage {
   if (typeof body !== 'object' || body === null) return false;
@@ -242,14 +243,22 @@ export async function consumeDeadLetters(runtime: WorkerRuntime, batch: QueueBat
 
 // ---------- scheduled work ----------
 
-export type ScheduledJob = 'dispatch' | 'escalate' | 'checks' | 'reconfirmations' | 'coverage' | 'register';
+export type ScheduledJob =
+  | 'dispatch'
+  | 'escalate'
+  | 'checks'
+  | 'reconfirmations'
+  | 'coverage'
+  | 'register'
+  | 'drills';
 
 /** Which jobs each cron trigger runs. wrangler.toml's [triggers] crons must list exactly these. */
 export const cronJobs: Readonly<Record<string, readonly ScheduledJob[]>> = {
   // Every 5 minutes: the dispatch safety net, and escalation (a cheap read until something is due).
   '*/5 * * * *': ['dispatch', 'escalate'],
-  // Every 15 minutes: the slice of mailbox domains that are due a check (CHECKS_PER_RUN at most).
-  '*/15 * * * *': ['checks'],
+  // Every 15 minutes: the slice of mailbox domains that are due a check (CHECKS_PER_RUN at most); drills
+  // (start those due, write big ones a slice at a time, continued through the queue; close ended ones).
+  '*/15 * * * *': ['checks', 'drills'],
   // Every 6 hours: re-confirmation links, reminders and staleness; the daily coverage snapshot (idempotent per
   // UK day, so four runs a day never miss one); the register, if the database is still empty.
   '17 */6 * * *': ['reconfirmations', 'coverage', 'register'],
@@ -262,6 +271,7 @@ const allJobs: readonly ScheduledJob[] = [
   'reconfirmations',
   'coverage',
   'register',
+  'drills',
 ];
 
 async function runJob(deps: Deps, job: ScheduledJob, signal: AbortSignal): Promise<unknown> {
@@ -288,6 +298,8 @@ async function runJob(deps: Deps, job: ScheduledJob, signal: AbortSignal): Promi
       return snapshotCoverage(deps);
     case 'register':
       return syncRegisterIfEmpty(deps, { signal });
+    case 'drills':
+      return runDrills(deps, { signal });
   }
 }
 
@@ -300,6 +312,8 @@ export function hasMore(deps: Deps, job: ScheduledJob, result: unknown): boolean
       return ((result as ScheduledOutcome).checks?.length ?? 0) >= deps.config.CHECKS_PER_RUN;
     case 'reconfirmations':
       return ((result as ScheduledOutcome).reconfirmations?.more ?? 0) > 0;
+    case 'drills':
+      return (result as { more: boolean }).more;
     default:
       return false;
   }

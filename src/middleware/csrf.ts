@@ -26,6 +26,8 @@ const linkRoutes = new Set([
   '/ack/:token',
   '/offers/:token',
   '/s/:token',
+  '/drills/ack/:token',
+  '/d/:token',
 ]);
 
 /** True only when every route the request matched is a link route (so POST /sign-in/token is not one). */

@@ -20,12 +20,14 @@ export function navFor(
       { href: '/dashboard', text: 'Dashboard' },
       { href: '/dashboard/chase', text: 'Chase list' },
       { href: '/advisories', text: 'Advisories' },
+      { href: '/drills', text: 'Drills' },
     );
   else if (role === 'admin')
     items.push(
       { href: '/dashboard', text: 'Dashboard' },
       { href: '/dashboard/chase', text: 'Chase list' },
       { href: '/advisories', text: 'Advisories' },
+      { href: '/drills', text: 'Drills' },
       { href: '/admin/approvals', text: 'Approvals', count: counts.approvals || undefined },
     );
   else

@@ -42,6 +42,8 @@ export function fill(route: Route, w: World): string {
     if (path.startsWith('/api/v1/mobiles/') || path.startsWith('/account/mobiles/')) return w.ids.mobile;
     // No import is held in the world: an admin gets 404, everyone else 401/403 first.
     if (path.startsWith('/api/v1/register/held-imports/')) return 'no-such-held-import';
+    // No drill is in the world: staff get 404 (their scope is the query's), everyone else 401/403 first.
+    if (path.startsWith('/api/v1/drills/') || path.startsWith('/drills/')) return 'no-such-drill';
     // The draft suits the verbs that change an advisory before it goes; the sent one everything else.
     if (
       /^\/(api\/v1\/)?advisories\/:id\/(release|approve)$/.test(path) ||

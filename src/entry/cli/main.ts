@@ -5,6 +5,7 @@ import { advisoryCommand, advisoryUsage } from './advisory.js';
 import { registerCommand, registerUsage } from './authority-register.js';
 import { checksCommand, checksUsage } from './checks.js';
 import { dbCommand, dbUsage } from './db.js';
+import { drillCommand, drillUsage } from './drill.js';
 import { type CliCommand, type CliContext, describeError, nodeIo, UsageError } from './io.js';
 import { mailCommand, mailUsage } from './mail.js';
 import { mailboxesCommand, mailboxesUsage } from './mailboxes.js';
@@ -21,6 +22,7 @@ const commands: Record<string, { run: CliCommand; usage: string }> = {
   register: { run: registerCommand, usage: registerUsage },
   mailboxes: { run: mailboxesCommand, usage: mailboxesUsage },
   advisory: { run: advisoryCommand, usage: advisoryUsage },
+  drill: { run: drillCommand, usage: drillUsage },
   checks: { run: checksCommand, usage: checksUsage },
   staff: { run: staffCommand, usage: staffUsage },
   db: { run: dbCommand, usage: dbUsage },

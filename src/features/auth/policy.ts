@@ -99,6 +99,15 @@ export const policy: Record<string, Access> = {
   'PUT /api/v1/test-audiences/:name': staff,
   'DELETE /api/v1/test-audiences/:name': staff,
 
+  // reachability drills (src/features/drills): staff only, a WARP operator its own WARP's drills (scoped in
+  // the query); councils see nothing of drills but their own acknowledgement page, through its signed link
+  'POST /api/v1/drills': staff,
+  'GET /api/v1/drills': staff,
+  'POST /api/v1/drills/:id/start': staff,
+  'POST /api/v1/drills/:id/cancel': staff,
+  'GET /api/v1/drills/:id/report': staff,
+  'GET /api/v1/drills/:id/report.csv': staff,
+
   // access control and audit
   'GET /api/v1/tokens': admin,
   'POST /api/v1/tokens': admin,
@@ -199,6 +208,17 @@ export const policy: Record<string, Access> = {
   // the link in a text to an out-of-hours mobile about an urgent advisory (signed; no content above CLEAR)
   'GET /s/:token': anyone,
   'POST /s/:token': anyone,
+  'GET /drills': staff,
+  'GET /drills/new': staff,
+  'POST /drills/new': staff,
+  'POST /drills/check': staff,
+  'GET /drills/:id': staff,
+  'POST /drills/:id/start': staff,
+  'POST /drills/:id/cancel': staff,
+  'GET /drills/ack/:token': anyone,
+  'POST /drills/ack/:token': anyone,
+  'GET /d/:token': anyone,
+  'POST /d/:token': anyone,
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

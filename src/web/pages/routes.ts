@@ -6,6 +6,7 @@ import { approvalsPageRoutes } from './approvals-routes.js';
 import { authorityPageRoutes } from './authority-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
+import { drillPageRoutes } from './drill-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { offerPageRoutes } from './offer-routes.js';
@@ -25,6 +26,7 @@ export function pageRoutes() {
   router.route('/', approvalsPageRoutes());
   router.route('/', coveragePageRoutes());
   router.route('/', authorityPageRoutes());
+  router.route('/', drillPageRoutes());
   router.route('/', serviceInfoPages());
   return router;
 }
