@@ -3,7 +3,7 @@
 // valid" with nothing changed; after the window it is recorded as late.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, drillPaths, drills, smsMessages } from '../../src/db/schema.js';
+import { auditLog, drillPaths, drills } from '../../src/db/schema.js';
 import { signedToken } from '../../src/features/advisories/signing-key.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { ackPathIn, pathsOf, runJob, schedule, seedPaths } from './support.js';
@@ -65,8 +65,8 @@ describe('acknowledging a drill', () => {
   it('by the text’s short link /d/<token>', async () => {
     const drill = await schedule(t, admin, { audience: { authorities: ['CRF'] } });
     await runJob(t);
-    const [text] = await t.db.select().from(smsMessages).where(eq(smsMessages.drillId, drill.id));
-    const link = ackPathIn(text!.text!, 'sms');
+    const [text] = t.sms.sent;
+    const link = ackPathIn(text!.text, 'sms');
     expect(link).toMatch(/^\/d\//);
     expect((await page(link)).status).toBe(200);
     const res = await t.call('POST', link);

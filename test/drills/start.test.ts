@@ -45,7 +45,7 @@ describe('starting a drill', () => {
     expect(paths.some((p) => p.mobileId === seeded.crf.pendingMobile.id)).toBe(false);
     expect(paths.some((p) => p.mobileId === seeded.crf.unreachableMobile.id)).toBe(false);
 
-    // Each path's message is the row that carried it: the e-mails sent, the texts queued.
+    // Each path's message is the row that carried it: the e-mails and the texts, sent at once.
     const mail = await t.db.select().from(outboundMail).where(eq(outboundMail.purpose, 'drill'));
     expect(mail.map((m) => m.id).sort()).toEqual(
       paths
@@ -61,7 +61,8 @@ describe('starting a drill', () => {
         .map((p) => p.messageId)
         .sort(),
     );
-    expect(texts.every((s) => s.purpose === 'drill' && s.status === 'created')).toBe(true);
+    expect(texts.every((s) => s.purpose === 'drill' && s.status === 'sending' && s.providerId)).toBe(true);
+    expect(t.sms.sent.map((s) => s.reference).sort()).toEqual(texts.map((s) => s.id).sort());
     expect(t.mailer.sent.filter((m) => m.headers?.['X-Drill'])).toHaveLength(5);
 
     // Audited once.
@@ -101,9 +102,9 @@ describe('starting a drill', () => {
     await seedPaths(t);
     const drill = await schedule(t, admin, { audience: { authorities: ['CRF'] } });
     await runJob(t);
-    const texts = await t.db.select().from(smsMessages).where(eq(smsMessages.drillId, drill.id));
+    const texts = t.sms.sent;
     expect(texts).toHaveLength(1);
-    expect(texts[0]!.toNumber).toBe('+447700900123');
+    expect(texts[0]!.to).toBe('+447700900123');
     expect(texts[0]!.text).toMatch(
       new RegExp(
         `^EXERCISE, not an alert: NCSC reachability drill ${drill.reference}\\. Please acknowledge: http://cyber-contacts\\.test/d/[a-z0-9]+\\.[A-Za-z0-9_-]{32}$`,
