@@ -2,35 +2,12 @@
 // mailboxes of each kind, ones that must get nothing, confirmed, pending and unreachable mobiles), and
 // small helpers to start drills and follow their links.
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.js';
-import { drillPaths, drills, mobileNumbers } from '../../src/db/schema.js';
+import { drillPaths, drills } from '../../src/db/schema.js';
 import { runDrills } from '../../src/features/drills/run-drills.js';
 import type { TestApp } from '../support/app.js';
-import { FACTORY_TIME, insertMailbox, seedCouncils } from '../support/fixtures.js';
+import { FACTORY_TIME, insertMailbox, insertMobile, seedCouncils } from '../support/fixtures.js';
 
-export type MobileInsert = typeof mobileNumbers.$inferInsert;
-
-let n = 0;
-/** A mobile number row (confirmed unless told otherwise). */
-export async function insertMobile(db: Db, overrides: Partial<MobileInsert> & { authorityCode: string }) {
-  n += 1;
-  const state = overrides.state ?? 'confirmed';
-  const [row] = await db
-    .insert(mobileNumbers)
-    .values({
-      id: `mob${String(n).padStart(6, '0')}${overrides.authorityCode.toLowerCase()}`,
-      number: `+4477009${String(n).padStart(5, '0')}`,
-      label: 'Out-of-hours duty officer',
-      state,
-      createdBy: 'test',
-      createdAt: FACTORY_TIME,
-      updatedAt: FACTORY_TIME,
-      confirmedAt: state === 'confirmed' ? FACTORY_TIME : null,
-      ...overrides,
-    })
-    .returning();
-  return row!;
-}
+export { insertMobile };
 
 /**
  * The seeded councils (CRF, NWP in Wales WARP; CMD in London WARP; NSH in none) with: CRF a confirmed

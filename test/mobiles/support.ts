@@ -1,32 +1,15 @@
-// Councils with confirmed mailboxes and out-of-hours mobiles, for the second-channel tests.
-
+// Councils with confirmed mailboxes, for the second-channel tests (mobiles come from insertMobile).
 import type { Db } from '../../src/db/client.js';
-import { mobileNumbers } from '../../src/db/schema.js';
-import { confirmed, FACTORY_TIME, insertMailbox } from '../support/fixtures.js';
+import { confirmed, insertMailbox, insertMobile as insertMobileRow } from '../support/fixtures.js';
 
-let n = 0;
-
-export async function insertMobile(
+/** A mobile of a council with its number: confirmed unless `overrides` say otherwise. */
+export function insertMobile(
   db: Db,
   authorityCode: string,
   number: string,
-  overrides: Partial<typeof mobileNumbers.$inferInsert> = {},
+  overrides: Parameters<typeof insertMobileRow>[1] extends infer O ? Partial<O> : never = {},
 ) {
-  n += 1;
-  const row = {
-    id: `mobile${String(n).padStart(6, '0')}`,
-    authorityCode,
-    number,
-    label: 'Out-of-hours duty officer',
-    state: 'confirmed' as const,
-    createdBy: 'test',
-    createdAt: FACTORY_TIME,
-    updatedAt: FACTORY_TIME,
-    confirmedAt: FACTORY_TIME,
-    ...overrides,
-  };
-  await db.insert(mobileNumbers).values(row);
-  return row;
+  return insertMobileRow(db, { authorityCode, number, ...overrides });
 }
 
 export async function insertConfirmedMailbox(db: Db, authorityCode: string, address: string) {
