@@ -82,5 +82,25 @@ describe('a drill to every council of the register', () => {
     expect(r.groups.nation.map((g) => g.group)).toEqual(['England', 'Northern Ireland', 'Scotland', 'Wales']);
     expect(r.groups.warp.length).toBeGreaterThanOrEqual(10);
     expect(r.neverAnswered).toHaveLength(councils.length - answering.length);
+
+    // Once the drill has closed, coverage counts the councils that answered within 24 hours as
+    // responsive, by every grouping, and the chase list names those that did not.
+    t.clock.set(new Date(started + 25 * 3600_000));
+    await runJob(t);
+    const finished = await (await t.call('GET', `/api/v1/drills/${drill.id}`, { token: admin })).json();
+    expect(finished.state).toBe('finished');
+    for (const by of ['nation', 'region', 'warp', 'type']) {
+      const coverage = await (await t.call('GET', `/api/v1/coverage?by=${by}`, { token: admin })).json();
+      expect(coverage.total, by).toMatchObject({ responsive: answering.length });
+      const sum = coverage.groups.reduce((n: number, g: { responsive: number }) => n + g.responsive, 0);
+      expect(sum, by).toBe(answering.length);
+    }
+    const chase = await (
+      await t.call('GET', '/api/v1/coverage/chase?concern=unresponsive&limit=500', { token: admin })
+    ).json();
+    expect(chase.total).toBe(councils.length - answering.length);
+    expect(chase.items[0].concerns[0].reason).toContain(`Did not answer the last drill (${drill.reference}`);
+    const answered = new Set(answering.map((c) => c.code));
+    expect(chase.items.some((i: { code: string }) => answered.has(i.code))).toBe(false);
   });
 });

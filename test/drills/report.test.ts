@@ -194,7 +194,9 @@ describe('who may see a drill report', () => {
     ] as const) {
       expect((await t.call('GET', `/api/v1/drills/${id}/report`, { token })).status).toBe(404);
       expect((await t.call('GET', `/api/v1/drills/${id}/report.csv`, { token })).status).toBe(404);
+      expect((await t.call('GET', `/api/v1/drills/${id}`, { token })).status).toBe(404);
     }
+    expect((await t.call('GET', `/api/v1/drills/${own.reference}`, { token: wales })).status).toBe(200);
   });
 
   it('councils (token or session) and anonymous callers see nothing of drills', async () => {
@@ -202,6 +204,7 @@ describe('who may see a drill report', () => {
     await runJob(t);
     const council = await t.tokenFor('council', { authority: 'CRF' });
     for (const path of [
+      `/api/v1/drills/${drill.id}`,
       `/api/v1/drills/${drill.id}/report`,
       `/api/v1/drills/${drill.id}/report.csv`,
       '/api/v1/drills',

@@ -103,6 +103,7 @@ export const policy: Record<string, Access> = {
   // the query); councils see nothing of drills but their own acknowledgement page, through its signed link
   'POST /api/v1/drills': staff,
   'GET /api/v1/drills': staff,
+  'GET /api/v1/drills/:id': staff,
   'POST /api/v1/drills/:id/start': staff,
   'POST /api/v1/drills/:id/cancel': staff,
   'GET /api/v1/drills/:id/report': staff,

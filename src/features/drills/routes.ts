@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
 import { cancelDrill } from './cancel-drill.js';
-import { toDrillView } from './drill-view.js';
+import { drillFor, toDrillView } from './drill-view.js';
 import { listDrills } from './list-drills.js';
 import { drillReport } from './report.js';
 import { drillReportCsv, drillReportFileName } from './report-csv.js';
@@ -45,6 +45,20 @@ export function drillRoutes() {
       responses: { 200: json(z.object({ items: z.array(DrillSchema) }), 'Drills'), ...pick(401, 403) },
     }),
     async (c) => c.json({ items: await listDrills(c.var.deps, requirePrincipal(c)) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/drills/{id}',
+      tags,
+      summary: 'One drill (by id or reference): its state, audience, window and schedule',
+      security: bearer,
+      request: { params: DrillId },
+      responses: { 200: json(DrillSchema, 'The drill'), ...pick(401, 403, 404) },
+    }),
+    async (c) =>
+      c.json(toDrillView(await drillFor(c.var.deps, requirePrincipal(c), c.req.valid('param').id)), 200),
   );
 
   router.openapi(
