@@ -9,8 +9,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainChecks, mailboxOffers } from '../../src/db/schema.js';
 import { systemPrincipal } from '../../src/domain/principal.js';
+import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
 import { importRegister } from '../../src/features/authority-register/import-register.js';
 import { snapshotCoverage } from '../../src/features/coverage/snapshot.js';
+import { runDrills } from '../../src/features/drills/run-drills.js';
 import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
 import { pauseSending, resumeSending } from '../../src/features/outbound/sender-state.js';
 import { offerUrl } from '../../src/features/reorganisation/carry-forward.js';
@@ -19,7 +21,7 @@ import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js'
 import { linkIn } from '../mailboxes/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
-import { insertMailbox, registration } from '../support/fixtures.js';
+import { insertMailbox, insertMobile, registration } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -190,6 +192,47 @@ async function seedReorganisation() {
   offerPath = new URL(await offerUrl(app.deps, offer!.id)).pathname;
 }
 
+/**
+ * The second channel: Cardiff's confirmed out-of-hours mobile texted about a critical advisory (the link's
+ * page), and a drill to Wales that some councils answered (its report, and a drill link's page).
+ */
+let smsAckPath = '';
+let drillAckPath = '';
+let drillId = '';
+async function seedSecondChannel() {
+  await insertMobile(app.db, { authorityCode: 'CRF', number: '+447700900123' });
+  await insertMobile(app.db, { authorityCode: 'NWP', number: '+447700900456' });
+  const admin = await app.tokenFor('admin');
+  const created = await app.call('POST', '/api/v1/advisories', {
+    token: admin,
+    body: {
+      title: 'Critical flaw in Example firewalls',
+      summary: 'Patch tonight.',
+      body: 'Apply the vendor fix.',
+      severity: 'critical',
+      tlp: 'AMBER',
+      audience: { authorities: ['CRF'] },
+    },
+  });
+  const { id } = await created.json();
+  expect((await app.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })).status).toBe(200);
+  await drainDeliveries(app.deps, dispatchOptions(app.deps));
+  smsAckPath = /(\/s\/\S+)/.exec(app.sms.to('+447700900123').at(-1)!.text)![1]!;
+  const drill = await app.call('POST', '/api/v1/drills', {
+    token: admin,
+    body: { audience: { nations: ['Wales'] } },
+  });
+  drillId = (await drill.json()).id;
+  await runDrills(app.deps, {});
+  drillAckPath = /(\/d\/\S+)/.exec(app.sms.to('+447700900456').at(-1)!.text)![1]!;
+  // A few councils answer, some minutes apart.
+  const drillMail = app.mailer.sent.filter((m) => m.headers?.['X-Drill']).slice(0, 6);
+  for (const [i, m] of drillMail.entries()) {
+    app.clock.advance((i + 1) * 7 * 60_000);
+    await app.call('POST', /(\/drills\/ack\/\S+)/.exec(m.text)![1]!);
+  }
+}
+
 beforeAll(async () => {
   app = await startApp({ now: '2026-11-25T09:00:00Z' });
   await importSharedRegister(app);
@@ -204,6 +247,7 @@ beforeAll(async () => {
   await seedHandover('security@cardiff.gov.uk');
   await seedHeldImport();
   await seedReorganisation();
+  await seedSecondChannel();
   browser = await launchChromium();
   shots = await mkdtemp(join(tmpdir(), 'cc-pages-screens-'));
 }, 120_000);
@@ -282,10 +326,28 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await context.close();
   });
 
-  it('for a council: its account', async () => {
+  it('for a council: its account, and adding an out-of-hours mobile', async () => {
     const { context, page } = await open(width, 'council');
     await page.goto(`${app.baseUrl}/account`);
     await check(page, width, 'account');
+    await page.goto(`${app.baseUrl}/account/mobiles/new`);
+    await page.getByRole('button', { name: 'Text a code to this phone' }).click();
+    await page.waitForSelector('.govuk-error-summary');
+    await check(page, width, 'mobile-add-errors');
+    await page.getByLabel('UK mobile number').fill(width === 390 ? '07700 900391' : '07700 901280');
+    await page.getByLabel('Whose phone is it?').fill('Out-of-hours duty officer');
+    await page.getByRole('button', { name: 'Text a code to this phone' }).click();
+    await page.waitForURL(/\/code$/);
+    await check(page, width, 'mobile-code');
+    await context.close();
+  });
+
+  it('for a council’s phone and mailboxes: the links in a text and in a drill', async () => {
+    const { context, page } = await open(width);
+    await page.goto(`${app.baseUrl}${smsAckPath}`);
+    await check(page, width, 'sms-heads-up');
+    await page.goto(`${app.baseUrl}${drillAckPath}`);
+    await check(page, width, 'drill-ack');
     await context.close();
   });
 
@@ -304,6 +366,12 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await check(page, width, 'authority-upcoming');
     await page.goto(`${app.baseUrl}/admin/approvals`);
     await check(page, width, 'approvals');
+    await page.goto(`${app.baseUrl}/drills`);
+    await check(page, width, 'drills');
+    await page.goto(`${app.baseUrl}/drills/new`);
+    await check(page, width, 'drill-new');
+    await page.goto(`${app.baseUrl}/drills/${drillId}`);
+    await check(page, width, 'drill-report');
     await page.goto(`${app.baseUrl}/advisories`);
     await check(page, width, 'advisory-list');
     await page.goto(`${app.baseUrl}/advisories/new`);

@@ -90,7 +90,7 @@ describe('a drill report', () => {
       'email cyber@cardiff.gov.uk delivered',
       'email ooh@cardiff.gov.uk delivered',
       'email soc@cardiff.gov.uk failed',
-      'sms +447700900123 pending',
+      'sms +447700900123 sent', // the SMS provider took it; no receipt yet
     ]);
     expect(crf.paths.find((p) => p.status === 'failed')!.failure).toContain('550 5.1.1 User unknown');
     expect(crf).toMatchObject({ reached: true, secondsToAcknowledge: 600, inWindow: true, late: false });
@@ -103,6 +103,7 @@ describe('a drill report', () => {
     // median (1800 + 7200) / 2 = 4500, 90th percentile the 4th of 4 = 90000.
     expect(r.total).toEqual({
       group: 'total',
+      label: 'All councils',
       councils: 5,
       reached: 5,
       acknowledged: 4,
@@ -113,6 +114,7 @@ describe('a drill report', () => {
     // London WARP: CMD 1800, HAC 7200, ISL 90000: median 7200, p90 the 3rd of 3 = 90000.
     expect(r.groups.warp.find((g) => g.group === 'london')).toEqual({
       group: 'london',
+      label: 'London WARP',
       councils: 3,
       reached: 3,
       acknowledged: 3,
@@ -128,6 +130,7 @@ describe('a drill report', () => {
       p90Seconds: 600,
     });
     expect(r.groups.type.map((g) => g.group)).toEqual(['LBO', 'UA']);
+    expect(r.groups.type.map((g) => g.label)).toEqual(['London borough', 'Unitary authority']);
     expect(r.groups.region.map((g) => `${g.group} ${g.councils}`)).toEqual(['London 3', 'Wales 2']);
     expect(r.neverAnswered).toEqual([{ code: 'NWP', name: 'Newport City Council', reached: true }]);
     expect(r.failedPaths).toEqual([

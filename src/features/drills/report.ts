@@ -8,13 +8,19 @@
 // ⌈0.9·n⌉-th smallest). Final once the drill is finished. Scope as for the drill itself (drill-view.ts); a
 // WARP operator sees only its members' rows and mobile numbers masked to their last 3 digits.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { authorities, drillPaths, outboundMail, smsMessages } from '../../db/schema.js';
+import { authorities, drillPaths, outboundMail, smsMessages, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
 import { type DrillView, drillFor, toDrillView } from './drill-view.js';
 
-export type PathDelivery = 'delivered' | 'failed' | 'pending';
+/**
+ * delivered  the mail server or the mobile network took it
+ * sent       a text the SMS provider took, with no delivery receipt yet
+ * failed     it will not arrive (the reply says why)
+ * pending    not sent yet (queued, or being retried)
+ */
+export type PathDelivery = 'delivered' | 'sent' | 'failed' | 'pending';
 
 export interface ReportPath {
   id: string;
@@ -45,7 +51,10 @@ export interface ReportCouncil {
 }
 
 export interface GroupFigures {
+  /** The group's key: a nation, region, WARP id or council type code (`total` for all). */
   group: string;
+  /** The group in words: the WARP's or the council type's name. */
+  label: string;
   councils: number;
   reached: number;
   acknowledged: number;
@@ -89,10 +98,11 @@ export function percentile90(values: readonly number[]): number | null {
   return s[Math.max(0, Math.ceil(0.9 * s.length) - 1)]!;
 }
 
-function figures(group: string, councils: readonly ReportCouncil[]): GroupFigures {
+function figures(group: string, councils: readonly ReportCouncil[], label = group): GroupFigures {
   const times = councils.flatMap((c) => (c.secondsToAcknowledge === null ? [] : [c.secondsToAcknowledge]));
   return {
     group,
+    label,
     councils: councils.length,
     reached: councils.filter((c) => c.reached).length,
     acknowledged: times.length,
@@ -102,10 +112,16 @@ function figures(group: string, councils: readonly ReportCouncil[]): GroupFigure
   };
 }
 
-function groupBy(councils: readonly ReportCouncil[], key: (c: ReportCouncil) => string): GroupFigures[] {
+function groupBy(
+  councils: readonly ReportCouncil[],
+  key: (c: ReportCouncil) => string,
+  labels: ReadonlyMap<string, string> = new Map(),
+): GroupFigures[] {
   const groups = new Map<string, ReportCouncil[]>();
   for (const c of councils) groups.set(key(c), [...(groups.get(key(c)) ?? []), c]);
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([g, list]) => figures(g, list));
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([g, list]) => figures(g, list, labels.get(g) ?? g));
 }
 
 const failedStatuses = new Set(['permanent-failure', 'cancelled']);
@@ -129,15 +145,19 @@ export async function drillReport(
       nation: authorities.nation,
       region: authorities.region,
       warp: authorities.warpId,
+      warpName: warps.name,
       type: authorities.type,
+      typeName: authorities.typeName,
       status: sql<string | null>`coalesce(${outboundMail.status}, ${smsMessages.status})`,
       failedAt: sql<number | null>`coalesce(${outboundMail.failedAt}, ${smsMessages.failedAt})`,
+      sentAt: smsMessages.sentAt,
       reply: sql<
         string | null
       >`coalesce(${outboundMail.lastReply}, ${smsMessages.lastReply}, ${outboundMail.lastFailure}, ${smsMessages.lastFailure})`,
     })
     .from(drillPaths)
     .leftJoin(authorities, eq(authorities.code, drillPaths.authorityCode))
+    .leftJoin(warps, eq(warps.id, authorities.warpId))
     .leftJoin(outboundMail, and(eq(drillPaths.channel, 'email'), eq(outboundMail.id, drillPaths.messageId)))
     .leftJoin(smsMessages, and(eq(drillPaths.channel, 'sms'), eq(smsMessages.id, drillPaths.messageId)))
     .where(and(eq(drillPaths.drillId, drill.id), scope))
@@ -146,6 +166,8 @@ export async function drillReport(
   const masked = principal.role !== 'admin';
   const closesAt = drill.closesAt?.getTime() ?? null;
   const byCouncil = new Map<string, ReportCouncil & { firstAck: number | null; tried: number }>();
+  const warpNames = new Map<string, string>([['(none)', 'No WARP']]);
+  const typeNames = new Map<string, string>();
   for (const r of rows) {
     let c = byCouncil.get(r.code);
     if (!c) {
@@ -168,12 +190,16 @@ export async function drillReport(
       };
       byCouncil.set(r.code, c);
     }
+    if (r.warp && r.warpName) warpNames.set(r.warp, r.warpName);
+    if (r.type && r.typeName) typeNames.set(r.type, r.typeName);
     const status: PathDelivery =
       r.status === 'delivered'
         ? 'delivered'
         : (r.status && failedStatuses.has(r.status)) || r.failedAt !== null
           ? 'failed'
-          : 'pending';
+          : r.channel === 'sms' && r.status === 'sending' && r.sentAt !== null
+            ? 'sent'
+            : 'pending';
     c.paths.push({
       id: r.id,
       channel: r.channel,
@@ -200,12 +226,12 @@ export async function drillReport(
   return {
     drill: toDrillView(drill),
     final: drill.state === 'finished',
-    total: figures('total', councils),
+    total: figures('total', councils, 'All councils'),
     groups: {
       nation: groupBy(councils, (c) => c.nation),
       region: groupBy(councils, (c) => c.region),
-      warp: groupBy(councils, (c) => c.warp ?? '(none)'),
-      type: groupBy(councils, (c) => c.type),
+      warp: groupBy(councils, (c) => c.warp ?? '(none)', warpNames),
+      type: groupBy(councils, (c) => c.type, typeNames),
     },
     councils,
     neverAnswered: councils

@@ -70,7 +70,10 @@ export const DrillSchema = z
 
 const Figures = z
   .object({
-    group: z.string(),
+    group: z
+      .string()
+      .openapi({ description: 'A nation, region, WARP id or council type code; `total` for all' }),
+    label: z.string().openapi({ description: 'The group in words (the WARP’s or the council type’s name)' }),
     councils: z.number().int(),
     reached: z.number().int(),
     acknowledged: z.number().int(),
@@ -86,7 +89,9 @@ const Path = z.object({
   target: z
     .string()
     .openapi({ description: 'The address, or the number (masked to its last 3 digits for non-admins)' }),
-  status: z.enum(['delivered', 'failed', 'pending']),
+  status: z.enum(['delivered', 'sent', 'failed', 'pending']).openapi({
+    description: 'sent: a text the SMS provider took, with no delivery receipt yet',
+  }),
   failure: z.string().nullable(),
   acknowledgedAt: at,
 });

@@ -65,7 +65,7 @@ export function ContactPathsSummary({
           },
           lastDrill === undefined
             ? null
-            : { key: 'Last drill', value: lastDrill ? drillWords(lastDrill) : 'Not in a drill yet' },
+            : { key: 'Last drill', value: lastDrill ? drillWords(lastDrill) : 'No finished drill yet' },
         ]}
       />
       {paths.paths.length > 0 && (

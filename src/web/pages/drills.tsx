@@ -69,6 +69,7 @@ export function DrillListPage({
       <Button href="/drills/new">Schedule a drill</Button>
       <Table
         caption="Drills, newest first"
+        stack
         columns={['Reference', 'State', 'Who', 'Starts', 'Window', 'Repeats']}
         rows={drills.map((d) => [
           <a class="govuk-link" href={`/drills/${d.id}`}>
@@ -234,9 +235,11 @@ export function DrillCheckPage(p: {
 
 // ---------- one drill and its report ----------
 
-function FiguresTable({ caption, rows }: { caption: string; rows: GroupFigures[] }) {
+function FiguresTable({ id, caption, rows }: { id: string; caption: string; rows: GroupFigures[] }) {
   return (
     <Table
+      id={id}
+      scroll
       caption={caption}
       columns={[
         'Group',
@@ -249,7 +252,7 @@ function FiguresTable({ caption, rows }: { caption: string; rows: GroupFigures[]
       ]}
       rowHeads
       rows={rows.map((g) => [
-        g.group,
+        g.label,
         g.councils,
         g.reached,
         g.acknowledged,
@@ -261,7 +264,12 @@ function FiguresTable({ caption, rows }: { caption: string; rows: GroupFigures[]
   );
 }
 
-const pathStatusColour: Record<string, TagColour> = { delivered: 'green', failed: 'red', pending: 'grey' };
+const pathStatusColour: Record<string, TagColour> = {
+  delivered: 'green',
+  sent: 'blue',
+  failed: 'red',
+  pending: 'grey',
+};
 
 export function DrillPage(p: {
   csrf: string;
@@ -313,11 +321,11 @@ export function DrillPage(p: {
               Download the report (CSV)
             </a>
           </p>
-          <FiguresTable caption="All councils" rows={[r.total]} />
-          <FiguresTable caption="By nation" rows={r.groups.nation} />
-          <FiguresTable caption="By region" rows={r.groups.region} />
-          <FiguresTable caption="By WARP" rows={r.groups.warp} />
-          <FiguresTable caption="By council type" rows={r.groups.type} />
+          <FiguresTable id="figures-total" caption="All councils" rows={[r.total]} />
+          <FiguresTable id="figures-nation" caption="By nation" rows={r.groups.nation} />
+          <FiguresTable id="figures-region" caption="By region" rows={r.groups.region} />
+          <FiguresTable id="figures-warp" caption="By WARP" rows={r.groups.warp} />
+          <FiguresTable id="figures-type" caption="By council type" rows={r.groups.type} />
           <Table
             caption={`Councils that never answered (${r.neverAnswered.length})`}
             columns={['Council', 'Reached']}

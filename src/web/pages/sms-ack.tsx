@@ -6,6 +6,7 @@ import { Panel, WarningText } from '../components/bits.js';
 import { Button, PostForm } from '../components/button.js';
 import { SummaryList } from '../components/summary-list.js';
 import { TlpTag } from '../components/tag.js';
+import { severityText } from './advisory-bits.js';
 
 export function smsAckTitle(v: SmsAckView): string {
   return `Urgent advisory ${v.advisory.reference} for ${v.authority.name}`;
@@ -16,7 +17,7 @@ function Facts({ view }: { view: SmsAckView }) {
     <SummaryList
       rows={[
         { key: 'Advisory', value: view.advisory.reference },
-        { key: 'Severity', value: view.advisory.severity },
+        { key: 'Severity', value: severityText[view.advisory.severity] ?? view.advisory.severity },
         { key: 'Council', value: view.authority.name },
         { key: 'Texted to', value: view.phone },
         ...(view.advisory.title ? [{ key: 'Title', value: view.advisory.title }] : []),
