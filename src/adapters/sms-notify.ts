@@ -101,8 +101,8 @@ export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifyS
     readReceipt(body) {
       const receipt = parseNotifyReceipt(body);
       if (!receipt) return { kind: 'invalid', reason: 'not a GOV.UK Notify delivery receipt' };
-      const { type, to: _to, ...rest } = receipt;
-      return { kind: 'receipt', channel: type, receipt: rest };
+      const { type, to, ...rest } = receipt;
+      return { kind: 'receipt', channel: type, receipt: rest, to };
     },
     async close() {},
   };

@@ -58,7 +58,7 @@ export interface SmsUnavailable {
 /** What a receipt callback said, once the provider's own format was checked. */
 export type ReceiptReading =
   | { kind: 'invalid'; reason: string }
-  | { kind: 'receipt'; channel: 'sms' | 'email'; receipt: SmsReceipt };
+  | { kind: 'receipt'; channel: 'sms' | 'email'; receipt: SmsReceipt; to: string };
 
 export interface SmsSender {
   /** The provider, in a word, for logs and /readyz (`notify`, `outbox`, `memory`). */

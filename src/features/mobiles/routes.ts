@@ -1,9 +1,8 @@
-// The out-of-hours mobiles API (a council's second contact path, by SMS) and the SMS provider's receipts.
+// The out-of-hours mobiles API: a council's second contact path, by SMS.
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import { authorityCodeSchema } from '../../domain/authority-code.js';
 import { ukMobileExample } from '../../domain/mobile-number.js';
-import { AppError } from '../../errors.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
 import { requireAuthority } from '../authority-register/get-authority.js';
 import {
@@ -14,7 +13,6 @@ import {
   retireMobile,
   sendNewCode,
 } from './manage-mobiles.js';
-import { applySmsReceipt } from './sms-receipts.js';
 import { MobileSchema } from './view.js';
 
 const Id = z.object({ id: z.string().min(1).max(64) });
@@ -152,39 +150,6 @@ export function mobileRoutes() {
       responses: { 200: json(MobileSchema, 'Removed'), ...pick(401, 403, 404, 409) },
     }),
     async (c) => c.json(await retireMobile(c.var.deps, actorOf(c), c.req.valid('param').id), 200),
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/notify/receipts',
-      tags: ['Mobiles'],
-      summary: 'Delivery receipts from GOV.UK Notify (its callback)',
-      description:
-        'In Notify, set this URL as the service’s delivery-receipt callback and an `inbound` API token (`token create --role inbound`) as its bearer token. A receipt for a text we no longer wait on changes nothing.',
-      security: bearer,
-      request: {
-        body: {
-          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
-          required: true,
-        },
-      },
-      responses: {
-        200: json(z.object({ effect: z.string() }), 'Recorded (or nothing to change)'),
-        ...pick(400, 401, 403, 409),
-      },
-    }),
-    async (c) => {
-      const deps = c.var.deps;
-      const read = deps.sms.readReceipt?.(c.req.valid('json'));
-      if (!read)
-        throw new AppError('conflict', `The SMS provider in use (${deps.sms.provider}) sends no receipts.`);
-      if (read.kind === 'invalid')
-        throw new AppError('bad_request', `Not a delivery receipt: ${read.reason}`);
-      if (read.channel === 'email') return c.json({ effect: 'e-mail receipts are not followed yet' }, 200);
-      const effect = await applySmsReceipt(deps, read.receipt);
-      return c.json({ effect }, 200);
-    },
   );
 
   return router;

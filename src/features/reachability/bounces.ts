@@ -21,7 +21,7 @@ import { AppError } from '../../errors.js';
 import { hashSecret } from '../../lib/secrets.js';
 import { type BounceClass, classifyBounce } from '../../mail/bounce-class.js';
 import { type DsnRecipient, parseDsn, smtpCodeOf } from '../../mail/dsn.js';
-import { mailDomain, parseVerpAddress } from '../../mail/message-ids.js';
+import { deliveryIdFromMessageId, mailDomain, parseVerpAddress } from '../../mail/message-ids.js';
 import { type DeliveryTransition, deliveryTransitions } from '../advisories/delivery-transitions.js';
 import { verpTagValid } from '../advisories/signing-key.js';
 import { inBatchOrder } from '../audit/transitions.js';
@@ -150,6 +150,77 @@ export async function recordBounce(
       envelopeTo: envelopeTo ?? null,
       signedVerp: Boolean(envelopeTo && parseVerpAddress(mailDomain(deps.config), envelopeTo)),
     });
+  return outcome;
+}
+
+/** The class of a mail provider's failure status (Notify's words): whose fault it is. */
+const providerClass: Record<string, BounceClass> = {
+  'permanent-failure': 'mailbox',
+  'temporary-failure': 'soft',
+  'technical-failure': 'ours',
+};
+
+/**
+ * A mail provider's receipt for a message it took (GOV.UK Notify's callback with MAIL_PROVIDER=notify: Notify
+ * sends from its own address, so bounces come back this way, not to the VERP address). Matched by our
+ * Message-ID, which went to Notify as the message's `reference` and which only Notify sees (the recipient
+ * sees Notify's own), and only when the receipt's address is the delivery's; the caller is the provider,
+ * authenticated by an inbound token. Whose fault it is follows Notify's status: an address Notify could not
+ * deliver to is the mailbox's, an inbox full or blocking it is soft, Notify's own failure is ours.
+ */
+export async function recordProviderReceipt(
+  deps: Deps,
+  actor: ActorContext,
+  receipt: { reference: string | null; to: string; providerStatus: string },
+  source: string,
+): Promise<BounceOutcome> {
+  const klass = providerClass[receipt.providerStatus];
+  const deliveryId = receipt.reference
+    ? deliveryIdFromMessageId(mailDomain(deps.config), receipt.reference)
+    : null;
+  const delivery = deliveryId
+    ? ((await deps.db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) })) ?? null)
+    : null;
+  const outcome: BounceOutcome = {
+    matched: Boolean(delivery),
+    ...(delivery ? { deliveryId: delivery.id, mailboxId: delivery.mailboxId } : {}),
+    recipients: [],
+  };
+  if (!klass) return outcome;
+  const recipient = receipt.to.toLowerCase();
+  const report: DsnRecipient = {
+    originalRecipient: null,
+    finalRecipient: recipient,
+    action: 'failed',
+    status: null,
+    diagnosticCode: `${source}; ${receipt.providerStatus}`,
+    remoteMta: null,
+  };
+  const concerned = delivery && delivery.address.toLowerCase() === recipient ? delivery : null;
+  const id = (
+    await hashSecret(`${source}|${receipt.reference ?? ''}|${recipient}|${receipt.providerStatus}`)
+  ).slice(0, 32);
+  const seen = await deps.db.query.bounces.findFirst({ where: eq(bounces.id, id), columns: { id: true } });
+  const mailboxId = concerned && !concerned.mailboxId.startsWith('test:') ? concerned.mailboxId : null;
+  const effect: BounceEffect = seen
+    ? 'duplicate'
+    : await writeBounce(deps, actor, {
+        id,
+        recipient,
+        report,
+        klass,
+        delivery: concerned,
+        mailboxId,
+        source,
+      });
+  outcome.recipients.push({ recipient, action: 'failed', status: null, class: klass, effect });
+  if (effect === 'ours')
+    deps.log.error(
+      'the mail provider failed to send our mail: a technical failure of ours, not the council’s',
+      {
+        status: receipt.providerStatus,
+      },
+    );
   return outcome;
 }
 

@@ -30,7 +30,8 @@ import {
   DomainParam,
 } from '../checks/schemas.js';
 import { domainOf, mailboxStatusDetail } from '../checks/status.js';
-import { recordBounce } from './bounces.js';
+import { applySmsReceipt } from '../mobiles/sms-receipts.js';
+import { recordBounce, recordProviderReceipt } from './bounces.js';
 import { checkDomainNow } from './check-now.js';
 
 /** Admins see every domain; others a domain on which a council they can see has a live mailbox. */
@@ -184,6 +185,51 @@ export function reachabilityRoutes() {
       const raw = new TextDecoder('utf-8').decode(bytes);
       const envelopeTo = c.req.header('x-envelope-to')?.trim() || null;
       return c.json(await recordBounce(deps, actorOf(c), raw, { source: 'http', envelopeTo }), 202);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/notify/receipts',
+      tags: ['Mobiles'],
+      summary:
+        'Delivery receipts from GOV.UK Notify (its callback): texts, and mail with MAIL_PROVIDER=notify',
+      description:
+        'In Notify, set this URL as the service’s delivery-receipt callback and an `inbound` API token (`token create --role inbound`) as its bearer token. A text’s receipt settles it (a number Notify calls invalid is marked unreachable); a receipt for a text we no longer wait on changes nothing. An e-mail’s failure is a bounce matched by our Message-ID (its `reference`) and the address: permanent-failure marks the mailbox unreachable, temporary-failure counts a soft bounce, technical-failure is ours.',
+      security: bearer,
+      request: {
+        body: {
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+          required: true,
+        },
+      },
+      responses: {
+        200: json(z.object({ effect: z.string() }), 'Recorded (or nothing to change)'),
+        ...pick(400, 401, 403, 409),
+      },
+    }),
+    async (c) => {
+      const deps = c.var.deps;
+      const read = deps.sms.readReceipt?.(c.req.valid('json'));
+      if (!read)
+        throw new AppError('conflict', `The SMS provider in use (${deps.sms.provider}) sends no receipts.`);
+      if (read.kind === 'invalid')
+        throw new AppError('bad_request', `Not a delivery receipt: ${read.reason}`);
+      if (read.channel === 'email') {
+        const outcome = await recordProviderReceipt(
+          deps,
+          actorOf(c),
+          { reference: read.receipt.reference, to: read.to, providerStatus: read.receipt.providerStatus },
+          'notify',
+        );
+        return c.json(
+          { effect: outcome.recipients[0]?.effect ?? (outcome.matched ? 'recorded' : 'unmatched') },
+          200,
+        );
+      }
+      const effect = await applySmsReceipt(deps, read.receipt);
+      return c.json({ effect }, 200);
     },
   );
 
