@@ -175,6 +175,41 @@ async function seed(w: WorkerUnderTest, councils: number) {
   );
 }
 
+/** Every tenth council has a confirmed out-of-hours mobile (texted in a drill, through the fake Notify). */
+const MOBILE_EVERY = 10;
+
+async function seedMobiles(w: WorkerUnderTest, councils: number) {
+  const now = Date.now();
+  const list = Array.from({ length: councils }, (_, i) => i).filter((i) => i % MOBILE_EVERY === 0);
+  await insert(
+    w,
+    'mobile_numbers',
+    [
+      'id',
+      'authority_code',
+      'number',
+      'label',
+      'state',
+      'created_by',
+      'created_at',
+      'updated_at',
+      'confirmed_at',
+    ],
+    list.map((i) => [
+      `mob-${code(i)}`,
+      code(i),
+      `+4477009${String(i).padStart(5, '0')}`,
+      'Duty phone',
+      'confirmed',
+      'test',
+      now,
+      now,
+      now,
+    ]),
+  );
+  return list.length;
+}
+
 /** The settings the deployment uses, from wrangler.toml (the budget under test is the real one). */
 function deployedBudgetSettings(): Record<string, string> {
   const { vars } = wranglerConfig();
@@ -203,6 +238,7 @@ function budgetStory(councils: number, options: { checksToWaitFor: number }) {
   const fakes = outboundFakes();
   const usage: Usage[] = [];
   const continued: string[] = [];
+  let mobiles = 0;
 
   beforeAll(async () => {
     persist = tempDir('cc-d1-budget-');
@@ -220,6 +256,7 @@ function budgetStory(councils: number, options: { checksToWaitFor: number }) {
       },
     });
     await seed(worker, councils);
+    mobiles = await seedMobiles(worker, councils);
     admin = await insertAdminToken((query, ...params) => worker.sql(query, ...params));
     secondAdmin = await insertAdminToken((query, ...params) => worker.sql(query, ...params), 'second-admin');
   }, 180_000);
@@ -332,6 +369,38 @@ function budgetStory(councils: number, options: { checksToWaitFor: number }) {
     expect(continued).toContain('checks');
     expectWithinBudget();
   }, 150_000);
+
+  it(`a drill to all ${councils} councils (a mailbox each, a mobile for every ${MOBILE_EVERY}th), in slices continued through the queue`, async () => {
+    const scheduled = await worker.fetch('/api/v1/drills', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ audience: { all: true } }),
+    });
+    expect(scheduled.status, await scheduled.clone().text()).toBe(201);
+    const { id } = (await scheduled.json()) as { id: string };
+    expect(await worker.scheduled('*/15 * * * *')).toBe('ok');
+    await eventually(
+      'every path written',
+      async () =>
+        (await count(worker, `select count(*) as n from drill_paths where drill_id = '${id}'`)) ===
+        councils + mobiles,
+      120_000,
+    );
+    await eventually(
+      'every exercise sent',
+      async () =>
+        (await count(
+          worker,
+          `select count(*) as n from outbound_mail where purpose = 'drill' and status = 'delivered'`,
+        )) === councils &&
+        fakes.notify.calls.filter((c) => c.path === '/v2/notifications/sms' && c.answered === 201).length ===
+          mobiles,
+      150_000,
+    );
+    if (councils > 500) expect(continued).toContain('drills');
+    expectWithinBudget();
+  }, 200_000);
 }
 
 describe("Workers budgets at today's size: 400 councils", { timeout: 90_000 }, () => {
