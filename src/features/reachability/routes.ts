@@ -197,7 +197,7 @@ export function reachabilityRoutes() {
         'Delivery receipts from GOV.UK Notify (its callback): texts, and mail with MAIL_PROVIDER=notify',
       description:
         'In Notify, set this URL as the service’s delivery-receipt callback and an `inbound` API token (`token create --role inbound`) as its bearer token. A text’s receipt settles it (a number Notify calls invalid is marked unreachable); a receipt for a text we no longer wait on changes nothing. An e-mail’s failure is a bounce matched by our Message-ID (its `reference`) and the address: permanent-failure marks the mailbox unreachable, temporary-failure counts a soft bounce, technical-failure is ours.',
-      security: bearer,
+      security: [{ bearerAuth: [] }],
       request: {
         body: {
           content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
