@@ -73,3 +73,41 @@ export function ukDayKey(at: Date): string {
   const parts = Object.fromEntries(londonDayFormat.formatToParts(at).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
+
+const londonWallClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
+});
+
+/** London's offset from UTC at a moment, in minutes (0 in winter, 60 in summer). */
+function londonOffsetMinutes(at: number): number {
+  const p = Object.fromEntries(londonWallClock.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  return Math.round((wall - Math.floor(at / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The moment a UK wall-clock time names (what a person types: day, month, year, hour, minute), or null when
+ * it is not a real date or time. In the hour the clocks go forward (which does not exist) it is taken in
+ * summer time; in the hour they go back (which happens twice), the first.
+ */
+export function ukWallClock(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): Date | null {
+  if (![year, month, day, hour, minute].every(Number.isInteger)) return null;
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  if (new Date(asUtc).getUTCDate() !== day) return null; // 31 April, 29 February in a common year
+  // Two passes: the offset at the first guess, then at the moment it gives (clock-change days).
+  const first = asUtc - londonOffsetMinutes(asUtc) * 60_000;
+  return new Date(asUtc - londonOffsetMinutes(first) * 60_000);
+}

@@ -17,7 +17,10 @@ afterEach(() => t.close());
 const form = {
   who: 'some',
   audience: 'nation:Wales',
-  scheduledFor: '',
+  startDay: '',
+  startMonth: '',
+  startYear: '',
+  startTime: '',
   windowHours: '24',
   recurrence: 'quarterly',
 };
@@ -107,6 +110,53 @@ describe('drill pages', () => {
     await admin.get(`/drills/${later.id}`);
     const cancelled = await admin.send(`/drills/${later.id}/cancel`);
     expect(cancelled.html).toContain(`Drill ${later.reference} cancelled`);
+  });
+
+  it('takes the start as a GOV.UK date and a 24-hour time in UK time, and says what is wrong with one', async () => {
+    const admin = browser(t);
+    await admin.signInAs(t.deps, { role: 'admin' });
+    await admin.get('/drills/new');
+    const bad = await admin.submit('/drills/check', {
+      ...form,
+      startDay: '31',
+      startMonth: '4',
+      startYear: '2027',
+      startTime: '09:30',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('The start must be a real date');
+    expect(bad.html).toContain('href="#start-day"');
+    expect(bad.html).toContain('value="31"');
+    const noTime = await admin.submit('/drills/check', {
+      ...form,
+      startDay: '1',
+      startMonth: '4',
+      startYear: '2027',
+    });
+    expect(noTime.html).toContain('Enter the time it starts, like 09:30');
+    // 1 April 2027 09:30 in London is British Summer Time: 08:30 UTC.
+    const check = await admin.submit('/drills/check', {
+      ...form,
+      startDay: '1',
+      startMonth: '4',
+      startYear: '2027',
+      startTime: '9.30',
+    });
+    expect(check.status).toBe(200);
+    expect(check.html).toContain('1 April 2027 at 9:30am');
+    const done = await admin.send('/drills/new', {
+      ...form,
+      startDay: '1',
+      startMonth: '4',
+      startYear: '2027',
+      startTime: '9.30',
+    });
+    const id = /\/drills\/([0-9a-z]+)/.exec(done.redirectedTo ?? '')?.[1];
+    const [row] = await t.db
+      .select()
+      .from(drills)
+      .where(eq(drills.id, id ?? ''));
+    expect(row?.scheduledFor.toISOString()).toBe('2027-04-01T08:30:00.000Z');
   });
 
   it('a council session sees no drill page, only its acknowledgement link', async () => {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { actorOf, requirePrincipal } from '../../actor.js';
 import type { Audience } from '../../db/schema.js';
 import type { AppEnv } from '../../deps.js';
-import { ukDateTime } from '../../domain/uk-time.js';
+import { ukDateTime, ukWallClock } from '../../domain/uk-time.js';
 import { AppError } from '../../errors.js';
 import { listWarps } from '../../features/authority-register/warps.js';
 import { acknowledgeDrillPath, inspectDrillAck } from '../../features/drills/acknowledge-drill.js';
@@ -50,7 +50,10 @@ import { formFields, renderPage } from './render.js';
 const emptyValues: DrillFormValues = {
   who: 'all',
   audience: '',
-  scheduledFor: '',
+  startDay: '',
+  startMonth: '',
+  startYear: '',
+  startTime: '',
   windowHours: '24',
   recurrence: 'none',
 };
@@ -61,6 +64,35 @@ async function warpNames(c: Context<AppEnv>): Promise<Map<string, string>> {
 }
 
 const audienceText = (a: Audience, names: Map<string, string>) => describeAudience(a, names).join('; ');
+
+/** When the form says it starts (UK time): null for as soon as possible, or the errors by field. */
+function startOf(
+  v: DrillFormValues,
+): { at: Date | null } | { errors: Array<{ field: string; text: string }> } {
+  const [day, month, year, time] = [v.startDay, v.startMonth, v.startYear, v.startTime].map((x) => x.trim());
+  if (!day && !month && !year && !time) return { at: null };
+  if (!day || !month || !year)
+    return {
+      errors: [
+        { field: 'start-day', text: 'Enter the day, month and year it starts, or leave them all empty' },
+      ],
+    };
+  const clock = /^(\d{1,2})[:.](\d{2})$/.exec(time ?? '');
+  if (!clock) return { errors: [{ field: 'startTime', text: 'Enter the time it starts, like 09:30' }] };
+  const [hour, minute] = [Number(clock[1]), Number(clock[2])];
+  const at = ukWallClock(Number(year), Number(month), Number(day), hour, minute);
+  if (!at || !/^\d{4}$/.test(year))
+    return {
+      errors: [
+        at
+          ? { field: 'start-day', text: 'Enter the year as 4 digits, like 2027' }
+          : /^\d{1,2}$/.test(day) && /^\d{1,2}$/.test(month) && hour < 24 && minute < 60
+            ? { field: 'start-day', text: 'The start must be a real date' }
+            : { field: 'startTime', text: 'Enter a real time on the 24-hour clock, like 09:30' },
+      ],
+    };
+  return { at };
+}
 
 /** The form's values as the API's input, or the errors by field. */
 function inputOf(
@@ -78,16 +110,23 @@ function inputOf(
       return { errors: [{ field: 'audience', text: (err as AppError).errors?.[0]?.message ?? String(err) }] };
     }
   } else return { errors: [{ field: 'who', text: 'Choose who the drill is for' }] };
+  const start = startOf(v);
+  if ('errors' in start) return start;
   const parsed = DrillInputSchema.safeParse({
     audience,
-    ...(v.scheduledFor.trim() ? { scheduledFor: v.scheduledFor.trim() } : {}),
+    ...(start.at ? { scheduledFor: start.at.toISOString() } : {}),
     windowHours: v.windowHours.trim() || '24',
     recurrence: v.recurrence || 'none',
   });
   if (!parsed.success)
     return {
       errors: parsed.error.issues.map((i) => ({
-        field: i.path[0] === 'audience' ? 'audience' : String(i.path[0] ?? 'who'),
+        field:
+          i.path[0] === 'audience'
+            ? 'audience'
+            : i.path[0] === 'scheduledFor'
+              ? 'start-day'
+              : String(i.path[0] ?? 'who'),
         text: i.message,
       })),
     };
@@ -99,7 +138,10 @@ async function valuesOf(c: Context<AppEnv>): Promise<DrillFormValues> {
   return {
     who: field('who'),
     audience: field('audience'),
-    scheduledFor: field('scheduledFor'),
+    startDay: field('startDay'),
+    startMonth: field('startMonth'),
+    startYear: field('startYear'),
+    startTime: field('startTime'),
     windowHours: field('windowHours'),
     recurrence: field('recurrence'),
   };
@@ -129,7 +171,7 @@ async function checked(c: Context<AppEnv>, values: DrillFormValues) {
       return {
         errors: [
           {
-            field: err.errors?.[0]?.path?.startsWith('scheduledFor') ? 'scheduledFor' : 'audience',
+            field: err.errors?.[0]?.path?.startsWith('scheduledFor') ? 'start-day' : 'audience',
             text: err.message,
           },
         ],

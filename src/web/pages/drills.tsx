@@ -7,6 +7,7 @@ import type { DrillReport, GroupFigures } from '../../features/drills/report.js'
 import type { DrillPreview } from '../../features/drills/schedule-drill.js';
 import { Panel } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
+import { DateInput } from '../components/date-input.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
 import { Radios } from '../components/radios.js';
 import { SummaryList } from '../components/summary-list.js';
@@ -92,7 +93,11 @@ export function DrillListPage({
 export interface DrillFormValues {
   who: string;
   audience: string;
-  scheduledFor: string;
+  /** When it starts, UK time, as typed: all four empty means as soon as possible. */
+  startDay: string;
+  startMonth: string;
+  startYear: string;
+  startTime: string;
   windowHours: string;
   recurrence: string;
 }
@@ -137,14 +142,21 @@ export function DrillFormPage(p: {
             error={error('audience')}
             spellcheck={false}
           />
+          <DateInput
+            id="start"
+            legend="When does it start? (optional)"
+            hint="UK time, for example 27 3 2027. Leave the date and time empty to start within a few minutes."
+            values={{ day: p.values.startDay, month: p.values.startMonth, year: p.values.startYear }}
+            error={error('start-day')}
+          />
           <TextInput
-            id="scheduledFor"
-            label="When it starts (optional)"
-            hint="A date and time like 2026-12-01T09:00:00Z. Leave it empty to start within a few minutes."
-            value={p.values.scheduledFor}
-            error={error('scheduledFor')}
-            spellcheck={false}
-            widthClass="govuk-input--width-20"
+            id="startTime"
+            label="Time"
+            hint="24-hour clock, for example 09:30"
+            value={p.values.startTime}
+            error={error('startTime')}
+            inputmode="numeric"
+            widthClass="govuk-input--width-5"
           />
           <TextInput
             id="windowHours"
