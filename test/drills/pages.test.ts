@@ -98,7 +98,7 @@ describe('drill pages', () => {
 
     await runJob(t);
     const page = await op.get(`/drills/${id}`);
-    expect(page.html).toContain('**********123');
+    expect(page.html).toContain('07••• •••123');
     expect(page.html).not.toContain('+447700900123');
 
     const later = await schedule(t, adminToken, {

@@ -182,7 +182,7 @@ describe('who may see a drill report', () => {
     const r = await report(own.id, wales);
     expect(r.councils.map((c) => c.code).sort()).toEqual(['CRF', 'NWP']);
     const sms = r.councils.find((c) => c.code === 'CRF')!.paths.find((p) => p.channel === 'sms')!;
-    expect(sms.target).toBe('**********123');
+    expect(sms.target).toBe('07••• •••123');
     expect(JSON.stringify(r)).not.toContain('+447700900123');
     // An admin sees the number whole.
     const whole = await report(own.id, admin);

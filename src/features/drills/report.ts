@@ -7,9 +7,11 @@
 // Median: the middle value, or the mean of the two middle ones; 90th percentile: nearest rank (the
 // ⌈0.9·n⌉-th smallest). Final once the drill is finished. Scope as for the drill itself (drill-view.ts); a
 // WARP operator sees only its members' rows and mobile numbers masked to their last 3 digits.
+
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { authorities, drillPaths, outboundMail, smsMessages, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
+import { maskUkMobile } from '../../domain/mobile-number.js';
 import type { Principal } from '../../domain/principal.js';
 import { authorityScope } from '../auth/scope.js';
 import { type DrillView, drillFor, toDrillView } from './drill-view.js';
@@ -78,11 +80,6 @@ export interface DrillReport {
     target: string;
     failure: string | null;
   }>;
-}
-
-/** A number shown to whoever may not see it whole: only its last 3 digits. */
-export function maskNumber(number: string): string {
-  return number.length <= 3 ? number : `${'*'.repeat(number.length - 3)}${number.slice(-3)}`;
 }
 
 export function median(values: readonly number[]): number | null {
@@ -203,7 +200,7 @@ export async function drillReport(
     c.paths.push({
       id: r.id,
       channel: r.channel,
-      target: r.channel === 'sms' && masked ? maskNumber(r.target) : r.target,
+      target: r.channel === 'sms' && masked ? maskUkMobile(r.target) : r.target,
       status,
       failure: status === 'failed' ? (r.reply ?? r.status) : null,
       acknowledgedAt: r.acknowledgedAt === null ? null : new Date(r.acknowledgedAt).toISOString(),
