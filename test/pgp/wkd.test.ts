@@ -111,6 +111,20 @@ describe('the Web Key Directory', () => {
     ])
       expect((await t.app.request(path)).status, path).toBe(404);
     expect(await (await t.app.request('/.well-known/security.txt')).text()).not.toContain('Encryption:');
+    const start = await (await t.app.request('/', { headers: { accept: 'text/html' } })).text();
+    expect(start).not.toContain('signed with OpenPGP key');
+  });
+
+  it('the start page gives the fingerprint, in groups of four, and where to get the key', async () => {
+    const t = await app({ OPENPGP_PRIVATE_KEY: current.privateKey });
+    const res = await t.app.request('/', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const grouped = current.fingerprint.match(/.{4}/g)!.join(' ');
+    expect(html).toContain(`Advisories from us are signed with OpenPGP key`);
+    expect(html).toContain(grouped);
+    expect(html).toContain('href="/.well-known/openpgpkey/key.asc"');
+    expect(html).toContain('gpg --locate-keys no-reply@cyber-contacts.test');
   });
 
   it('after a rotation it serves the new key and the retired one: an advisory signed before still verifies', async () => {
