@@ -73,6 +73,33 @@ describe('without a key', () => {
   });
 });
 
+describe('a key that expires while the service runs', () => {
+  it('stops signing (unsigned, logged once) and /readyz says it expired', async () => {
+    // Made 1 January 2026, valid for 340 days: still valid at TEST_NOW (30 November 2026), then expired.
+    const expiring = await makeTestKey({ expiresInSeconds: 340 * 86_400 });
+    const t: TestApp = await makeTestApp({ env: { OPENPGP_PRIVATE_KEY: expiring.privateKey } });
+    opened.push(t);
+    await seedFanOut(t, ['wales'], 1);
+    const admin = await t.tokenFor('admin');
+    expect((await (await t.call('GET', '/readyz')).json()).checks.signing.ok).toBe(true);
+    t.clock.advance(30 * 86_400_000);
+    const ready = await (await t.call('GET', '/readyz')).json();
+    expect(ready.status).toBe('degraded');
+    expect(ready.checks.signing.detail).toContain(
+      `the OpenPGP key ${expiring.fingerprint} expired on 2026-12-07`,
+    );
+    const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
+    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    await drain(t);
+    const copies = advisoryCopies(t);
+    expect(copies).toHaveLength(2);
+    for (const c of copies) expect(c.raw).not.toContain('multipart/signed');
+    expect(
+      t.log.lines.filter((l) => l.msg === 'advisories are sent unsigned: the OpenPGP key has expired'),
+    ).toHaveLength(1);
+  });
+});
+
 describe('keys that cannot sign are refused, naming the setting', () => {
   it('refuses text that is no key, and a public key given as the secret', async () => {
     expect((await refusal({ privateKey: 'not a key at all' })).setting).toBe('OPENPGP_PRIVATE_KEY');

@@ -5,6 +5,11 @@
 //   - what /readyz says about signing (`signingReadiness`);
 //   - what is published: the Web Key Directory and the key download (routes.ts), the fingerprint on the
 //     public pages, the Encryption line of security.txt.
+// Only advisory e-mails are signed (each delivery, and the test an author sends themselves): they are what
+// councils act on and what a phisher imitates. Sign-in, confirmation and re-confirmation links and notices
+// to staff stay unsigned: they answer something the reader just did or concern the service itself, carry
+// nothing to act on outside it, and signing them would teach readers that any signed mail of ours is an
+// advisory. (Text messages cannot be signed.)
 // Later work (checking a received advisory, encrypting to councils) builds on `serviceKeyState`.
 import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
