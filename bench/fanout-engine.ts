@@ -29,6 +29,8 @@ export interface EngineInput {
   instant?: boolean;
   /** Sign every message with DKIM (the service's own signer). */
   dkim?: BenchDkim;
+  /** OPENPGP_PRIVATE_KEY: sign every advisory copy with OpenPGP (PGP/MIME), as the service does. */
+  openpgpKey?: string;
   /**
    * Time every SQL statement (for the breakdown). Off in the runs measured against the baseline: timing
    * costs the engine ~40 µs a message that the baseline does not pay. On by default with `instant`.
@@ -48,7 +50,10 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 runChildMain(async () => {
   const input = childInput<EngineInput>();
-  const config = parseConfig(benchEnv(input.databaseUrl, input.smtpUrl, input.connections, input.dkim));
+  const config = parseConfig({
+    ...benchEnv(input.databaseUrl, input.smtpUrl, input.connections, input.dkim),
+    ...(input.openpgpKey ? { OPENPGP_PRIVATE_KEY: input.openpgpKey } : {}),
+  });
   const log = jsonLogger(config.LOG_LEVEL, (line) => process.stderr.write(`${line}\n`));
   const instrumented = input.instrument ?? input.instant ?? false;
   const sql = instrumented ? await instrumentLibsql() : { ops: new Map<string, OpCounter>(), reset() {} };

@@ -56,6 +56,8 @@ export interface FanoutOptions {
   dkim: boolean;
   /** One engine run to this many recipients, for its peak RSS (0: none). */
   bigMessages: number;
+  /** The engine signs every advisory with OpenPGP (PGP/MIME, a fresh Ed25519 key); the baseline does not. */
+  pgp?: boolean;
 }
 
 export const defaultFanoutOptions: FanoutOptions = {
@@ -74,6 +76,18 @@ function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A fresh OpenPGP key for `--pgp` (the engine signs each advisory copy with it, as the service does). */
+async function benchOpenPgpKey(): Promise<string> {
+  const { generateKey } = await import('openpgp');
+  const { privateKey } = await generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name: 'NCSC advisories', email: 'advisories@cyber-contacts.bench.example' }],
+    format: 'armored',
+  });
+  return privateKey;
 }
 
 /** A fresh RSA-2048 key for the DKIM pairs (a selector that is never published: the sink does not verify). */
@@ -410,6 +424,8 @@ export async function runFanout(options: FanoutOptions): Promise<PartSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'cyber-contacts-bench-'));
   let sink: SinkHandle | null = null;
   try {
+    // The engine's signing key (OPENPGP_PRIVATE_KEY), when asked: Ed25519, user ID at the bench's mail domain.
+    const openpgpKey = options.pgp ? await benchOpenPgpKey() : undefined;
     console.log(
       `fanout: ${options.messages} confirmed mailboxes, one advisory, pool of ${options.connections} SMTP connections, ` +
         `${options.runs} runs per side`,
@@ -430,6 +446,7 @@ export async function runFanout(options: FanoutOptions): Promise<PartSummary> {
         connections: options.connections,
         advisoryId: prep.advisoryId,
         expected: options.messages,
+        ...(openpgpKey ? { openpgpKey } : {}),
       };
     };
     const dropDb = (n: number | string) => {

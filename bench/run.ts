@@ -43,6 +43,7 @@ const parts: Part[] = [
         profileDir: typeof flags['profile-dir'] === 'string' ? flags['profile-dir'] : undefined,
         dkim: flags['no-dkim'] === undefined,
         bigMessages: flags.big === '0' ? 0 : int(flags.big, defaultFanoutOptions.bigMessages),
+        pgp: flags.pgp === true || flags.pgp === 'true',
       }),
   },
   {
@@ -89,7 +90,7 @@ async function main() {
   const { names, flags } = parseArgs(process.argv.slice(2));
   if (flags.help) {
     console.log(
-      'usage: npm run bench -- [part …] [--runs N] [--messages N] [--connections N] [--no-dkim] [--big N|0] [--profile] [--profile-dir DIR]',
+      'usage: npm run bench -- [part …] [--runs N] [--messages N] [--connections N] [--no-dkim] [--pgp] [--big N|0] [--profile] [--profile-dir DIR]',
     );
     for (const p of parts) console.log(`  ${p.name.padEnd(9)} ${p.description}`);
     return;

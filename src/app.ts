@@ -16,6 +16,7 @@ import { coverageRoutes } from './features/coverage/routes.js';
 import { drillRoutes } from './features/drills/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
+import { openpgpRoutes } from './features/openpgp/routes.js';
 import { outboundRoutes } from './features/outbound/routes.js';
 import { reachabilityRoutes } from './features/reachability/routes.js';
 import { staffRoutes } from './features/staff/routes.js';
@@ -111,6 +112,7 @@ export function createApp(deps: Deps) {
   app.route('/', mailboxRoutes());
   app.route('/', mobileRoutes());
   app.route('/', reachabilityRoutes());
+  app.route('/', openpgpRoutes());
   app.route('/', outboundRoutes());
   app.route('/', advisoryAuthoringRoutes());
   app.route('/', advisoryReleaseRoutes());

@@ -64,6 +64,19 @@ export const configSchema = z
     DKIM_PRIVATE_KEY: z.string().optional(),
     /** The domain in generated Message-IDs and VERP addresses; the host of PUBLIC_BASE_URL when absent. */
     MAIL_DOMAIN: z.string().optional(),
+    /**
+     * The OpenPGP secret key that signs every advisory e-mail (PGP/MIME, RFC 3156), armored (a secret: never in
+     * wrangler.toml). Its user ID must be an address at MAIL_FROM's domain. Unset: advisories go out unsigned
+     * and /readyz says so (degraded). A key that cannot sign is refused at start-up (src/mail/openpgp-keys.ts).
+     */
+    OPENPGP_PRIVATE_KEY: z.string().trim().min(1).optional(),
+    /** The passphrase of OPENPGP_PRIVATE_KEY, when it has one (a secret). */
+    OPENPGP_PASSPHRASE: z.string().min(1).optional(),
+    /**
+     * After a key rotation: the armored public keys of the retired signing keys, one block after another. They
+     * stay published (Web Key Directory, the key download) so that advisories signed with them still verify.
+     */
+    OPENPGP_PREVIOUS_PUBLIC_KEYS: z.string().trim().min(1).optional(),
 
     // mailboxes
     CONFIRMATION_TTL_HOURS: positiveInt.default(72),

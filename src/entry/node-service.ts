@@ -2,6 +2,7 @@
 // configured); background work; graceful shutdown.
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
+import { assertServiceKeyUsable } from '../features/openpgp/service-key.js';
 import { settleBackground } from '../lib/background.js';
 import { startBackgroundWork } from './node-background.js';
 import { buildNodeRuntime } from './node-deps.js';
@@ -12,6 +13,11 @@ const runtime = await buildNodeRuntime(process.env).catch((err: Error) => {
   process.exit(1);
 });
 const { deps } = runtime;
+// A signing key that cannot sign stops the start (naming the setting); a missing one is a warning.
+await assertServiceKeyUsable(deps).catch((err: Error) => {
+  console.error(`Invalid configuration:\n  ${err.message}`);
+  process.exit(1);
+});
 const app = createApp(deps);
 const background = startBackgroundWork(deps);
 

@@ -18,6 +18,7 @@ import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
 import { runDrills } from '../features/drills/run-drills.js';
 import { followUpSms } from '../features/mobiles/sms-receipts.js';
+import { assertServiceKeyUsable } from '../features/openpgp/service-key.js';
 import { recordDeadLetters } from '../features/outbound/dead-letters.js';
 import { receiveInboundMail } from '../features/reachability/inbound-mail.js';
 import { runScheduledWork, type ScheduledOutcome } from '../features/reachability/scheduled.js';
@@ -66,13 +67,19 @@ interface ScheduledController {
 const MAX_QUEUE_DELAY_SECONDS = 43_200;
 
 // One runtime (config, database, mailer …) and app per isolate: Workers keep `env` for the isolate's life.
-const runtimes = new WeakMap<object, { runtime: WorkerRuntime; app: App }>();
+// The isolate's first request also reads the OpenPGP signing key: one that cannot sign makes the service
+// answer "not configured" as a bad setting does (Workers have no start-up to refuse).
+const runtimes = new WeakMap<object, { runtime: WorkerRuntime; app: App; keyCheck: Promise<void> }>();
 
 function runtimeFor(env: WorkerEnv) {
   let entry = runtimes.get(env);
   if (!entry) {
     const runtime = buildWorkerRuntime(env);
-    entry = { runtime, app: createApp(runtime.deps) };
+    const keyCheck = assertServiceKeyUsable(runtime.deps).catch((err: Error) => {
+      throw new Error(`Invalid configuration:\n  ${err.message}`);
+    });
+    keyCheck.catch(() => {}); // reported by the request that awaits it
+    entry = { runtime, app: createApp(runtime.deps), keyCheck };
     runtimes.set(env, entry);
   }
   return entry;
@@ -416,7 +423,9 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     let app: App;
     try {
-      app = runtimeFor(env).app;
+      const entry = runtimeFor(env);
+      await entry.keyCheck;
+      app = entry.app;
     } catch (err) {
       return notConfigured(request, err);
     }

@@ -103,7 +103,11 @@ export function addressHeader(name: string, value: string): string {
   return foldHeader(name, [...encodeWords(display, Math.min(75, 76 - name.length - 2)), addr]);
 }
 
-/** Quoted-printable (RFC 2045 §6.7) of UTF-8 text: line breaks become CRLF, lines at most 76 characters. */
+/**
+ * Quoted-printable (RFC 2045 §6.7) of UTF-8 text: line breaks become CRLF, lines at most 76 characters. A
+ * line beginning `From ` has its F encoded (=46), as RFC 3156 §3 asks of signed text: a mailbox file
+ * would otherwise store it as `>From ` and break the message's OpenPGP signature.
+ */
 export function quotedPrintable(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
@@ -115,7 +119,8 @@ export function quotedPrintable(text: string): string {
       for (let i = 0; i < bytes.length; i++) {
         const b = bytes[i]!;
         const last = i === bytes.length - 1;
-        const literal = (b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last);
+        const fromLine = i === 0 && b === 70 && line.startsWith('From ');
+        const literal = ((b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last)) && !fromLine;
         const token = literal ? String.fromCharCode(b) : `=${hex(b)}`;
         if (current.length + token.length > 75) {
           out += `${current}=${CRLF}`;

@@ -73,6 +73,8 @@ export function fill(route: Route, w: World): string {
         return w.ids.testAudience;
       case 'reference':
         return w.ids.sentReference;
+      case 'hash':
+        return 'iy9q119eutrkn8s1mk4r39qejnbu3n5q'; // a WKD name (the draft's example): the world publishes no key
       case 'token':
         if (route.path.startsWith('/confirm/')) return w.ids.confirmToken;
         if (route.path.startsWith('/handover/')) return w.ids.handoverToken;

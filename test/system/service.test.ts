@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { TEST_OPENPGP_PRIVATE_KEY } from '../support/openpgp-key.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -11,9 +12,12 @@ describe('service basics', () => {
   it('answers /healthz and /readyz once migrations are applied', async () => {
     const health = await t.call('GET', '/healthz');
     expect(health.status).toBe(200);
-    const ready = await t.call('GET', '/readyz');
+    // Ready (not degraded) needs every part: here, an OpenPGP key to sign advisories with.
+    const signing = await makeTestApp({ env: { OPENPGP_PRIVATE_KEY: TEST_OPENPGP_PRIVATE_KEY } });
+    const ready = await signing.call('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok' });
+    signing.close();
   });
 
   it('reports not ready on a database without migrations', async () => {

@@ -8,6 +8,9 @@ import { type Client, createClient, type InValue } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { cronJobs } from '../../src/entry/worker.js';
+import { wkdHash } from '../../src/mail/wkd.js';
+import { gpgHome, pgpMimeParts } from '../pgp/support.js';
+import { TEST_OPENPGP_FINGERPRINT } from '../support/openpgp-key.js';
 import { libsqlHttpFake } from './libsql-fake.js';
 import {
   applyMigrations,
@@ -313,6 +316,21 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
     expect(sent.feedbackTo).toMatch(/^bounces\+[0-9a-z]+\.[0-9a-f]{16}@cyber-contacts\.test$/);
     expect(sent.raw).not.toMatch(/^Return-Path:/im);
     expect(sent.raw).toMatch(/^Content-Type: multipart\/alternative; boundary="=_cc_[0-9a-f]+"\r$/m);
+    // Signed in the Worker (PGP/MIME), and GnuPG verifies it against the key the Worker serves by WKD.
+    expect(sent.raw).toMatch(/^Content-Type: multipart\/signed; boundary="[^"]+"; micalg=pgp-sha\d+;\r$/m);
+    const wkd = await worker.fetch(`/.well-known/openpgpkey/hu/${await wkdHash('no-reply')}?l=no-reply`);
+    expect(wkd.status).toBe(200);
+    const gpg = gpgHome();
+    try {
+      gpg.importKeys(new Uint8Array(await wkd.arrayBuffer()));
+      const parts = pgpMimeParts(sent.raw);
+      const verified = gpg.verify(parts.signedPart, parts.signature);
+      expect(verified.status, verified.stderr).toBe(0);
+      expect(verified.stderr).toContain(`Good signature`);
+      expect(verified.stderr.replace(/\s/g, '')).toContain(TEST_OPENPGP_FINGERPRINT);
+    } finally {
+      gpg.close();
+    }
   });
 
   it('acknowledges by the link in the message', async () => {

@@ -15,6 +15,7 @@ import { Miniflare } from 'miniflare';
 import { parse as parseToml } from 'smol-toml';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { API_KEY, fakeNotify, NOTIFY_URL, SMS_TEMPLATE } from '../notify/fake-notify.js';
+import { TEST_OPENPGP_PRIVATE_KEY } from '../support/openpgp-key.js';
 
 const run = promisify(execFile);
 
@@ -272,6 +273,8 @@ export async function startWorker(options: {
     DOH_URL,
     DNS_TRIES: '1',
     REGISTER_SYNC_ON_EMPTY: 'false',
+    // Advisories are signed in the Worker too (openpgp.js on Web Crypto): a fixed test key.
+    OPENPGP_PRIVATE_KEY: TEST_OPENPGP_PRIVATE_KEY,
     ...options.bindings,
   };
   for (const name of options.omit ?? []) delete bindings[name];

@@ -2,7 +2,8 @@
 // HTML and the plain-text parts, rendered by the template the fan-out uses), and "send a test to me": one
 // copy to the signed-in staff member's own address, marked TEST, through the outbound queue. Both are for
 // the advisory's author only (an admin, or its WARP's operators), whatever its TLP label: the author may read
-// it, and a test goes to nobody but themselves. Tests are rate limited per person and audited.
+// it, and a test goes to nobody but themselves. Tests are rate limited per person and audited. A test is
+// signed with the service's OpenPGP key like the real copies, so its author can check the signature too.
 
 import { eq } from 'drizzle-orm';
 import advisoryTemplate from '../../../templates/advisory.js';
@@ -12,9 +13,12 @@ import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { composeMessage } from '../../mail/compose.js';
+import { buildMimeMessage } from '../../mail/mime-message.js';
+import { signMessage } from '../../mail/pgp-mime.js';
 import { enforceLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { personOf } from '../auth/people.js';
+import { advisorySigner } from '../openpgp/service-key.js';
 import { assertMailAvailable } from '../outbound/mail-available.js';
 import { queuedRow, wakeSender } from '../outbound/queue-mail.js';
 import { assertAuthor, findOwnAdvisory } from './advisory-scope.js';
@@ -115,6 +119,13 @@ export async function sendTestToMe(
     to,
     `advisory-test.${advisory.id}.${deps.random.id()}`,
   );
+  // Signed now (the queue keeps the whole message, and sends these bytes: see OutgoingMessage.raw).
+  const signer = await advisorySigner(deps);
+  if (signer)
+    message.raw = await signMessage(
+      buildMimeMessage(message, { from: deps.config.MAIL_FROM, date: deps.clock.now() }),
+      signer,
+    );
   // The queued copy and its audit entry in one write; then the sender is woken.
   const options = { lane: 'urgent' as const, purpose: 'advisory test to its author' };
   await deps.db.batch([

@@ -67,6 +67,14 @@ export const policy: Record<string, Access> = {
   'POST /api/v1/inbound/bounces': ['inbound'],
   'GET /.well-known/security.txt': anyone,
 
+  // the service's OpenPGP keys (src/features/openpgp): the Web Key Directory (direct and advanced methods) and
+  // the armored download, for anyone checking an advisory's signature
+  'GET /.well-known/openpgpkey/policy': anyone,
+  'GET /.well-known/openpgpkey/hu/:hash': anyone,
+  'GET /.well-known/openpgpkey/:domain/policy': anyone,
+  'GET /.well-known/openpgpkey/:domain/hu/:hash': anyone,
+  'GET /.well-known/openpgpkey/key.asc': anyone,
+
   // advisories: release control
   'POST /api/v1/advisories/:id/release': ['admin', 'warp'],
   'POST /api/v1/advisories/:id/approve': admin,

@@ -1,7 +1,9 @@
 // The service's own /.well-known/security.txt (RFC 9116): Contact, Expires, Canonical, Policy,
-// Preferred-Languages, from the config.
+// Preferred-Languages, from the config; Encryption names the service's OpenPGP key when one is set (the
+// armored download; the same key signs advisories, and WKD publishes it: src/features/openpgp).
 import type { Config } from '../../config.js';
 import { mailDomain } from '../../mail/message-ids.js';
+import { PUBLIC_KEY_PATH, signingConfigured } from '../openpgp/service-key.js';
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -17,6 +19,7 @@ export function securityTxt(config: Config, now: Date): string {
     : new Date(Math.floor((now.getTime() + YEAR_MS) / 86_400_000) * 86_400_000);
   const lines = [
     ...contacts.map((c) => `Contact: ${c}`),
+    ...(signingConfigured(config) ? [`Encryption: ${config.PUBLIC_BASE_URL}${PUBLIC_KEY_PATH}`] : []),
     `Expires: ${expires.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
     `Canonical: ${config.PUBLIC_BASE_URL}/.well-known/security.txt`,
     ...(config.SECURITY_POLICY_URL ? [`Policy: ${config.SECURITY_POLICY_URL}`] : []),

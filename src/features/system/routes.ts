@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { databaseReadiness } from '../../db/readiness.js';
 import type { Deps } from '../../deps.js';
 import { createRouter, json } from '../../openapi.js';
+import { signingReadiness } from '../openpgp/service-key.js';
 
 const Health = z
   .object({ status: z.enum(['ok', 'unavailable']), detail: z.string().optional() })
@@ -18,10 +19,10 @@ const Readiness = z
   .object({
     status: z.enum(['ok', 'degraded', 'unavailable']).openapi({
       description:
-        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
+        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider), or sends advisories unsigned (no OpenPGP key); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
     }),
     detail: z.string(),
-    checks: z.object({ database: Check, mail: Check, sms: Check }),
+    checks: z.object({ database: Check, mail: Check, sms: Check, signing: Check }),
   })
   .openapi('Readiness');
 
@@ -45,7 +46,7 @@ export function systemRoutes(deps: Deps) {
       path: '/readyz',
       tags: ['Service'],
       summary:
-        'Readiness: the database answers and migrations are applied; whether e-mail and text messages can be sent',
+        'Readiness: the database answers and migrations are applied; whether e-mail and text messages can be sent, and advisories signed',
       responses: { 200: json(Readiness, 'Ready, or degraded'), 503: json(Readiness, 'Not ready') },
     }),
     async (c) => {
@@ -62,13 +63,16 @@ export function systemRoutes(deps: Deps) {
             missing: noSms.missing,
           }
         : { ok: true, detail: `text messages go through ${deps.sms.provider}` };
-      const checks = { database: db, mail, sms };
+      const signing = await signingReadiness(deps);
+      const checks = { database: db, mail, sms, signing };
       if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail, checks }, 503);
-      if (problem || noSms)
+      if (problem || noSms || !signing.ok)
         return c.json(
           {
             status: 'degraded' as const,
-            detail: [problem && mail.detail, noSms && sms.detail].filter(Boolean).join('; '),
+            detail: [problem && mail.detail, noSms && sms.detail, !signing.ok && signing.detail]
+              .filter(Boolean)
+              .join('; '),
             checks,
           },
           200,

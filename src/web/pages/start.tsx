@@ -1,13 +1,17 @@
-// GET /: what the service is, the start button, and the way in for councils already registered.
+// GET /: what the service is, the start button, the way in for councils already registered, and the
+// fingerprint of the key that signs our advisories.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../deps.js';
+import { PUBLIC_KEY_PATH, serviceKeyState } from '../../features/openpgp/service-key.js';
 import { Button } from '../components/button.js';
 import { renderPage } from './render.js';
+import { SigningKeyNotice } from './signing-key-notice.js';
 
 export function startRoutes() {
   const router = new Hono<AppEnv>();
-  router.get('/', (c) =>
-    renderPage(
+  router.get('/', async (c) => {
+    const key = await serviceKeyState(c.var.deps);
+    return renderPage(
       c,
       { title: 'Register your council’s cyber security mailbox' },
       <div class="govuk-grid-row">
@@ -37,9 +41,10 @@ export function startRoutes() {
             </a>{' '}
             to see your council’s mailboxes, send a confirmation again or remove a mailbox.
           </p>
+          <SigningKeyNotice keys={key.status === 'ready' ? key.keys : null} keyUrl={PUBLIC_KEY_PATH} />
         </div>
       </div>,
-    ),
-  );
+    );
+  });
   return router;
 }
