@@ -3,16 +3,15 @@
 // sees its members' numbers masked and changes nothing. Every change goes through the transitions module;
 // texting a code is limited per number and per caller, so nobody can use the service to flood a phone.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { BatchItem } from '../../db/client.js';
 import { inList } from '../../db/limits.js';
-import { authorities, mobileNumbers } from '../../db/schema.js';
+import { authorities, mobileNumbers, smsMessages } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { formatUkMobile, parseUkMobile, ukMobileExample } from '../../domain/mobile-number.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { enforceLimits, requesterLimits } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
-import { inBatchOrder } from '../audit/transitions.js';
+import { insertRowIf } from '../audit/transitions.js';
 import { canSeeAuthority } from '../auth/scope.js';
 import { assertSmsAvailable, smsInserts, smsRows, wakeSmsSender } from '../outbound/queue-sms.js';
 import { cleanCode, codeMatches, hashCode, MAX_CODE_ATTEMPTS, newCode } from './confirmation-code.js';
@@ -182,7 +181,7 @@ export async function sendNewCode(deps: Deps, actor: ActorContext, id: string): 
   const council = await authorityName(deps, row.authorityCode);
   const now = deps.clock.now();
   const code = newCode();
-  const sms = smsRows(deps, [
+  const [text] = smsRows(deps, [
     {
       purpose: 'code',
       mobileId: id,
@@ -191,7 +190,8 @@ export async function sendNewCode(deps: Deps, actor: ActorContext, id: string): 
       text: codeText(deps, council, code),
     },
   ]);
-  const parts = mobileTransitions.statements(deps.db, actor, 'sendCode', id, {
+  // The text is written in the same guarded batch as the new code: a request that loses a race texts nothing.
+  const updated = await mobileTransitions.apply(deps, actor, 'sendCode', id, {
     set: {
       codeHash: await hashCode(deps.random, id, code),
       codeExpiresAt: new Date(now.getTime() + deps.config.MOBILE_CODE_MINUTES * 60_000),
@@ -199,15 +199,10 @@ export async function sendNewCode(deps: Deps, actor: ActorContext, id: string): 
       codesSent: sql`${mobileNumbers.codesSent} + 1`,
     },
     when: eq(mobileNumbers.codesSent, row.codesSent),
+    with: (stillApplies) => [insertRowIf(deps.db, smsMessages, text!, stillApplies)],
     audit: { after: { codesSent: row.codesSent + 1 } },
     at: now,
   });
-  const results = (await deps.db.batch(
-    inBatchOrder(parts) as [BatchItem, ...BatchItem[]],
-  )) as unknown as unknown[];
-  const updated = (results[parts.before.length] as MobileRow[])[0];
-  if (!updated) throw await mobileTransitions.conflictNow(deps.db, 'sendCode', id);
-  await deps.db.batch(smsInserts(deps, sms) as [BatchItem, ...BatchItem[]]);
   await wakeSmsSender(deps);
   return toMobileView(updated, actor.principal);
 }
