@@ -87,3 +87,35 @@ describe('what the provider says later', () => {
     expect(await followUpSms(t.deps)).toEqual({ asked: 0, settled: 0 });
   });
 });
+
+describe('a failure of ours while texting', () => {
+  it('stops the drain: the other texts wait (untried) instead of each failing the same way', async () => {
+    const tried: string[] = [];
+    t.deps.sms = memorySms((sms) => {
+      tried.push(sms.to);
+      return {
+        status: 'technical-failure',
+        reply: '403 AuthError: Invalid token',
+        failure: 'Notify AuthError',
+      };
+    });
+    const mobiles = [mobileId];
+    for (const n of ['+447700900002', '+447700900003']) mobiles.push((await insertMobile(t.db, 'CRF', n)).id);
+    await queueSms(
+      t.deps,
+      mobiles.map((id, i) => ({
+        purpose: 'drill' as const,
+        mobileId: id,
+        authorityCode: 'CRF',
+        toNumber: `+44770090000${i + 1}`,
+        text: 'EXERCISE: please acknowledge',
+      })),
+    );
+    expect(tried).toHaveLength(1);
+    const rows = await t.db.select().from(smsMessages);
+    expect(rows.map((r) => r.status).sort()).toEqual(['created', 'created', 'technical-failure']);
+    expect(rows.every((r) => (r.nextAttemptAt ?? 0) > t.clock.now().getTime())).toBe(true);
+    const [mobile] = await t.db.select().from(mobileNumbers).where(eq(mobileNumbers.id, mobileId));
+    expect(mobile?.unreachableAt).toBeNull();
+  });
+});

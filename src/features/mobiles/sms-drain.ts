@@ -40,6 +40,9 @@ export interface SmsDrainStats {
 
 const retryable = ['created', 'temporary-failure', 'technical-failure'] as const;
 
+/** How long the texts wait after a failure of ours before the next try. */
+const OURS_WAIT_MS = 60_000;
+
 /** Claims due texts: new or retryable ones whose time has come, and ones whose sender's lease ran out unsent. */
 async function claim(deps: Deps, options: SmsDrainOptions, limit: number): Promise<SmsRow[]> {
   const now = deps.clock.now().getTime();
@@ -216,9 +219,16 @@ export async function drainSms(deps: Deps, options: SmsDrainOptions): Promise<Sm
       }
       const outcome = await record(deps, row, options.owner, result);
       stats[outcome]++;
-      if (result.status === 'technical-failure')
-        deps.log.error('SMS not sent: a failure of ours', { failure: result.failure, reply: result.reply });
       if (result.retryAfterMs) waitUntil = deps.clock.now().getTime() + result.retryAfterMs;
+      if (result.status === 'technical-failure') {
+        // Ours (a wrong key, a missing template): the next text would fail the same way. The rest wait,
+        // and the admins read why once, not once per council.
+        deps.log.error('SMS not sent: a failure of ours; the other texts wait', {
+          failure: result.failure,
+          reply: result.reply,
+        });
+        waitUntil = deps.clock.now().getTime() + Math.max(result.retryAfterMs ?? 0, OURS_WAIT_MS);
+      }
     }
     if (waitUntil !== null) break;
   }
