@@ -10,13 +10,13 @@ import { drillPaths, drills, outboundMail, smsMessages, warps } from '../../db/s
 import type { Deps } from '../../deps.js';
 import { recurrenceMonths } from '../../domain/drill-states.js';
 import { type ActorContext, systemPrincipal } from '../../domain/principal.js';
+import { insertRowsIf } from '../audit/insert-rows-if.js';
 import { auditEntryIf, insertRowIf } from '../audit/transitions.js';
 import { wakeSender } from '../outbound/queue-mail.js';
 import { wakeSmsSender } from '../outbound/queue-sms.js';
 import { DRILL_MAIL_LANE, drillRunBy, nextSlice, type SliceRows, sliceRows } from './drill-paths.js';
 import { withDrillReference } from './drill-reference.js';
 import { assertMayChange, type DrillRow, drillFor } from './drill-view.js';
-import { insertRowsIf } from './insert-rows-if.js';
 import { scheduledFields } from './schedule-drill.js';
 import { drillTransitions } from './transitions.js';
 

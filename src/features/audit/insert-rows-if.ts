@@ -1,7 +1,7 @@
 // Many rows written only if a condition holds when the batch reaches them: `insert … select * from
 // (values …) where <condition>`, each statement within D1's 100 bound parameters (only the columns the rows
 // give are bound, so narrow rows pack more to a statement). The multi-row sibling of `insertRowIf`
-// (features/audit/transitions.ts): a drill's paths and messages are written only if the drill is still in
+// (transitions.ts): for example a drill's paths and messages are written only if the drill is still in
 // the state the write was made for, so a scheduler that lost a race (or a drill cancelled meanwhile)
 // writes nothing. With `ignoreConflicts`, rows whose id is already there are skipped: a drill's rows have
 // ids derived from what they are for, so two writers of the same rows write them once.
