@@ -1,11 +1,11 @@
 // Acknowledging an advisory through the link in its e-mail. The signed token names the delivery; the first
 // acknowledgement is kept (who said so, and when), and a later one only learns when that was.
-import { eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { advisories, authorities, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { mailboxHolder } from '../../domain/principal.js';
 import { headerText } from '../../mail/headers.js';
-import { deliveryTransitions } from './delivery-transitions.js';
+import { acknowledgeCopy } from './acknowledge-copy.js';
 import { verifySignedToken } from './signing-key.js';
 
 /** Recorded when the person acknowledging leaves "Your name or team" empty. */
@@ -87,37 +87,21 @@ export async function acknowledgeDelivery(
   if (!view) return { state: 'unknown' };
   if (view.acknowledgedAt) return { state: 'already', view };
 
-  const now = deps.clock.now();
   const by = cleanAcknowledgerName(request.name ?? '').slice(0, MAX_ACK_NAME_LENGTH) || DEFAULT_ACKNOWLEDGER;
   const principal = {
     ...mailboxHolder(view.mailboxId, view.authority?.code ?? ''),
     authorityCode: view.authority?.code ?? null,
   };
-  // Guarded on "not acknowledged yet": of two clicks at once, one records it (with its audit entry) and the
-  // other learns the time that was kept.
-  const acknowledged = await deliveryTransitions.attempt(
+  // Of two clicks at once, one records it (with its audit entry) and the other learns the time that was kept.
+  const acknowledged = await acknowledgeCopy(
     deps,
     { principal, requestId: request.requestId, ip: request.ip },
-    'acknowledge',
     view.deliveryId,
-    {
-      set: { acknowledgedAt: now.getTime(), acknowledgedBy: by },
-      when: isNull(deliveries.acknowledgedAt),
-      audit: {
-        after: {
-          advisoryId: view.advisory.id,
-          reference: view.advisory.reference,
-          authorityCode: view.authority?.code ?? null,
-          acknowledgedAt: now.toISOString(),
-          acknowledgedBy: by,
-        },
-      },
-      at: now,
-    },
+    { advisory: view.advisory, authorityCode: view.authority?.code ?? null, by },
   );
   if (!acknowledged) {
     const kept = await inspectAcknowledgement(deps, token);
     return kept ? { state: 'already', view: kept } : { state: 'unknown' };
   }
-  return { state: 'acknowledged', view: { ...view, acknowledgedAt: now, acknowledgedBy: by } };
+  return { state: 'acknowledged', view: { ...view, acknowledgedAt: acknowledged, acknowledgedBy: by } };
 }

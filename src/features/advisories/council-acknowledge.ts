@@ -7,8 +7,8 @@ import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { cleanAcknowledgerName, MAX_ACK_NAME_LENGTH } from './ack-delivery.js';
+import { acknowledgeCopy } from './acknowledge-copy.js';
 import { accessTo } from './advisory-scope.js';
-import { deliveryTransitions } from './delivery-transitions.js';
 
 export type CouncilAckOutcome = {
   state: 'acknowledged' | 'already';
@@ -54,23 +54,13 @@ export async function acknowledgeAsCouncil(
     .limit(1);
   if (!copy)
     throw new AppError('conflict', 'No copy of this advisory has been delivered to your council yet.');
-  const now = deps.clock.now();
   const by = cleanAcknowledgerName(name).slice(0, MAX_ACK_NAME_LENGTH) || 'signed-in council';
-  const acknowledged = await deliveryTransitions.attempt(deps, actor, 'acknowledge', copy.id, {
-    set: { acknowledgedAt: now.getTime(), acknowledgedBy: by },
-    when: isNull(deliveries.acknowledgedAt),
-    audit: {
-      after: {
-        advisoryId: advisory.id,
-        reference: advisory.reference,
-        authorityCode: principal.authorityCode,
-        acknowledgedAt: now.toISOString(),
-        acknowledgedBy: by,
-        from: 'the council’s page',
-      },
-    },
-    at: now,
+  const acknowledged = await acknowledgeCopy(deps, actor, copy.id, {
+    advisory,
+    authorityCode: principal.authorityCode,
+    by,
+    from: 'the council’s page',
   });
   if (!acknowledged) return acknowledgeAsCouncil(deps, actor, advisoryId, name);
-  return { state: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by };
+  return { state: 'acknowledged', acknowledgedAt: acknowledged, acknowledgedBy: by };
 }

@@ -9,7 +9,7 @@ import { advisories, authorities, deliveries, mobileNumbers, smsMessages } from 
 import type { Deps } from '../../deps.js';
 import { maskUkMobile } from '../../domain/mobile-number.js';
 import { mobileHolder } from '../../domain/principal.js';
-import { deliveryTransitions } from './delivery-transitions.js';
+import { acknowledgeCopy } from './acknowledge-copy.js';
 import { verifySignedToken } from './signing-key.js';
 import { SMS_LINK_PURPOSE } from './sms-heads-up.js';
 
@@ -123,33 +123,22 @@ export async function acknowledgeBySms(
     )
     .limit(1);
   if (!copy) return { state: 'no-copy', view };
-  const now = deps.clock.now();
   const by = `out-of-hours mobile ${view.phone}`;
   const principal = mobileHolder(view.smsId, view.authority.code);
-  const done = await deliveryTransitions.attempt(
+  const done = await acknowledgeCopy(
     deps,
     { principal, requestId: request.requestId, ip: request.ip },
-    'acknowledge',
     copy.id,
     {
-      set: { acknowledgedAt: now.getTime(), acknowledgedBy: by },
-      when: isNull(deliveries.acknowledgedAt),
-      audit: {
-        after: {
-          advisoryId: view.advisory.id,
-          reference: view.advisory.reference,
-          authorityCode: view.authority.code,
-          acknowledgedAt: now.toISOString(),
-          acknowledgedBy: by,
-          from: 'a text message link',
-        },
-      },
-      at: now,
+      advisory: view.advisory,
+      authorityCode: view.authority.code,
+      by,
+      from: 'a text message link',
     },
   );
   if (!done) {
     const kept = await inspectSmsLink(deps, token);
     return kept?.acknowledgedAt ? { state: 'already', view: kept } : acknowledgeBySms(deps, token, request);
   }
-  return { state: 'acknowledged', view: { ...view, acknowledgedAt: now, acknowledgedBy: by } };
+  return { state: 'acknowledged', view: { ...view, acknowledgedAt: done, acknowledgedBy: by } };
 }
