@@ -25,7 +25,7 @@ import { assertSafeMessage } from '../mail/headers.js';
 import { bareAddress } from '../mail/mime.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer, OutgoingMessage, SendResult } from '../ports/mailer.js';
-import { type NotifyRateLimit, notifyClient } from './notify-client.js';
+import { type NotifyClientOptions, notifyClientOf } from './notify-client.js';
 
 export type NotifyMailerConfig = Pick<
   Config,
@@ -37,28 +37,14 @@ export type NotifyMailerConfig = Pick<
   | 'NOTIFY_RATE_PER_MINUTE'
 >;
 
-export interface NotifyMailerOptions {
-  /** Outbound HTTP; the global fetch by default. */
-  fetch?: typeof fetch;
-  /** The tokens' `iat` and the rate limit's clock; the system clock by default. */
-  now?: () => Date;
-  /** Shared with the Notify SMS sender when both use the same key. */
-  rateLimit?: NotifyRateLimit;
-}
+/** Outbound HTTP, the clock and a rate limit shared with the other Notify adapter of the same key. */
+export type NotifyMailerOptions = NotifyClientOptions;
 
 export function notifyMailer(config: NotifyMailerConfig, log: Logger, options: NotifyMailerOptions = {}) {
   const { NOTIFY_API_KEY: apiKey, NOTIFY_EMAIL_TEMPLATE_ID: templateId } = config;
   if (!apiKey || !templateId)
     throw new Error('The Notify mailer needs NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID.');
-  const client = notifyClient(
-    {
-      apiKey,
-      baseUrl: config.NOTIFY_BASE_URL,
-      timeoutMs: config.NOTIFY_TIMEOUT_MS,
-      ratePerMinute: config.NOTIFY_RATE_PER_MINUTE,
-    },
-    options,
-  );
+  const client = notifyClientOf(config, apiKey, options);
 
   async function send(message: OutgoingMessage): Promise<SendResult> {
     // Validation throws, as in every adapter: a refused message is never sent.

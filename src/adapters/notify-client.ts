@@ -259,6 +259,23 @@ export interface NotifyClient {
   get(path: string): Promise<NotifyAnswer>;
 }
 
+/** The client of the settings the service is configured with (the SMS sender's and the mailer's). */
+export function notifyClientOf(
+  config: { NOTIFY_BASE_URL?: string; NOTIFY_TIMEOUT_MS: number; NOTIFY_RATE_PER_MINUTE: number },
+  apiKey: string,
+  options: NotifyClientOptions = {},
+): NotifyClient {
+  return notifyClient(
+    {
+      apiKey,
+      baseUrl: config.NOTIFY_BASE_URL,
+      timeoutMs: config.NOTIFY_TIMEOUT_MS,
+      ratePerMinute: config.NOTIFY_RATE_PER_MINUTE,
+    },
+    options,
+  );
+}
+
 /** Throws (naming NOTIFY_API_KEY, never its value) when the key is malformed. */
 export function notifyClient(
   settings: NotifyClientSettings,

@@ -9,7 +9,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 import { MAX_SMS_LENGTH, type SmsReceipt, type SmsSender } from '../ports/sms.js';
-import { type NotifyRateLimit, notifyClient, notifyStatus, notifyTime } from './notify-client.js';
+import { type NotifyClientOptions, notifyClientOf, notifyStatus, notifyTime } from './notify-client.js';
 import { parseNotifyReceipt } from './notify-receipts.js';
 
 export type NotifySmsConfig = Pick<
@@ -21,14 +21,8 @@ export type NotifySmsConfig = Pick<
   | 'NOTIFY_RATE_PER_MINUTE'
 >;
 
-export interface NotifySmsOptions {
-  /** Outbound HTTP; the global fetch by default. */
-  fetch?: typeof fetch;
-  /** The tokens' `iat` and the rate limit's clock; the system clock by default. */
-  now?: () => Date;
-  /** Shared with the Notify mailer when both use the same key. */
-  rateLimit?: NotifyRateLimit;
-}
+/** Outbound HTTP, the clock and a rate limit shared with the other Notify adapter of the same key. */
+export type NotifySmsOptions = NotifyClientOptions;
 
 const notificationId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,15 +30,7 @@ export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifyS
   const { NOTIFY_API_KEY: apiKey, NOTIFY_SMS_TEMPLATE_ID: templateId } = config;
   if (!apiKey || !templateId)
     throw new Error('The Notify SMS sender needs NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID.');
-  const client = notifyClient(
-    {
-      apiKey,
-      baseUrl: config.NOTIFY_BASE_URL,
-      timeoutMs: config.NOTIFY_TIMEOUT_MS,
-      ratePerMinute: config.NOTIFY_RATE_PER_MINUTE,
-    },
-    options,
-  );
+  const client = notifyClientOf(config, apiKey, options);
 
   const sender: SmsSender = {
     provider: 'notify',
