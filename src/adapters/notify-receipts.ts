@@ -9,13 +9,12 @@
 // receives them (POST /api/v1/notify/receipts) authenticates the token and records what they say. Bounces of mail
 // sent through Notify (MAIL_PROVIDER=notify) arrive this way too, as `permanent-failure` of an email.
 import { z } from 'zod';
+import { uuid } from '../lib/notify-key.js';
 import type { SmsReceipt } from '../ports/sms.js';
 import { notifyStatus, notifyTime } from './notify-client.js';
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const receiptSchema = z.looseObject({
-  id: z.string().regex(uuidShape),
+  id: z.string().regex(uuid),
   reference: z.string().max(1000).nullable().optional(),
   to: z.string().min(1).max(320),
   status: z.string().min(1).max(40),

@@ -6,7 +6,9 @@
 //
 // Notify may put the service's name in front of every text ("Start text messages with service name" in
 // its settings): turn that off, or leave room for it under MAX_SMS_LENGTH.
+
 import type { Config } from '../config.js';
+import { uuid } from '../lib/notify-key.js';
 import type { Logger } from '../ports/logger.js';
 import { MAX_SMS_LENGTH, type SmsReceipt, type SmsSender } from '../ports/sms.js';
 import { type NotifyClientOptions, notifyClientOf, notifyStatus, notifyTime } from './notify-client.js';
@@ -24,8 +26,6 @@ export type NotifySmsConfig = Pick<
 /** Outbound HTTP, the clock and a rate limit shared with the other Notify adapter of the same key. */
 export type NotifySmsOptions = NotifyClientOptions;
 
-const notificationId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifySmsOptions = {}) {
   const { NOTIFY_API_KEY: apiKey, NOTIFY_SMS_TEMPLATE_ID: templateId } = config;
   if (!apiKey || !templateId)
@@ -36,7 +36,11 @@ export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifyS
     provider: 'notify',
     async send(sms) {
       if (sms.text.length > MAX_SMS_LENGTH)
-        return { status: 'technical-failure', reply: 'text too long', failure: 'text too long' };
+        return {
+          status: 'technical-failure',
+          reply: `the text is ${sms.text.length} characters; at most ${MAX_SMS_LENGTH} go in one message (and Notify's "start text messages with service name" adds more)`,
+          failure: 'text too long',
+        };
       const answer = await client.send(
         '/v2/notifications/sms',
         {
@@ -52,8 +56,7 @@ export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifyS
         const { status, reply, failure, retryAfterMs } = answer;
         return { status, reply, failure, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
       }
-      const id =
-        typeof answer.body.id === 'string' && notificationId.test(answer.body.id) ? answer.body.id : null;
+      const id = typeof answer.body.id === 'string' && uuid.test(answer.body.id) ? answer.body.id : null;
       return {
         status: 'sending',
         ...(id ? { providerId: id } : {}),
@@ -65,7 +68,7 @@ export function notifySms(config: NotifySmsConfig, log: Logger, options: NotifyS
      * default) or says a status we do not know; throws when Notify cannot be asked now (try again later).
      */
     async status(providerId) {
-      if (!notificationId.test(providerId)) return null;
+      if (!uuid.test(providerId)) return null;
       const answer = await client.get(`/v2/notifications/${providerId}`);
       if (!answer.ok) {
         if (answer.httpStatus === 404 || answer.httpStatus === 400) return null;

@@ -2,7 +2,8 @@
 // last 2×36 characters (two UUIDs), as Notify's own clients read them. Pure: used by the config check and
 // by the Notify client. A key is a secret: no message here ever contains it, or any part of it.
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as Notify writes them (service ids, secrets, notification and template ids). */
+export const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NotifyApiKey {
   /** The name given to the key in Notify (may be empty). */

@@ -51,9 +51,10 @@ type EncodedBody = Array<string | Array<string | number>>;
 const boundaryPattern = /^[A-Za-z0-9'()+_,\-./:=? ]{1,69}[A-Za-z0-9'()+_,\-./:=?]$/;
 const messageIdPattern = /^<[^<>\s]+@[^<>\s]+>$/;
 
-function randomBoundary(): string {
+/** A MIME boundary no content can contain (`=_` never appears in quoted-printable or base64 lines). */
+export function randomBoundary(kind = ''): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `=_cc_${[...bytes].map(hex).join('').toLowerCase()}`;
+  return `=_cc_${kind}${[...bytes].map(hex).join('').toLowerCase()}`;
 }
 
 /** A line cut at its slots: text pieces and slot numbers. */

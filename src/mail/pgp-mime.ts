@@ -16,7 +16,9 @@
 // as it goes on the wire: a verifier takes everything between the CRLF after the first delimiter line and
 // the CRLF before the second. It is 7-bit quoted-printable already (mime.ts), so no relay re-encodes it.
 // Pure: the signing is given as a function (openpgp-keys.ts makes one from the configured key).
-import { CRLF, hex } from './mime.js';
+
+import { CRLF } from './mime.js';
+import { randomBoundary } from './mime-message.js';
 
 /** Makes detached OpenPGP signatures of text (canonical CRLF lines), armored. */
 export interface DetachedSigner {
@@ -41,11 +43,6 @@ function splitMessage(message: string): { fields: string[]; body: string } {
   return { fields, body: message.slice(end + 2 * CRLF.length) };
 }
 
-function randomBoundary(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `=_cc_signed_${[...bytes].map(hex).join('').toLowerCase()}`;
-}
-
 export interface SignedParts {
   /** The message's header block without the lines that described its body, and the new top-level type. */
   headers: string;
@@ -55,7 +52,11 @@ export interface SignedParts {
 }
 
 /** The message taken apart for signing: what is signed, and the headers that stay outside. */
-export function signedParts(message: string, micalg: string, boundary = randomBoundary()): SignedParts {
+export function signedParts(
+  message: string,
+  micalg: string,
+  boundary = randomBoundary('signed_'),
+): SignedParts {
   const { fields, body } = splitMessage(message);
   const outer: string[] = [];
   const inner: string[] = [];
