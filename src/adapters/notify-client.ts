@@ -33,6 +33,7 @@
 //
 // Replies are short, and never contain the key, its secret or a token.
 import { type NotifyApiKey, parseNotifyApiKey } from '../lib/notify-key.js';
+import { base64url } from '../ports/random.js';
 import type { SmsStatus } from '../ports/sms.js';
 
 export { type NotifyApiKey, parseNotifyApiKey } from '../lib/notify-key.js';
@@ -82,12 +83,6 @@ export type RecipientField = 'phone_number' | 'email_address';
 // ---------- the token ----------
 
 const encoder = new TextEncoder();
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 const jsonPart = (value: unknown) => base64url(encoder.encode(JSON.stringify(value)));
 
@@ -178,11 +173,8 @@ function aboutRecipient(e: NotifyError, field: RecipientField): boolean {
   // of type string" is our request's.
   if (e.error === 'ValidationError')
     return e.message.startsWith(`${field} `) && !/is a required property|is not of type/.test(e.message);
-  if (field === 'phone_number')
-    return (
-      e.error === 'InvalidPhoneError' ||
-      (e.error === 'BadRequestError' && /^Cannot send to international mobile numbers/.test(e.message))
-    );
+  // "Cannot send to international mobile numbers" is not: it is our Notify service's permission.
+  if (field === 'phone_number') return e.error === 'InvalidPhoneError';
   return e.error === 'InvalidEmailError';
 }
 
@@ -299,7 +291,11 @@ export function notifyClient(
   async function call(method: 'GET' | 'POST', path: string, field: RecipientField, payload?: unknown) {
     let res: Response;
     try {
-      signingKey ??= notifySigningKey(key.secret);
+      // A failed import is not kept: the next request tries again.
+      signingKey ??= notifySigningKey(key.secret).catch((err) => {
+        signingKey = undefined;
+        throw err;
+      });
       const token = await notifyToken(key.serviceId, await signingKey, now());
       res = await fetcher(`${baseUrl}${path}`, {
         method,

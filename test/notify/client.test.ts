@@ -41,13 +41,6 @@ describe('what an error answer means', () => {
     ],
     [
       400,
-      e('BadRequestError', 'Cannot send to international mobile numbers'),
-      'sms',
-      'permanent-failure',
-      'Notify BadRequestError',
-    ],
-    [
-      400,
       e('ValidationError', 'email_address Not a valid email address'),
       'email',
       'permanent-failure',
@@ -61,6 +54,14 @@ describe('what an error answer means', () => {
       'Notify InvalidEmailError',
     ],
     // About the other recipient field, or not about the recipient at all: ours.
+    // International texts are a permission of our Notify service, not a fault of the number.
+    [
+      400,
+      e('BadRequestError', 'Cannot send to international mobile numbers'),
+      'sms',
+      'technical-failure',
+      'Notify BadRequestError',
+    ],
     [
       400,
       e('ValidationError', 'phone_number Not enough digits'),

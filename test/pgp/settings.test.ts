@@ -237,3 +237,22 @@ describe('a key made with GnuPG', () => {
     );
   });
 });
+
+describe('mail through GOV.UK Notify', () => {
+  it('makes no signature that Notify would throw away', async () => {
+    const { advisorySigner } = await import('../../src/features/openpgp/service-key.js');
+    const t: TestApp = await makeTestApp({ env: { OPENPGP_PRIVATE_KEY: good.privateKey } });
+    opened.push(t);
+    expect(await advisorySigner(t.deps)).not.toBeNull();
+    const notify = await makeTestApp({
+      env: {
+        OPENPGP_PRIVATE_KEY: good.privateKey,
+        MAIL_PROVIDER: 'notify',
+        MAIL_DOMAIN: 'cyber-contacts.example',
+        MAIL_FROM: 'Council cyber contacts <no-reply@cyber-contacts.test>',
+      },
+    });
+    opened.push(notify);
+    expect(await advisorySigner(notify.deps)).toBeNull();
+  });
+});

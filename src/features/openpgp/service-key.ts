@@ -96,6 +96,8 @@ const warnedExpired = new WeakSet<OpenPgpKeys>();
  * Node refuses to start with one, so this only happens where there is no start-up (a Worker's queue).
  */
 export async function advisorySigner(deps: KeyDeps): Promise<OpenPgpKeys | null> {
+  // Notify sends its own template (subject and text): a signature would be made and thrown away.
+  if (deps.config.MAIL_PROVIDER === 'notify') return null;
   const state = await serviceKeyState(deps);
   if (state.status === 'unusable') throw state.error;
   if (state.status === 'missing') return null;
