@@ -3,6 +3,7 @@
 // running or finished is "not valid", and nothing changes. The first acknowledgement of a path is kept
 // (guarded "not yet"); one after the window closed is recorded all the same, and the report counts it late.
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { inList } from '../../db/limits.js';
 import { authorities, drillPaths, drills } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
@@ -58,7 +59,9 @@ export type DrillAckOutcome =
   | { state: 'unknown' }
   | { state: 'acknowledged' | 'already'; view: DrillAckView; late: boolean };
 
-const isLate = (view: DrillAckView, at: Date) => view.closesAt !== null && at > view.closesAt;
+/** Acknowledged after its drill's window closed (counted, as late). */
+export const isLate = (view: Pick<DrillAckView, 'closesAt'>, at: Date) =>
+  view.closesAt !== null && at > view.closesAt;
 
 /** Whoever followed the path's link: they proved they read that mailbox or phone. */
 function linkFollower(view: DrillAckView): Principal {
@@ -91,7 +94,7 @@ export async function acknowledgeDrillPath(
       set: { acknowledgedAt: now.getTime() },
       when: and(
         isNull(drillPaths.acknowledgedAt),
-        sql`exists (select 1 from ${drills} where ${drills.id} = ${drillPaths.drillId} and ${drills.state} in ('running', 'finished'))`,
+        sql`exists (select 1 from ${drills} where ${drills.id} = ${drillPaths.drillId} and ${inList(drills.state, acknowledgeable)})`,
       ),
       audit: {
         after: {

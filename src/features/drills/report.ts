@@ -115,7 +115,11 @@ function groupBy(
   labels: ReadonlyMap<string, string> = new Map(),
 ): GroupFigures[] {
   const groups = new Map<string, ReportCouncil[]>();
-  for (const c of councils) groups.set(key(c), [...(groups.get(key(c)) ?? []), c]);
+  for (const c of councils) {
+    const list = groups.get(key(c));
+    if (list) list.push(c);
+    else groups.set(key(c), [c]);
+  }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([g, list]) => figures(g, list, labels.get(g) ?? g));

@@ -11,7 +11,7 @@ import type { AppEnv } from '../../deps.js';
 import { ukDateTime, ukWallClock } from '../../domain/uk-time.js';
 import { AppError } from '../../errors.js';
 import { listWarps } from '../../features/authority-register/warps.js';
-import { acknowledgeDrillPath, inspectDrillAck } from '../../features/drills/acknowledge-drill.js';
+import { acknowledgeDrillPath, inspectDrillAck, isLate } from '../../features/drills/acknowledge-drill.js';
 import { parseAudienceSpec } from '../../features/drills/audience-spec.js';
 import { cancelDrill } from '../../features/drills/cancel-drill.js';
 import { assertMayChange, drillFor } from '../../features/drills/drill-view.js';
@@ -194,7 +194,7 @@ function ackRoutes(router: Hono<AppEnv>, path: string) {
     if (!view) return notValid(c);
     const props = { reference: view.reference, council: view.authority.name };
     if (view.acknowledgedAt) {
-      const late = view.closesAt !== null && view.acknowledgedAt > view.closesAt;
+      const late = isLate(view, view.acknowledgedAt);
       return renderPage(
         c,
         { title: drillAckedTitle(true) },
@@ -307,7 +307,9 @@ export function drillPageRoutes() {
   router.post('/drills/:id/start', async (c) => {
     const started = await startDrill(c.var.deps, actorOf(c), c.req.param('id'));
     return redirectWithResult(c, `/drills/${started.drill.id}`, {
-      done: `Drill ${started.drill.reference} started: ${started.paths} messages on their way`,
+      done: started.more
+        ? `Drill ${started.drill.reference} started: the first ${started.paths} messages are on their way, the rest follow within minutes`
+        : `Drill ${started.drill.reference} started: ${started.paths} messages on their way`,
     });
   });
 

@@ -5,7 +5,7 @@ import { ukDateTime } from '../../domain/uk-time.js';
 import type { DrillView } from '../../features/drills/drill-view.js';
 import type { DrillReport, GroupFigures } from '../../features/drills/report.js';
 import type { DrillPreview } from '../../features/drills/schedule-drill.js';
-import { Panel } from '../components/bits.js';
+import { Panel, SuccessBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
 import { DateInput } from '../components/date-input.js';
 import { ErrorSummary, type SummaryError } from '../components/error-summary.js';
@@ -22,9 +22,24 @@ const stateColours: Record<string, TagColour> = {
   cancelled: 'grey',
 };
 
+const stateText: Record<string, string> = {
+  scheduled: 'Scheduled',
+  running: 'Running',
+  finished: 'Finished',
+  cancelled: 'Cancelled',
+};
+
 export function DrillStateTag({ state }: { state: string }) {
-  return <Tag colour={stateColours[state]}>{state}</Tag>;
+  return <Tag colour={stateColours[state]}>{stateText[state] ?? state}</Tag>;
 }
+
+const channelText: Record<string, string> = { email: 'E-mail', sms: 'Text' };
+const pathStatusText: Record<string, string> = {
+  delivered: 'Delivered',
+  sent: 'Sent, no receipt yet',
+  failed: 'Failed',
+  pending: 'Not sent yet',
+};
 
 const recurrenceText: Record<string, string> = {
   none: 'Once',
@@ -294,13 +309,7 @@ export function DrillPage(p: {
   const r = p.report;
   return (
     <>
-      {p.done && (
-        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
-          <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">{p.done}</p>
-          </div>
-        </div>
-      )}
+      {p.done && <SuccessBanner>{p.done}</SuccessBanner>}
       <span class="govuk-caption-l">Reachability drill</span>
       <h1 class="govuk-heading-l">{d.reference}</h1>
       <SummaryList
@@ -347,7 +356,12 @@ export function DrillPage(p: {
           <Table
             caption={`Paths that failed (${r.failedPaths.length})`}
             columns={['Council', 'Channel', 'To', 'Why']}
-            rows={r.failedPaths.map((f) => [`${f.name} (${f.code})`, f.channel, f.target, f.failure ?? ''])}
+            rows={r.failedPaths.map((f) => [
+              `${f.name} (${f.code})`,
+              channelText[f.channel] ?? f.channel,
+              f.target,
+              f.failure ?? '',
+            ])}
             empty="No path failed."
           />
           <Table
@@ -360,8 +374,10 @@ export function DrillPage(p: {
               <ul class="govuk-list">
                 {c.paths.map((path) => (
                   <li>
-                    {path.channel} {path.target}{' '}
-                    <Tag colour={pathStatusColour[path.status]}>{path.status}</Tag>
+                    {channelText[path.channel] ?? path.channel} {path.target}{' '}
+                    <Tag colour={pathStatusColour[path.status]}>
+                      {pathStatusText[path.status] ?? path.status}
+                    </Tag>
                     {path.failure ? ` ${path.failure}` : ''}
                   </li>
                 ))}
@@ -435,8 +451,8 @@ export function DrillLinkNotValid() {
       <div class="govuk-grid-column-two-thirds">
         <h1 class="govuk-heading-l">{drillLinkNotValidTitle}</h1>
         <p class="govuk-body">
-          Check that you copied the whole link from the message, with nothing added to it. The drill may also
-          have been called off.
+          Check that you copied the whole link from the message, with nothing added to it. If it still does
+          not work, tell your WARP or the NCSC that the exercise message reached you.
         </p>
       </div>
     </div>
