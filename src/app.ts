@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseBusy } from './db/busy.js';
 import type { AppEnv, Deps } from './deps.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import { advisoryAuthoringRoutes } from './features/advisories/authoring-routes.js';
@@ -190,16 +191,6 @@ function readableForms(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
-}
-
-/** SQLITE_BUSY (libsql, Turso) or D1's "database is locked", however deep in the error's causes. */
-function isDatabaseBusy(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
-    if (typeof message === 'string' && /SQLITE_BUSY|database is locked/i.test(message)) return true;
-  }
-  return false;
 }
 
 function codeForStatus(status: number): ErrorCode {
