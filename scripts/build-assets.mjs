@@ -4,11 +4,13 @@
 // /assets/fonts, /assets/images, /assets/manifest.json (under dist/govuk/assets in the package).
 //   node scripts/build-assets.mjs [outDir]     (default dist/public; `npm run build:assets`)
 // The output folder is rebuilt from scratch, so it holds nothing else: in particular not the Worker bundle,
-// which must never be served as a static file.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+// which must never be served as a static file. Its `_headers` file (read by Cloudflare, never served) gives
+// every asset the app's security headers, taken from the middleware (src/middleware/security-headers.ts).
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(root, process.argv[2] ?? 'dist/public');
@@ -33,6 +35,12 @@ for (const [from, to] of copies) {
   if (!existsSync(source)) throw new Error(`govuk-frontend has no ${from} (is it installed? npm ci)`);
   cpSync(source, join(assets, to), { recursive: true });
 }
+
+const { assetHeadersFile, staticAssetHeaders } = await tsImport(
+  '../src/middleware/security-headers.ts',
+  import.meta.url,
+);
+writeFileSync(join(out, '_headers'), assetHeadersFile(await staticAssetHeaders()));
 
 let files = 0;
 let bytes = 0;

@@ -2,8 +2,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseBusy } from './db/busy.js';
 import type { AppEnv, Deps } from './deps.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import { advisoryAuthoringRoutes } from './features/advisories/authoring-routes.js';
@@ -27,6 +27,7 @@ import { authenticate, authorise } from './middleware/authorise.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { httpMetrics } from './middleware/http-metrics.js';
 import { requestContext } from './middleware/request-context.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { createRouter } from './openapi.js';
 import { renderApiReference } from './web/api-reference.js';
 import { renderErrorPage } from './web/error-page.js';
@@ -50,45 +51,14 @@ export function createApp(deps: Deps) {
   const http = createHttpMetrics();
   app.use('*', httpMetrics(http));
   app.use('*', requestContext(deps));
-  const hsts = deps.config.PUBLIC_BASE_URL.startsWith('https:')
-    ? 'max-age=31536000; includeSubDomains'
-    : false;
-  const pageHeaders = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-      objectSrc: ["'none'"],
-    },
-    strictTransportSecurity: hsts,
-    // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own forms, and
-    // `null` must stay what it is elsewhere, the mark of a sandboxed or scripted forgery (refused).
-    referrerPolicy: 'same-origin',
-    crossOriginEmbedderPolicy: false,
-  });
-  // An advisory e-mail's HTML part, framed by its preview page on this site: its own inline styles, no
-  // script, nothing loaded, and sandboxed even when opened on its own.
-  const emailFrameHeaders = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      styleSrc: ["'unsafe-inline'"],
-      imgSrc: ['data:'],
-      frameAncestors: ["'self'"],
-      baseUri: ["'none'"],
-      formAction: ["'none'"],
-      sandbox: [],
-    },
-    xFrameOptions: 'SAMEORIGIN',
-    strictTransportSecurity: hsts,
-    referrerPolicy: 'no-referrer',
-    crossOriginEmbedderPolicy: false,
-  });
-  app.use('*', (c, next) => (EMAIL_FRAME_PATH.test(c.req.path) ? emailFrameHeaders : pageHeaders)(c, next));
+  // HSTS only where the service is reached over https (PUBLIC_BASE_URL).
+  app.use(
+    '*',
+    securityHeaders({
+      hsts: deps.config.PUBLIC_BASE_URL.startsWith('https:'),
+      emailFramePath: EMAIL_FRAME_PATH,
+    }),
+  );
   app.use('*', (c, next) =>
     bodyLimit({
       maxSize: importPaths.has(c.req.path) ? deps.config.IMPORT_LIMIT_BYTES : deps.config.BODY_LIMIT_BYTES,
@@ -221,16 +191,6 @@ function readableForms(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
-}
-
-/** SQLITE_BUSY (libsql, Turso) or D1's "database is locked", however deep in the error's causes. */
-function isDatabaseBusy(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
-    if (typeof message === 'string' && /SQLITE_BUSY|database is locked/i.test(message)) return true;
-  }
-  return false;
 }
 
 function codeForStatus(status: number): ErrorCode {

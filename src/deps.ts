@@ -15,6 +15,11 @@ import type { SmsSender } from './ports/sms.js';
 export interface Deps {
   config: Config;
   db: Db;
+  /**
+   * Where bookkeeping is written (a token's last use, a session's last activity): on Node's file database a
+   * second connection that never waits for another writer's lock (busy_timeout 0). Absent: `db`.
+   */
+  bookkeepingDb?: Db;
   clock: Clock;
   log: Logger;
   random: Random;

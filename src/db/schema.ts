@@ -311,13 +311,17 @@ export const advisories = sqliteTable(
     cancelledAt: at('cancelled_at'),
     /** Set when the release needed a second admin (more than one WARP, or TLP:RED). */
     needsSecondApproval: integer('needs_second_approval', { mode: 'boolean' }).notNull().default(false),
+    /** When its WARPs were last told of unacknowledged councils (each delivery keeps its own mark). */
     escalatedAt: at('escalated_at'),
     /**
      * An admin marked it urgent: like a critical one, it texts a heads-up to the audience's confirmed
      * out-of-hours mobiles as it goes out.
      */
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
-    /** When unacknowledged councils' mobiles were texted (the escalation's first step, before the WARP). */
+    /**
+     * When unacknowledged councils' mobiles were last texted (the escalation's first step, before the WARP;
+     * each delivery keeps its own mark).
+     */
     smsEscalatedAt: at('sms_escalated_at'),
   },
   (t) => [
@@ -365,6 +369,13 @@ export const deliveries = sqliteTable(
      * answered yet): the report groups it under that council.
      */
     onBehalfOf: text('on_behalf_of'),
+    /**
+     * When its council's WARP was told it acknowledged nothing: each delivery escalates on its own clock
+     * (ACK_ESCALATION_HOURS after it was delivered), once for its council (every copy of the council is marked).
+     */
+    escalatedAt: integer('escalated_at'),
+    /** When its council's out-of-hours mobiles were texted that it acknowledged nothing (urgent advisories). */
+    smsEscalatedAt: integer('sms_escalated_at'),
   },
   (t) => [
     uniqueIndex('deliveries_advisory_mailbox_idx').on(t.advisoryId, t.mailboxId),

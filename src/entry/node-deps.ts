@@ -43,6 +43,10 @@ export async function buildNodeRuntime(
     busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
   });
   await migrateDatabase(database.db);
+  // Bookkeeping (a token's last use …) goes through a second connection that never waits for a write lock.
+  const bookkeeping = isLocalFile(config.DATABASE_URL)
+    ? await openLibsqlDatabase(config.DATABASE_URL, undefined, { busyTimeoutMs: 0 })
+    : null;
   const clock = systemClock();
   // One Notify key, one rate limit: the SMS sender and a Notify mailer share it.
   const notifyLimit = notifyRateLimit(config.NOTIFY_RATE_PER_MINUTE, () => clock.now());
@@ -58,6 +62,7 @@ export async function buildNodeRuntime(
   const deps: Deps = {
     config,
     db: database.db,
+    ...(bookkeeping ? { bookkeepingDb: bookkeeping.db } : {}),
     clock,
     log,
     random: cryptoRandom(),
@@ -76,11 +81,15 @@ export async function buildNodeRuntime(
       try {
         await deps.mailer.close();
       } finally {
+        bookkeeping?.close();
         database.close();
       }
     },
   };
 }
+
+/** A libsql file on this machine (not :memory:, not a server), where other processes may hold the write lock. */
+const isLocalFile = (url: string) => url.startsWith('file:') && !url.includes(':memory:');
 
 /**
  * The Node SMS sender: GOV.UK Notify when SMS_PROVIDER=notify or NOTIFY_API_KEY is set (unless

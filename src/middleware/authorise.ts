@@ -6,6 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../deps.js';
 import { AppError } from '../errors.js';
+import { bookkeepingFor } from '../features/auth/bookkeeping.js';
 import { accessFor } from '../features/auth/policy.js';
 import { authenticateSession, SESSION_COOKIE } from '../features/auth/sessions.js';
 import {
@@ -22,7 +23,7 @@ export function authenticate() {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const secret = match?.[1];
       const principal = secret
-        ? ((await authenticateToken(c.var.deps, secret)) ??
+        ? ((await authenticateToken(c.var.deps, secret, bookkeepingFor(c))) ??
           (await authenticateBootstrapToken(c.var.deps, secret, c.var.log)))
         : null;
       if (!principal)
@@ -40,7 +41,7 @@ export function authenticate() {
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       if (cookie) {
-        const principal = await authenticateSession(c.var.deps, cookie);
+        const principal = await authenticateSession(c.var.deps, cookie, bookkeepingFor(c));
         if (principal) c.set('principal', principal);
         else deleteCookie(c, SESSION_COOKIE, { path: '/' });
       }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advisories, auditLog, warpOperators } from '../../src/db/schema.js';
+import { advisories, auditLog, deliveries, warpOperators } from '../../src/db/schema.js';
 import { escalateUnacknowledged } from '../../src/features/advisories/escalate-unacknowledged.js';
 import {
   type DeliveryInsert,
@@ -117,7 +117,9 @@ describe('escalating unacknowledged councils', () => {
       needsSecondApproval: true,
       approvedAt: new Date(released.getTime() + 10 * HOUR),
     });
-    await insertDelivery(t.db, { advisoryId: approvedLate.id, authorityCode: 'CRF' });
+    // Its copies went out at the approval.
+    const approvedAt = released.getTime() + 10 * HOUR;
+    await insertDelivery(t.db, { advisoryId: approvedLate.id, authorityCode: 'CRF', createdAt: approvedAt });
 
     t.clock.advance(25 * HOUR);
     expect(await escalateUnacknowledged(t.deps)).toEqual([]);
@@ -173,6 +175,7 @@ describe('escalating unacknowledged councils', () => {
 
     const again = await t.call('POST', `/api/v1/advisories/${a.id}/escalate`, { token: admin });
     expect(again.status).toBe(409);
+    expect(((await again.json()) as { detail: string }).detail).toMatch(/^No council is waiting/);
     expect(t.mailer.sent).toHaveLength(2);
 
     t.clock.advance(25 * HOUR);
@@ -183,5 +186,71 @@ describe('escalating unacknowledged councils', () => {
       409,
     );
     expect((await t.call('POST', '/api/v1/advisories/nope/escalate', { token: admin })).status).toBe(404);
+  });
+
+  it('escalates each delivery on its own clock: a council delivered later is escalated later, each once, never an acknowledged one', async () => {
+    const a = await insertAdvisory(t.db, {
+      reference: 'NCSC-2026-0050',
+      state: 'sending',
+      releasedAt: released,
+      sentAt: null,
+    });
+    const at = (h: number) => released.getTime() + h * HOUR;
+    const copy = (authorityCode: string, hour: number, extra: Partial<DeliveryInsert> = {}) =>
+      insertDelivery(t.db, { advisoryId: a.id, authorityCode, createdAt: at(hour), ...extra });
+    await copy('CRF', 0); // delivered at T
+    await copy('NWP', 0, { acknowledgedAt: at(1), acknowledgedBy: 'Newport SOC' }); // acknowledged: never
+    const run = async () => (await escalateUnacknowledged(t.deps)).flatMap((r) => r.councils);
+
+    t.clock.set(new Date(at(5)));
+    const late = await copy('CMD', 5); // a council delivered to five hours later
+    const lateSecondary = await copy('CMD', 5, { mailboxKind: 'secondary', address: 'it@camden.gov.uk' });
+
+    t.clock.set(new Date(at(24) - 1));
+    expect(await run()).toEqual([]);
+    t.clock.set(new Date(at(24)));
+    expect(await run()).toEqual(['CRF']);
+    expect(t.mailer.sent.map((m) => m.to)).toEqual(['ops@wales-warp.gov.uk']);
+    expect(t.mailer.sent[0]!.text).not.toContain('Newport');
+
+    t.clock.set(new Date(at(29) - 1));
+    expect(await run()).toEqual([]);
+    const before = await t.db.query.deliveries.findFirst({ where: eq(deliveries.id, late.id) });
+    expect(before!.escalatedAt).toBeNull();
+
+    t.clock.set(new Date(at(29)));
+    expect(await run()).toEqual(['CMD']);
+    const [london] = t.mailer.to('ops@london-warp.gov.uk');
+    expect(london!.subject).toContain('(1 council in London WARP)');
+    expect(london!.text).toContain('London Borough of Camden (CMD): delivered 30 November 2026 at 2:00pm');
+    for (const id of [late.id, lateSecondary.id]) {
+      const row = await t.db.query.deliveries.findFirst({ where: eq(deliveries.id, id) });
+      expect(row!.escalatedAt).toBe(at(29));
+    }
+
+    // Each once, whatever the sweeps; one audit entry a run that escalated something.
+    t.clock.set(new Date(at(100)));
+    expect(await run()).toEqual([]);
+    expect(t.mailer.sent).toHaveLength(2);
+    const audits = await t.db.select().from(auditLog).where(eq(auditLog.action, 'advisory.escalate'));
+    expect(audits.map((e) => (e.after as { councils: string[] }).councils)).toEqual([['CRF'], ['CMD']]);
+  });
+
+  it('never escalates a council that acknowledged, on any of its copies, before its time', async () => {
+    const a = await insertAdvisory(t.db, { reference: 'NCSC-2026-0051', releasedAt: released });
+    const at = (h: number) => released.getTime() + h * HOUR;
+    await insertDelivery(t.db, { advisoryId: a.id, authorityCode: 'CRF', createdAt: at(0) });
+    await insertDelivery(t.db, {
+      advisoryId: a.id,
+      authorityCode: 'CRF',
+      createdAt: at(6),
+      mailboxKind: 'secondary',
+      address: 'soc@cardiff.gov.uk',
+      acknowledgedAt: at(7),
+      acknowledgedBy: 'Cardiff SOC',
+    });
+    t.clock.set(new Date(at(200)));
+    expect(await escalateUnacknowledged(t.deps)).toEqual([]);
+    expect(t.mailer.sent).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advisories, auditLog, deliveries, smsMessages } from '../../src/db/schema.js';
+import { advisories, auditLog, deliveries, mobileNumbers, smsMessages } from '../../src/db/schema.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
 import { escalateUnacknowledged } from '../../src/features/advisories/escalate-unacknowledged.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
@@ -185,18 +185,22 @@ describe('escalation texts the out-of-hours mobile before the WARP is told', () 
     await escalateUnacknowledged(t.deps);
     expect(t.sms.sent).toHaveLength(headsUps);
 
+    // Cardiff's mobiles are texted and its WARP waits; Newport has no reachable mobile: nobody to text, so
+    // its WARP is told at once.
     t.clock.advance(2 * HOUR);
-    expect(await escalateUnacknowledged(t.deps)).toEqual([]);
+    const [atOnce] = await escalateUnacknowledged(t.deps);
+    expect(atOnce?.councils).toEqual(['NWP']);
     await drain();
     const escalations = t.sms.sent.slice(headsUps);
     expect(escalations.map((s) => s.to).sort()).toEqual(['+447700900001', '+447700900002']);
     expect(escalations[0]?.text).toContain('has not yet acknowledged');
-    expect(t.mailer.to('ops@wales-warp.gov.uk')).toHaveLength(0);
+    const [mail] = t.mailer.to('ops@wales-warp.gov.uk');
+    expect(mail?.text).toContain('Newport');
+    expect(mail?.text).not.toContain('Cardiff');
     const [row] = await t.db.select().from(advisories).where(eq(advisories.id, a.id));
     expect(row?.smsEscalatedAt).not.toBeNull();
-    expect(row?.escalatedAt).toBeNull();
 
-    // Cardiff answers the text; Newport (no reachable mobile) stays silent.
+    // Cardiff answers the text: its WARP is never told.
     const ack = await t.call('POST', `/s/${linkIn(escalations[0]!.text)}`, {
       headers: { accept: 'application/json' },
     });
@@ -204,16 +208,26 @@ describe('escalation texts the out-of-hours mobile before the WARP is told', () 
 
     t.clock.advance(HOUR / 2);
     expect(await escalateUnacknowledged(t.deps)).toEqual([]);
-    t.clock.advance(HOUR);
-    const [warp] = await escalateUnacknowledged(t.deps);
-    expect(warp?.councils).toEqual(['NWP']);
-    const [mail] = t.mailer.to('ops@wales-warp.gov.uk');
-    expect(mail?.text).toContain('Newport');
-    expect(mail?.text).not.toContain('Cardiff');
+    t.clock.advance(10 * HOUR);
+    expect(await escalateUnacknowledged(t.deps)).toEqual([]);
+    expect(t.mailer.to('ops@wales-warp.gov.uk')).toHaveLength(1);
     // Texted once, whatever the sweeps.
     await escalateUnacknowledged(t.deps);
     await drain();
     expect(t.sms.sent).toHaveLength(headsUps + 2);
+  });
+
+  it('a texted council still silent after SMS_ESCALATION_GRACE_HOURS reaches its WARP, not before', async () => {
+    await t.db.delete(mobileNumbers).where(eq(mobileNumbers.authorityCode, 'NWP'));
+    await insertMobile(t.db, 'NWP', '+447700900006');
+    await release({ severity: 'critical' });
+    t.clock.advance(25 * HOUR);
+    expect(await escalateUnacknowledged(t.deps)).toEqual([]);
+    t.clock.advance(HOUR * t.deps.config.SMS_ESCALATION_GRACE_HOURS - 1);
+    expect(await escalateUnacknowledged(t.deps)).toEqual([]);
+    t.clock.advance(1);
+    const [warp] = await escalateUnacknowledged(t.deps);
+    expect(warp?.councils.sort()).toEqual(['CRF', 'NWP']);
   });
 
   it('an advisory that is neither critical nor urgent goes straight to the WARP', async () => {
@@ -226,7 +240,6 @@ describe('escalation texts the out-of-hours mobile before the WARP is told', () 
 
   it('with nobody to text, a critical advisory reaches the WARP at the window', async () => {
     await t.db.update(smsMessages).set({ status: 'delivered' });
-    const { mobileNumbers } = await import('../../src/db/schema.js');
     await t.db.update(mobileNumbers).set({ state: 'retired' });
     await release({ severity: 'critical' });
     t.clock.advance(25 * HOUR);

@@ -239,6 +239,8 @@ function budgetStory(councils: number, options: { checksToWaitFor: number }) {
   const usage: Usage[] = [];
   const continued: string[] = [];
   let mobiles = 0;
+  /** The advisory the fan-out sent, escalated afterwards. */
+  let advisoryId = '';
 
   beforeAll(async () => {
     persist = tempDir('cc-d1-budget-');
@@ -353,6 +355,32 @@ function budgetStory(councils: number, options: { checksToWaitFor: number }) {
     const queueRuns = usage.filter((u) => u.handler === 'queue');
     expect(queueRuns.length).toBeGreaterThanOrEqual(
       Math.ceil(deliveries / Number(deployedBudgetSettings().EDGE_DISPATCH_MAX_DELIVERIES)),
+    );
+    advisoryId = id;
+    expectWithinBudget();
+  }, 150_000);
+
+  it(`the escalation of every silent council (all ${councils}, delivered ACK_ESCALATION_HOURS ago) to ${WARPS} WARPs, in one cron run`, async () => {
+    expect(advisoryId).not.toBe('');
+    const dayAgo = 25 * 3600_000;
+    await worker.sql(
+      `update deliveries set created_at = created_at - ${dayAgo}, delivered_at = delivered_at - ${dayAgo}
+       where advisory_id = '${advisoryId}'`,
+    );
+    const delivered = await count(
+      worker,
+      `select count(*) as n from deliveries where advisory_id = '${advisoryId}' and status = 'delivered'`,
+    );
+    expect(await worker.scheduled('*/5 * * * *')).toBe('ok');
+    expect(
+      await count(
+        worker,
+        `select count(*) as n from deliveries where advisory_id = '${advisoryId}' and escalated_at is not null`,
+      ),
+    ).toBe(delivered);
+    // One e-mail per WARP operator for the advisory, not one per council.
+    expect(await count(worker, `select count(*) as n from outbound_mail where purpose = 'escalation'`)).toBe(
+      WARPS * 2,
     );
     expectWithinBudget();
   }, 150_000);

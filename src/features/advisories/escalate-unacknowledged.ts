@@ -1,9 +1,12 @@
-// Escalation: once an advisory has been out for ACK_ESCALATION_HOURS, each WARP's operators get ONE e-mail
-// listing their member councils that had it delivered but acknowledged nothing. It happens once per
-// advisory: the `escalate` transition sets `escalatedAt`, with the audit entry, before any mail goes out, so
-// two schedulers racing (or a crash after sending) never mail the operators or audit it twice.
+// Escalation: each delivery escalates on its own clock. A council that had an advisory delivered at T and has
+// acknowledged nothing by T + ACK_ESCALATION_HOURS is escalated to its WARP once: each sweep sends each WARP's
+// operators ONE e-mail per advisory listing their member councils newly overdue in that run, so a council
+// delivered to later (a mailbox confirmed later, a slow retry) is escalated later, not forgotten. Every copy
+// of an escalated council is marked (`deliveries.escalated_at`) in the same guarded batch as the `escalate`
+// transition and its audit entry, before any mail goes out, so two schedulers racing (or a crash after
+// sending) never mail the operators or audit it twice.
 
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import escalationTemplate, { type EscalationCouncil } from '../../../templates/escalation.js';
 import { inList } from '../../db/limits.js';
 import { advisories, authorities, deliveries, smsMessages, warps } from '../../db/schema.js';
@@ -31,10 +34,10 @@ export interface WarpEscalation {
 export interface EscalationResult {
   advisoryId: string;
   reference: string;
-  /** False when another run escalated it first: nothing was sent by this one. */
+  /** False when another run escalated these councils first: nothing was sent by this one. */
   escalated: boolean;
   escalatedAt: string;
-  /** Councils (codes) that had it delivered and acknowledged nothing. */
+  /** Councils (codes) newly escalated: delivered, overdue, and acknowledged nothing. */
   councils: string[];
   warps: WarpEscalation[];
   /** WARPs with unacknowledged members but no operator addresses (logged, nothing sent). */
@@ -43,19 +46,36 @@ export interface EscalationResult {
   councilsWithoutWarp: string[];
 }
 
-/** When sending started: the second admin's approval when one was needed, else the release. */
-const startedAt = sql`coalesce(${advisories.approvedAt}, ${advisories.releasedAt})`;
+const hours = (h: number) => Math.round(h * 3600_000);
+const urgentSql = sql`(${advisories.severity} = 'critical' or ${advisories.urgent} = 1)`;
+const delivered = sql`${deliveries.status} = 'delivered'`;
+/** Whether any copy of the council (the group) is marked by `column`. */
+const anyMarked = (column: SQLWrapper) => sql`max(${column}) is not null`;
 
-interface Unacknowledged extends EscalationCouncil {
+interface Overdue extends EscalationCouncil {
+  advisoryId: string;
   warpId: string | null;
   warpName: string | null;
 }
 
-/** Councils with at least one delivered delivery and no acknowledged one, by name. */
-async function unacknowledgedCouncils(deps: Deps, advisoryId: string): Promise<Unacknowledged[]> {
-  const delivered = sql`${deliveries.status} = 'delivered'`;
+/**
+ * The councils due to be escalated to their WARP, by advisory: a copy delivered at or before `cutoff`, no copy
+ * acknowledged or escalated; for a critical or urgent advisory (unless `skipTexts`), its mobiles texted first
+ * and SMS_ESCALATION_GRACE_HOURS passed since (at once when no text went to it). One query for every
+ * advisory (or the one given).
+ */
+async function overdueCouncils(
+  deps: Deps,
+  options: { cutoff: number; graceCutoff: number; advisoryId?: string; skipTexts?: boolean },
+): Promise<Overdue[]> {
+  const textedFirst = options.skipTexts
+    ? sql`1 = 1`
+    : sql`(not ${urgentSql} or (${anyMarked(deliveries.smsEscalatedAt)} and (max(${deliveries.smsEscalatedAt}) <= ${options.graceCutoff}
+        or not exists (select 1 from sms_messages s where s.advisory_id = ${deliveries.advisoryId}
+          and s.authority_code = ${deliveries.authorityCode} and s.purpose = 'escalation'))))`;
   const rows = await deps.db
     .select({
+      advisoryId: deliveries.advisoryId,
       code: authorities.code,
       name: authorities.name,
       warpId: authorities.warpId,
@@ -63,24 +83,73 @@ async function unacknowledgedCouncils(deps: Deps, advisoryId: string): Promise<U
       deliveredAt: sql<number>`min(case when ${delivered} then ${deliveries.deliveredAt} end)`,
     })
     .from(deliveries)
+    .innerJoin(advisories, eq(advisories.id, deliveries.advisoryId))
     .innerJoin(authorities, eq(authorities.code, deliveries.authorityCode))
     .leftJoin(warps, eq(warps.id, authorities.warpId))
-    .where(eq(deliveries.advisoryId, advisoryId))
-    .groupBy(authorities.code, authorities.name, authorities.warpId, warps.name)
-    .having(
-      sql`sum(case when ${delivered} then 1 else 0 end) > 0 and sum(case when ${deliveries.acknowledgedAt} is not null then 1 else 0 end) = 0`,
+    .where(
+      and(
+        inList(advisories.state, ['sent', 'sending']),
+        eq(advisories.test, false),
+        options.advisoryId ? eq(advisories.id, options.advisoryId) : undefined,
+      ),
     )
-    .orderBy(asc(authorities.name), asc(authorities.code));
+    .groupBy(deliveries.advisoryId, authorities.code, authorities.name, authorities.warpId, warps.name)
+    .having(
+      sql`sum(case when ${delivered} and ${deliveries.deliveredAt} <= ${options.cutoff} then 1 else 0 end) > 0
+        and not ${anyMarked(deliveries.acknowledgedAt)} and not ${anyMarked(deliveries.escalatedAt)} and ${textedFirst}`,
+    )
+    .orderBy(asc(deliveries.advisoryId), asc(authorities.name), asc(authorities.code));
   return rows.map((r) => ({ ...r, deliveredAt: new Date(Number(r.deliveredAt)) }));
+}
+
+/** Rows grouped by advisory, in first-seen order. */
+function byAdvisory<T extends { advisoryId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.advisoryId) ?? [];
+    list.push(row);
+    out.set(row.advisoryId, list);
+  }
+  return out;
+}
+
+/**
+ * The guard of an escalation step: no copy of these councils of the advisory is acknowledged or marked by
+ * `marks` yet. Uncorrelated, so SQLite evaluates it once per statement.
+ */
+function noneYet(advisoryId: string, codes: readonly string[], marks: SQL[]): SQL {
+  const marked = sql.join(
+    [sql`d.acknowledged_at is not null`, ...marks.map((m) => sql`${m} is not null`)],
+    sql` or `,
+  );
+  return sql`not exists (select 1 from deliveries d where d.advisory_id = ${advisoryId}
+    and ${inList(sql`d.authority_code`, codes)} and (${marked}))`;
+}
+
+/**
+ * Marks every copy of these councils (after the advisory's guarded UPDATE): only when that UPDATE set the
+ * advisory's mark to this run's time, and never a copy marked already.
+ */
+function markCopies(
+  deps: Deps,
+  advisoryId: string,
+  codes: readonly string[],
+  column: 'escalated_at' | 'sms_escalated_at',
+  advisoryMark: SQL,
+  now: number,
+) {
+  return deps.db.run(sql`update deliveries set ${sql.identifier(column)} = ${now}
+    where advisory_id = ${advisoryId} and ${inList(sql`authority_code`, codes)} and ${sql.identifier(column)} is null
+      and exists (select 1 from advisories where id = ${advisoryId} and ${advisoryMark} = ${now})`);
 }
 
 interface WarpGroup {
   name: string;
-  councils: Unacknowledged[];
+  councils: Overdue[];
 }
 
-/** The unacknowledged councils by WARP, and those in no WARP. */
-function groupByWarp(councils: Unacknowledged[]) {
+/** The overdue councils by WARP, and those in no WARP. */
+function groupByWarp(councils: Overdue[]) {
   const byWarp = new Map<string, WarpGroup>();
   const councilsWithoutWarp: string[] = [];
   for (const c of councils) {
@@ -103,6 +172,7 @@ async function mailOperators(
   warpId: string,
   group: WarpGroup,
   addresses: string[],
+  now: Date,
 ): Promise<string[]> {
   const data = {
     serviceName: deps.config.SERVICE_NAME,
@@ -119,7 +189,7 @@ async function mailOperators(
   for (const [i, to] of addresses.entries()) {
     try {
       const message = composeMessage(deps.config, escalationTemplate, data, to, {
-        messageId: `escalation.${advisory.id}.${warpId}.${i}`,
+        messageId: `escalation.${advisory.id}.${warpId}.${now.getTime()}.${i}`,
         headers: {
           'X-Advisory-Reference': advisory.reference,
           'X-TLP': advisory.tlp,
@@ -135,40 +205,43 @@ async function mailOperators(
   return sentTo;
 }
 
-async function escalateOne(
+/** Escalates these overdue councils of one advisory to their WARPs, once (a lost race sends nothing). */
+async function escalateCouncils(
   deps: Deps,
   actor: ActorContext,
   advisory: AdvisoryRow,
+  councils: Overdue[],
+  now: Date,
 ): Promise<EscalationResult> {
-  const now = deps.clock.now();
-  const councils = await unacknowledgedCouncils(deps, advisory.id);
   const { byWarp, councilsWithoutWarp } = groupByWarp(councils);
   const operators = await operatorAddresses(deps, [...byWarp.keys()]);
   const warpsWithoutOperators = [...byWarp.keys()].filter((w) => !operators.has(w));
+  const codes = councils.map((c) => c.code);
 
   const result: EscalationResult = {
     advisoryId: advisory.id,
     reference: advisory.reference,
     escalated: true,
     escalatedAt: now.toISOString(),
-    councils: councils.map((c) => c.code),
+    councils: codes,
     warps: [],
     warpsWithoutOperators,
     councilsWithoutWarp,
   };
-  // The mark and its audit entry are written before any mail, and only once: a run that loses the race
-  // (another scheduler, or an admin's request) sends nothing.
+  // The marks and the audit entry are written before any mail, and only while none of these councils is
+  // acknowledged or escalated: a run that loses the race (another scheduler, an admin's request) sends nothing.
   const marked = await advisoryTransitions.attempt(deps, actor, 'escalate', advisory.id, {
     set: { escalatedAt: now },
-    when: and(isNull(advisories.escalatedAt), eq(advisories.test, false)),
+    when: and(eq(advisories.test, false), noneYet(advisory.id, codes, [sql`d.escalated_at`])),
     audit: {
       after: {
-        councils: result.councils,
+        councils: codes,
         warps: Object.fromEntries([...byWarp].map(([id, g]) => [id, g.councils.map((c) => c.code)])),
         warpsWithoutOperators,
         councilsWithoutWarp,
       },
     },
+    after: [markCopies(deps, advisory.id, codes, 'escalated_at', sql`escalated_at`, now.getTime())],
     at: now,
   });
   if (!marked)
@@ -186,7 +259,7 @@ async function escalateOne(
       });
       continue;
     }
-    const sentTo = await mailOperators(deps, log, advisory, warpId, group, addresses);
+    const sentTo = await mailOperators(deps, log, advisory, warpId, group, addresses, now);
     result.warps.push({
       warp: warpId,
       warpName: group.name,
@@ -202,6 +275,12 @@ async function escalateOne(
   return result;
 }
 
+async function advisoriesById(deps: Deps, ids: string[]): Promise<Map<string, AdvisoryRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await deps.db.select().from(advisories).where(inList(advisories.id, ids));
+  return new Map(rows.map((a) => [a.id, a]));
+}
+
 export interface TextEscalation {
   advisoryId: string;
   reference: string;
@@ -209,53 +288,75 @@ export interface TextEscalation {
   texts: number;
 }
 
-const urgentSql = sql`(${advisories.severity} = 'critical' or ${advisories.urgent} = 1)`;
+/**
+ * Councils of critical or urgent advisories due a text: a copy (not cancelled) queued at or before `cutoff`,
+ * whether or not its mail arrived (a council whose mail is down is the one to text), and no copy
+ * acknowledged, texted or escalated yet.
+ */
+async function councilsToText(deps: Deps, cutoff: number) {
+  return deps.db
+    .select({ advisoryId: deliveries.advisoryId, code: sql<string>`${deliveries.authorityCode}` })
+    .from(deliveries)
+    .innerJoin(advisories, eq(advisories.id, deliveries.advisoryId))
+    .where(
+      and(
+        inList(advisories.state, ['sent', 'sending']),
+        eq(advisories.test, false),
+        urgentSql,
+        sql`${deliveries.authorityCode} is not null`,
+      ),
+    )
+    .groupBy(deliveries.advisoryId, deliveries.authorityCode)
+    .having(
+      sql`min(case when ${deliveries.status} <> 'cancelled' then ${deliveries.createdAt} end) <= ${cutoff}
+        and not ${anyMarked(deliveries.acknowledgedAt)} and not ${anyMarked(deliveries.smsEscalatedAt)}
+        and not ${anyMarked(deliveries.escalatedAt)}`,
+    )
+    .orderBy(asc(deliveries.advisoryId), asc(deliveries.authorityCode));
+}
 
 /**
- * The first step for a critical or urgent advisory: once it has been out ACK_ESCALATION_HOURS, the
- * confirmed out-of-hours mobiles of every council that has acknowledged nothing (whether or not its mail
- * arrived) are texted, once, in the same guarded write as the mark. Their WARPs are told
- * SMS_ESCALATION_GRACE_HOURS later, of the councils still silent then.
+ * The first step for a critical or urgent advisory: ACK_ESCALATION_HOURS after each council's copy went out,
+ * the confirmed out-of-hours mobiles of a council that has acknowledged nothing are texted, once, in the same
+ * guarded write as the marks. Its WARP is told SMS_ESCALATION_GRACE_HOURS later, if it is still silent then.
  */
 export async function textUnacknowledged(
   deps: Deps,
   actor: ActorContext = { principal: systemPrincipal },
 ): Promise<TextEscalation[]> {
   const now = deps.clock.now();
-  const cutoff = now.getTime() - Math.round(deps.config.ACK_ESCALATION_HOURS * 3600_000);
-  const due = await deps.db
-    .select({ id: advisories.id, reference: advisories.reference })
-    .from(advisories)
-    .where(
-      and(
-        inList(advisories.state, ['sent', 'sending']),
-        eq(advisories.test, false),
-        isNull(advisories.escalatedAt),
-        isNull(advisories.smsEscalatedAt),
-        urgentSql,
-        sql`${startedAt} <= ${cutoff}`,
-      ),
-    )
-    .orderBy(asc(startedAt), asc(advisories.id));
+  const due = byAdvisory(await councilsToText(deps, now.getTime() - hours(deps.config.ACK_ESCALATION_HOURS)));
+  const found = await advisoriesById(deps, [...due.keys()]);
   const out: TextEscalation[] = [];
-  for (const advisory of due) {
-    const marked = await advisoryTransitions.attempt(deps, actor, 'textUnacknowledged', advisory.id, {
+  for (const [advisoryId, rows] of due) {
+    const advisory = found.get(advisoryId);
+    if (!advisory) continue;
+    const codes = rows.map((r) => r.code);
+    const marked = await advisoryTransitions.attempt(deps, actor, 'textUnacknowledged', advisoryId, {
       set: { smsEscalatedAt: now },
-      when: and(isNull(advisories.smsEscalatedAt), isNull(advisories.escalatedAt)),
-      with: (stillApplies) => [escalationTextStatement(deps, advisory.id, now.getTime(), stillApplies)],
-      audit: { after: { hours: deps.config.ACK_ESCALATION_HOURS } },
+      when: noneYet(advisoryId, codes, [sql`d.sms_escalated_at`, sql`d.escalated_at`]),
+      with: (stillApplies) => [escalationTextStatement(deps, advisoryId, codes, now.getTime(), stillApplies)],
+      after: [markCopies(deps, advisoryId, codes, 'sms_escalated_at', sql`sms_escalated_at`, now.getTime())],
+      audit: { after: { hours: deps.config.ACK_ESCALATION_HOURS, councils: codes } },
       at: now,
     });
     if (!marked) continue;
     const [queued] = await deps.db
       .select({ n: sql<number>`count(*)` })
       .from(smsMessages)
-      .where(and(eq(smsMessages.advisoryId, advisory.id), eq(smsMessages.purpose, 'escalation')));
+      .where(
+        and(
+          eq(smsMessages.advisoryId, advisoryId),
+          eq(smsMessages.purpose, 'escalation'),
+          inList(smsMessages.authorityCode, codes),
+        ),
+      );
     const texts = Number(queued?.n ?? 0);
-    out.push({ advisoryId: advisory.id, reference: advisory.reference, texts });
+    out.push({ advisoryId, reference: advisory.reference, texts });
     deps.log.info('unacknowledged councils texted', {
-      advisory: advisory.id,
+      advisory: advisoryId,
       reference: advisory.reference,
+      councils: codes.length,
       texts,
     });
   }
@@ -264,49 +365,46 @@ export async function textUnacknowledged(
 }
 
 /**
- * The scheduled sweep: escalates every advisory that is sent or sending (not a test, not cancelled), started
- * at least ACK_ESCALATION_HOURS ago and not escalated yet; a critical or urgent one texts the councils'
- * mobiles first (`textUnacknowledged`) and reaches the WARPs SMS_ESCALATION_GRACE_HOURS after that (at
- * once when there was nobody to text). Safe to run from several instances at once.
+ * The scheduled sweep: escalates every council of an advisory that is sent or sending (not a test, not
+ * cancelled) whose copy was delivered at least ACK_ESCALATION_HOURS ago and which has acknowledged nothing and
+ * was not escalated yet; for a critical or urgent advisory it texts the council's mobiles first
+ * (`textUnacknowledged`) and reaches the WARP SMS_ESCALATION_GRACE_HOURS after that (at once when there was
+ * nobody to text). One result per advisory with newly overdue councils. Safe to run from several instances.
  */
 export async function escalateUnacknowledged(
   deps: Deps,
   actor: ActorContext = { principal: systemPrincipal },
 ): Promise<EscalationResult[]> {
   await textUnacknowledged(deps, actor);
-  const now = deps.clock.now().getTime();
-  const cutoff = now - Math.round(deps.config.ACK_ESCALATION_HOURS * 3600_000);
-  const graceCutoff = now - Math.round(deps.config.SMS_ESCALATION_GRACE_HOURS * 3600_000);
-  const textedFirst = sql`(not ${urgentSql} or (${advisories.smsEscalatedAt} is not null and (${advisories.smsEscalatedAt} <= ${graceCutoff}
-    or not exists (select 1 from sms_messages s where s.advisory_id = ${advisories.id} and s.purpose = 'escalation'))))`;
-  const due = await deps.db
-    .select()
-    .from(advisories)
-    .where(
-      and(
-        inList(advisories.state, ['sent', 'sending']),
-        eq(advisories.test, false),
-        isNull(advisories.escalatedAt),
-        sql`${startedAt} <= ${cutoff}`,
-        textedFirst,
-      ),
-    )
-    .orderBy(asc(startedAt), asc(advisories.id));
+  const now = deps.clock.now();
+  const overdue = byAdvisory(
+    await overdueCouncils(deps, {
+      cutoff: now.getTime() - hours(deps.config.ACK_ESCALATION_HOURS),
+      graceCutoff: now.getTime() - hours(deps.config.SMS_ESCALATION_GRACE_HOURS),
+    }),
+  );
+  const found = await advisoriesById(deps, [...overdue.keys()]);
+  const startedAt = (a: AdvisoryRow) => (a.approvedAt ?? a.releasedAt ?? a.createdAt).getTime();
+  const order = [...found.values()].sort((a, b) => startedAt(a) - startedAt(b) || a.id.localeCompare(b.id));
   const results: EscalationResult[] = [];
-  for (const advisory of due) results.push(await escalateOne(deps, actor, advisory));
+  for (const advisory of order)
+    results.push(await escalateCouncils(deps, actor, advisory, overdue.get(advisory.id) ?? [], now));
   return results;
 }
 
-/** Refuses an advisory that cannot be escalated (now): a test, not sent, or escalated already. */
+/** Refuses an advisory that cannot be escalated: a test, or not sent. */
 function assertEscalatable(advisory: AdvisoryRow): void {
   if (advisory.test) throw new AppError('conflict', 'A test advisory is never escalated.');
   advisoryTransitions.assertCan(advisory, 'escalate');
-  if (advisory.escalatedAt)
-    throw new AppError(
-      'conflict',
-      `This advisory was already escalated on ${advisory.escalatedAt.toISOString()}.`,
-      { extra: { escalatedAt: advisory.escalatedAt.toISOString() } },
-    );
+}
+
+function nothingToEscalate(advisory: AdvisoryRow): AppError {
+  const last = advisory.escalatedAt?.toISOString() ?? null;
+  return new AppError(
+    'conflict',
+    `No council is waiting to be escalated: each council that had this advisory delivered has acknowledged it or was escalated already${last ? ` (last on ${last})` : ''}.`,
+    { extra: { escalatedAt: last } },
+  );
 }
 
 async function findAdvisory(deps: Deps, id: string): Promise<AdvisoryRow> {
@@ -315,7 +413,11 @@ async function findAdvisory(deps: Deps, id: string): Promise<AdvisoryRow> {
   return advisory;
 }
 
-/** Escalates one advisory now, whatever its age (an admin's request); 409 when it cannot or already was. */
+/**
+ * Escalates one advisory now (an admin's request): every council that had it delivered, whenever, and has
+ * acknowledged nothing and was not escalated yet, without waiting for texts; 409 when it cannot be escalated
+ * or no council is waiting.
+ */
 export async function escalateAdvisoryNow(
   deps: Deps,
   actor: ActorContext,
@@ -323,10 +425,18 @@ export async function escalateAdvisoryNow(
 ): Promise<EscalationResult> {
   const advisory = await findAdvisory(deps, id);
   assertEscalatable(advisory);
-  const result = await escalateOne(deps, actor, advisory);
+  const now = deps.clock.now();
+  const councils = await overdueCouncils(deps, {
+    cutoff: Number.MAX_SAFE_INTEGER,
+    graceCutoff: Number.MAX_SAFE_INTEGER,
+    advisoryId: id,
+    skipTexts: true,
+  });
+  if (councils.length === 0) throw nothingToEscalate(advisory);
+  const result = await escalateCouncils(deps, actor, advisory, councils, now);
   if (result.escalated) return result;
-  // Another run (or a cancellation) got there first: say what it did.
-  const now = await findAdvisory(deps, id);
-  assertEscalatable(now);
-  throw advisoryTransitions.conflict('escalate', now.state);
+  // Another run (or a cancellation, or an acknowledgement) got there first: say what it did.
+  const current = await findAdvisory(deps, id);
+  assertEscalatable(current);
+  throw nothingToEscalate(current);
 }

@@ -59,12 +59,14 @@ export function headsUpStatements(
 }
 
 /**
- * The statement that texts the councils with copies of the advisory that have acknowledged none (whatever
- * became of the copies: a council whose mail is down is the one to text), if `stillApplies`.
+ * The statement that texts these councils (the escalation found them silent: copies of the advisory, none
+ * acknowledged, whatever became of the copies: a council whose mail is down is the one to text), if
+ * `stillApplies`.
  */
 export function escalationTextStatement(
   deps: Deps,
   advisoryId: string,
+  councils: readonly string[],
   now: number,
   stillApplies: SQL,
 ): BatchItem {
@@ -73,9 +75,7 @@ export function escalationTextStatement(
     'escalation',
     advisoryId,
     now,
-    sql`m.authority_code in (select d.authority_code from deliveries d
-        where d.advisory_id = ${advisoryId} and d.authority_code is not null and d.status <> 'cancelled'
-        group by d.authority_code having max(d.acknowledged_at) is null) and ${stillApplies}`,
+    sql`${inList(sql`m.authority_code`, councils)} and ${stillApplies}`,
   );
 }
 

@@ -124,7 +124,9 @@ const EscalationSchema = z
     reference: z.string(),
     escalated: z.boolean(),
     escalatedAt: z.string(),
-    councils: z.array(z.string()).openapi({ description: 'Councils delivered to that acknowledged nothing' }),
+    councils: z
+      .array(z.string())
+      .openapi({ description: 'Councils delivered to that acknowledged nothing, escalated by this request' }),
     warps: z.array(
       z.object({
         warp: z.string(),
@@ -282,7 +284,7 @@ export function advisoryTrackingRoutes() {
       tags: ['Advisories'],
       summary: 'Escalate unacknowledged councils to their WARPs now (admin)',
       description:
-        'Each WARP’s operators get one e-mail listing their member councils that had the advisory delivered and acknowledged nothing. Happens once per advisory (the scheduled sweep does it ACK_ESCALATION_HOURS after sending started); 409 when it already happened, or for a test or unsent advisory. Audited as `advisory.escalate`.',
+        'Each WARP’s operators get one e-mail listing their member councils that had the advisory delivered, acknowledged nothing and were not escalated yet, however recently delivered. Each council is escalated once (the scheduled sweep does it ACK_ESCALATION_HOURS after each council’s copy was delivered); 409 when no council is waiting, or for a test or unsent advisory. Audited as `advisory.escalate`.',
       security: bearer,
       request: { params: AdvisoryId },
       responses: { 200: json(EscalationSchema, 'What was escalated'), ...pick(401, 403, 404, 409, 422) },

@@ -32,11 +32,15 @@ export const advisoryTransitionTable = transitions<AdvisoryState>()({
    * (`applyMany`, not audited: the deliveries' outcomes are the record).
    */
   complete: { action: 'advisory.complete', verb: 'complete', from: ['sending'], to: 'sent' },
-  /** Its WARPs' operators are told which members acknowledged nothing (once: guard `escalatedAt` is null). */
+  /**
+   * Its WARPs' operators are told which members acknowledged nothing, each council once (guard: none of the
+   * councils' copies acknowledged or escalated; their `deliveries.escalated_at` is set in the same batch).
+   */
   escalate: { action: 'advisory.escalate', verb: 'escalate', from: ['sending', 'sent'], keepUpdatedAt: true },
   /**
    * A critical or urgent advisory's first escalation step: the out-of-hours mobiles of councils that have
-   * acknowledged nothing are texted, before their WARPs are told (once: guard `smsEscalatedAt` is null).
+   * acknowledged nothing are texted, before their WARPs are told (each council once: guard as `escalate`,
+   * on `deliveries.sms_escalated_at`).
    */
   textUnacknowledged: {
     action: 'advisory.escalate-by-sms',

@@ -8,9 +8,11 @@ import { apiTokens, mailboxes, sessions, staffMembers } from '../../db/schema.js
 import type { Deps } from '../../deps.js';
 import type { Principal, Role } from '../../domain/principal.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
+import { type Bookkeeping, detachedBookkeeping } from './bookkeeping.js';
 
 export const SESSION_COOKIE = 'cc_session';
-const LAST_SEEN_GRANULARITY_MS = 60_000;
+/** How stale a session's last-activity stamp may get before a request writes it again (bookkeeping). */
+const LAST_SEEN_GRANULARITY_MS = 5 * 60_000;
 
 export interface NewSession {
   /** The identity signing in (`token:<id>`, `staff:<address>`, `mailbox:<id>`): the audit log's actor. */
@@ -109,7 +111,11 @@ export function sourceEnded(row: SessionWithSource, now: Date): string | null {
  * The principal a session cookie stands for, or null when unknown, revoked or expired, or when its source
  * has ended (the session is then ended too, so it stays ended whatever happens to the source later).
  */
-export async function authenticateSession(deps: Deps, secret: string): Promise<Principal | null> {
+export async function authenticateSession(
+  deps: Deps,
+  secret: string,
+  books: Bookkeeping = detachedBookkeeping(deps),
+): Promise<Principal | null> {
   if (secret.length < 20 || secret.length > 100) return null;
   const id = await hashSecret(secret);
   const row = await sessionWithSource(deps, id);
@@ -127,12 +133,9 @@ export async function authenticateSession(deps: Deps, secret: string): Promise<P
     return null;
   }
   if (now.getTime() - session.lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS) {
-    // Bookkeeping only: a busy database must not turn a read into an error.
-    await deps.db
-      .update(sessions)
-      .set({ lastSeenAt: now })
-      .where(eq(sessions.idHash, id))
-      .catch((err: unknown) => deps.log.warn('could not record session activity', { err }));
+    books('session activity', (db) =>
+      db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, id)),
+    );
   }
   return {
     actor: session.actor,

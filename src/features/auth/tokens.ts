@@ -9,6 +9,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { Random } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { auditEntryIf } from '../audit/transitions.js';
+import { type Bookkeeping, detachedBookkeeping } from './bookkeeping.js';
 import { endSessionsOf } from './sessions.js';
 
 export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
@@ -127,10 +128,18 @@ export async function revokeToken(deps: Deps, actor: ActorContext, id: string) {
   return toView(current ?? row);
 }
 
-const LAST_USED_GRANULARITY_MS = 60_000;
+/** How stale a token's last-use stamp may get before a request writes it again (bookkeeping). */
+const LAST_USED_GRANULARITY_MS = 5 * 60_000;
 
-/** The principal a bearer token stands for, or null when it is unknown, revoked or expired. */
-export async function authenticateToken(deps: Deps, secret: string): Promise<Principal | null> {
+/**
+ * The principal a bearer token stands for, or null when it is unknown, revoked or expired. Its last-use
+ * stamp is handed to `books`: it never holds up or fails the request.
+ */
+export async function authenticateToken(
+  deps: Deps,
+  secret: string,
+  books: Bookkeeping = detachedBookkeeping(deps),
+): Promise<Principal | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
   const hash = await hashSecret(secret);
   const row = await deps.db.query.apiTokens.findFirst({ where: eq(apiTokens.tokenHash, hash) });
@@ -138,12 +147,7 @@ export async function authenticateToken(deps: Deps, secret: string): Promise<Pri
   const now = deps.clock.now();
   if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
-    // Bookkeeping only: a busy database must not turn the request into an error.
-    await deps.db
-      .update(apiTokens)
-      .set({ lastUsedAt: now })
-      .where(eq(apiTokens.id, row.id))
-      .catch((err: unknown) => deps.log.warn('could not record token use', { err }));
+    books('token use', (db) => db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)));
   }
   return {
     actor: `token:${row.id}`,
