@@ -544,3 +544,19 @@ describe('without a signing key', () => {
     }
   });
 });
+
+describe('file names', () => {
+  it('gives a file name to one lineage only: the first released keeps it', async () => {
+    const app = await makeTestApp({ env: { PUBLIC_BASE_URL: BASE } });
+    try {
+      await insertAdvisory(app.db, { reference: 'WARP 1', tlp: 'CLEAR', title: 'Later', releasedAt: t2 });
+      await insertAdvisory(app.db, { reference: 'warp/1', tlp: 'CLEAR', title: 'First', releasedAt: t1 });
+      const feed = await (await app.app.request('/.well-known/csaf/clear/feed-tlp-clear.json')).json();
+      expect(feed.feed.entry.map((e: { id: string }) => e.id)).toEqual(['warp/1']);
+      const doc = await (await app.app.request('/.well-known/csaf/clear/2026/warp_1.json')).json();
+      expect(doc.document.title).toBe('First');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -104,7 +104,11 @@ export async function listPublicCsafLineages(
       lastModified: new Date(Math.max(currentReleaseDate.getTime(), latest.sentAt?.getTime() ?? 0)),
     });
   }
-  return lineages.sort(
+  // Two tracking ids with one file name (`A/1` and `a 1`): the one released first keeps the URL.
+  const byPath = new Map<string, PublicCsafLineage>();
+  for (const l of lineages.sort((a, b) => a.initialReleaseDate.getTime() - b.initialReleaseDate.getTime()))
+    if (!byPath.has(l.path)) byPath.set(l.path, l);
+  return [...byPath.values()].sort(
     (a, b) => b.lastModified.getTime() - a.lastModified.getTime() || a.trackingId.localeCompare(b.trackingId),
   );
 }
