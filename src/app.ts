@@ -13,6 +13,7 @@ import { advisoryTrackingRoutes } from './features/advisories/tracking-routes.js
 import { authRoutes } from './features/auth/routes.js';
 import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
+import { csafProviderRoutes } from './features/csaf/routes.js';
 import { drillRoutes } from './features/drills/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
@@ -83,6 +84,7 @@ export function createApp(deps: Deps) {
   app.route('/', mobileRoutes());
   app.route('/', reachabilityRoutes());
   app.route('/', openpgpRoutes());
+  app.route('/', csafProviderRoutes());
   app.route('/', outboundRoutes());
   app.route('/', advisoryAuthoringRoutes());
   app.route('/', advisoryReleaseRoutes());

@@ -153,6 +153,7 @@ describe('GET /.well-known/security.txt', () => {
         'Expires: 2027-11-30T00:00:00Z',
         'Canonical: http://cyber-contacts.test/.well-known/security.txt',
         'Preferred-Languages: en',
+        'CSAF: http://cyber-contacts.test/.well-known/csaf/provider-metadata.json',
         '',
       ].join('\n'),
     );
@@ -174,6 +175,7 @@ describe('GET /.well-known/security.txt', () => {
       'Canonical: http://cyber-contacts.test/.well-known/security.txt',
       'Policy: https://ncsc.example/disclosure',
       'Preferred-Languages: en',
+      'CSAF: http://cyber-contacts.test/.well-known/csaf/provider-metadata.json',
       '',
     ]);
     await configured.close();

@@ -3,12 +3,14 @@
 // and DNS-over-HTTPS at the HTTP edge. One story, in order: import a register, register and confirm
 // mailboxes by the links SES carried, release an advisory through the queue (one recipient throttled once),
 // acknowledge it, then the scheduled checks, safety-net dispatch and coverage snapshot.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type Client, createClient, type InValue } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openLibsqlDatabase } from '../../src/adapters/db-libsql.js';
 import { cronJobs } from '../../src/entry/worker.js';
 import { wkdHash } from '../../src/mail/wkd.js';
+import { validateCsaf } from '../csaf/validator.js';
 import { gpgHome, pgpMimeParts } from '../pgp/support.js';
 import { TEST_OPENPGP_FINGERPRINT } from '../support/openpgp-key.js';
 import { libsqlHttpFake } from './libsql-fake.js';
@@ -435,6 +437,33 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
     const item = report.items[0]!;
     expect(item.reply).toMatch(/^400 MessageRejected: fake MessageRejected/);
     expect(fakes.other.filter((u) => u.includes('ses.fake'))).toEqual([]);
+  });
+
+  it('publishes a TLP:CLEAR advisory as a CSAF document, hashed and signed in the Worker', async () => {
+    const released = await createAndRelease(worker, admin, {
+      tlp: 'CLEAR',
+      audience: { authorities: [code(1)] },
+    });
+    const feed = await (await worker.fetch('/.well-known/csaf/clear/feed-tlp-clear.json')).json();
+    const entry = feed.feed.entry.find((e: { id: string }) => e.id === released.reference);
+    const url: string = entry.content.src;
+    const path = url.slice(BASE_URL.length);
+    const doc = await worker.fetch(path);
+    expect(doc.status).toBe(200);
+    const bytes = new Uint8Array(await doc.arrayBuffer());
+    const findings = await validateCsaf(JSON.parse(new TextDecoder().decode(bytes)));
+    expect([...findings.errors, ...findings.warnings]).toEqual([]);
+    const sha256 = await (await worker.fetch(`${path}.sha256`)).text();
+    expect(sha256.split('  ')[0]).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const gpg = gpgHome();
+    try {
+      gpg.importKeys(await (await worker.fetch('/.well-known/openpgpkey/key.asc')).text());
+      const verified = gpg.verify(bytes, await (await worker.fetch(`${path}.asc`)).text());
+      expect(verified.status, verified.stderr).toBe(0);
+      expect(verified.stderr.replace(/\s/g, '')).toContain(TEST_OPENPGP_FINGERPRINT);
+    } finally {
+      gpg.close();
+    }
   });
 });
 

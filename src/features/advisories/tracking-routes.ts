@@ -5,7 +5,7 @@ import { actorOf, requirePrincipal } from '../../actor.js';
 import { deliveryStatuses } from '../../domain/advisory-states.js';
 import { tlpLabels } from '../../domain/tlp.js';
 import { bearer, createRouter, json, pick } from '../../openapi.js';
-import { exportCsaf } from './csaf-export.js';
+import { CSAF_CATEGORY_WITH_CVES, exportCsaf } from './csaf-export.js';
 import { listDeliveries } from './delivery-list.js';
 import { DeliveryQuery } from './desk-routes.js';
 import { escalateAdvisoryNow } from './escalate-unacknowledged.js';
@@ -164,10 +164,14 @@ const WarpOperatorsInput = z
   .openapi('WarpOperatorsInput');
 
 const CsafSchema = z
-  .object({ document: z.object({ category: z.literal('csaf_informational_advisory') }).passthrough() })
+  .object({
+    document: z
+      .object({ category: z.enum(['csaf_informational_advisory', CSAF_CATEGORY_WITH_CVES]) })
+      .passthrough(),
+  })
   .passthrough()
   .openapi('CsafDocument', {
-    description: 'An OASIS CSAF 2.0 document (profile csaf_informational_advisory)',
+    description: `An OASIS CSAF 2.0 document: profile csaf_informational_advisory without CVE ids, the generic profile (category ${CSAF_CATEGORY_WITH_CVES}) with them`,
   });
 
 const JsonFeedSchema = z
@@ -264,9 +268,9 @@ export function advisoryTrackingRoutes() {
       method: 'get',
       path: '/api/v1/advisories/{id}/csaf',
       tags: ['Advisories'],
-      summary: 'The advisory as a CSAF 2.0 document (informational advisory profile)',
+      summary: 'The advisory as a CSAF 2.0 document, as of this version',
       description:
-        'CSAF 2.0 allows only TLP 1.0 labels: CLEAR is WHITE, AMBER+STRICT is AMBER; the TLP 2.0 label is in `document.distribution.text`. CVE ids are external references, because the informational profile forbids `/vulnerabilities`. 409 until the advisory has gone out.',
+        'One document per lineage: `document.tracking.id` is the first version’s reference, and each update or cancellation that went out is a revision (this version’s reference is an alias). CVE ids are in `vulnerabilities` (then the generic profile; without CVEs, the informational advisory profile). CSAF 2.0 allows only TLP 1.0 labels: CLEAR is WHITE, AMBER+STRICT is AMBER; the TLP 2.0 label is in `document.distribution.text`. A TLP:CLEAR lineage is also published anonymously at its canonical URL under /.well-known/csaf/clear/. 409 until the advisory has gone out.',
       security: bearer,
       request: { params: AdvisoryId },
       responses: { 200: json(CsafSchema, 'The CSAF document'), ...pick(401, 403, 404, 409, 422) },

@@ -101,6 +101,13 @@ export const policy: Record<string, Access> = {
   'PUT /api/v1/warps/:id/operators': admin,
   'GET /feeds/advisories.atom': anyone,
   'GET /feeds/advisories.json': anyone,
+  // the CSAF 2.0 trusted provider (src/features/csaf): TLP:CLEAR documents only, so anyone; anything not
+  // public is a 404 whoever asks (documents above CLEAR: the authorised /api/v1/advisories/:id/csaf)
+  'GET /.well-known/csaf/provider-metadata.json': anyone,
+  'GET /.well-known/csaf/clear/feed-tlp-clear.json': anyone,
+  'GET /.well-known/csaf/clear/index.txt': anyone,
+  'GET /.well-known/csaf/clear/changes.csv': anyone,
+  'GET /.well-known/csaf/clear/:year/:file': anyone,
 
   'GET /api/v1/test-audiences': staff,
   'GET /api/v1/test-audiences/:name': staff,

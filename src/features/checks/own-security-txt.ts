@@ -1,8 +1,10 @@
 // The service's own /.well-known/security.txt (RFC 9116): Contact, Expires, Canonical, Policy,
 // Preferred-Languages, from the config; Encryption names the service's OpenPGP key when one is set (the
-// armored download; the same key signs advisories, and WKD publishes it: src/features/openpgp).
+// armored download; the same key signs advisories, and WKD publishes it: src/features/openpgp); CSAF names
+// the CSAF provider metadata (the extension CSAF 2.0 §7.1.8 uses: src/features/csaf).
 import type { Config } from '../../config.js';
 import { mailDomain } from '../../mail/message-ids.js';
+import { PROVIDER_METADATA_PATH } from '../csaf/provider-files.js';
 import { PUBLIC_KEY_PATH, signingConfigured } from '../openpgp/service-key.js';
 
 const YEAR_MS = 365 * 86_400_000;
@@ -24,6 +26,7 @@ export function securityTxt(config: Config, now: Date): string {
     `Canonical: ${config.PUBLIC_BASE_URL}/.well-known/security.txt`,
     ...(config.SECURITY_POLICY_URL ? [`Policy: ${config.SECURITY_POLICY_URL}`] : []),
     'Preferred-Languages: en',
+    `CSAF: ${config.PUBLIC_BASE_URL}${PROVIDER_METADATA_PATH}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -72,6 +72,10 @@ export function PublicAdvisoryPage(p: PublicAdvisoryProps) {
           <a class="govuk-link" href="/feeds/advisories.json">
             JSON feed
           </a>
+          . CSAF 2.0 tools find every TLP:CLEAR advisory through the{' '}
+          <a class="govuk-link" href="/.well-known/csaf/provider-metadata.json">
+            CSAF provider metadata
+          </a>
           .
         </p>
       </div>
