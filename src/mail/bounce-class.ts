@@ -148,20 +148,27 @@ export function enhancedCodeIn(diagnostic: string | null | undefined): string | 
 /** True for a code that says nothing beyond its class (x.0.0): a more precise one elsewhere wins. */
 const vague = (code: string | null) => !code || /^\d\.0\.0$/.test(code);
 
-export function classifyBounce(report: {
+interface ReportFields {
   action: string;
   status: string | null;
   diagnosticCode: string | null;
-}): BounceClass {
+}
+
+/**
+ * The enhanced code that says most: the Status field, unless it is vague and the server's own reply carries
+ * a precise one (Exim and some relays report 5.0.0 whatever the remote server said).
+ */
+export function tellingCode(report: Omit<ReportFields, 'action'>): string | null {
+  const inDiagnostic = enhancedCodeIn(report.diagnosticCode);
+  return vague(report.status) && !vague(inDiagnostic) ? inDiagnostic : (report.status ?? inDiagnostic);
+}
+
+export function classifyBounce(report: ReportFields): BounceClass {
   const action = report.action.toLowerCase();
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') return 'none';
   if (action === 'delayed') return 'soft';
   const text = report.diagnosticCode;
-  // The Status field, unless it is vague and the server's own reply carries a precise code (Exim and some
-  // relays report 5.0.0 whatever the remote server said).
-  const inDiagnostic = enhancedCodeIn(text);
-  const status =
-    vague(report.status) && !vague(inDiagnostic) ? inDiagnostic : (report.status ?? inDiagnostic);
+  const status = tellingCode(report);
   if (status) {
     const klass = classOfStatus(status, text);
     if (klass) return klass;

@@ -234,14 +234,14 @@ describe('real delivery reports of each class, posted to the bounce endpoint', (
     const box = await seed('dlveximspf00000001', 'cyber@newport.gov.uk', 'NWP');
     const body = await post(await signedFixture(t.deps, 'exim-spf-reject.eml'));
     expect(body.summary).toBe('our mail was refused: a technical failure of ours, not the council’s');
-    expect((await delivery('dlveximspf00000001'))?.lastFailure).toBe('bounce: our mail refused 5.0.0');
+    expect((await delivery('dlveximspf00000001'))?.lastFailure).toBe('bounce: our mail refused 5.7.23');
     expect(t.log.lines.some((l) => l.level === 'error' && /our mail was refused/.test(String(l.msg)))).toBe(
       true,
     );
     const admin = await t.tokenFor('admin');
     const metrics = await (await t.call('GET', '/metrics', { token: admin })).text();
     expect(metrics).toContain(
-      'cc_mail_send_failures_total{kind="bounce: our mail refused 5.0.0",status="technical-failure"} 1',
+      'cc_mail_send_failures_total{kind="bounce: our mail refused 5.7.23",status="technical-failure"} 1',
     );
     expect(metrics).toContain('cc_bounces{class="ours"} 1');
     expect(await mailbox(box.id)).toMatchObject({ unreachableAt: null, softBounces: 0 });

@@ -10,7 +10,8 @@
 //   ours      our mail was refused: the delivery is a technical failure of ours, logged as an error and
 //             counted with the failed sends (`send_failures`, cc_mail_send_failures_total); the council is
 //             never blamed;
-//   unknown   the delivery fails; the mailbox is not marked on one vague report, a soft bounce is counted.
+//   unknown   the delivery fails; the mailbox is not marked on one vague report (a vague report that is not
+//             a failure counts a soft bounce).
 // A report that matched no delivery says so ("no delivery matched; nothing changed"), in its answer and its log.
 // Each change is a transition of its own aggregate, all in one write with the bounce row; the same report
 // twice changes nothing the second time, even when both arrive at once.
@@ -21,7 +22,7 @@ import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { hashSecret } from '../../lib/secrets.js';
-import { type BounceClass, classifyBounce } from '../../mail/bounce-class.js';
+import { type BounceClass, classifyBounce, tellingCode } from '../../mail/bounce-class.js';
 import { type DsnRecipient, parseDsn, smtpCodeOf } from '../../mail/dsn.js';
 import { deliveryIdFromMessageId, mailDomain, parseVerpAddress } from '../../mail/message-ids.js';
 import { type DeliveryTransition, deliveryTransitions } from '../advisories/delivery-transitions.js';
@@ -379,8 +380,8 @@ async function writeBounce(
   return effect;
 }
 
-/** The kind a refusal of our mail is counted under: `bounce: our mail refused 5.7.26`. */
-const oursKind = (r: DsnRecipient) => `bounce: our mail refused ${r.status ?? ''}`.trim();
+/** The kind a refusal of our mail is counted under: `bounce: our mail refused 5.7.26` (the telling code). */
+const oursKind = (r: DsnRecipient) => `bounce: our mail refused ${tellingCode(r) ?? ''}`.trim();
 
 /**
  * A refusal of our mail is one of our failed sends: counted in `send_failures` (cc_mail_send_failures_total
