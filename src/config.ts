@@ -65,6 +65,12 @@ export const configSchema = z
     /** The domain in generated Message-IDs and VERP addresses; the host of PUBLIC_BASE_URL when absent. */
     MAIL_DOMAIN: z.string().optional(),
     /**
+     * Real mail refuses to start when MAIL_FROM's domain is not the mail domain (nor a domain or subdomain
+     * of it): receivers check that the From agrees with the envelope sender (DMARC alignment). `true` says
+     * the From is at another domain on purpose (DKIM-signed for that domain, DKIM_DOMAIN).
+     */
+    MAIL_FROM_OTHER_DOMAIN: flag.default(false),
+    /**
      * The OpenPGP secret key that signs every advisory e-mail (PGP/MIME, RFC 3156), armored (a secret: never in
      * wrangler.toml). Its user ID must be an address at MAIL_FROM's domain. Unset: advisories go out unsigned
      * and /readyz says so (degraded). A key that cannot sign is refused at start-up (src/mail/openpgp-keys.ts).
@@ -301,7 +307,25 @@ export const configSchema = z
         path: ['MAIL_FROM'],
         message: `the address's domain "${fromDomain}" ${fromProblem}: give MAIL_FROM an address at the domain you send mail from.`,
       });
+    // Notify sends from its own address: MAIL_FROM is not the From there.
+    if (problem || fromProblem || c.MAIL_PROVIDER === 'notify' || c.MAIL_FROM_OTHER_DOMAIN) return;
+    if (!domainsAlign(fromDomain, domain))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: `the From address is at "${fromDomain}" but the mail domain (MAIL_DOMAIN${c.MAIL_DOMAIN ? '' : ', from PUBLIC_BASE_URL'}) is "${domain}": the envelope sender bounces+…@${domain} and the Message-IDs would not agree with the From, and receivers checking DMARC refuse such mail as ours. Give MAIL_FROM an address at ${domain} (or leave it unset), or set MAIL_DOMAIN=${fromDomain}; if the From is at another domain on purpose (DKIM-signed for it), set MAIL_FROM_OTHER_DOMAIN=true.`,
+      });
   });
+
+/**
+ * True when a From domain agrees with the mail domain: the same, or one a subdomain of the other (DMARC's
+ * relaxed alignment, e.g. From at example.gov.uk and bounces at mail.example.gov.uk).
+ */
+export function domainsAlign(fromDomain: string, mailDomain: string): boolean {
+  const a = fromDomain.toLowerCase().replace(/\.$/, '');
+  const b = mailDomain.toLowerCase().replace(/\.$/, '');
+  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
+}
 
 /** Why a domain cannot stand in an envelope sender, or null when it can. */
 export function mailDomainProblem(domain: string): string | null {

@@ -2,6 +2,7 @@
 // configured); background work; graceful shutdown.
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
+import { assertSecurityExpiresValid } from '../features/checks/own-security-txt.js';
 import { assertServiceKeyUsable } from '../features/openpgp/service-key.js';
 import { settleBackground } from '../lib/background.js';
 import { startBackgroundWork } from './node-background.js';
@@ -13,11 +14,15 @@ const runtime = await buildNodeRuntime(process.env).catch((err: Error) => {
   process.exit(1);
 });
 const { deps } = runtime;
-// A signing key that cannot sign stops the start (naming the setting); a missing one is a warning.
-await assertServiceKeyUsable(deps).catch((err: Error) => {
-  console.error(`Invalid configuration:\n  ${err.message}`);
-  process.exit(1);
-});
+// A signing key that cannot sign stops the start (naming the setting); a missing one is a warning. So does
+// a security.txt Expires more than a year ahead (RFC 9116).
+await Promise.resolve()
+  .then(() => assertSecurityExpiresValid(deps.config, deps.clock.now()))
+  .then(() => assertServiceKeyUsable(deps))
+  .catch((err: Error) => {
+    console.error(`Invalid configuration:\n  ${err.message}`);
+    process.exit(1);
+  });
 const app = createApp(deps);
 const background = startBackgroundWork(deps);
 

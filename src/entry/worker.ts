@@ -15,6 +15,7 @@ import type { Deps } from '../deps.js';
 import { dispatchOptions, drainDeliveries, nextRetryAt } from '../features/advisories/dispatch.js';
 import { escalateUnacknowledged } from '../features/advisories/escalate-unacknowledged.js';
 import { syncRegisterIfEmpty } from '../features/authority-register/import-sync.js';
+import { assertSecurityExpiresValid } from '../features/checks/own-security-txt.js';
 import { snapshotCoverage } from '../features/coverage/snapshot.js';
 import { runDrills } from '../features/drills/run-drills.js';
 import { followUpSms } from '../features/mobiles/sms-receipts.js';
@@ -67,17 +68,21 @@ interface ScheduledController {
 const MAX_QUEUE_DELAY_SECONDS = 43_200;
 
 // One runtime (config, database, mailer …) and app per isolate: Workers keep `env` for the isolate's life.
-// The isolate's first request also reads the OpenPGP signing key: one that cannot sign makes the service
-// answer "not configured" as a bad setting does (Workers have no start-up to refuse).
+// The isolate's first request also reads the OpenPGP signing key: one that cannot sign (or a security.txt
+// Expires more than a year ahead) makes the service answer "not configured" as a bad setting does
+// (Workers have no start-up to refuse).
 const runtimes = new WeakMap<object, { runtime: WorkerRuntime; app: App; keyCheck: Promise<void> }>();
 
 function runtimeFor(env: WorkerEnv) {
   let entry = runtimes.get(env);
   if (!entry) {
     const runtime = buildWorkerRuntime(env);
-    const keyCheck = assertServiceKeyUsable(runtime.deps).catch((err: Error) => {
-      throw new Error(`Invalid configuration:\n  ${err.message}`);
-    });
+    const keyCheck = Promise.resolve()
+      .then(() => assertSecurityExpiresValid(runtime.deps.config, runtime.deps.clock.now()))
+      .then(() => assertServiceKeyUsable(runtime.deps))
+      .catch((err: Error) => {
+        throw new Error(`Invalid configuration:\n  ${err.message}`);
+      });
     keyCheck.catch(() => {}); // reported by the request that awaits it
     entry = { runtime, app: createApp(runtime.deps), keyCheck };
     runtimes.set(env, entry);

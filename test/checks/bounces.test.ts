@@ -128,6 +128,7 @@ describe('POST /api/v1/inbound/bounces', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({
       matched: true,
+      summary: 'delivery failed; mailbox marked unreachable',
       deliveryId: 'dlvpostfix0000000001',
       mailboxId: mailbox.id,
       recipients: [

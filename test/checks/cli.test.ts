@@ -30,7 +30,7 @@ describe('npm run cli -- checks', () => {
     const file = fileURLToPath(new URL('./fixtures/postfix-bounce.eml', import.meta.url));
     const bounce = await runCli(['checks', 'bounce', file], { databaseUrl: db.url, env });
     expect(bounce.code, bounce.stderr).toBe(0);
-    expect(bounce.stdout).toContain('matched no delivery');
+    expect(bounce.stdout).toContain('Recorded: no delivery matched; nothing changed.');
     // An ordinary e-mail (no delivery-status part) is not recorded as a bounce.
     const letter = join(db.dir, 'letter.eml');
     writeFileSync(letter, 'From: a@b.example\r\nTo: c@d.example\r\nSubject: Hello\r\n\r\nJust a letter.\r\n');

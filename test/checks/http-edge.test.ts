@@ -158,6 +158,12 @@ describe('security.txt of a council', () => {
       'security-txt-expired',
     );
 
+    // RFC 9116 asks for an Expires less than a year ahead: one further ahead is said, as information.
+    server.use(serveSecurityTxt(D, valid(`mailto:cyber@${D}`).replace('2027-06-30', '2028-06-30')));
+    const far = await checkSecurityTxt(deps, D, registered);
+    expect(findingCodes(far.detail)).toEqual(['security-txt-expires-far', 'security-txt-lists-mailbox']);
+    expect(far.summary).toContain('more than a year ahead');
+
     server.use(serveSecurityTxt(D, null));
     const missing = await checkSecurityTxt(deps, D, registered);
     expect(missing.severity).toBe('info');

@@ -143,14 +143,14 @@ describe('GET /api/v1/authorities/{code}/checks and the mailbox status', () => {
 });
 
 describe('GET /.well-known/security.txt', () => {
-  it('publishes Contact, Expires a year ahead, Canonical and Preferred-Languages (RFC 9116)', async () => {
+  it('publishes Contact, Expires 11 months ahead, Canonical and Preferred-Languages (RFC 9116)', async () => {
     const res = await t.app.request('/.well-known/security.txt');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; charset=utf-8/i);
     expect(await res.text()).toBe(
       [
         'Contact: mailto:security@cyber-contacts.test',
-        'Expires: 2027-11-30T00:00:00Z',
+        'Expires: 2027-10-30T00:00:00Z',
         'Canonical: http://cyber-contacts.test/.well-known/security.txt',
         'Preferred-Languages: en',
         'CSAF: http://cyber-contacts.test/.well-known/csaf/provider-metadata.json',

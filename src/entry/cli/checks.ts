@@ -145,10 +145,14 @@ async function bounceCommand(ctx: CliContext, file: string, envelopeTo: string |
       envelopeTo,
     });
     if (json) ctx.io.out(JSON.stringify(outcome, null, 2));
-    else if (!outcome.matched) ctx.io.out('Recorded; it matched no delivery.');
-    else
-      for (const r of outcome.recipients)
-        ctx.io.out(`${r.recipient ?? '(unknown recipient)'}: ${r.action} ${r.status ?? ''} → ${r.effect}`);
+    else {
+      if (outcome.matched)
+        for (const r of outcome.recipients)
+          ctx.io.out(
+            `${r.recipient ?? '(unknown recipient)'}: ${r.action} ${r.status ?? ''} (${r.class}) → ${r.effect}`,
+          );
+      ctx.io.out(`Recorded: ${outcome.summary}.`);
+    }
     return 0;
   }
 }

@@ -92,6 +92,11 @@ export const AuthorityChecksSchema = z
 export const BounceOutcomeSchema = z
   .object({
     matched: z.boolean(),
+    summary: z.string().openapi({
+      description:
+        'What the report changed, in words, e.g. `no delivery matched; nothing changed`, `delivery failed; mailbox marked unreachable`, `our mail was refused: a technical failure of ours, not the council’s`',
+      example: 'no delivery matched; nothing changed',
+    }),
     deliveryId: z.string().optional(),
     mailboxId: z.string().optional(),
     recipients: z.array(

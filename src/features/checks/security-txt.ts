@@ -127,5 +127,20 @@ export async function checkSecurityTxt(
           : `${domain}’s security.txt has no valid Expires: date, which RFC 9116 requires. Add one less than a year ahead.`,
       ),
     );
+  else if (parsed.expires.getTime() > yearAfter(deps.clock.now()).getTime())
+    findings.push(
+      finding(
+        'security-txt-expires-far',
+        'info',
+        `${domain}’s security.txt expires on ${parsed.expires.toISOString().slice(0, 10)}, more than a year ahead; RFC 9116 asks for less than a year, so that the file is reviewed. Bring its Expires: date nearer.`,
+      ),
+    );
   return checkResult('security-txt', findings, detail);
+}
+
+/** The same moment a year later (UTC). */
+function yearAfter(now: Date): Date {
+  const later = new Date(now.getTime());
+  later.setUTCFullYear(later.getUTCFullYear() + 1);
+  return later;
 }

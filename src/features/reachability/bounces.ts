@@ -7,19 +7,22 @@
 // delivery (and the mailbox) only when one of its recipients is the delivery's own address:
 //   mailbox   the delivery fails for good and the mailbox is marked unreachable;
 //   soft      a soft bounce is counted (and a delivery given up on is a temporary failure, as Notify says);
-//   ours      our mail was refused: the delivery is a technical failure of ours, logged as an error;
-//             the council is never blamed;
-//   unknown   the delivery fails; the mailbox is not marked on one vague report, a soft bounce is counted.
+//   ours      our mail was refused: the delivery is a technical failure of ours, logged as an error and
+//             counted with the failed sends (`send_failures`, cc_mail_send_failures_total); the council is
+//             never blamed;
+//   unknown   the delivery fails; the mailbox is not marked on one vague report (a vague report that is not
+//             a failure counts a soft bounce).
+// A report that matched no delivery says so ("no delivery matched; nothing changed"), in its answer and its log.
 // Each change is a transition of its own aggregate, all in one write with the bounce row; the same report
 // twice changes nothing the second time, even when both arrive at once.
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
-import { bounces, deliveries, mailboxes } from '../../db/schema.js';
+import { bounces, deliveries, mailboxes, sendFailures } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { hashSecret } from '../../lib/secrets.js';
-import { type BounceClass, classifyBounce } from '../../mail/bounce-class.js';
+import { type BounceClass, classifyBounce, tellingCode } from '../../mail/bounce-class.js';
 import { type DsnRecipient, parseDsn, smtpCodeOf } from '../../mail/dsn.js';
 import { deliveryIdFromMessageId, mailDomain, parseVerpAddress } from '../../mail/message-ids.js';
 import { type DeliveryTransition, deliveryTransitions } from '../advisories/delivery-transitions.js';
@@ -41,6 +44,8 @@ export type BounceEffect =
 
 export interface BounceOutcome {
   matched: boolean;
+  /** What the report changed, in words: `no delivery matched; nothing changed`, `mailbox marked unreachable` … */
+  summary: string;
   deliveryId?: string;
   mailboxId?: string;
   recipients: Array<{
@@ -104,6 +109,7 @@ export async function recordBounce(
   const log = deps.log.child({ delivery: delivery?.id ?? null, mailbox: mailboxId });
   const outcome: BounceOutcome = {
     matched: Boolean(delivery),
+    summary: '',
     ...(delivery ? { deliveryId: delivery.id, mailboxId: delivery.mailboxId } : {}),
     recipients: [],
   };
@@ -145,12 +151,38 @@ export async function recordBounce(
     else if (effect !== 'recorded' && effect !== 'duplicate' && effect !== 'unmatched')
       log.info('bounce recorded', { recipient, effect, status: r.status });
   }
+  outcome.summary = summaryOf(outcome);
   if (!delivery)
     log.info('bounce matched no delivery: nothing changed', {
       envelopeTo: envelopeTo ?? null,
       signedVerp: Boolean(envelopeTo && parseVerpAddress(mailDomain(deps.config), envelopeTo)),
     });
+  else if (outcome.recipients.every((r) => r.effect === 'unmatched'))
+    log.info('bounce named none of the delivery’s addresses: nothing changed', {
+      recipients: outcome.recipients.map((r) => r.recipient),
+    });
   return outcome;
+}
+
+const effectWords: Record<BounceEffect, string | null> = {
+  unreachable: 'delivery failed; mailbox marked unreachable',
+  failed: 'delivery failed; mailbox not marked (the report does not say why)',
+  'soft-bounce': 'soft bounce counted; mailbox not blamed',
+  ours: 'our mail was refused: a technical failure of ours, not the council’s',
+  recorded: null,
+  unmatched: null,
+  duplicate: null,
+};
+
+/** What a report did, in words; "nothing changed" unless one of its recipients changed something. */
+function summaryOf(outcome: BounceOutcome): string {
+  if (!outcome.matched) return 'no delivery matched; nothing changed';
+  const done = [...new Set(outcome.recipients.map((r) => effectWords[r.effect]).filter(Boolean))];
+  if (done.length) return done.join('; ');
+  if (outcome.recipients.some((r) => r.effect === 'duplicate')) return 'seen before; nothing changed';
+  if (outcome.recipients.every((r) => r.effect === 'unmatched'))
+    return 'no recipient was the delivery’s address; nothing changed';
+  return 'recorded; nothing changed';
 }
 
 /** The class of a mail provider's failure status (Notify's words): whose fault it is. */
@@ -183,10 +215,11 @@ export async function recordProviderReceipt(
     : null;
   const outcome: BounceOutcome = {
     matched: Boolean(delivery),
+    summary: '',
     ...(delivery ? { deliveryId: delivery.id, mailboxId: delivery.mailboxId } : {}),
     recipients: [],
   };
-  if (!klass) return outcome;
+  if (!klass) return { ...outcome, summary: summaryOf(outcome) };
   const recipient = receipt.to.toLowerCase();
   const report: DsnRecipient = {
     originalRecipient: null,
@@ -214,6 +247,7 @@ export async function recordProviderReceipt(
         source,
       });
   outcome.recipients.push({ recipient, action: 'failed', status: null, class: klass, effect });
+  outcome.summary = summaryOf(outcome);
   if (effect === 'ours')
     deps.log.error(
       'the mail provider failed to send our mail: a technical failure of ours, not the council’s',
@@ -277,6 +311,7 @@ async function writeBounce(
           set: {
             lastReply: diagnostic ?? `${r.action} ${r.status ?? ''}`.trim(),
             lastCode: smtpCodeOf(r.diagnosticCode),
+            ...(klass === 'ours' ? { lastFailure: oursKind(r) } : {}),
             failedAt: now.getTime(),
             nextAttemptAt: null,
             leaseOwner: null,
@@ -340,5 +375,38 @@ async function writeBounce(
   );
   const results = await deps.db.batch(items as [BatchItem, ...BatchItem[]]);
   const kept = results.at(-1) as unknown[];
-  return kept.length > 0 ? effect : 'duplicate';
+  if (kept.length === 0) return 'duplicate';
+  if (effect === 'ours') await countOursFailure(deps, r, diagnostic);
+  return effect;
+}
+
+/** The kind a refusal of our mail is counted under: `bounce: our mail refused 5.7.26` (the telling code). */
+const oursKind = (r: DsnRecipient) => `bounce: our mail refused ${tellingCode(r) ?? ''}`.trim();
+
+/**
+ * A refusal of our mail is one of our failed sends: counted in `send_failures` (cc_mail_send_failures_total
+ * on /metrics, beside the failures the sender saw at once), as the outbound engine counts its own.
+ */
+async function countOursFailure(deps: Deps, r: DsnRecipient, diagnostic: string | null): Promise<void> {
+  const now = deps.clock.now();
+  const reply = (diagnostic ?? `${r.action} ${r.status ?? ''}`).slice(0, 500);
+  try {
+    await deps.db
+      .insert(sendFailures)
+      .values({
+        kind: oursKind(r),
+        status: 'technical-failure',
+        count: 1,
+        firstAt: now,
+        lastAt: now,
+        lastReply: reply,
+      })
+      .onConflictDoUpdate({
+        target: [sendFailures.kind, sendFailures.status],
+        set: { count: sql`${sendFailures.count} + 1`, lastAt: now, lastReply: reply },
+      });
+  } catch (err) {
+    // The count is for dashboards: the bounce and its effect are written already, and stand.
+    deps.log.error('could not count a refusal of our mail', { err });
+  }
 }

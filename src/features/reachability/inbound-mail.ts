@@ -69,6 +69,7 @@ export async function receiveInboundMail(
     recipient,
     delivery: outcome.deliveryId ?? null,
     effects: outcome.recipients.map((r) => r.effect),
+    summary: outcome.summary,
   });
   return { kind: 'recorded', outcome };
 }

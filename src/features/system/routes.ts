@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { databaseReadiness } from '../../db/readiness.js';
 import type { Deps } from '../../deps.js';
 import { createRouter, json } from '../../openapi.js';
+import { securityTxtReadiness } from '../checks/own-security-txt.js';
 import { signingReadiness } from '../openpgp/service-key.js';
 
 const Health = z
@@ -19,10 +20,10 @@ const Readiness = z
   .object({
     status: z.enum(['ok', 'degraded', 'unavailable']).openapi({
       description:
-        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider), or sends advisories unsigned (no OpenPGP key); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
+        'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider), or sends advisories unsigned (no OpenPGP key), or its security.txt lapses within 30 days or has lapsed (SECURITY_EXPIRES); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
     }),
     detail: z.string(),
-    checks: z.object({ database: Check, mail: Check, sms: Check, signing: Check }),
+    checks: z.object({ database: Check, mail: Check, sms: Check, signing: Check, securityTxt: Check }),
   })
   .openapi('Readiness');
 
@@ -64,13 +65,19 @@ export function systemRoutes(deps: Deps) {
           }
         : { ok: true, detail: `text messages go through ${deps.sms.provider}` };
       const signing = await signingReadiness(deps);
-      const checks = { database: db, mail, sms, signing };
+      const securityTxt = securityTxtReadiness(deps.config, deps.clock.now(), deps.log);
+      const checks = { database: db, mail, sms, signing, securityTxt };
       if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail, checks }, 503);
-      if (problem || noSms || !signing.ok)
+      if (problem || noSms || !signing.ok || !securityTxt.ok)
         return c.json(
           {
             status: 'degraded' as const,
-            detail: [problem && mail.detail, noSms && sms.detail, !signing.ok && signing.detail]
+            detail: [
+              problem && mail.detail,
+              noSms && sms.detail,
+              !signing.ok && signing.detail,
+              !securityTxt.ok && securityTxt.detail,
+            ]
               .filter(Boolean)
               .join('; '),
             checks,
