@@ -38,7 +38,7 @@ export function fill(route: Route, w: World): string {
       return w.ids.pending;
     if (path.startsWith('/admin/approvals/')) return w.ids.held;
     if (path.startsWith('/api/v1/warps/')) return WM;
-    if (path.startsWith('/api/v1/tokens/')) return w.ids.spareToken;
+    if (path.startsWith('/api/v1/tokens/') || path.startsWith('/api-keys/')) return w.ids.spareToken;
     if (path.startsWith('/api/v1/mobiles/') || path.startsWith('/account/mobiles/')) return w.ids.mobile;
     // No import is held in the world: an admin gets 404, everyone else 401/403 first.
     if (path.startsWith('/api/v1/register/held-imports/')) return 'no-such-held-import';
@@ -113,6 +113,7 @@ export const apiBodies: Record<string, Body> = {
   'PUT /api/v1/warps/:id/operators': { json: { operators: [{ address: 'ops@ownshire.gov.uk' }] } },
   'POST /api/v1/tokens': { json: { role: 'admin', name: 'made by the matrix' } },
   'POST /api/v1/staff': { json: { address: 'new-staff@ncsc.gov.uk', name: 'New staff', role: 'admin' } },
+  'PATCH /api/v1/staff/:address': { json: { role: 'admin' } },
   'POST /api/v1/mailboxes': {
     json: {
       authority: OWN,

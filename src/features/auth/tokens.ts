@@ -9,6 +9,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { Random } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { auditEntryIf } from '../audit/transitions.js';
+import { ownerFor } from './people.js';
 import { endSessionsOf } from './sessions.js';
 
 export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
@@ -38,6 +39,7 @@ function toView(row: typeof apiTokens.$inferSelect) {
     warp: row.warpId,
     authority: row.authorityCode,
     createdBy: row.createdBy,
+    owner: row.owner,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
@@ -76,6 +78,7 @@ export async function createToken(deps: Deps, actor: ActorContext, input: NewTok
     authorityCode: input.authorityCode?.toUpperCase() ?? null,
     tokenHash: await hashSecret(secret),
     createdBy: actor.principal.actor,
+    owner: await ownerFor(deps, actor.principal.actor),
     createdAt: now,
     expiresAt: input.expiresAt ?? null,
     lastUsedAt: null,

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../deps.js';
 import { accountPageRoutes } from './account-routes.js';
+import { apiKeysPageRoutes } from './api-keys-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
 import { authorityPageRoutes } from './authority-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
@@ -13,6 +14,7 @@ import { offerPageRoutes } from './offer-routes.js';
 import { serviceInfoPages } from './service-info.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
+import { teamPageRoutes } from './team-routes.js';
 
 export function pageRoutes() {
   const router = new Hono<AppEnv>();
@@ -27,6 +29,8 @@ export function pageRoutes() {
   router.route('/', coveragePageRoutes());
   router.route('/', authorityPageRoutes());
   router.route('/', drillPageRoutes());
+  router.route('/', teamPageRoutes());
+  router.route('/', apiKeysPageRoutes());
   router.route('/', serviceInfoPages());
   return router;
 }
