@@ -22,9 +22,9 @@ export function appRoutes(app: WorldApp['app']): Route[] {
   return [...seen.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Machine endpoints outside /api/ (no HTML answers). */
+/** Machine endpoints outside /api/ (no HTML answers), and downloads (`.csv`: negotiate.ts answers them as API). */
 export const machinePaths =
-  /^\/(api|feeds|\.well-known|assets)\/|^\/(openapi\.json|healthz|readyz|app\.js|app\.css|metrics)$/;
+  /^\/(api|feeds|\.well-known|assets)\/|^\/(openapi\.json|healthz|readyz|app\.js|app\.css|metrics)$|\.csv$/;
 export const isPage = (path: string) => !machinePaths.test(path);
 
 /** Fills a route's parameters from the world: OWN's things, by parameter name and path prefix. */

@@ -245,6 +245,8 @@ export const policy: Record<string, Access> = {
   'GET /api-keys/new': signedIn,
   'POST /api-keys/new': signedIn,
   'POST /api-keys/:id/revoke': signedIn,
+  'GET /audit': admin,
+  'GET /audit.csv': admin,
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

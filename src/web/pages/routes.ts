@@ -4,6 +4,7 @@ import type { AppEnv } from '../../deps.js';
 import { accountPageRoutes } from './account-routes.js';
 import { apiKeysPageRoutes } from './api-keys-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
+import { auditPageRoutes } from './audit-routes.js';
 import { authorityPageRoutes } from './authority-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
@@ -31,6 +32,7 @@ export function pageRoutes() {
   router.route('/', drillPageRoutes());
   router.route('/', teamPageRoutes());
   router.route('/', apiKeysPageRoutes());
+  router.route('/', auditPageRoutes());
   router.route('/', serviceInfoPages());
   return router;
 }
