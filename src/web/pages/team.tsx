@@ -113,7 +113,7 @@ export function TeamPage(p: {
       <div id="team">
         <Table
           id="team-members"
-          scroll
+          stack
           caption={`${p.members.length} staff member${p.members.length === 1 ? '' : 's'}`}
           columns={p.columns.map((c) => c.head)}
           rows={p.members.map((m) => p.columns.map((c) => c.cell(m)))}
