@@ -127,5 +127,13 @@ describe('GET /audit.csv', () => {
       Array.from({ length: 120 }, (_, i) => i + 1).filter((n) => n % 2 === 0 && n % 3 === 0).length,
     );
     expect(rows.every((r) => r.includes(',token:robot,admin,staff.disable,staff,'))).toBe(true);
+    // A program with an admin token downloads it too; a WARP token does not.
+    const byToken = await t.call('GET', '/audit.csv?action=staff.disable', {
+      token: await t.tokenFor('admin'),
+    });
+    expect(byToken.status).toBe(200);
+    expect(byToken.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const warp = await t.call('GET', '/audit.csv', { token: await t.tokenFor('warp', { warp: 'wales' }) });
+    expect(warp.status).toBe(403);
   });
 });
