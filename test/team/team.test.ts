@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens, auditLog } from '../../src/db/schema.js';
+import { changeStaffRole, disableStaffMember } from '../../src/features/staff/transitions.js';
 import { type Browser, browser, titleOf } from '../pages/form-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { insertSession, insertStaff, seedCouncils } from '../support/fixtures.js';
@@ -179,6 +180,30 @@ describe('disabling and enabling', () => {
     expect((await t.call('GET', '/api/v1/me', { token: secret })).status).toBe(401); // keys stay revoked
     const api = await t.call('POST', `/api/v1/staff/${BOB}/enable`, { token: await t.tokenFor('admin') });
     expect(api.status).toBe(409);
+  });
+
+  it('two admins disabling at once: one wins, the other gets a conflict, one audit entry', async () => {
+    const actor = (who: string) => ({
+      principal: {
+        actor: `staff:${who}`,
+        label: who,
+        role: 'admin' as const,
+        warpId: null,
+        authorityCode: null,
+        via: 'session' as const,
+      },
+    });
+    const results = await Promise.allSettled([
+      disableStaffMember(t.deps, actor(ALICE), WALES),
+      disableStaffMember(t.deps, actor(BOB), WALES),
+      changeStaffRole(t.deps, actor(BOB), WALES, { role: 'admin' }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('conflict');
+    const entries = await t.db.select().from(auditLog).where(eq(auditLog.subjectId, WALES));
+    expect(entries).toHaveLength(1);
   });
 
   it('a second disable of the same member is a conflict, and audited once', async () => {

@@ -26,6 +26,14 @@ export interface StaffChange {
 
 const enabled = (address: string) => and(eq(staffMembers.address, address), isNull(staffMembers.disabledAt));
 
+/** The member is still enabled, with the role and WARP they had when read. */
+const sameAsRead = (row: StaffRow) =>
+  and(
+    enabled(row.address),
+    eq(staffMembers.role, row.role),
+    row.warpId ? eq(staffMembers.warpId, row.warpId) : isNull(staffMembers.warpId),
+  );
+
 /** Another enabled admin exists besides `address`. */
 const anotherAdmin = (address: string) =>
   sql`exists (select 1 from ${staffMembers} where ${and(
@@ -119,9 +127,7 @@ export async function changeStaffRole(
   const now = deps.clock.now();
   // Still as read (same role and WARP, enabled) and, when an admin demotes themselves, not the last admin.
   const asRead = and(
-    enabled(address),
-    eq(staffMembers.role, row.role),
-    row.warpId ? eq(staffMembers.warpId, row.warpId) : isNull(staffMembers.warpId),
+    sameAsRead(row),
     demoting && actor.principal.actor === staffActor(address) ? anotherAdmin(address) : undefined,
   ) as SQL;
   const guard = sql`exists (select 1 from ${staffMembers} where ${asRead})`;
@@ -168,7 +174,7 @@ export async function disableStaffMember(
   assertNotLastAdmin(actor, row, await otherAdminsExist(deps, address), 'disable');
   const now = deps.clock.now();
   const asRead = and(
-    enabled(address),
+    sameAsRead(row),
     row.role === 'admin' && actor.principal.actor === staffActor(address) ? anotherAdmin(address) : undefined,
   ) as SQL;
   const guard = sql`exists (select 1 from ${staffMembers} where ${asRead})`;
@@ -194,7 +200,7 @@ export async function disableStaffMember(
     2,
   );
   if (!updated)
-    throw new AppError('conflict', `${address} changed while you were working: it is not disabled.`);
+    throw new AppError('conflict', `${address} changed while you were working: look at the team page again.`);
   return { staff: toStaffView(updated), keysRevoked };
 }
 
