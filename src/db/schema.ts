@@ -148,12 +148,18 @@ export const apiTokens = sqliteTable(
     authorityCode: text('authority_code'),
     tokenHash: text('token_hash').notNull(),
     createdBy: text('created_by').notNull(),
+    /**
+     * The person the key belongs to (`staff:<address>`, `mailbox:<id>`, or `token:<id>` of a key made at the
+     * command line), so that the two-person rule tells people apart; null for a key made at the command line
+     * (and for keys made before owners were kept): it is then its own person, or its maker's (people.ts).
+     */
+    owner: text('owner'),
     createdAt: at('created_at').notNull(),
     expiresAt: at('expires_at'),
     lastUsedAt: at('last_used_at'),
     revokedAt: at('revoked_at'),
   },
-  (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash)],
+  (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash), index('api_tokens_owner_idx').on(t.owner)],
 );
 
 export const auditLog = sqliteTable(

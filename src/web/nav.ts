@@ -14,6 +14,7 @@ export function navFor(
       { href: '/register', text: 'Register' },
       { href: '/coverage', text: 'Coverage' },
       { href: '/account', text: 'Your council' },
+      { href: '/api-keys', text: 'API keys' },
     );
   else if (role === 'warp')
     items.push(
@@ -21,6 +22,7 @@ export function navFor(
       { href: '/dashboard/chase', text: 'Chase list' },
       { href: '/advisories', text: 'Advisories' },
       { href: '/drills', text: 'Drills' },
+      { href: '/api-keys', text: 'API keys' },
     );
   else if (role === 'admin')
     items.push(
@@ -29,6 +31,9 @@ export function navFor(
       { href: '/advisories', text: 'Advisories' },
       { href: '/drills', text: 'Drills' },
       { href: '/admin/approvals', text: 'Approvals', count: counts.approvals || undefined },
+      { href: '/team', text: 'Team' },
+      { href: '/api-keys', text: 'API keys' },
+      { href: '/audit', text: 'Audit log' },
     );
   else
     items.push(

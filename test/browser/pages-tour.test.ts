@@ -411,6 +411,37 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     }
     await context.close();
   });
+
+  it('for an administrator: the team, API keys (a new key shown once) and the audit log', async () => {
+    const admin = await app.tokenFor('admin');
+    for (const [address, name, warp] of [
+      [`duty-${width}@ncsc.gov.uk`, 'NCSC duty officer', undefined],
+      [`desk-${width}@wales-warp.gov.uk`, 'Wales WARP desk', 'wales'],
+    ] as const)
+      await app.call('POST', '/api/v1/staff', {
+        token: admin,
+        body: { address, name, role: warp ? 'warp' : 'admin', ...(warp ? { warp } : {}) },
+      });
+    const { context, page } = await open(width, 'admin');
+    await page.goto(`${app.baseUrl}/team`);
+    await check(page, width, 'team');
+    await page.goto(`${app.baseUrl}/team/invite`);
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.waitForSelector('.govuk-error-summary');
+    await check(page, width, 'team-invite-errors');
+    await page.goto(`${app.baseUrl}/api-keys/new`);
+    await page.getByLabel('Name').fill(`Nightly coverage export ${width}`);
+    await page.getByLabel('Council', { exact: true }).check();
+    await page.getByLabel('Council code (for a council key)').fill('CRF');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.waitForSelector('#secret');
+    await check(page, width, 'api-key-created');
+    await page.goto(`${app.baseUrl}/api-keys`);
+    await check(page, width, 'api-keys');
+    await page.goto(`${app.baseUrl}/audit`);
+    await check(page, width, 'audit-log');
+    await context.close();
+  });
 });
 
 afterAll(() => {

@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config.js';
 import { apiTokens, auditLog } from '../../src/db/schema.js';
 import { cliPrincipal } from '../../src/domain/principal.js';
 import { newTokenSecret, revokeToken } from '../../src/features/auth/tokens.js';
-import { disableStaff } from '../../src/features/staff/members.js';
+import { disableStaff } from '../../src/features/staff/transitions.js';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { cryptoRandom } from '../../src/ports/random.js';
 import { browser } from '../pages/form-client.js';

@@ -22,9 +22,9 @@ export function appRoutes(app: WorldApp['app']): Route[] {
   return [...seen.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Machine endpoints outside /api/ (no HTML answers). */
+/** Machine endpoints outside /api/ (no HTML answers), and downloads (`.csv`: negotiate.ts answers them as API). */
 export const machinePaths =
-  /^\/(api|feeds|\.well-known|assets)\/|^\/(openapi\.json|healthz|readyz|app\.js|app\.css|metrics)$/;
+  /^\/(api|feeds|\.well-known|assets)\/|^\/(openapi\.json|healthz|readyz|app\.js|app\.css|metrics)$|\.csv$/;
 export const isPage = (path: string) => !machinePaths.test(path);
 
 /** Fills a route's parameters from the world: OWN's things, by parameter name and path prefix. */
@@ -38,7 +38,7 @@ export function fill(route: Route, w: World): string {
       return w.ids.pending;
     if (path.startsWith('/admin/approvals/')) return w.ids.held;
     if (path.startsWith('/api/v1/warps/')) return WM;
-    if (path.startsWith('/api/v1/tokens/')) return w.ids.spareToken;
+    if (path.startsWith('/api/v1/tokens/') || path.startsWith('/api-keys/')) return w.ids.spareToken;
     if (path.startsWith('/api/v1/mobiles/') || path.startsWith('/account/mobiles/')) return w.ids.mobile;
     // No import is held in the world: an admin gets 404, everyone else 401/403 first.
     if (path.startsWith('/api/v1/register/held-imports/')) return 'no-such-held-import';
@@ -117,6 +117,7 @@ export const apiBodies: Record<string, Body> = {
   'PUT /api/v1/warps/:id/operators': { json: { operators: [{ address: 'ops@ownshire.gov.uk' }] } },
   'POST /api/v1/tokens': { json: { role: 'admin', name: 'made by the matrix' } },
   'POST /api/v1/staff': { json: { address: 'new-staff@ncsc.gov.uk', name: 'New staff', role: 'admin' } },
+  'PATCH /api/v1/staff/:address': { json: { role: 'admin' } },
   'POST /api/v1/mailboxes': {
     json: {
       authority: OWN,

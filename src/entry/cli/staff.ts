@@ -1,13 +1,8 @@
 // `staff add|list|disable`: the NCSC and WARP staff who sign in to the pages by magic link.
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
-import {
-  addStaff,
-  disableStaff,
-  listStaff,
-  sendStaffInvitation,
-  staffRoles,
-} from '../../features/staff/members.js';
+import { addStaff, listStaff, sendStaffInvitation, staffRoles } from '../../features/staff/members.js';
+import { disableStaff } from '../../features/staff/transitions.js';
 import { defineCommand } from './command.js';
 import { printList } from './io.js';
 

@@ -235,6 +235,25 @@ export const policy: Record<string, Access> = {
   'POST /drills/ack/:token': anyone,
   'GET /d/:token': anyone,
   'POST /d/:token': anyone,
+
+  // the team, API keys and the audit log (src/web/pages/team-routes.tsx, api-keys-routes.tsx, audit-routes.tsx):
+  // the team and the audit log are admins'; API keys: admins any key, a WARP operator their own keys of their
+  // WARP, a council its own authority's keys (scoped in the query)
+  'GET /team': admin,
+  'GET /team/invite': admin,
+  'POST /team/invite': admin,
+  'GET /team/:address/role': admin,
+  'POST /team/:address/role': admin,
+  'POST /team/:address/disable': admin,
+  'POST /team/:address/enable': admin,
+  'PATCH /api/v1/staff/:address': admin,
+  'POST /api/v1/staff/:address/enable': admin,
+  'GET /api-keys': signedIn,
+  'GET /api-keys/new': signedIn,
+  'POST /api-keys/new': signedIn,
+  'POST /api-keys/:id/revoke': signedIn,
+  'GET /audit': admin,
+  'GET /audit.csv': admin,
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

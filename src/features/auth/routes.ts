@@ -15,6 +15,10 @@ const Token = z
     warp: z.string().nullable(),
     authority: z.string().nullable(),
     createdBy: z.string(),
+    owner: z.string().nullable().openapi({
+      description:
+        'The person the key belongs to (`staff:<address>`, `mailbox:<id>` or `token:<id>`); null for a key made at the command line, which is its own person',
+    }),
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),

@@ -10,6 +10,7 @@ import type { Random } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { auditEntryIf } from '../audit/transitions.js';
 import { type Bookkeeping, detachedBookkeeping } from './bookkeeping.js';
+import { ownerFor } from './people.js';
 import { endSessionsOf } from './sessions.js';
 
 export const tokenRoles = ['admin', 'warp', 'council', 'inbound'] as const;
@@ -39,6 +40,7 @@ function toView(row: typeof apiTokens.$inferSelect) {
     warp: row.warpId,
     authority: row.authorityCode,
     createdBy: row.createdBy,
+    owner: row.owner,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
@@ -77,6 +79,7 @@ export async function createToken(deps: Deps, actor: ActorContext, input: NewTok
     authorityCode: input.authorityCode?.toUpperCase() ?? null,
     tokenHash: await hashSecret(secret),
     createdBy: actor.principal.actor,
+    owner: await ownerFor(deps, actor.principal.actor),
     createdAt: now,
     expiresAt: input.expiresAt ?? null,
     lastUsedAt: null,

@@ -1,9 +1,9 @@
 // Staff members: NCSC administrators and WARP operators who sign in to the pages by magic link. Added,
 // listed and disabled by an admin (API or CLI); disabling one also ends their open sessions. Every change
 // is audited in the same atomic write.
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { asc, eq, isNull } from 'drizzle-orm';
 import staffInvitation from '../../../templates/staff-invitation.js';
-import { sessions, staffMembers, warps } from '../../db/schema.js';
+import { staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { checkAddress } from '../../domain/mailbox-address.js';
 import type { ActorContext } from '../../domain/principal.js';
@@ -135,38 +135,6 @@ export async function listStaff(deps: Deps, options: { includeDisabled?: boolean
     .where(options.includeDisabled ? undefined : isNull(staffMembers.disabledAt))
     .orderBy(asc(staffMembers.address));
   return rows.map(toStaffView);
-}
-
-/** Disables a staff member (no more sign-in links) and ends their sessions, in one write. */
-export async function disableStaff(
-  deps: Deps,
-  actor: ActorContext,
-  addressInput: string,
-): Promise<StaffView> {
-  const checked = checkAddress(addressInput);
-  const address = checked.ok ? checked.address : addressInput.trim().toLowerCase();
-  const row = await findStaff(deps, address);
-  if (!row) throw new AppError('not_found', `There is no staff member ${address}.`);
-  if (row.disabledAt) return toStaffView(row);
-  const now = deps.clock.now();
-  await deps.db.batch([
-    deps.db
-      .update(staffMembers)
-      .set({ disabledAt: now })
-      .where(and(eq(staffMembers.address, address), isNull(staffMembers.disabledAt))),
-    deps.db
-      .update(sessions)
-      .set({ revokedAt: now })
-      .where(and(eq(sessions.actor, staffActor(address)), isNull(sessions.revokedAt))),
-    auditEntry(deps.db, actor, now, {
-      action: 'staff.disable',
-      subjectType: 'staff',
-      subjectId: address,
-      before: toStaffView(row),
-      after: toStaffView({ ...row, disabledAt: now }),
-    }),
-  ]);
-  return toStaffView({ ...row, disabledAt: now });
 }
 
 /** E-mails a staff member that they were added and how to sign in; whether it was queued. */

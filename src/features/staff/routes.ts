@@ -1,10 +1,13 @@
-// The staff API (admin): list, add (or enable again) and disable the staff who sign in by magic link.
+// The staff API (admin): list, add (or enable again), change the role of, disable and enable the staff who
+// sign in by magic link. The team page (src/web/pages/team-routes.tsx) does the same through the same code.
 
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../actor.js';
 import { bearer, createRouter, json, listOf, pick } from '../../openapi.js';
 import { assertMailAvailable } from '../outbound/mail-available.js';
-import { addStaff, disableStaff, listStaff, sendStaffInvitation, staffRoles } from './members.js';
+import { addStaff, sendStaffInvitation, staffRoles } from './members.js';
+import { listTeam } from './team.js';
+import { changeStaffRole, disableStaff, enableStaffMember } from './transitions.js';
 
 const Staff = z
   .object({
@@ -17,6 +20,30 @@ const Staff = z
     disabledAt: z.string().nullable(),
   })
   .openapi('StaffMember');
+
+const TeamMember = Staff.extend({
+  lastSignInAt: z
+    .string()
+    .nullable()
+    .openapi({ description: 'When they last started a session; null: never' }),
+}).openapi('TeamMember');
+
+const StaffChange = z
+  .object({
+    staff: Staff,
+    keysRevoked: z.number().int().openapi({ description: 'How many API keys they owned the change revoked' }),
+  })
+  .openapi('StaffChange');
+
+const NewRole = z
+  .object({
+    role: z.enum(staffRoles),
+    warp: z.string().min(1).max(100).optional().openapi({ example: 'wales' }),
+  })
+  .strict()
+  .openapi('StaffRole', { example: { role: 'warp', warp: 'wales' } });
+
+const AddressParam = z.object({ address: z.string().min(3).max(254) });
 
 const NewStaff = z
   .object({
@@ -39,12 +66,11 @@ export function staffRoutes() {
       summary: 'List the staff who sign in by magic link (admin)',
       security: bearer,
       request: { query: z.object({ includeDisabled: z.enum(['true', 'false']).optional() }) },
-      responses: { 200: json(listOf(Staff, 'StaffList'), 'Staff members'), ...pick(401, 403, 422) },
+      responses: { 200: json(listOf(TeamMember, 'StaffList'), 'Staff members'), ...pick(401, 403, 422) },
     }),
     async (c) => {
-      const items = await listStaff(c.var.deps, {
-        includeDisabled: c.req.valid('query').includeDisabled === 'true',
-      });
+      const includeDisabled = c.req.valid('query').includeDisabled === 'true';
+      const items = (await listTeam(c.var.deps)).filter((m) => includeDisabled || !m.disabledAt);
       return c.json({ items, total: items.length, limit: items.length, offset: 0 }, 200);
     },
   );
@@ -86,13 +112,56 @@ export function staffRoutes() {
       method: 'delete',
       path: '/api/v1/staff/{address}',
       tags: ['Access'],
-      summary: 'Disable a staff member and end their sessions (admin)',
-      description: 'Audited as `staff.disable`. Disabling a disabled member changes nothing.',
+      summary: 'Disable a staff member, end their sessions and revoke their API keys (admin)',
+      description:
+        'Audited as `staff.disable`. Disabling a disabled member changes nothing. The only enabled admin cannot disable themselves (409).',
       security: bearer,
       request: { params: z.object({ address: z.string().min(3).max(254) }) },
       responses: { 200: json(Staff, 'The disabled member'), ...pick(401, 403, 404) },
     }),
     async (c) => c.json(await disableStaff(c.var.deps, actorOf(c), c.req.valid('param').address), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/v1/staff/{address}',
+      tags: ['Access'],
+      operationId: 'changeStaffRole',
+      summary: 'Change the role (and WARP) of an enabled staff member (admin)',
+      description:
+        'Their sessions end; the API keys they own that the new role could not make are revoked. Audited as `staff.change-role`. The only enabled admin cannot demote themselves (409); a member changed meanwhile is a 409.',
+      security: bearer,
+      request: {
+        params: AddressParam,
+        body: { content: { 'application/json': { schema: NewRole } }, required: true },
+      },
+      responses: { 200: json(StaffChange, 'The member with the new role'), ...pick(401, 403, 404, 409, 422) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const changed = await changeStaffRole(c.var.deps, actorOf(c), c.req.valid('param').address, {
+        role: body.role,
+        warpId: body.warp ?? null,
+      });
+      return c.json(changed, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/staff/{address}/enable',
+      tags: ['Access'],
+      operationId: 'enableStaffMember',
+      summary: 'Enable a disabled staff member again, with the role they had (admin)',
+      description:
+        'Audited as `staff.enable`. Keys revoked when they were disabled stay revoked. 409 when not disabled.',
+      security: bearer,
+      request: { params: AddressParam },
+      responses: { 200: json(StaffChange, 'The enabled member'), ...pick(401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await enableStaffMember(c.var.deps, actorOf(c), c.req.valid('param').address), 200),
   );
 
   return router;

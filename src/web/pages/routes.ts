@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../deps.js';
 import { accountPageRoutes } from './account-routes.js';
+import { apiKeysPageRoutes } from './api-keys-routes.js';
 import { approvalsPageRoutes } from './approvals-routes.js';
+import { auditPageRoutes } from './audit-routes.js';
 import { authorityPageRoutes } from './authority-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
@@ -13,6 +15,7 @@ import { offerPageRoutes } from './offer-routes.js';
 import { serviceInfoPages } from './service-info.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
+import { teamPageRoutes } from './team-routes.js';
 
 export function pageRoutes() {
   const router = new Hono<AppEnv>();
@@ -27,6 +30,9 @@ export function pageRoutes() {
   router.route('/', coveragePageRoutes());
   router.route('/', authorityPageRoutes());
   router.route('/', drillPageRoutes());
+  router.route('/', teamPageRoutes());
+  router.route('/', apiKeysPageRoutes());
+  router.route('/', auditPageRoutes());
   router.route('/', serviceInfoPages());
   return router;
 }
