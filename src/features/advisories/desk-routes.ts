@@ -101,6 +101,7 @@ export function advisoryDeskRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/deliveries',
+      operationId: 'listAdvisoryDeliveries',
       tags,
       summary: 'One view of the deliveries, failures first, with counts per view, search and paging',
       description:
@@ -134,6 +135,7 @@ export function advisoryDeskRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/email',
+      operationId: 'getAdvisoryEmail',
       tags,
       summary: 'The e-mail as recipients will see it (subject, sender, HTML and text)',
       description: 'For the advisory’s author (an admin, or its WARP’s operators); 404 for anyone else.',
@@ -154,6 +156,7 @@ export function advisoryDeskRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/test',
+      operationId: 'sendAdvisoryTest',
       tags,
       summary: 'Send a test to me: one copy, marked TEST, to the caller’s own staff address',
       description:

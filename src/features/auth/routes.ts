@@ -67,6 +67,7 @@ export function authRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/me',
+      operationId: 'getMe',
       tags: ['Access'],
       summary: 'Who the caller is: role and scope',
       security: bearer,
@@ -92,6 +93,7 @@ export function authRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/tokens',
+      operationId: 'listTokens',
       tags: ['Access'],
       summary: 'List API tokens (never their secrets)',
       security: bearer,
@@ -110,6 +112,7 @@ export function authRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/tokens',
+      operationId: 'createToken',
       tags: ['Access'],
       summary: 'Create an API token; the secret is shown in this answer only',
       security: bearer,
@@ -136,6 +139,7 @@ export function authRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/tokens/{id}',
+      operationId: 'revokeToken',
       tags: ['Access'],
       summary: 'Revoke an API token',
       security: bearer,
@@ -149,6 +153,7 @@ export function authRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/audit',
+      operationId: 'listAuditEvents',
       tags: ['Access'],
       summary: 'The audit log, newest first (WARP operators: their members only)',
       security: bearer,

@@ -50,6 +50,7 @@ export function outboundRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/mail',
+      operationId: 'getMailQueue',
       tags: ['Mail'],
       summary: 'The outbound queue: due, waiting and held mail in each lane, and whether sending is paused',
       description:
@@ -74,6 +75,7 @@ export function outboundRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mail/resume',
+      operationId: 'resumeMail',
       tags: ['Mail'],
       summary: 'Resume sending paused after a failure of our own (once the cause is fixed)',
       description:

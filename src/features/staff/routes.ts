@@ -35,6 +35,7 @@ export function staffRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/staff',
+      operationId: 'listStaff',
       tags: ['Access'],
       summary: 'List the staff who sign in by magic link (admin)',
       security: bearer,
@@ -53,6 +54,7 @@ export function staffRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/staff',
+      operationId: 'addStaff',
       tags: ['Access'],
       summary: 'Add a staff member, or enable a disabled one again (admin)',
       description:
@@ -85,6 +87,7 @@ export function staffRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/staff/{address}',
+      operationId: 'removeStaff',
       tags: ['Access'],
       summary: 'Disable a staff member and end their sessions (admin)',
       description: 'Audited as `staff.disable`. Disabling a disabled member changes nothing.',

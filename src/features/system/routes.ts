@@ -33,6 +33,8 @@ export function systemRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'getHealth',
+      security: [],
       tags: ['Service'],
       summary: 'Liveness: the process answers',
       responses: { 200: json(Health, 'Alive') },
@@ -44,6 +46,8 @@ export function systemRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'getReadiness',
+      security: [],
       tags: ['Service'],
       summary:
         'Readiness: the database answers and migrations are applied; whether e-mail and text messages can be sent, and advisories signed',
