@@ -2425,7 +2425,7 @@ export interface components {
              *       "CVE-2026-12345"
              *     ]
              */
-            cves: string[];
+            cves?: string[];
             /** @description Generated (PREFIX-YYYY-NNNN) when absent */
             reference?: string;
             /**
@@ -2434,7 +2434,7 @@ export interface components {
              *       "https://www.ncsc.gov.uk/news/example"
              *     ]
              */
-            references: string[];
+            references?: string[];
             /**
              * @example high
              * @enum {string}
@@ -2446,7 +2446,7 @@ export interface components {
              * @description Test mode: sends to a test audience only
              * @default false
              */
-            test: boolean;
+            test?: boolean;
             /** @description The named test audience; required in test mode */
             testAudience?: string | null;
             /** @example Critical vulnerability in Example VPN appliances */
@@ -2461,7 +2461,7 @@ export interface components {
              * @description Admins only: text a heads-up (no content) to the audience’s confirmed out-of-hours mobiles as it goes out, as a critical advisory does
              * @default false
              */
-            urgent: boolean;
+            urgent?: boolean;
         };
         /** @description Fields left out are the original’s */
         NewAdvisoryVersion: {
@@ -2535,7 +2535,7 @@ export interface components {
              * @default none
              * @enum {string}
              */
-            recurrence: "none" | "monthly" | "quarterly" | "half-yearly" | "yearly";
+            recurrence?: "none" | "monthly" | "quarterly" | "half-yearly" | "yearly";
             /**
              * Format: date-time
              * @description When it starts; now (the next scheduler run) when absent
@@ -2547,7 +2547,7 @@ export interface components {
              * @default 24
              * @example 24
              */
-            windowHours: number;
+            windowHours?: number;
         };
         NewMobileNumber: {
             /** @example Out-of-hours duty officer */

@@ -32,6 +32,7 @@ import { hashSecret } from '../../src/lib/secrets.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
+import type { Schemas } from './api-client.js';
 
 /** A fixed moment for created/updated columns, so rows never depend on the wall clock. */
 export const FACTORY_TIME = new Date('2026-01-01T00:00:00Z');
@@ -525,8 +526,16 @@ export async function seedCouncils(target: WithDb) {
 
 // ---------- request bodies ----------
 
-/** A mailbox registration (POST /api/v1/mailboxes): Cardiff's primary unless told otherwise. */
-export const registration = (overrides: Record<string, unknown> = {}) => ({
+/** Defaults with overrides: an override's type replaces the default's (invalid values stay possible). */
+type Merged<D, O> = Omit<D, keyof O> & O;
+
+/**
+ * A mailbox registration (POST /api/v1/mailboxes): Cardiff's primary unless told otherwise. Typed from the
+ * OpenAPI document, so a renamed or retyped field fails the type check here.
+ */
+export const registration = <O extends Partial<Schemas['MailboxRegistration']> & Record<string, unknown>>(
+  overrides: O = {} as O,
+): Merged<Schemas['MailboxRegistration'], O> => ({
   authority: 'CRF',
   address: 'cyber@cardiff.gov.uk',
   kind: 'primary',
@@ -536,7 +545,9 @@ export const registration = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** An advisory (POST /api/v1/advisories): a TLP:AMBER advisory to every council unless told otherwise. */
-export const advisoryBody = (overrides: Record<string, unknown> = {}) => ({
+export const advisoryBody = <O extends Partial<Schemas['NewAdvisory']> & Record<string, unknown>>(
+  overrides: O = {} as O,
+): Merged<Schemas['NewAdvisory'], O> => ({
   title: 'Actively exploited VPN vulnerability',
   summary: 'Patch the VPN appliance today.',
   body: 'Apply the **vendor fix** to every appliance.\n\nSee the vendor advisory.',
