@@ -7,7 +7,7 @@ import type { Deps } from '../../src/deps.js';
 import { settleBackground } from '../../src/lib/background.js';
 import type { components, operations, paths } from './api-types.js';
 
-export type { paths } from './api-types.js';
+export type { operations, paths } from './api-types.js';
 export type Schemas = components['schemas'];
 /** The JSON body an operation takes, by operationId. */
 export type RequestBody<Op extends keyof operations> = operations[Op] extends {

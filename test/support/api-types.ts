@@ -2886,7 +2886,7 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
                 state?: "draft" | "awaiting-approval" | "sending" | "sent" | "cancelled";
                 test?: "true" | "false";
                 tlp?: "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED";
@@ -3341,7 +3341,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
                 /** @description Part of a council’s name, its register code, or part of the address */
                 q?: string;
                 /** @description `trying`: not sent yet, or failed for now with another attempt due; `failed`: refused for good, or out of attempts; `not-acknowledged`: delivered and not acknowledged */
@@ -4027,7 +4027,7 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
                 subjectId?: string;
                 subjectType?: string;
                 to?: string;
@@ -4084,7 +4084,7 @@ export interface operations {
                 /** @description Nation, exactly as in the register (England, Wales, Scotland, Northern Ireland). Repeat the parameter or separate values with commas. */
                 nation?: string | string[];
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
                 /** @description Text search over code, name, short name and alternative names (case-insensitive for ASCII letters; % and _ match literally). */
                 q?: string;
                 /** @description Region, exactly as in the register (e.g. "London", "North West", "Wales"). Repeat the parameter or separate values with commas. */
@@ -4453,7 +4453,7 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
                 /** @description Comma-separated: awaiting-approval, pending, awaiting-handover, confirmed, retired, refused */
                 state?: string;
             };
@@ -4755,7 +4755,7 @@ export interface operations {
                 /** @description Only these nations (England, Wales, Scotland, Northern Ireland). Repeat the parameter or separate values with commas. */
                 nation?: string | string[];
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
                 /** @description Only these regions, as in the register (e.g. "London", "North West"). Repeat the parameter or separate values with commas. */
                 region?: string | string[];
                 /** @description Only these register type codes (e.g. UA, NMD, LBO); any case. Repeat the parameter or separate values with commas. */
@@ -5691,7 +5691,7 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
                 /** @description Comma-separated: awaiting-approval, pending, awaiting-handover, confirmed, retired, refused */
                 state?: string;
             };
@@ -7558,7 +7558,7 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
                 /** @description Items to skip */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;

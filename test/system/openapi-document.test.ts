@@ -111,6 +111,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('never documents a query or path parameter as nullable (a URL has no null)', () => {
+    for (const o of operations) {
+      for (const p of (o.op.parameters ?? []) as Json[]) {
+        const type = (p.schema as Json | undefined)?.type;
+        expect([type].flat(), `${o.key} ?${p.name}`).not.toContain('null');
+      }
+    }
+  });
+
   it('publishes every pattern as a regex without flags (ECMA-262, as JSON Schema reads it)', () => {
     const patterns = [...walk(doc)].filter(([, n]) => typeof n.pattern === 'string');
     expect(patterns.length).toBeGreaterThan(3);

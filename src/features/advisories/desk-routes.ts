@@ -111,7 +111,12 @@ export function advisoryDeskRoutes() {
         params: Id,
         query: DeliveryQuery.extend({
           limit: z.coerce.number().int().min(1).max(500).default(50),
-          offset: z.coerce.number().int().min(0).default(0),
+          offset: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .default(0)
+            .openapi({ type: 'integer', minimum: 0, default: 0 }),
         }),
       },
       responses: { 200: json(DeliveryListSchema, 'The deliveries'), ...pick(401, 403, 404, 422) },
