@@ -1672,7 +1672,7 @@ export interface components {
             type: string;
             /** @example Unitary authority */
             typeName: string;
-            warp: components["schemas"]["WarpRef"];
+            warp: components["schemas"]["WarpRef"] | null;
         };
         BounceOutcome: {
             deliveryId?: string;
@@ -2263,7 +2263,6 @@ export interface components {
             /** @enum {string} */
             version: "https://jsonfeed.org/version/1.1";
         };
-        /** @description The mailbox, for a signed-in caller; null otherwise */
         Mailbox: {
             address: string;
             approvedAt: string | null;
@@ -2300,7 +2299,7 @@ export interface components {
             status: "confirmed" | "unverified" | "stale" | "unreachable" | "at-risk" | "retired";
             team: string;
             updatedAt: string;
-        } | null;
+        };
         MailboxContact: {
             /** @example 029 2087 2000 */
             phone: string;
@@ -2340,7 +2339,6 @@ export interface components {
                 before?: unknown;
             }[];
         };
-        /** @description Set while sending is paused */
         MailPause: {
             /** @description The SMTP stage that failed (`MAIL FROM`, `CONN` …) */
             command: string | null;
@@ -2349,7 +2347,7 @@ export interface components {
             probes: number;
             reason: string;
             since: string | null;
-        } | null;
+        };
         MailQueue: {
             lanes: {
                 /** @description Claimed by a worker that stopped: due again, and may have been sent */
@@ -2366,7 +2364,8 @@ export interface components {
                 /** @description Waiting for a retry later */
                 waiting: number;
             }[];
-            paused: components["schemas"]["MailPause"];
+            /** @description Set while sending is paused */
+            paused: components["schemas"]["MailPause"] | null;
         };
         Me: {
             actor: string;
@@ -2714,7 +2713,8 @@ export interface components {
         RegistrationAccepted: {
             /** @description The mailbox id, for a signed-in caller */
             id?: string;
-            mailbox: components["schemas"]["Mailbox"];
+            /** @description The mailbox, for a signed-in caller; null otherwise */
+            mailbox: components["schemas"]["Mailbox"] | null;
             message: string;
             /** @enum {string} */
             state: "awaiting-approval" | "pending" | "awaiting-handover" | "confirmed" | "retired" | "refused";
@@ -2866,7 +2866,7 @@ export interface components {
         WarpRef: {
             id: string;
             name: string;
-        } | null;
+        };
         WarpRename: {
             /** @example Wales WARP */
             name: string;

@@ -120,6 +120,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('keeps every named schema non-nullable (a property that may be null says so itself)', () => {
+    // `Named.nullable()` in zod re-registers the shared schema as nullable, so every other use of it (a
+    // list's items, say) would be documented as possibly null.
+    const schemas = (doc.components as Json).schemas as Record<string, Json>;
+    for (const [name, schema] of Object.entries(schemas)) {
+      expect([schema.type].flat(), name).not.toContain('null');
+    }
+  });
+
   it('publishes every pattern as a regex without flags (ECMA-262, as JSON Schema reads it)', () => {
     const patterns = [...walk(doc)].filter(([, n]) => typeof n.pattern === 'string');
     expect(patterns.length).toBeGreaterThan(3);

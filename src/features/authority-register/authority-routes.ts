@@ -63,7 +63,7 @@ const AuthoritySummary = z
     status: Status,
     startDate: z.string().nullable(),
     endDate: z.string().nullable(),
-    warp: WarpRef.nullable(),
+    warp: z.union([WarpRef, z.null()]), // not WarpRef.nullable(): that documents WarpRef itself as nullable
   })
   .openapi('AuthoritySummary', {
     description:

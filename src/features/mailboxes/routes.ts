@@ -34,7 +34,9 @@ const Accepted = z
     state: z.enum(mailboxStates),
     message: z.string(),
     warnings: z.array(z.string()),
-    mailbox: MailboxSchema.nullable().openapi({
+    // A union, not MailboxSchema.nullable().openapi(…): that re-registered the shared Mailbox schema as
+    // nullable, so every list of mailboxes was documented as possibly holding nulls.
+    mailbox: z.union([MailboxSchema, z.null()]).openapi({
       description: 'The mailbox, for a signed-in caller; null otherwise',
     }),
   })

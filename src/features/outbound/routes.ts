@@ -39,7 +39,8 @@ const QueueSchema = z
           .openapi({ description: 'Claimed by a worker that stopped: due again, and may have been sent' }),
       }),
     ),
-    paused: PauseSchema.nullable().openapi({ description: 'Set while sending is paused' }),
+    // not PauseSchema.nullable(): that documents the MailPause schema itself as nullable
+    paused: z.union([PauseSchema, z.null()]).openapi({ description: 'Set while sending is paused' }),
   })
   .openapi('MailQueue');
 
