@@ -32,7 +32,7 @@ import { hashSecret } from '../../src/lib/secrets.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
-import type { Schemas } from './api-client.js';
+import type { ApiClient, Schemas } from './api-client.js';
 
 /** A fixed moment for created/updated columns, so rows never depend on the wall clock. */
 export const FACTORY_TIME = new Date('2026-01-01T00:00:00Z');
@@ -468,17 +468,15 @@ export async function insertSession(
 
 /** Revokes the token behind a secret through the real API (an admin token does it) and returns the secret. */
 export async function revokeSecret(
-  t: {
-    tokenFor: (role: 'admin') => Promise<string>;
-    call: (m: string, p: string, o?: { token?: string }) => Promise<Response>;
-  },
+  t: { tokenFor: (role: 'admin') => Promise<string>; api: (token?: string) => ApiClient },
   secret: string,
 ) {
-  const me = await t.call('GET', '/api/v1/me', { token: secret });
-  const { actor } = (await me.json()) as { actor: string };
+  const me = await t.api(secret).GET('/api/v1/me');
+  if (!me.data) throw new Error(`could not read the token: ${me.response.status}`);
   const admin = await t.tokenFor('admin');
-  const res = await t.call('DELETE', `/api/v1/tokens/${actor.replace(/^token:/, '')}`, { token: admin });
-  if (res.status !== 200) throw new Error(`could not revoke the token: ${res.status}`);
+  const id = me.data.actor.replace(/^token:/, '');
+  const res = await t.api(admin).DELETE('/api/v1/tokens/{id}', { params: { path: { id } } });
+  if (res.response.status !== 200) throw new Error(`could not revoke the token: ${res.response.status}`);
   return secret;
 }
 
