@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { apiDocumentConfig, registerSecuritySchemes } from './api-document.js';
 import { isDatabaseBusy } from './db/busy.js';
 import type { AppEnv, Deps } from './deps.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
@@ -99,27 +100,8 @@ export function createApp(deps: Deps) {
   app.route('/', smsAckPages());
   app.route('/', mobilePageRoutes());
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API token created with `npm run cli -- token create` or `POST /api/v1/tokens`.',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'cc_session',
-    description: 'A signed-in session (pages); unsafe methods also need the CSRF token.',
-  });
-  const documentConfig = {
-    openapi: '3.1.0',
-    info: {
-      title: `${deps.config.SERVICE_NAME} API`,
-      version: '1',
-      description:
-        'The register of UK local authorities and their dedicated cyber-security mailboxes. Errors are RFC 9457 problem details with a machine-readable `code`.',
-    },
-    servers: [{ url: deps.config.PUBLIC_BASE_URL }],
-  };
+  registerSecuritySchemes(app);
+  const documentConfig = apiDocumentConfig(deps.config);
   app.doc31('/openapi.json', documentConfig);
   let referencePage: string | undefined;
   app.get('/docs', (c) => {

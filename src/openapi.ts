@@ -83,7 +83,13 @@ export const PageQuery = z.object({
     .max(500)
     .default(100)
     .openapi({ description: 'Items per page (1–500)' }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ description: 'Items to skip' }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    // Said in full: coerce accepts null (as 0), which would document the parameter as nullable.
+    .openapi({ type: 'integer', minimum: 0, default: 0, description: 'Items to skip' }),
 });
 
 export function listOf<T extends z.ZodType>(item: T, name: string) {

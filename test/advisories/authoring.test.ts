@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advisories } from '../../src/db/schema.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
+import type { RequestBody } from '../support/api-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { contractExample, type Problem, seedAudience } from './authoring-fixtures.js';
 
@@ -220,46 +221,30 @@ describe('reading advisories within scope', () => {
   });
 });
 
+/** PATCH /api/v1/advisories/{id} through the typed client (the change is checked against the document). */
+const patch = (id: string, token: string, body: RequestBody<'updateAdvisory'>) =>
+  t.api(token).PATCH('/api/v1/advisories/{id}', { params: { path: { id } }, body });
+
 describe('PATCH /api/v1/advisories/{id}', () => {
   it('changes a draft for its author, its WARP or an admin, and audits the change', async () => {
     const draft = (await create(wales, contractExample())).json;
-    const res = await t.call('PATCH', `/api/v1/advisories/${draft.id}`, {
-      token: wales,
-      body: { title: 'Patched title', tlp: 'RED', audience: { authorities: ['CRF'] } },
+    const res = await patch(draft.id, wales, {
+      title: 'Patched title',
+      tlp: 'RED',
+      audience: { authorities: ['CRF'] },
     });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    expect(res.response.status).toBe(200);
+    expect(res.data).toMatchObject({
       title: 'Patched title',
       tlp: 'RED',
       audience: { authorities: ['CRF'] },
     });
 
     const colleague = await t.tokenFor('warp', { warp: 'wales' });
-    expect(
-      (
-        await t.call('PATCH', `/api/v1/advisories/${draft.id}`, {
-          token: colleague,
-          body: { severity: 'low' },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await t.call('PATCH', `/api/v1/advisories/${draft.id}`, {
-          token: admin,
-          body: { severity: 'medium' },
-        })
-      ).status,
-    ).toBe(200);
+    expect((await patch(draft.id, colleague, { severity: 'low' })).response.status).toBe(200);
+    expect((await patch(draft.id, admin, { severity: 'medium' })).response.status).toBe(200);
     const southEast = await t.tokenFor('warp', { warp: 'south-east' });
-    expect(
-      (
-        await t.call('PATCH', `/api/v1/advisories/${draft.id}`, {
-          token: southEast,
-          body: { severity: 'low' },
-        })
-      ).status,
-    ).toBe(404);
+    expect((await patch(draft.id, southEast, { severity: 'low' })).response.status).toBe(404);
 
     const audit = await t.call(
       'GET',
@@ -281,11 +266,8 @@ describe('PATCH /api/v1/advisories/{id}', () => {
   it('keeps a WARP’s draft inside its WARP, even when an admin edits it', async () => {
     const draft = (await create(wales, contractExample())).json;
     for (const token of [wales, admin]) {
-      const res = await t.call('PATCH', `/api/v1/advisories/${draft.id}`, {
-        token,
-        body: { audience: { authorities: ['BRI'] } },
-      });
-      expect(res.status).toBe(403);
+      const res = await patch(draft.id, token, { audience: { authorities: ['BRI'] } });
+      expect(res.response.status).toBe(403);
     }
   });
 

@@ -1,5 +1,6 @@
 // Set-up for fan-out tests: councils in WARPs with confirmed mailboxes, and advisories made through the API.
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
+import type { RequestBody } from '../support/api-client.js';
 import { createAdvisory as createThrough, type TestApp } from '../support/app.js';
 import { insertCouncils, insertStaff, insertWarp } from '../support/fixtures.js';
 
@@ -34,8 +35,11 @@ export async function seedFanOut(t: TestApp, warps = ['wales', 'london'], perWar
 }
 
 /** POST /api/v1/advisories on the test app, expecting 201. */
-export const createAdvisory = (t: TestApp, token: string, overrides: Record<string, unknown> = {}) =>
-  createThrough(t.call, token, overrides);
+export const createAdvisory = (
+  t: TestApp,
+  token: string,
+  overrides: Partial<RequestBody<'createAdvisory'>> = {},
+) => createThrough(t.call, token, overrides);
 
 export async function drain(t: TestApp, overrides = {}) {
   return drainDeliveries(t.deps, dispatchOptions(t.deps, { concurrency: 4, ...overrides }));

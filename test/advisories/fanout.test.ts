@@ -3,7 +3,7 @@ import { memoryMailer } from '../../src/adapters/mailer-memory.js';
 import { deliverySource } from '../../src/features/advisories/delivery-source.js';
 import { dispatchOptions, drainDeliveries } from '../../src/features/advisories/dispatch.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { advisoryCopies, createAdvisory, drain, seedFanOut } from './fanout-support.js';
+import { advisoryBody, advisoryCopies, createAdvisory, drain, seedFanOut } from './fanout-support.js';
 
 let t: TestApp;
 let admin: string;
@@ -13,6 +13,16 @@ beforeEach(async () => {
   admin = await t.tokenFor('admin');
 });
 afterEach(() => t.close());
+
+// The release control, through the typed client (paths and answers checked against the OpenAPI document).
+const byId = (id: string) => ({ params: { path: { id } } });
+const release = (id: string, token: string) => t.api(token).POST('/api/v1/advisories/{id}/release', byId(id));
+const approve = (id: string, token: string) => t.api(token).POST('/api/v1/advisories/{id}/approve', byId(id));
+async function get(id: string) {
+  const { data, response } = await t.api(admin).GET('/api/v1/advisories/{id}', byId(id));
+  expect(response.status).toBe(200);
+  return data!;
+}
 
 async function deliveryRows(advisoryId: string) {
   const rs = await t.client.execute({
@@ -25,8 +35,8 @@ async function deliveryRows(advisoryId: string) {
 describe('release and fan-out', () => {
   it('delivers once to every confirmed mailbox with the TLP label in subject and first line', async () => {
     const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
-    const res = await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
-    expect(await res.json()).toMatchObject({ state: 'sending', deliveries: 6, needsSecondApproval: false });
+    const res = await release(id, admin);
+    expect(res.data).toMatchObject({ state: 'sending', deliveries: 6, needsSecondApproval: false });
     const stats = await drain(t);
     expect(stats).toMatchObject({ claimed: 6, delivered: 6, failed: 0, retrying: 0 });
     expect(t.mailer.sent).toHaveLength(6);
@@ -40,7 +50,7 @@ describe('release and fan-out', () => {
       expect(m.envelopeFrom).toMatch(/^bounces\+[0-9a-f]{26}\.[0-9a-f]{16}@cyber-contacts\.test$/);
     }
     expect(new Set(t.mailer.sent.map((m) => m.to)).size).toBe(6);
-    const advisory = await (await t.call('GET', `/api/v1/advisories/${id}`, { token: admin })).json();
+    const advisory = await get(id);
     expect(advisory.state).toBe('sent');
     // A second drain finds nothing: no recipient gets it twice.
     expect((await drain(t)).claimed).toBe(0);
@@ -49,17 +59,13 @@ describe('release and fan-out', () => {
 
   it('sends TLP:RED only to confirmed primary mailboxes, and only after a second admin approves', async () => {
     const { id } = await createAdvisory(t, admin, { tlp: 'RED', audience: { warps: ['wales'] } });
-    const released = await (
-      await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
-    ).json();
+    const released = (await release(id, admin)).data;
     expect(released).toMatchObject({ state: 'awaiting-approval', needsSecondApproval: true, deliveries: 0 });
     expect((await drain(t)).claimed).toBe(0);
-    const self = await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: admin });
-    expect(self.status).toBe(403);
+    const self = await approve(id, admin);
+    expect(self.response.status).toBe(403);
     const second = await t.tokenFor('admin');
-    const approved = await (
-      await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: second })
-    ).json();
+    const approved = (await approve(id, second)).data;
     expect(approved).toMatchObject({ state: 'sending', deliveries: 3 });
     await drain(t);
     // The staff admin was told it waited for a second admin, without its TLP:RED title.
@@ -74,25 +80,22 @@ describe('release and fan-out', () => {
 
   it('needs a second admin for a send reaching more than one WARP', async () => {
     const { id } = await createAdvisory(t, admin);
-    const released = await (
-      await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
-    ).json();
-    expect(released.state).toBe('awaiting-approval');
+    const released = (await release(id, admin)).data;
+    expect(released?.state).toBe('awaiting-approval');
     const warp = await t.tokenFor('warp', { warp: 'wales' });
-    expect((await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: warp })).status).toBe(403);
+    expect((await approve(id, warp)).response.status).toBe(403);
     const council = await t.tokenFor('council', { authority: 'WA0' });
-    expect((await t.call('POST', `/api/v1/advisories/${id}/release`, { token: council })).status).toBe(403);
+    expect((await release(id, council)).response.status).toBe(403);
   });
 
   it('lets a WARP operator send to its own members only', async () => {
     const warp = await t.tokenFor('warp', { warp: 'wales' });
-    const outside = await t.call('POST', '/api/v1/advisories', {
-      token: warp,
-      body: { ...(await import('./fanout-support.js')).advisoryBody({ audience: { authorities: ['LO0'] } }) },
+    const outside = await t.api(warp).POST('/api/v1/advisories', {
+      body: advisoryBody({ audience: { authorities: ['LO0'] } }),
     });
-    expect(outside.status).toBe(403);
+    expect(outside.response.status).toBe(403);
     const { id } = await createAdvisory(t, warp, { audience: { all: true } });
-    const released = await (await t.call('POST', `/api/v1/advisories/${id}/release`, { token: warp })).json();
+    const released = (await release(id, warp)).data;
     expect(released).toMatchObject({ state: 'sending', deliveries: 6 });
     await drain(t);
     expect(t.mailer.sent.every((m) => /@wa\d\.gov\.uk$/.test(m.to))).toBe(true);
@@ -111,7 +114,7 @@ describe('release and fan-out', () => {
     });
     t.deps.mailer = mailer;
     const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
-    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    await release(id, admin);
     const first = await drain(t);
     expect(first).toMatchObject({ delivered: 4, failed: 1, retrying: 1 });
     const rows = await deliveryRows(id);
@@ -133,14 +136,14 @@ describe('release and fan-out', () => {
     expect(await drain(t)).toMatchObject({ claimed: 1, delivered: 1 });
     const after = (await deliveryRows(id)).find((r) => r.address === 'primary@wa1.gov.uk')!;
     expect(after).toMatchObject({ status: 'delivered', attempts: 2 });
-    const advisory = await (await t.call('GET', `/api/v1/advisories/${id}`, { token: admin })).json();
+    const advisory = await get(id);
     expect(advisory.state).toBe('sent');
   });
 
   it('gives up retrying at the deadline and keeps the last failure', async () => {
     t.deps.mailer = memoryMailer(() => ({ status: 'temporary-failure', reply: '421 busy', code: 421 }));
     const { id } = await createAdvisory(t, admin, { audience: { authorities: ['WA0'] } });
-    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    await release(id, admin);
     for (let i = 0; i < 50; i++) {
       await drain(t);
       t.clock.advance(31 * 60_000);
@@ -152,18 +155,18 @@ describe('release and fan-out', () => {
       expect(r.next_attempt_at).toBeNull();
       expect(Number(r.attempts)).toBeGreaterThan(5);
     }
-    const advisory = await (await t.call('GET', `/api/v1/advisories/${id}`, { token: admin })).json();
+    const advisory = await get(id);
     expect(advisory.state).toBe('sent');
   });
 
   it('cancelling stops deliveries not yet sent', async () => {
     const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
-    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
-    const res = await t.call('POST', `/api/v1/advisories/${id}/cancel`, {
-      token: admin,
+    await release(id, admin);
+    const res = await t.api(admin).POST('/api/v1/advisories/{id}/cancel', {
+      ...byId(id),
       body: { reason: 'sent in error' },
     });
-    expect(await res.json()).toMatchObject({ state: 'cancelled', stoppedDeliveries: 6 });
+    expect(res.data).toMatchObject({ state: 'cancelled', stoppedDeliveries: 6 });
     expect((await drain(t)).claimed).toBe(0);
     expect(t.mailer.sent).toHaveLength(0);
     expect((await deliveryRows(id)).every((r) => r.status === 'cancelled')).toBe(true);
@@ -171,7 +174,7 @@ describe('release and fan-out', () => {
 
   it('resumes after a crash: an expired lease is reclaimed and resent with the same Message-ID', async () => {
     const { id } = await createAdvisory(t, admin, { audience: { warps: ['wales'] } });
-    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
+    await release(id, admin);
     // A worker claims two deliveries and dies before writing anything back.
     const now = t.clock.now().getTime();
     const lost = await deliverySource(t.deps, 'dead-worker', 60_000).claim(2, now);
@@ -191,8 +194,8 @@ describe('release and fan-out', () => {
   it('lets two workers drain one queue without sending anything twice', async () => {
     const { id } = await createAdvisory(t, admin, { audience: { all: true } });
     const second = await t.tokenFor('admin');
-    await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin });
-    await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: second });
+    await release(id, admin);
+    await approve(id, second);
     const [a, b] = await Promise.all([
       drainDeliveries(t.deps, dispatchOptions(t.deps, { owner: 'a', batchSize: 2, concurrency: 2 })),
       drainDeliveries(t.deps, dispatchOptions(t.deps, { owner: 'b', batchSize: 2, concurrency: 2 })),
@@ -203,21 +206,17 @@ describe('release and fan-out', () => {
   });
 
   it('marks test advisories in every message, sends only to the test audience, and still needs two admins for RED', async () => {
-    const put = await t.call('PUT', '/api/v1/test-audiences/ncsc-testers', {
-      token: admin,
+    const put = await t.api(admin).PUT('/api/v1/test-audiences/{name}', {
+      params: { path: { name: 'ncsc-testers' } },
       body: { addresses: ['tester@ncsc.example'] },
     });
-    expect(put.status).toBeLessThan(300);
+    expect(put.response.status).toBeLessThan(300);
     const { id } = await createAdvisory(t, admin, { test: true, testAudience: 'ncsc-testers', tlp: 'RED' });
-    const released = await (
-      await t.call('POST', `/api/v1/advisories/${id}/release`, { token: admin })
-    ).json();
+    const released = (await release(id, admin)).data;
     // A TLP:RED test still needs a second admin.
     expect(released).toMatchObject({ state: 'awaiting-approval', deliveries: 0 });
     const second = await t.tokenFor('admin');
-    const approved = await (
-      await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: second })
-    ).json();
+    const approved = (await approve(id, second)).data;
     expect(approved).toMatchObject({ state: 'sending', deliveries: 1 });
     await drain(t);
     const copies = advisoryCopies(t);

@@ -14,17 +14,19 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-/** A new admin token made through the API with `maker`'s credentials. */
+/** A new admin token made through the API (the typed client) with `maker`'s credentials. */
 async function mintWith(maker: string, name = 'second') {
-  const res = await t.call('POST', '/api/v1/tokens', { token: maker, body: { role: 'admin', name } });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; token: string };
+  const { data, error, response } = await t
+    .api(maker)
+    .POST('/api/v1/tokens', { body: { role: 'admin', name } });
+  expect(response.status, JSON.stringify(error)).toBe(201);
+  return data!;
 }
 
 async function awaitingApproval() {
   const { id } = await createAdvisory(t, author); // two WARPs: a second admin must approve
-  const released = await (await t.call('POST', `/api/v1/advisories/${id}/release`, { token: author })).json();
-  expect(released.state).toBe('awaiting-approval');
+  const released = await t.api(author).POST('/api/v1/advisories/{id}/release', { params: { path: { id } } });
+  expect(released.data?.state).toBe('awaiting-approval');
   return id;
 }
 
@@ -34,12 +36,13 @@ describe('the second admin of a release', () => {
     const minted = await mintWith(author);
     const mintedAgain = await mintWith(minted.token, 'third');
     for (const token of [minted.token, mintedAgain.token]) {
-      const res = await t.call('POST', `/api/v1/advisories/${id}/approve`, { token });
-      expect(res.status).toBe(403);
-      expect((await res.json()).detail).toMatch(/not its author, and not whoever released it/);
+      const res = await t.api(token).POST('/api/v1/advisories/{id}/approve', { params: { path: { id } } });
+      expect(res.response.status).toBe(403);
+      expect(res.error?.detail).toMatch(/not its author, and not whoever released it/);
     }
     const other = await t.tokenFor('admin'); // another person's token (made at the command line)
-    expect((await t.call('POST', `/api/v1/advisories/${id}/approve`, { token: other })).status).toBe(200);
+    const approved = await t.api(other).POST('/api/v1/advisories/{id}/approve', { params: { path: { id } } });
+    expect(approved.response.status).toBe(200);
   });
 
   it('follows tokens to the staff member whose session made them', async () => {

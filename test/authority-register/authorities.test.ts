@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { operations, Schemas } from '../support/api-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import {
   insertAuthority,
@@ -76,65 +77,80 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function list(query: string, token = admin) {
-  const res = await t.call('GET', `/api/v1/authorities${query}`, { token });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { items: { code: string }[]; total: number; limit: number; offset: number };
+type ListQuery = NonNullable<operations['listAuthorities']['parameters']['query']>;
+
+/** GET /api/v1/authorities through the typed client: the query and the answer are checked by tsc. */
+async function list(query: ListQuery = {}, token = admin) {
+  const { data, response } = await t.api(token).GET('/api/v1/authorities', { params: { query } });
+  expect(response.status).toBe(200);
+  return data!;
 }
-const codes = (page: { items: { code: string }[] }) => page.items.map((i) => i.code);
+/** GET /api/v1/authorities/{code} as an admin, through the typed client. */
+async function authority(code: string) {
+  const { data, response } = await t
+    .api(admin)
+    .GET('/api/v1/authorities/{code}', { params: { path: { code } } });
+  expect(response.status, code).toBe(200);
+  return data!;
+}
+const codes = (page: Schemas['AuthorityList']) => page.items.map((i) => i.code);
 
 describe('GET /api/v1/authorities', () => {
   it('lists every authority, current and former, ordered by name', async () => {
-    const page = await list('');
+    const page = await list();
     expect(page).toMatchObject({ total: 10, limit: 100, offset: 0 });
     expect(codes(page)).toEqual(['AYL', 'BNP', 'BUC', 'CMD', 'CRF', 'ISL', 'NWP', 'OLD', 'TXT', 'WYO']);
   });
 
   it('filters by nation, region, type, WARP and status', async () => {
-    expect(codes(await list('?nation=Wales'))).toEqual(['BNP', 'CRF', 'NWP']);
-    expect(codes(await list('?region=London'))).toEqual(['CMD', 'ISL']);
-    expect(codes(await list('?type=WPA'))).toEqual(['BNP']);
-    expect(codes(await list('?warp=south-east'))).toEqual(['AYL', 'BUC', 'WYO']);
-    expect(codes(await list('?status=former'))).toEqual(['AYL', 'OLD', 'WYO']);
-    expect((await list('?status=current')).total).toBe(7);
+    expect(codes(await list({ nation: 'Wales' }))).toEqual(['BNP', 'CRF', 'NWP']);
+    expect(codes(await list({ region: 'London' }))).toEqual(['CMD', 'ISL']);
+    expect(codes(await list({ type: 'WPA' }))).toEqual(['BNP']);
+    expect(codes(await list({ warp: 'south-east' }))).toEqual(['AYL', 'BUC', 'WYO']);
+    expect(codes(await list({ status: 'former' }))).toEqual(['AYL', 'OLD', 'WYO']);
+    expect((await list({ status: 'current' })).total).toBe(7);
   });
 
   it('accepts repeated and comma-separated values, and type codes in any case', async () => {
     const expected = ['BUC', 'CMD', 'CRF', 'ISL', 'NWP'];
-    expect(codes(await list('?type=UA,lbo'))).toEqual(expected);
-    expect(codes(await list('?type=UA&type=LBO'))).toEqual(expected);
-    expect(codes(await list('?warp=wales&warp=london'))).toEqual(['BNP', 'CMD', 'CRF', 'ISL', 'NWP']);
+    expect(codes(await list({ type: 'UA,lbo' }))).toEqual(expected);
+    expect(codes(await list({ type: ['UA', 'LBO'] }))).toEqual(expected);
+    expect(codes(await list({ warp: ['wales', 'london'] }))).toEqual(['BNP', 'CMD', 'CRF', 'ISL', 'NWP']);
   });
 
   it('combines filters with AND', async () => {
-    expect(codes(await list('?nation=England&type=NMD&status=former'))).toEqual(['AYL', 'OLD', 'WYO']);
-    expect(codes(await list('?warp=south-east&status=current'))).toEqual(['BUC']);
-    expect(codes(await list('?nation=Wales&q=newport'))).toEqual(['NWP']);
-    expect((await list('?nation=Scotland&type=UA')).total).toBe(0);
+    expect(codes(await list({ nation: 'England', type: 'NMD', status: 'former' }))).toEqual([
+      'AYL',
+      'OLD',
+      'WYO',
+    ]);
+    expect(codes(await list({ warp: 'south-east', status: 'current' }))).toEqual(['BUC']);
+    expect(codes(await list({ nation: 'Wales', q: 'newport' }))).toEqual(['NWP']);
+    expect((await list({ nation: 'Scotland', type: 'UA' })).total).toBe(0);
   });
 
   it('searches code, name, short name and alternative names, case-insensitively', async () => {
-    expect(codes(await list('?q=caerdydd'))).toEqual(['CRF']); // an alternative name only
-    expect(codes(await list('?q=crf'))).toEqual(['CRF']); // the code
-    expect(codes(await list('?q=LONDON%20BOROUGH'))).toEqual(['CMD', 'ISL']);
-    expect(codes(await list('?q=%20%20'))).toHaveLength(10); // blank is no search
+    expect(codes(await list({ q: 'caerdydd' }))).toEqual(['CRF']); // an alternative name only
+    expect(codes(await list({ q: 'crf' }))).toEqual(['CRF']); // the code
+    expect(codes(await list({ q: 'LONDON BOROUGH' }))).toEqual(['CMD', 'ISL']);
+    expect(codes(await list({ q: '  ' }))).toHaveLength(10); // blank is no search
   });
 
   it('treats LIKE wildcards in q literally', async () => {
-    expect(codes(await list('?q=Test_Town'))).toEqual(['OLD']);
-    expect(codes(await list(`?q=${encodeURIComponent('%')}`))).toEqual([]);
-    expect(codes(await list('?q=_'))).toEqual(['OLD']);
+    expect(codes(await list({ q: 'Test_Town' }))).toEqual(['OLD']);
+    expect(codes(await list({ q: '%' }))).toEqual([]);
+    expect(codes(await list({ q: '_' }))).toEqual(['OLD']);
   });
 
   it('pages with limit and offset and reports the total of the whole filter', async () => {
-    const first = await list('?limit=4');
+    const first = await list({ limit: 4 });
     expect(first).toMatchObject({ total: 10, limit: 4, offset: 0 });
     expect(codes(first)).toEqual(['AYL', 'BNP', 'BUC', 'CMD']);
-    const last = await list('?limit=4&offset=8');
+    const last = await list({ limit: 4, offset: 8 });
     expect(last).toMatchObject({ total: 10, limit: 4, offset: 8 });
     expect(codes(last)).toEqual(['TXT', 'WYO']);
-    expect(codes(await list('?limit=2&offset=1&nation=Wales'))).toEqual(['CRF', 'NWP']);
-    expect((await list('?limit=500')).limit).toBe(500);
+    expect(codes(await list({ limit: 2, offset: 1, nation: 'Wales' }))).toEqual(['CRF', 'NWP']);
+    expect((await list({ limit: 500 })).limit).toBe(500);
   });
 
   it('refuses a bad limit, offset or status with 422 problem+json', async () => {
@@ -147,7 +163,7 @@ describe('GET /api/v1/authorities', () => {
   });
 
   it('answers list items with the authority fields and its WARP, without domains or lineage', async () => {
-    const page = await list('?q=cardiff');
+    const page = await list({ q: 'cardiff' });
     expect(page.items).toEqual([
       {
         code: 'CRF',
@@ -165,16 +181,18 @@ describe('GET /api/v1/authorities', () => {
         warp: { id: 'wales', name: 'Wales WARP' },
       },
     ]);
-    const old = await list('?q=OLD');
+    const old = await list({ q: 'OLD' });
     expect(old.items[0]).toMatchObject({ code: 'OLD', status: 'former', warp: null });
   });
 });
 
 describe('GET /api/v1/authorities/{code}', () => {
   it('answers the authority with its WARP, sorted domains, successors and predecessors', async () => {
-    const res = await t.call('GET', '/api/v1/authorities/crf', { token: admin });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    const { data, response } = await t
+      .api(admin)
+      .GET('/api/v1/authorities/{code}', { params: { path: { code: 'crf' } } });
+    expect(response.status).toBe(200);
+    expect(data).toEqual({
       code: 'CRF',
       name: 'Cardiff Council',
       shortName: 'Cardiff',
@@ -195,28 +213,30 @@ describe('GET /api/v1/authorities/{code}', () => {
   });
 
   it('links a reorganisation both ways', async () => {
-    const buc = await (await t.call('GET', '/api/v1/authorities/BUC', { token: admin })).json();
+    const buc = await authority('BUC');
     expect(buc.predecessors).toEqual([
       { code: 'AYL', name: 'Aylesbury Vale District Council', status: 'former' },
       { code: 'WYO', name: 'Wycombe District Council', status: 'former' },
     ]);
     expect(buc.successors).toEqual([]);
-    const ayl = await (await t.call('GET', '/api/v1/authorities/AYL', { token: admin })).json();
+    const ayl = await authority('AYL');
     expect(ayl).toMatchObject({ status: 'former', endDate: '2020-03-31', county: 'Buckinghamshire' });
     expect(ayl.successors).toEqual([{ code: 'BUC', name: 'Buckinghamshire Council', status: 'current' }]);
     expect(ayl.predecessors).toEqual([]);
   });
 
   it('keeps a successor that is not in the register, with name null', async () => {
-    const old = await (await t.call('GET', '/api/v1/authorities/old', { token: admin })).json();
+    const old = await authority('old');
     expect(old.successors).toEqual([{ code: 'NEW1', name: null, status: null }]);
   });
 
   it('answers 404 problem+json for an unknown code', async () => {
-    const res = await t.call('GET', '/api/v1/authorities/NOPE', { token: admin });
-    expect(res.status).toBe(404);
-    expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(await res.json()).toMatchObject({ code: 'not_found', status: 404 });
+    const { error, response } = await t
+      .api(admin)
+      .GET('/api/v1/authorities/{code}', { params: { path: { code: 'NOPE' } } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(error).toMatchObject({ code: 'not_found', status: 404 });
   });
 });
 

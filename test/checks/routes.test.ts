@@ -38,19 +38,24 @@ beforeEach(async () => {
   };
 });
 
+// Through the typed client: the paths, parameters and answers are checked against the OpenAPI document.
 const run = (domain: string, token = tokens.admin) =>
-  t.call('POST', `/api/v1/domains/${domain}/checks`, { token });
+  t.api(token).POST('/api/v1/domains/{domain}/checks', { params: { path: { domain } } });
+const domainChecks = (domain: string, token: string, history?: boolean) =>
+  t.api(token).GET('/api/v1/domains/{domain}/checks', {
+    params: { path: { domain }, query: history === undefined ? {} : { history: history ? 'true' : 'false' } },
+  });
+const authorityChecks = (code: string, token: string) =>
+  t.api(token).GET('/api/v1/authorities/{code}/checks', { params: { path: { code } } });
 const read = (path: string, token: string) => t.call('GET', path, { token });
 
 describe('POST /api/v1/domains/{domain}/checks', () => {
   it('runs every check now and stores one row per kind', async () => {
     const res = await run('Cardiff.gov.uk');
-    expect(res.status).toBe(200);
-    const body = await res.json();
+    expect(res.response.status).toBe(200);
+    const body = res.data!;
     expect(body.domain).toBe('cardiff.gov.uk');
-    expect(
-      Object.fromEntries(body.results.map((r: { kind: string; severity: string }) => [r.kind, r.severity])),
-    ).toEqual({
+    expect(Object.fromEntries(body.results.map((r) => [r.kind, r.severity]))).toEqual({
       mx: 'ok',
       spf: 'ok',
       dmarc: 'ok',
@@ -62,17 +67,17 @@ describe('POST /api/v1/domains/{domain}/checks', () => {
 
   it('is for admins only, for known domains only, and rate limited per domain', async () => {
     for (const who of ['wales', 'cardiff', 'inbound'] as const)
-      expect((await run('cardiff.gov.uk', tokens[who])).status).toBe(403);
+      expect((await run('cardiff.gov.uk', tokens[who])).response.status).toBe(403);
     expect((await t.app.request('/api/v1/domains/cardiff.gov.uk/checks', { method: 'POST' })).status).toBe(
       401,
     );
-    expect((await run('example.com')).status).toBe(404); // the service is not a DNS probe for any domain
-    expect((await run('not a domain')).status).toBe(422);
-    expect((await run('cardiff.gov.uk')).status).toBe(200);
-    expect((await run('cardiff.gov.uk')).status).toBe(200); // CHECKS_RATE_PER_HOUR=2
+    expect((await run('example.com')).response.status).toBe(404); // the service is not a DNS probe for any domain
+    expect((await run('not a domain')).response.status).toBe(422);
+    expect((await run('cardiff.gov.uk')).response.status).toBe(200);
+    expect((await run('cardiff.gov.uk')).response.status).toBe(200); // CHECKS_RATE_PER_HOUR=2
     const limited = await run('cardiff.gov.uk');
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.response.status).toBe(429);
+    expect(limited.response.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });
 
@@ -81,16 +86,14 @@ describe('GET /api/v1/domains/{domain}/checks', () => {
     await run('camden.gov.uk');
     resolver.set('camden.gov.uk', 'SERVFAIL');
     await run('camden.gov.uk');
-    const res = await read('/api/v1/domains/camden.gov.uk/checks', tokens.admin);
-    expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body.latest.mx.severity).toBe('temporary');
-    expect(body.latest.mx.lastDefinite.severity).toBe('ok'); // the DNS hiccup hides nothing
-    expect(body.latest.dmarc.summary).toContain('p=none: spoofed mail is not blocked');
+    const res = await domainChecks('camden.gov.uk', tokens.admin);
+    expect(res.response.status).toBe(200);
+    const body = res.data!;
+    // the DNS hiccup hides nothing
+    expect(body.latest.mx).toMatchObject({ severity: 'temporary', lastDefinite: { severity: 'ok' } });
+    expect(body.latest.dmarc?.summary).toContain('p=none: spoofed mail is not blocked');
     expect(body).not.toHaveProperty('history');
-    const history = await (
-      await read('/api/v1/domains/camden.gov.uk/checks?history=true', tokens.admin)
-    ).json();
+    const history = (await domainChecks('camden.gov.uk', tokens.admin, true)).data!;
     expect(history.history).toHaveLength(12); // two runs of six checks, every run kept
   });
 
@@ -109,9 +112,9 @@ describe('GET /api/v1/domains/{domain}/checks', () => {
 describe('GET /api/v1/authorities/{code}/checks and the mailbox status', () => {
   it('gives each mailbox its status and reasons, with its domain’s checks', async () => {
     await run('camden.gov.uk');
-    const res = await read('/api/v1/authorities/CMD/checks', tokens.camden);
-    expect(res.status).toBe(200);
-    const body = await res.json();
+    const res = await authorityChecks('CMD', tokens.camden);
+    expect(res.response.status).toBe(200);
+    const body = res.data!;
     expect(body.mailboxes).toEqual([
       expect.objectContaining({
         id: 'mbxcamden',
@@ -120,7 +123,7 @@ describe('GET /api/v1/authorities/{code}/checks and the mailbox status', () => {
         reasons: ['Its domain has neither an effective DMARC policy nor an effective SPF record.'],
       }),
     ]);
-    expect(body.domains[0].latest.spf.findings[0].code).toBe('spf-missing');
+    expect(body.domains[0]?.latest.spf?.findings[0]?.code).toBe('spf-missing');
     const list = await (await read('/api/v1/mailboxes', tokens.admin)).json();
     expect(
       Object.fromEntries(list.items.map((m: { id: string; status: string }) => [m.id, m.status])),

@@ -6,12 +6,15 @@ import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js'
 import { registerMailbox } from '../../src/features/mailboxes/register-mailbox.js';
 import type { MailboxRegistrationInput } from '../../src/features/mailboxes/schemas.js';
 import { runScheduledWork } from '../../src/features/reachability/scheduled.js';
+import type { Schemas } from '../support/api-client.js';
 import { landOn, makeTestApp, type TestApp } from '../support/app.js';
 import { insertMailbox } from '../support/fixtures.js';
 import { confirmedPrimaries, linkIn, registration, seedCouncils } from './support.js';
 
 const ADMINS = 'admin-one@ncsc.test';
 const HOUR = 3600_000;
+
+type MailboxKind = Schemas['MailboxRegistration']['kind'];
 
 let t: TestApp;
 let current: Awaited<ReturnType<typeof insertMailbox>>;
@@ -28,9 +31,9 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 /** Someone who can read mail at `address` registers it as the primary and follows its link. */
-async function registerAndConfirm(address = 'x@cardiff.gov.uk', kind = 'primary') {
-  const res = await t.call('POST', '/api/v1/mailboxes', { body: registration({ address, kind }) });
-  expect(res.status).toBe(202);
+async function registerAndConfirm(address = 'x@cardiff.gov.uk', kind: MailboxKind = 'primary') {
+  const { response } = await t.api().POST('/api/v1/mailboxes', { body: registration({ address, kind }) });
+  expect(response.status).toBe(202);
   const confirmed = await confirmMailbox(t.deps, linkIn(t.mailer.to(address).at(-1)), '198.51.100.7');
   expect(confirmed.state).toBe('valid');
   return confirmed.mailbox!;

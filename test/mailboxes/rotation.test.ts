@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confirmMailbox } from '../../src/features/mailboxes/confirm-mailbox.js';
+import type { Schemas } from '../support/api-client.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { confirmedPrimaries, linkIn, registration, seedCouncils } from './support.js';
+
+type MailboxKind = Schemas['MailboxRegistration']['kind'];
 
 let t: TestApp;
 beforeEach(async () => {
@@ -10,9 +13,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function register(address: string, kind = 'primary') {
-  const res = await t.call('POST', '/api/v1/mailboxes', { body: registration({ address, kind }) });
-  expect(res.status).toBe(202);
+async function register(address: string, kind: MailboxKind = 'primary') {
+  const { response } = await t.api().POST('/api/v1/mailboxes', { body: registration({ address, kind }) });
+  expect(response.status).toBe(202);
   return linkIn(t.mailer.to(address).at(-1));
 }
 

@@ -13,6 +13,7 @@ import { settleBackground } from '../../src/lib/background.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
+import { apiClient, type RequestBody, type Schemas } from './api-client.js';
 import { advisoryBody, insertToken, TEST_NOW } from './fixtures.js';
 import { sendQueuedMailAtOnce } from './mail-queue.js';
 
@@ -97,6 +98,8 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     log,
     tokenFor,
     call,
+    /** The typed API client (support/api-client.ts), as the caller with this token (anonymous without). */
+    api: (token?: string) => apiClient({ app, deps }, token),
     close: database.close,
   };
 }
@@ -110,11 +113,20 @@ export type Call = (
   opts?: { token?: string; body?: unknown },
 ) => Promise<Response>;
 
-/** POST /api/v1/advisories (an `advisoryBody` with the overrides), expecting 201. */
-export async function createAdvisory(call: Call, token: string, overrides: Record<string, unknown> = {}) {
-  const res = await call('POST', '/api/v1/advisories', { token, body: advisoryBody(overrides) });
+/**
+ * POST /api/v1/advisories (an `advisoryBody` with the overrides), expecting 201. The body and the answer
+ * are typed from the OpenAPI document (api-client.ts).
+ */
+export async function createAdvisory(
+  call: Call,
+  token: string,
+  overrides: Partial<RequestBody<'createAdvisory'>> = {},
+): Promise<Schemas['Advisory']> {
+  // The overrides are typed at the call; advisoryBody's defaults are typed in fixtures.ts.
+  const body = advisoryBody(overrides) as RequestBody<'createAdvisory'>;
+  const res = await call('POST', '/api/v1/advisories', { token, body });
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; state: string; reference: string };
+  return (await res.json()) as Schemas['Advisory'];
 }
 
 /**

@@ -32,6 +32,7 @@ import { hashSecret } from '../../src/lib/secrets.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { memoryLogger } from '../../src/ports/logger.js';
 import { cryptoRandom } from '../../src/ports/random.js';
+import type { ApiClient, Schemas } from './api-client.js';
 
 /** A fixed moment for created/updated columns, so rows never depend on the wall clock. */
 export const FACTORY_TIME = new Date('2026-01-01T00:00:00Z');
@@ -467,17 +468,15 @@ export async function insertSession(
 
 /** Revokes the token behind a secret through the real API (an admin token does it) and returns the secret. */
 export async function revokeSecret(
-  t: {
-    tokenFor: (role: 'admin') => Promise<string>;
-    call: (m: string, p: string, o?: { token?: string }) => Promise<Response>;
-  },
+  t: { tokenFor: (role: 'admin') => Promise<string>; api: (token?: string) => ApiClient },
   secret: string,
 ) {
-  const me = await t.call('GET', '/api/v1/me', { token: secret });
-  const { actor } = (await me.json()) as { actor: string };
+  const me = await t.api(secret).GET('/api/v1/me');
+  if (!me.data) throw new Error(`could not read the token: ${me.response.status}`);
   const admin = await t.tokenFor('admin');
-  const res = await t.call('DELETE', `/api/v1/tokens/${actor.replace(/^token:/, '')}`, { token: admin });
-  if (res.status !== 200) throw new Error(`could not revoke the token: ${res.status}`);
+  const id = me.data.actor.replace(/^token:/, '');
+  const res = await t.api(admin).DELETE('/api/v1/tokens/{id}', { params: { path: { id } } });
+  if (res.response.status !== 200) throw new Error(`could not revoke the token: ${res.response.status}`);
   return secret;
 }
 
@@ -525,8 +524,16 @@ export async function seedCouncils(target: WithDb) {
 
 // ---------- request bodies ----------
 
-/** A mailbox registration (POST /api/v1/mailboxes): Cardiff's primary unless told otherwise. */
-export const registration = (overrides: Record<string, unknown> = {}) => ({
+/** Defaults with overrides: an override's type replaces the default's (invalid values stay possible). */
+type Merged<D, O> = Omit<D, keyof O> & O;
+
+/**
+ * A mailbox registration (POST /api/v1/mailboxes): Cardiff's primary unless told otherwise. Typed from the
+ * OpenAPI document, so a renamed or retyped field fails the type check here.
+ */
+export const registration = <O extends Partial<Schemas['MailboxRegistration']> & Record<string, unknown>>(
+  overrides: O = {} as O,
+): Merged<Schemas['MailboxRegistration'], O> => ({
   authority: 'CRF',
   address: 'cyber@cardiff.gov.uk',
   kind: 'primary',
@@ -536,7 +543,9 @@ export const registration = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** An advisory (POST /api/v1/advisories): a TLP:AMBER advisory to every council unless told otherwise. */
-export const advisoryBody = (overrides: Record<string, unknown> = {}) => ({
+export const advisoryBody = <O extends Partial<Schemas['NewAdvisory']> & Record<string, unknown>>(
+  overrides: O = {} as O,
+): Merged<Schemas['NewAdvisory'], O> => ({
   title: 'Actively exploited VPN vulnerability',
   summary: 'Patch the VPN appliance today.',
   body: 'Apply the **vendor fix** to every appliance.\n\nSee the vendor advisory.',

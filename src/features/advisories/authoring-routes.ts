@@ -41,6 +41,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories',
+      operationId: 'createAdvisory',
       tags,
       summary: 'Compose an advisory: saved as a draft, nothing is sent',
       description:
@@ -56,6 +57,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories',
+      operationId: 'listAdvisories',
       tags,
       summary: 'List advisories within your scope, newest first',
       description:
@@ -84,6 +86,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/preview',
+      operationId: 'previewAdvisoryDraft',
       tags,
       summary: 'Preview the reach of an audience and TLP label that is not saved yet',
       security: bearer,
@@ -97,6 +100,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}',
+      operationId: 'getAdvisory',
       tags,
       summary: 'One advisory, with its body rendered as sanitised HTML',
       security: bearer,
@@ -110,6 +114,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'patch',
       path: '/api/v1/advisories/{id}',
+      operationId: 'updateAdvisory',
       tags,
       summary: 'Change a draft (its author, its WARP or an admin)',
       description: 'Only drafts change (409 otherwise). Audited as `advisory.edit`.',
@@ -125,6 +130,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/preview',
+      operationId: 'previewAdvisory',
       tags,
       summary: 'Who an advisory would reach: councils, mailboxes, WARPs, and councils with no mailbox',
       description:
@@ -140,6 +146,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/updates',
+      operationId: 'createAdvisoryUpdate',
       tags,
       summary: 'Write an update or cancellation of a released advisory (a new draft in its thread)',
       description:
@@ -159,6 +166,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/test-audiences',
+      operationId: 'listTestAudiences',
       tags,
       summary: 'Test audiences you can use',
       security: bearer,
@@ -177,6 +185,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/test-audiences/{name}',
+      operationId: 'getTestAudience',
       tags,
       summary: 'One test audience',
       security: bearer,
@@ -191,6 +200,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'put',
       path: '/api/v1/test-audiences/{name}',
+      operationId: 'saveTestAudience',
       tags,
       summary: 'Create or replace a test audience',
       description: 'Every address is checked like a mailbox’s. Audited as `test-audience.put`.',
@@ -217,6 +227,7 @@ export function advisoryAuthoringRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/test-audiences/{name}',
+      operationId: 'deleteTestAudience',
       tags,
       summary: 'Delete a test audience',
       description: 'Audited as `test-audience.delete`.',

@@ -101,6 +101,7 @@ export function advisoryDeskRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/deliveries',
+      operationId: 'listAdvisoryDeliveries',
       tags,
       summary: 'One view of the deliveries, failures first, with counts per view, search and paging',
       description:
@@ -110,7 +111,12 @@ export function advisoryDeskRoutes() {
         params: Id,
         query: DeliveryQuery.extend({
           limit: z.coerce.number().int().min(1).max(500).default(50),
-          offset: z.coerce.number().int().min(0).default(0),
+          offset: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .default(0)
+            .openapi({ type: 'integer', minimum: 0, default: 0 }),
         }),
       },
       responses: { 200: json(DeliveryListSchema, 'The deliveries'), ...pick(401, 403, 404, 422) },
@@ -134,6 +140,7 @@ export function advisoryDeskRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/email',
+      operationId: 'getAdvisoryEmail',
       tags,
       summary: 'The e-mail as recipients will see it (subject, sender, HTML and text)',
       description: 'For the advisory’s author (an admin, or its WARP’s operators); 404 for anyone else.',
@@ -154,6 +161,7 @@ export function advisoryDeskRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/test',
+      operationId: 'sendAdvisoryTest',
       tags,
       summary: 'Send a test to me: one copy, marked TEST, to the caller’s own staff address',
       description:

@@ -25,6 +25,7 @@ export function advisoryReleaseRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/release',
+      operationId: 'releaseAdvisory',
       tags: ['Advisories'],
       summary:
         'Release a draft: sending starts, or it waits for a second admin (more than one WARP, or TLP:RED)',
@@ -39,6 +40,7 @@ export function advisoryReleaseRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/approve',
+      operationId: 'approveAdvisory',
       tags: ['Advisories'],
       summary: 'Approve a release as the second admin (never its author or whoever released it)',
       security: bearer,
@@ -52,6 +54,7 @@ export function advisoryReleaseRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/cancel',
+      operationId: 'cancelAdvisory',
       tags: ['Advisories'],
       summary: 'Cancel: deliveries not yet sent are stopped',
       security: bearer,

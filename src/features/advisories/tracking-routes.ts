@@ -205,6 +205,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/report',
+      operationId: 'getAdvisoryReport',
       tags: ['Advisories'],
       summary: 'The delivery report: each mailbox’s status, SMTP reply and acknowledgement',
       description:
@@ -220,6 +221,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/report.csv',
+      operationId: 'getAdvisoryReportCsv',
       tags: ['Advisories'],
       summary: 'The delivery report as CSV (the same rows and columns as the JSON items), or one view of it',
       description:
@@ -251,6 +253,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/progress',
+      operationId: 'getAdvisoryProgress',
       tags: ['Advisories'],
       summary: 'Live progress of the fan-out (cheap to poll)',
       security: bearer,
@@ -267,6 +270,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/advisories/{id}/csaf',
+      operationId: 'getAdvisoryCsaf',
       tags: ['Advisories'],
       summary: 'The advisory as a CSAF 2.0 document, as of this version',
       description:
@@ -285,6 +289,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/advisories/{id}/escalate',
+      operationId: 'escalateAdvisory',
       tags: ['Advisories'],
       summary: 'Escalate unacknowledged councils to their WARPs now (admin)',
       description:
@@ -300,6 +305,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/warps/{id}/operators',
+      operationId: 'listWarpOperators',
       tags: ['WARPs'],
       summary: 'The WARP’s operator addresses, which escalations go to (admin)',
       security: bearer,
@@ -313,6 +319,7 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'put',
       path: '/api/v1/warps/{id}/operators',
+      operationId: 'setWarpOperators',
       tags: ['WARPs'],
       summary: 'Replace the WARP’s operator addresses (admin)',
       description:
@@ -335,6 +342,8 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: ATOM_PATH,
+      operationId: 'getAdvisoryFeedAtom',
+      security: [],
       tags: ['Feeds'],
       summary: 'TLP:CLEAR advisories as an Atom 1.0 feed (newest 50)',
       responses: {
@@ -354,6 +363,8 @@ export function advisoryTrackingRoutes() {
     createRoute({
       method: 'get',
       path: JSON_FEED_PATH,
+      operationId: 'getAdvisoryFeedJson',
+      security: [],
       tags: ['Feeds'],
       summary: 'TLP:CLEAR advisories as a JSON Feed 1.1 (newest 50)',
       responses: {

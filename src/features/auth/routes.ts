@@ -71,6 +71,7 @@ export function authRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/me',
+      operationId: 'getMe',
       tags: ['Access'],
       summary: 'Who the caller is: role and scope',
       security: bearer,
@@ -96,6 +97,7 @@ export function authRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/tokens',
+      operationId: 'listTokens',
       tags: ['Access'],
       summary: 'List API tokens (never their secrets)',
       security: bearer,
@@ -114,6 +116,7 @@ export function authRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/tokens',
+      operationId: 'createToken',
       tags: ['Access'],
       summary: 'Create an API token; the secret is shown in this answer only',
       security: bearer,
@@ -140,6 +143,7 @@ export function authRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/tokens/{id}',
+      operationId: 'revokeToken',
       tags: ['Access'],
       summary: 'Revoke an API token',
       security: bearer,
@@ -153,6 +157,7 @@ export function authRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/audit',
+      operationId: 'listAuditEvents',
       tags: ['Access'],
       summary: 'The audit log, newest first (WARP operators: their members only)',
       security: bearer,

@@ -63,7 +63,7 @@ const AuthoritySummary = z
     status: Status,
     startDate: z.string().nullable(),
     endDate: z.string().nullable(),
-    warp: WarpRef.nullable(),
+    warp: z.union([WarpRef, z.null()]), // not WarpRef.nullable(): that documents WarpRef itself as nullable
   })
   .openapi('AuthoritySummary', {
     description:
@@ -100,6 +100,7 @@ export function authorityRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/authorities',
+      operationId: 'listAuthorities',
       tags: ['Authorities'],
       summary: 'List authorities, by name, with filters',
       description:
@@ -118,6 +119,7 @@ export function authorityRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/authorities/{code}',
+      operationId: 'getAuthority',
       tags: ['Authorities'],
       summary: 'One authority, with its WARP, domains, successors and predecessors',
       security: bearer,
@@ -131,6 +133,7 @@ export function authorityRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/authorities/{code}/domains',
+      operationId: 'addAuthorityDomain',
       tags: ['Authorities'],
       summary: 'Add an e-mail domain to an authority (admin)',
       description:
@@ -160,6 +163,7 @@ export function authorityRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/authorities/{code}/domains/{domain}',
+      operationId: 'removeAuthorityDomain',
       tags: ['Authorities'],
       summary: 'Remove an e-mail domain from an authority (admin)',
       description: 'The domain is normalised as when added. Audited as `authority.domain-remove`.',

@@ -160,6 +160,7 @@ export function importRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/register/imports',
+      operationId: 'importRegister',
       tags: ['Register'],
       summary: 'Import the register CSV (uploaded, or fetched from an https URL)',
       description:
@@ -214,6 +215,7 @@ export function importRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/register/sync',
+      operationId: 'syncRegister',
       tags: ['Register'],
       summary: 'Sync the register from its configured source (REGISTER_SOURCE_URL)',
       security: bearer,
@@ -238,6 +240,7 @@ export function importRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/register/held-imports',
+      operationId: 'listHeldImports',
       tags: ['Register'],
       summary: 'Register imports held for an admin’s decision (and those decided), newest first',
       security: bearer,
@@ -250,6 +253,7 @@ export function importRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/register/held-imports/{id}/approve',
+      operationId: 'approveHeldImport',
       tags: ['Register'],
       summary: 'Apply a held register import (against the register as it is now)',
       security: bearer,
@@ -266,6 +270,7 @@ export function importRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/register/held-imports/{id}/refuse',
+      operationId: 'refuseHeldImport',
       tags: ['Register'],
       summary: 'Refuse a held register import: nothing of it is applied',
       security: bearer,
@@ -279,6 +284,7 @@ export function importRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/register/domain-imports',
+      operationId: 'importDomains',
       tags: ['Register'],
       summary: "Import authorities' e-mail domains from the public-sector domain list",
       description:

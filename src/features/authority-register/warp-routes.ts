@@ -73,6 +73,7 @@ export function warpRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/warps',
+      operationId: 'listWarps',
       tags: ['WARPs'],
       summary: 'List WARPs, by name, with member counts',
       security: bearer,
@@ -86,6 +87,7 @@ export function warpRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/warps/{id}',
+      operationId: 'getWarp',
       tags: ['WARPs'],
       summary: 'One WARP with its members (current and former)',
       security: bearer,
@@ -99,6 +101,7 @@ export function warpRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/warps',
+      operationId: 'createWarp',
       tags: ['WARPs'],
       summary: 'Create a WARP (admin)',
       description: 'Audited as `warp.create`. An id already in use is a 409.',
@@ -113,6 +116,7 @@ export function warpRoutes() {
     createRoute({
       method: 'patch',
       path: '/api/v1/warps/{id}',
+      operationId: 'renameWarp',
       tags: ['WARPs'],
       summary: 'Rename a WARP (admin)',
       description: 'Audited as `warp.rename`; the id never changes.',
@@ -131,6 +135,7 @@ export function warpRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/warps/{id}',
+      operationId: 'deleteWarp',
       tags: ['WARPs'],
       summary: 'Delete a WARP that has no members (admin)',
       description:
@@ -149,6 +154,7 @@ export function warpRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/warps/{id}/members',
+      operationId: 'addWarpMembers',
       tags: ['WARPs'],
       summary: 'Move authorities into a WARP (admin)',
       description:

@@ -281,6 +281,8 @@ export function coverageRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/coverage',
+      operationId: 'getCoverage',
+      security: [],
       tags: ['Coverage'],
       summary: 'Coverage by nation, region, WARP or council type (public: counts only)',
       description: `Current authorities only. Each counts in exactly one bucket (${buckets.join(', ')}), by its best primary mailbox; the buckets add up to \`authorities\`. Percentages have one decimal. ${publicNote}`,
@@ -297,6 +299,8 @@ export function coverageRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/coverage.csv',
+      operationId: 'getCoverageCsv',
+      security: [],
       tags: ['Coverage'],
       summary: 'The coverage report as CSV (public: counts only)',
       description: `One line per group, then the total (key \`all\`); withheld figures are empty cells. ${publicNote}`,
@@ -314,6 +318,8 @@ export function coverageRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/coverage/history',
+      operationId: 'getCoverageHistory',
+      security: [],
       tags: ['Coverage'],
       summary: 'Coverage over time from the daily snapshots, for plotting (public: counts only)',
       description: publicNote,
@@ -354,6 +360,7 @@ export function coverageRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/coverage/snapshots',
+      operationId: 'takeCoverageSnapshot',
       tags: ['Coverage'],
       summary: 'Take today’s coverage snapshot now (admin)',
       description:
@@ -368,6 +375,7 @@ export function coverageRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/authorities/{code}/contact-paths',
+      operationId: 'getAuthorityContactPaths',
       tags: ['Coverage'],
       summary: 'One council’s contact paths and whether they are independent',
       description:
@@ -392,6 +400,7 @@ export function coverageRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/coverage/chase',
+      operationId: 'getChaseList',
       tags: ['Coverage'],
       summary:
         'The chase list: authorities with no confirmed primary mailbox, what is missing and since when; then those that did not answer their last drill (and, asked for, those with a single contact path)',
@@ -421,6 +430,7 @@ export function coverageRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/coverage/chase.csv',
+      operationId: 'getChaseListCsv',
       tags: ['Coverage'],
       summary: 'The whole chase list as CSV (scoped as the JSON)',
       security: bearer,
@@ -437,6 +447,7 @@ export function coverageRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/coverage/chase/{code}/remind',
+      operationId: 'sendChaseReminder',
       tags: ['Coverage'],
       summary: 'Send a reminder to a council on the chase list (its registered addresses)',
       description:

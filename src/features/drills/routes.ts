@@ -24,6 +24,7 @@ export function drillRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/drills',
+      operationId: 'createDrill',
       tags,
       summary: 'Schedule a reachability drill: an exercise message to every confirmed path of the audience',
       description:
@@ -39,6 +40,7 @@ export function drillRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/drills',
+      operationId: 'listDrills',
       tags,
       summary: 'The drills the caller may see, newest first (a WARP operator: its own WARP’s)',
       security: bearer,
@@ -51,6 +53,7 @@ export function drillRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/drills/{id}',
+      operationId: 'getDrill',
       tags,
       summary: 'One drill (by id or reference): its state, audience, window and schedule',
       security: bearer,
@@ -65,6 +68,7 @@ export function drillRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/drills/{id}/start',
+      operationId: 'startDrill',
       tags,
       summary: 'Start a scheduled drill now (its WARP or an admin)',
       security: bearer,
@@ -94,6 +98,7 @@ export function drillRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/drills/{id}/cancel',
+      operationId: 'cancelDrill',
       tags,
       summary: 'Cancel a drill before it starts (its WARP or an admin); 409 once it has started',
       security: bearer,
@@ -107,6 +112,7 @@ export function drillRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/drills/{id}/report',
+      operationId: 'getDrillReport',
       tags,
       summary:
         'Who was reached and how fast they acknowledged: per council, per group, never answered, failed paths',
@@ -121,6 +127,7 @@ export function drillRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/drills/{id}/report.csv',
+      operationId: 'getDrillReportCsv',
       tags,
       summary: 'The report as CSV: one row per path tried, with its council’s figures',
       security: bearer,

@@ -34,7 +34,9 @@ const Accepted = z
     state: z.enum(mailboxStates),
     message: z.string(),
     warnings: z.array(z.string()),
-    mailbox: MailboxSchema.nullable().openapi({
+    // A union, not MailboxSchema.nullable().openapi(…): that re-registered the shared Mailbox schema as
+    // nullable, so every list of mailboxes was documented as possibly holding nulls.
+    mailbox: z.union([MailboxSchema, z.null()]).openapi({
       description: 'The mailbox, for a signed-in caller; null otherwise',
     }),
   })
@@ -81,6 +83,8 @@ export function mailboxRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mailboxes',
+      operationId: 'registerMailbox',
+      security: [],
       tags: ['Mailboxes'],
       summary: 'Register a council’s mailbox; a confirmation link is sent to it (202)',
       description:
@@ -124,6 +128,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/mailboxes',
+      operationId: 'listMailboxes',
       tags: ['Mailboxes'],
       summary: 'List mailboxes within your scope (admins: all; WARPs: members; councils: their own)',
       security: bearer,
@@ -143,6 +148,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/authorities/{code}/mailboxes',
+      operationId: 'listAuthorityMailboxes',
       tags: ['Mailboxes'],
       summary: 'An authority’s mailboxes with their state',
       security: bearer,
@@ -172,6 +178,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/mailboxes/{id}',
+      operationId: 'getMailbox',
       tags: ['Mailboxes'],
       summary: 'One mailbox with its history',
       security: bearer,
@@ -185,6 +192,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mailboxes/{id}/approve',
+      operationId: 'approveMailbox',
       tags: ['Mailboxes'],
       summary:
         'Approve a registration on an unknown domain (its confirmation link then goes out), or a new primary awaiting handover (it takes over now)',
@@ -215,6 +223,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mailboxes/{id}/refuse',
+      operationId: 'refuseMailbox',
       tags: ['Mailboxes'],
       summary:
         'Refuse a registration on an unknown domain, or a new primary awaiting handover; nothing is ever sent to it',
@@ -246,6 +255,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mailboxes/{id}/resend',
+      operationId: 'resendMailboxConfirmation',
       tags: ['Mailboxes'],
       summary: 'Send a pending mailbox a new confirmation link',
       security: bearer,
@@ -262,6 +272,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/mailboxes/{id}',
+      operationId: 'retireMailbox',
       tags: ['Mailboxes'],
       summary: 'Retire a mailbox (a council cannot retire its confirmed primary: it registers a replacement)',
       security: bearer,
@@ -282,6 +293,7 @@ export function mailboxRoutes() {
     createRoute({
       method: 'patch',
       path: '/api/v1/mailboxes/{id}',
+      operationId: 'updateMailbox',
       tags: ['Mailboxes'],
       summary: 'Change the team name and phone number of a mailbox in use',
       description:

@@ -13,8 +13,10 @@ export const phoneSchema = z
   .trim()
   .min(1, 'Enter a phone number for the team')
   .max(40, 'The phone number must be 40 characters or fewer')
+  // No regex flags: the OpenAPI document publishes the source as a JSON Schema pattern, which has none
+  // (an `i` flag came out as a stray `/i` that no number could match), so "ext" is spelt out in both cases.
   .regex(
-    /^\+?[0-9 ()-]+(\s*(ext\.?|x)\s*[0-9]{1,6})?$/i,
+    /^\+?[0-9 ()-]+(\s*([Ee][Xx][Tt]\.?|[Xx])\s*[0-9]{1,6})?$/,
     'Enter a phone number, like 029 2087 2000 or +44 29 2087 2000',
   )
   .refine((v) => {

@@ -48,6 +48,7 @@ export function mobileRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/authorities/{code}/mobiles',
+      operationId: 'listAuthorityMobiles',
       tags: ['Mobiles'],
       summary: 'An authority’s out-of-hours mobile numbers (masked for WARP operators)',
       security: bearer,
@@ -68,6 +69,7 @@ export function mobileRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/authorities/{code}/mobiles',
+      operationId: 'addAuthorityMobile',
       tags: ['Mobiles'],
       summary: 'Add an out-of-hours mobile: a 6-digit code is texted to it (201)',
       description:
@@ -92,6 +94,7 @@ export function mobileRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/mobiles/{id}',
+      operationId: 'getMobile',
       tags: ['Mobiles'],
       summary: 'One out-of-hours mobile number',
       security: bearer,
@@ -105,6 +108,7 @@ export function mobileRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mobiles/{id}/confirm',
+      operationId: 'confirmMobile',
       tags: ['Mobiles'],
       summary: 'Confirm a number with the code texted to it',
       description:
@@ -130,6 +134,7 @@ export function mobileRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mobiles/{id}/code',
+      operationId: 'sendMobileCode',
       tags: ['Mobiles'],
       summary: 'Text a pending number a new code (the old one stops working)',
       security: bearer,
@@ -143,6 +148,7 @@ export function mobileRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/mobiles/{id}',
+      operationId: 'removeMobile',
       tags: ['Mobiles'],
       summary: 'Remove an out-of-hours mobile (it is never texted again)',
       security: bearer,

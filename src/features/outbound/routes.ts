@@ -39,7 +39,8 @@ const QueueSchema = z
           .openapi({ description: 'Claimed by a worker that stopped: due again, and may have been sent' }),
       }),
     ),
-    paused: PauseSchema.nullable().openapi({ description: 'Set while sending is paused' }),
+    // not PauseSchema.nullable(): that documents the MailPause schema itself as nullable
+    paused: z.union([PauseSchema, z.null()]).openapi({ description: 'Set while sending is paused' }),
   })
   .openapi('MailQueue');
 
@@ -50,6 +51,7 @@ export function outboundRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/mail',
+      operationId: 'getMailQueue',
       tags: ['Mail'],
       summary: 'The outbound queue: due, waiting and held mail in each lane, and whether sending is paused',
       description:
@@ -74,6 +76,7 @@ export function outboundRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/mail/resume',
+      operationId: 'resumeMail',
       tags: ['Mail'],
       summary: 'Resume sending paused after a failure of our own (once the cause is fixed)',
       description:

@@ -63,6 +63,7 @@ export function reachabilityRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/domains/{domain}/checks',
+      operationId: 'listDomainChecks',
       tags: ['Reachability'],
       summary: 'A mail domain’s latest check of each kind (MX, SPF, DMARC, MTA-STS, TLS-RPT, security.txt)',
       description:
@@ -94,6 +95,7 @@ export function reachabilityRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/domains/{domain}/checks',
+      operationId: 'runDomainChecks',
       tags: ['Reachability'],
       summary: 'Check a mail domain now (admins; rate limited per domain)',
       security: bearer,
@@ -111,6 +113,7 @@ export function reachabilityRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/authorities/{code}/checks',
+      operationId: 'listAuthorityChecks',
       tags: ['Reachability'],
       summary: 'An authority’s mailboxes with their reachability status, and their domains’ latest checks',
       security: bearer,
@@ -160,6 +163,7 @@ export function reachabilityRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/inbound/bounces',
+      operationId: 'receiveBounce',
       tags: ['Reachability'],
       summary: 'Report a bounce: the raw delivery status notification (RFC 3464) as message/rfc822',
       description:
@@ -192,6 +196,7 @@ export function reachabilityRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/notify/receipts',
+      operationId: 'receiveNotifyReceipt',
       tags: ['Mobiles'],
       summary:
         'Delivery receipts from GOV.UK Notify (its callback): texts, and mail with MAIL_PROVIDER=notify',

@@ -62,6 +62,7 @@ export function staffRoutes() {
     createRoute({
       method: 'get',
       path: '/api/v1/staff',
+      operationId: 'listStaff',
       tags: ['Access'],
       summary: 'List the staff who sign in by magic link (admin)',
       security: bearer,
@@ -79,6 +80,7 @@ export function staffRoutes() {
     createRoute({
       method: 'post',
       path: '/api/v1/staff',
+      operationId: 'addStaff',
       tags: ['Access'],
       summary: 'Add a staff member, or enable a disabled one again (admin)',
       description:
@@ -111,6 +113,7 @@ export function staffRoutes() {
     createRoute({
       method: 'delete',
       path: '/api/v1/staff/{address}',
+      operationId: 'removeStaff',
       tags: ['Access'],
       summary: 'Disable a staff member, end their sessions and revoke their API keys (admin)',
       description:

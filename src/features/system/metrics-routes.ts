@@ -11,6 +11,7 @@ export function metricsRoutes(deps: Deps, http: HttpMetrics) {
     createRoute({
       method: 'get',
       path: '/metrics',
+      operationId: 'getMetrics',
       tags: ['Service'],
       summary: 'Metrics in the Prometheus text format (deliveries, queue depth, advisories, mailboxes, HTTP)',
       description:

@@ -34,6 +34,8 @@ export function systemRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'getHealth',
+      security: [],
       tags: ['Service'],
       summary: 'Liveness: the process answers',
       responses: { 200: json(Health, 'Alive') },
@@ -45,6 +47,8 @@ export function systemRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'getReadiness',
+      security: [],
       tags: ['Service'],
       summary:
         'Readiness: the database answers and migrations are applied; whether e-mail and text messages can be sent, and advisories signed',
