@@ -61,6 +61,17 @@ async function expectTamperOutcomes(signed: string) {
   expect(await outcomes(withSecondFrom)).toEqual(['headers']);
   // Saved on Unix (bare LF line ends): still the same message.
   expect(await outcomes(signed.replace(/\r\n/g, '\n'))).toEqual(['pass']);
+  // mailauth (the independent verifier) agrees on every one: pass exactly where we pass.
+  for (const raw of [
+    signed,
+    signed.replace('Patch today.', 'Patch tomorrow.'),
+    signed.replace('Subject: TLP:AMBER', 'Subject: TLP:CLEAR'),
+    withSecondFrom,
+  ]) {
+    const { results } = await dkimVerify(Buffer.from(raw, 'latin1'), { resolver: mailauthResolver });
+    const theirs = results.map((r) => r.status.result === 'pass');
+    expect(theirs).toEqual((await outcomes(raw)).map((o) => o === 'pass'));
+  }
 }
 
 describe('verifyDkim', () => {
