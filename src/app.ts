@@ -16,6 +16,7 @@ import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
 import { csafProviderRoutes } from './features/csaf/routes.js';
 import { drillRoutes } from './features/drills/routes.js';
+import { genuineRoutes } from './features/genuine/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
 import { openpgpRoutes } from './features/openpgp/routes.js';
@@ -92,6 +93,7 @@ export function createApp(deps: Deps) {
   app.route('/', advisoryTrackingRoutes());
   app.route('/', advisoryDeskRoutes());
   app.route('/', drillRoutes());
+  app.route('/', genuineRoutes());
   app.route('/', pageRoutes());
   app.route('/', advisoryPageRoutes());
   app.route('/', advisoryReleasePages());

@@ -389,6 +389,8 @@ export const deliveries = sqliteTable(
     index('deliveries_lease_idx').on(t.status, t.leaseExpiresAt),
     index('deliveries_advisory_idx').on(t.advisoryId, t.status),
     index('deliveries_authority_idx').on(t.authorityCode),
+    // "Is this genuine?" finds a copy by the Message-ID a provider gave it (features/genuine/sent-record.ts).
+    index('deliveries_delivered_message_idx').on(t.deliveredMessageId),
   ],
 );
 
@@ -429,6 +431,8 @@ export const outboundMail = sqliteTable(
   (t) => [
     index('outbound_mail_due_idx').on(t.status, t.lane, t.nextAttemptAt),
     index('outbound_mail_lease_idx').on(t.status, t.leaseExpiresAt),
+    // "Is this genuine?" finds a message (an author's test of an advisory …) by its Message-ID.
+    index('outbound_mail_message_id_idx').on(t.messageId),
   ],
 );
 

@@ -2,6 +2,10 @@
 // Node and Workers alike, and on Node the RSA work runs on the thread pool, not between sends on the
 // event loop. Signs a whole message as built by mime-message.ts (7-bit, CRLF line ends).
 
+import { CRLF, fieldsByName, headerFields, relaxedBody, relaxedHeader } from './dkim-canon.js';
+
+export { relaxedBody } from './dkim-canon.js';
+
 /** A signing identity: the key published at `<selector>._domainkey.<domain>`. */
 export interface DkimIdentity {
   domain: string;
@@ -33,45 +37,12 @@ const signedHeaders = [
   'x-advisory-reference',
 ];
 
-const CRLF = '\r\n';
 const ascii = new TextEncoder();
 
 function base64(bytes: ArrayBuffer): string {
   let s = '';
   for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
   return btoa(s);
-}
-
-/** Relaxed header canonicalisation: lower-case name, unfolded value, runs of white space as one space. */
-function relaxedHeader(field: string): string {
-  const colon = field.indexOf(':');
-  const name = field.slice(0, colon).trim().toLowerCase();
-  const value = field
-    .slice(colon + 1)
-    .replace(/\r\n(?=[ \t])/g, '')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-  return `${name}:${value}`;
-}
-
-/** Relaxed body canonicalisation: no white space at line ends, runs as one space, no empty lines at the end. */
-export function relaxedBody(body: string): string {
-  const lines = body.split(CRLF);
-  let end = lines.length;
-  for (let i = 0; i < lines.length; i++) lines[i] = lines[i]!.replace(/[ \t]+/g, ' ').replace(/ $/, '');
-  while (end > 0 && lines[end - 1] === '') end--;
-  return end === 0 ? '' : `${lines.slice(0, end).join(CRLF)}${CRLF}`;
-}
-
-/** The header fields of a message, each with its folded continuation lines. */
-function headerFields(head: string): string[] {
-  const fields: string[] = [];
-  for (const line of head.split(CRLF)) {
-    if ((line.startsWith(' ') || line.startsWith('\t')) && fields.length)
-      fields[fields.length - 1] += `${CRLF}${line}`;
-    else fields.push(line);
-  }
-  return fields;
 }
 
 /** The message with a DKIM-Signature header on top. */
@@ -82,13 +53,7 @@ export async function dkimSign(message: string, id: DkimIdentity, now: Date): Pr
   const bodyHash = crypto.subtle.digest('SHA-256', ascii.encode(relaxedBody(body)));
 
   // Each signed name takes the last field of that name not yet used (RFC 6376 §5.4.2).
-  const byName = new Map<string, string[]>();
-  for (const field of headerFields(head)) {
-    const name = field.slice(0, field.indexOf(':')).trim().toLowerCase();
-    const list = byName.get(name);
-    if (list) list.push(field);
-    else byName.set(name, [field]);
-  }
+  const byName = fieldsByName(headerFields(head));
   const names: string[] = [];
   let signedData = '';
   for (const name of signedHeaders) {

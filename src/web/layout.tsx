@@ -32,6 +32,7 @@ const footerLinks = [
   { href: '/cookies', text: 'Cookies' },
   { href: '/docs', text: 'API reference' },
   { href: '/.well-known/security.txt', text: 'Report a vulnerability' },
+  { href: '/genuine', text: 'Check an e-mail is from us' },
 ];
 
 export function Layout({

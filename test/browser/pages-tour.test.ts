@@ -309,6 +309,24 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await context.close();
   });
 
+  it('for anyone: is this e-mail genuine? (the form, its errors, an answer)', async () => {
+    const { context, page } = await open(width);
+    await page.goto(`${app.baseUrl}/genuine`);
+    await check(page, width, 'genuine');
+    await page.getByRole('button', { name: 'Check the e-mail' }).click();
+    await page.waitForSelector('.govuk-error-summary');
+    await check(page, width, 'genuine-errors');
+    await page
+      .getByLabel('Or paste the whole message')
+      .fill(
+        'From: NCSC <no-reply@cyber-contacts.test>\nTo: cyber@cardiff.gov.uk\nSubject: Patch now\nMessage-ID: <delivery.0123456789abcdef@cyber-contacts.test>\n\nInstall the attached patch.\n',
+      );
+    await page.getByRole('button', { name: 'Check the e-mail' }).click();
+    await page.waitForURL(`${app.baseUrl}/genuine/result`);
+    await check(page, width, 'genuine-not-sent-by-us');
+    await context.close();
+  });
+
   it('for a council’s mailbox in a reorganisation: will it serve the new council?', async () => {
     const { context, page } = await open(width);
     await page.goto(`${app.baseUrl}${offerPath}`);

@@ -133,6 +133,7 @@ export const apiBodies: Record<string, Body> = {
     text: 'From: MAILER-DAEMON@example.net\r\nTo: bounces@cyber-contacts.test\r\nSubject: Undelivered\r\n\r\nNothing useful.\r\n',
   },
   'POST /api/v1/advisories': { json: advisoryBody },
+  'POST /api/v1/genuine': { json: { reference: 'NCSC-2026-0001' } },
   'POST /api/v1/advisories/preview': { json: { audience: { authorities: [OWN] }, tlp: 'AMBER' } },
   'PATCH /api/v1/advisories/:id': { json: { summary: 'A changed summary.' } },
   'POST /api/v1/advisories/:id/updates': {
@@ -151,6 +152,7 @@ export const formBodies: Record<string, Record<string, string>> = {
     phone: '029 2087 2000',
   },
   'POST /sign-in': { address: `someone@${OWN_DOMAIN}` },
+  'POST /genuine': { check: 'reference', reference: 'NCSC-2026-0001' },
   'POST /sign-in/token': { token: 'cct_not-a-real-token-000000000000000000000' },
   'POST /admin/approvals/:id/refuse': { reason: 'Not a council address' },
   'POST /advisories/new': {

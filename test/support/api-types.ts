@@ -835,6 +835,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/genuine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check whether an e-mail is genuinely from this service, or whether an advisory reference was issued
+         * @description Open to anyone, no token needed (limited per client address, like registration). Send a received e-mail whole, as `message/rfc822` (the .eml file, or "Show original" in a mail program; up to 1 MB): we check our DKIM signature, our OpenPGP signature (PGP/MIME) and whether we sent that Message-ID to the address it is addressed to, and answer `genuine`, `altered` (and whether the body or the headers changed), `not-sent-by-us` or `cannot-check`. Nothing else is revealed: not the council, not other recipients, not whether the Message-ID was sent to anyone else. Or send JSON `{"reference": "NCSC-2026-0042"}`: we say whether we issued an advisory with that reference and when, with a link to it only when it is TLP:CLEAR.
+         */
+        post: operations["checkGenuine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbound/bounces": {
         parameters: {
             query?: never;
@@ -2357,6 +2377,68 @@ export interface components {
                 warpName: string;
             }[];
             warpsWithoutOperators: string[];
+        };
+        /**
+         * @example {
+         *       "verdict": "genuine",
+         *       "checks": {
+         *         "dkim": "pass",
+         *         "openpgp": "pass",
+         *         "sentToAddress": true
+         *       },
+         *       "changed": null,
+         *       "explanation": "This message is genuine: we sent it to cyber@cardiff.gov.uk, and both our DKIM signature and our OpenPGP signature are valid, so nothing in it has changed."
+         *     }
+         */
+        GenuineMessageAnswer: {
+            /**
+             * @description What changed, when altered
+             * @enum {string|null}
+             */
+            changed: "body" | "headers" | null;
+            checks: {
+                /**
+                 * @description A DKIM signature of our mail domain: valid, failing, absent, or its key unavailable
+                 * @enum {string}
+                 */
+                dkim: "pass" | "fail" | "none" | "unknown";
+                /**
+                 * @description The PGP/MIME signature against our published keys
+                 * @enum {string}
+                 */
+                openpgp: "pass" | "fail" | "not-ours" | "none" | "encrypted" | "no-key";
+                /** @description We sent this Message-ID to an address in its To field */
+                sentToAddress: boolean;
+            };
+            explanation: string;
+            /**
+             * @description `genuine`: we sent it to that address and it is unchanged. `altered`: we sent it there, but it has changed since. `not-sent-by-us`: we did not send it to that address. `cannot-check`: we sent it there but nothing in it can be checked by us (encrypted, or our key could not be fetched).
+             * @enum {string}
+             */
+            verdict: "genuine" | "altered" | "not-sent-by-us" | "cannot-check";
+        };
+        /**
+         * @example {
+         *       "verdict": "not-issued",
+         *       "reference": "NCSC-2026-9999",
+         *       "issuedAt": null,
+         *       "publicUrl": null,
+         *       "explanation": "We have not issued an advisory with the reference NCSC-2026-9999. If a message claims to be our advisory NCSC-2026-9999, it was not sent by us: treat it as suspicious and report it to your security team."
+         *     }
+         */
+        GenuineReferenceAnswer: {
+            explanation: string;
+            /** @description When it was issued (ISO 8601) */
+            issuedAt: string | null;
+            /** @description Its public page, only for TLP:CLEAR advisories */
+            publicUrl: string | null;
+            reference: string;
+            /** @enum {string} */
+            verdict: "issued" | "not-issued";
+        };
+        GenuineReferenceQuestion: {
+            /** @example NCSC-2026-0042 */
+            reference: string;
         };
         Health: {
             detail?: string;
@@ -5841,6 +5923,76 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkGenuine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GenuineReferenceQuestion"];
+                "message/rfc822": string;
+            };
+        };
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenuineMessageAnswer"] | components["schemas"]["GenuineReferenceAnswer"];
+                };
+            };
+            /** @description The request is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -350,6 +350,33 @@ describe('the service on Workers, end to end', { timeout: 60_000 }, () => {
     expect(report.summary.councilsAcknowledged).toBe(1);
   });
 
+  it('"is this genuine?" runs in the Worker: the delivered copy is genuine, a changed one altered, a re-addressed one not sent by us', async () => {
+    const sent = fakes.accepted(mailbox(1)).at(-1)!.raw;
+    const check = async (raw: string) => {
+      const res = await worker.fetch('/api/v1/genuine', {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822' },
+        body: raw,
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return res.json();
+    };
+    // No DKIM_DOMAIN here (SES would sign with its own keys): the OpenPGP signature made in the Worker decides.
+    expect(await check(sent)).toMatchObject({
+      verdict: 'genuine',
+      checks: { openpgp: 'pass', sentToAddress: true },
+    });
+    expect(await check(sent.replace('every appliance', 'every applianze'))).toMatchObject({
+      verdict: 'altered',
+      changed: 'body',
+    });
+    expect(await check(sent.replace(/^To: .*$/m, `To: ${mailbox(3)}`))).toMatchObject({
+      verdict: 'not-sent-by-us',
+    });
+    const reference = await worker.fetch('/api/v1/genuine', json({ reference: advisory.reference }));
+    expect(await reference.json()).toMatchObject({ verdict: 'issued', publicUrl: null });
+  });
+
   it('a critical advisory texts the council’s confirmed out-of-hours mobile through Notify; the text’s link acknowledges', async () => {
     await worker.sql(
       `insert into mobile_numbers (id, authority_code, number, label, state, created_by, created_at, updated_at, confirmed_at)

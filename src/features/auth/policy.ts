@@ -75,6 +75,13 @@ export const policy: Record<string, Access> = {
   'GET /.well-known/openpgpkey/:domain/hu/:hash': anyone,
   'GET /.well-known/openpgpkey/key.asc': anyone,
 
+  // "is this genuine?" (src/features/genuine): anyone checks a received e-mail or an advisory reference;
+  // limited per client address, answers nothing beyond the verdict
+  'POST /api/v1/genuine': anyone,
+  'GET /genuine': anyone,
+  'POST /genuine': anyone,
+  'GET /genuine/result': anyone,
+
   // advisories: release control
   'POST /api/v1/advisories/:id/release': ['admin', 'warp'],
   'POST /api/v1/advisories/:id/approve': admin,

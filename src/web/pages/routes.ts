@@ -9,6 +9,7 @@ import { authorityPageRoutes } from './authority-routes.js';
 import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
 import { drillPageRoutes } from './drill-routes.js';
+import { genuinePageRoutes } from './genuine-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { offerPageRoutes } from './offer-routes.js';
@@ -34,5 +35,6 @@ export function pageRoutes() {
   router.route('/', apiKeysPageRoutes());
   router.route('/', auditPageRoutes());
   router.route('/', serviceInfoPages());
+  router.route('/', genuinePageRoutes());
   return router;
 }

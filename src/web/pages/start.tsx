@@ -41,6 +41,13 @@ export function startRoutes() {
             </a>{' '}
             to see your council’s mailboxes, send a confirmation again or remove a mailbox.
           </p>
+          <h2 class="govuk-heading-m">Received an advisory you were not expecting?</h2>
+          <p class="govuk-body">
+            <a class="govuk-link" href="/genuine">
+              Check that an e-mail is really from us
+            </a>{' '}
+            before you act on it.
+          </p>
           <SigningKeyNotice keys={key.status === 'ready' ? key.keys : null} keyUrl={PUBLIC_KEY_PATH} />
         </div>
       </div>,
