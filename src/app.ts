@@ -14,6 +14,7 @@ import { authRoutes } from './features/auth/routes.js';
 import { registerRoutes } from './features/authority-register/routes.js';
 import { coverageRoutes } from './features/coverage/routes.js';
 import { drillRoutes } from './features/drills/routes.js';
+import { mailboxKeyRoutes } from './features/mailbox-keys/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
 import { openpgpRoutes } from './features/openpgp/routes.js';
@@ -110,6 +111,7 @@ export function createApp(deps: Deps) {
   app.route('/', staffRoutes());
   app.route('/', coverageRoutes());
   app.route('/', mailboxRoutes());
+  app.route('/', mailboxKeyRoutes());
   app.route('/', mobileRoutes());
   app.route('/', reachabilityRoutes());
   app.route('/', openpgpRoutes());

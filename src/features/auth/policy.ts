@@ -228,6 +228,16 @@ export const policy: Record<string, Access> = {
   'POST /drills/ack/:token': anyone,
   'GET /d/:token': anyone,
   'POST /d/:token': anyone,
+
+  // mailbox OpenPGP keys (src/features/mailbox-keys): whoever can see the mailbox, scoped in the query;
+  // the confirmation link (sent encrypted to the key) is its own proof
+  'GET /api/v1/mailboxes/:id/keys': signedIn,
+  'POST /api/v1/mailboxes/:id/key': signedIn,
+  'POST /api/v1/mailboxes/:id/key/discover': signedIn,
+  'DELETE /api/v1/mailboxes/:id/keys/:keyId': signedIn,
+  'GET /confirm-key/done': anyone,
+  'GET /confirm-key/:token': anyone,
+  'POST /confirm-key/:token': anyone,
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

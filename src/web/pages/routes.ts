@@ -8,6 +8,7 @@ import { confirmPageRoutes } from './confirm-routes.js';
 import { coveragePageRoutes } from './coverage-routes.js';
 import { drillPageRoutes } from './drill-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
+import { keyConfirmPageRoutes } from './key-confirm-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { offerPageRoutes } from './offer-routes.js';
 import { serviceInfoPages } from './service-info.js';
@@ -19,6 +20,7 @@ export function pageRoutes() {
   router.route('/', startRoutes());
   router.route('/', registerPageRoutes());
   router.route('/', confirmPageRoutes());
+  router.route('/', keyConfirmPageRoutes());
   router.route('/', handoverPageRoutes());
   router.route('/', offerPageRoutes());
   router.route('/', signInPageRoutes());
