@@ -128,6 +128,17 @@ export async function readStoredKey(armored: string): Promise<PublicKey> {
   return readKey({ armoredKey: armored, config });
 }
 
+/** Every public key in an answer (armored or binary); an empty list when it holds none readable. */
+export async function readAnyKeys(input: string | Uint8Array): Promise<PublicKey[]> {
+  try {
+    return (await (typeof input === 'string'
+      ? readKeys({ armoredKeys: input.trim(), config })
+      : readKeys({ binaryKeys: input, config }))) as PublicKey[];
+  } catch {
+    return [];
+  }
+}
+
 /** Whether `candidate` (as fetched again) revokes the key with this fingerprint: returns the revocation time. */
 export async function revokedIn(
   stored: PublicKey,
@@ -136,9 +147,7 @@ export async function revokedIn(
 ): Promise<Date | null> {
   let updated: PublicKey;
   try {
-    const keys = (await (typeof fetched === 'string'
-      ? readKeys({ armoredKeys: fetched.trim(), config })
-      : readKeys({ binaryKeys: fetched, config }))) as PublicKey[];
+    const keys = await readAnyKeys(fetched);
     const same = keys.find((k) => k.getFingerprint() === stored.getFingerprint());
     if (!same) return null;
     updated = await stored.update(same, now, config);
