@@ -238,6 +238,10 @@ export const policy: Record<string, Access> = {
   'GET /confirm-key/done': anyone,
   'GET /confirm-key/:token': anyone,
   'POST /confirm-key/:token': anyone,
+  'GET /account/mailboxes/:id/key': ['council'],
+  'POST /account/mailboxes/:id/key': ['council'],
+  'POST /account/mailboxes/:id/key/discover': ['council'],
+  'POST /account/mailboxes/:id/keys/:keyId/remove': ['council'],
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

@@ -9,6 +9,7 @@ import { coveragePageRoutes } from './coverage-routes.js';
 import { drillPageRoutes } from './drill-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
 import { keyConfirmPageRoutes } from './key-confirm-routes.js';
+import { mailboxKeyPageRoutes } from './mailbox-key-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { offerPageRoutes } from './offer-routes.js';
 import { serviceInfoPages } from './service-info.js';
@@ -25,6 +26,7 @@ export function pageRoutes() {
   router.route('/', offerPageRoutes());
   router.route('/', signInPageRoutes());
   router.route('/', accountPageRoutes());
+  router.route('/', mailboxKeyPageRoutes());
   router.route('/', approvalsPageRoutes());
   router.route('/', coveragePageRoutes());
   router.route('/', authorityPageRoutes());
