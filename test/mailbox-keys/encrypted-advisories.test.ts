@@ -114,6 +114,30 @@ describe('encrypted advisories', () => {
     expect(parts.signedPart).not.toContain(advisoryTitleWords);
   });
 
+  it('the preview says how many copies go encrypted and how many get only a heads-up', async () => {
+    const { id } = await createAdvisory(t, admin, {
+      audience: { warps: ['wales'] },
+      tlp: 'RED',
+      requireEncryption: true,
+    });
+    const preview = await (await t.call('GET', `/api/v1/advisories/${id}/preview`, { token: admin })).json();
+    // Three primaries in Wales, one (WA1's) with a confirmed key.
+    expect(preview.encryption).toEqual({ encrypted: 1, headsUp: 2, plain: 0, note: null });
+    const page = await t.app.request(`/advisories/${id}`, {
+      headers: { authorization: `Bearer ${admin}`, accept: 'text/html' },
+    });
+    const html = await page.text();
+    expect(html).toContain('data-preview="encrypted">1<');
+    expect(html).toContain('data-preview="heads-up">2<');
+    const clear = await createAdvisory(t, admin, { audience: { warps: ['wales'] }, tlp: 'CLEAR' });
+    const none = await (
+      await t.call('GET', `/api/v1/advisories/${clear.id}/preview`, { token: admin })
+    ).json();
+    expect(none.encryption).toBeNull();
+    const ready = await (await t.app.request('/readyz')).json();
+    expect(ready.checks.encryption.ok).toBe(true);
+  });
+
   it('TLP:RED without the requirement goes to keyless primaries in full, as before', async () => {
     await send({ tlp: 'RED', title: 'Red but plain' });
     expect(pgpMimeParts(copyTo('primary@wa0.gov.uk').raw!).signedPart).toContain('Red but plain');

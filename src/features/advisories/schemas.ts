@@ -360,6 +360,18 @@ export const AdvisoryPreviewSchema = z
       .object({ name: z.string(), addresses: z.number().int() })
       .nullable()
       .openapi({ description: 'In test mode: the only addresses it is sent to' }),
+    encryption: z
+      .object({
+        encrypted: z.number().int().openapi({ description: 'Copies encrypted to a confirmed mailbox key' }),
+        headsUp: z
+          .number()
+          .int()
+          .openapi({ description: 'Encryption required (TLP:RED): keyless mailboxes get a heads-up only' }),
+        plain: z.number().int().openapi({ description: 'Copies signed but not encrypted' }),
+        note: z.string().nullable().openapi({ description: 'Why nothing can be encrypted, when so' }),
+      })
+      .nullable()
+      .openapi({ description: 'TLP:AMBER and TLP:RED only: how the copies are protected' }),
   })
   .openapi('AdvisoryPreview');
 

@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { databaseReadiness } from '../../db/readiness.js';
 import type { Deps } from '../../deps.js';
 import { createRouter, json } from '../../openapi.js';
+import { canEncrypt } from '../mailbox-keys/encrypt.js';
 import { signingReadiness } from '../openpgp/service-key.js';
 
 const Health = z
@@ -22,7 +23,7 @@ const Readiness = z
         'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider), or sends advisories unsigned (no OpenPGP key); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
     }),
     detail: z.string(),
-    checks: z.object({ database: Check, mail: Check, sms: Check, signing: Check }),
+    checks: z.object({ database: Check, mail: Check, sms: Check, signing: Check, encryption: Check }),
   })
   .openapi('Readiness');
 
@@ -64,7 +65,19 @@ export function systemRoutes(deps: Deps) {
           }
         : { ok: true, detail: `text messages go through ${deps.sms.provider}` };
       const signing = await signingReadiness(deps);
-      const checks = { database: db, mail, sms, signing };
+      // Encryption to councils' keys needs our own MIME: GOV.UK Notify sends its own template.
+      const encryption = canEncrypt(deps)
+        ? {
+            ok: true,
+            detail: 'TLP:AMBER and TLP:RED advisories are encrypted to mailboxes with a confirmed key',
+          }
+        : {
+            ok: false,
+            detail:
+              'advisories cannot be encrypted: GOV.UK Notify (MAIL_PROVIDER=notify) sends its own e-mail; where a TLP:RED advisory requires encryption, every mailbox gets a heads-up instead',
+            missing: ['MAIL_PROVIDER'],
+          };
+      const checks = { database: db, mail, sms, signing, encryption };
       if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail, checks }, 503);
       if (problem || noSms || !signing.ok)
         return c.json(
