@@ -68,6 +68,11 @@ const parts: Part[] = [
     description: 'the Workers bundle (bytes, gzip) and its cold start in workerd vs a hello Worker (ratio)',
     run: (flags) => import('./worker.js').then((m) => m.runWorkerBench(int(flags.runs, 5))),
   },
+  {
+    name: 'encrypt',
+    description: 'an advisory copy signed and encrypted to a council key vs signed only (µs/message, ratio)',
+    run: (flags) => import('./encrypt.js').then((m) => m.runEncryptBench(int(flags.messages, 500))),
+  },
   { name: 'coverage', description: 'coverage report generation (not written yet)' },
 ];
 

@@ -17,6 +17,7 @@ import { coverageRoutes } from './features/coverage/routes.js';
 import { csafProviderRoutes } from './features/csaf/routes.js';
 import { drillRoutes } from './features/drills/routes.js';
 import { genuineRoutes } from './features/genuine/routes.js';
+import { mailboxKeyRoutes } from './features/mailbox-keys/routes.js';
 import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
 import { openpgpRoutes } from './features/openpgp/routes.js';
@@ -83,6 +84,7 @@ export function createApp(deps: Deps) {
   app.route('/', staffRoutes());
   app.route('/', coverageRoutes());
   app.route('/', mailboxRoutes());
+  app.route('/', mailboxKeyRoutes());
   app.route('/', mobileRoutes());
   app.route('/', reachabilityRoutes());
   app.route('/', openpgpRoutes());

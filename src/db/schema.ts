@@ -4,6 +4,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import { advisoryKinds, advisoryStates, deliveryStatuses, severities } from '../domain/advisory-states.js';
 import { checkKinds, checkSeverities } from '../domain/check-results.js';
 import { drillRecurrences, drillStates } from '../domain/drill-states.js';
+import { mailboxKeySources, mailboxKeyStates } from '../domain/mailbox-key-states.js';
 import { liveMailboxStates, mailboxKinds, mailboxStates } from '../domain/mailbox-states.js';
 import { mobileStates, smsPurposes } from '../domain/mobile-states.js';
 import { mailLanes, senderStates } from '../domain/outbound.js';
@@ -329,6 +330,11 @@ export const advisories = sqliteTable(
      * each delivery keeps its own mark).
      */
     smsEscalatedAt: at('sms_escalated_at'),
+    /**
+     * An admin required encryption (TLP:RED only): mailboxes without a confirmed OpenPGP key get a heads-up
+     * with a sign-in link instead of the content.
+     */
+    requireEncryption: integer('require_encryption', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('advisories_reference_idx').on(t.reference),
@@ -739,5 +745,44 @@ export const drillPaths = sqliteTable(
   (t) => [
     index('drill_paths_drill_idx').on(t.drillId, t.authorityCode),
     index('drill_paths_authority_idx').on(t.authorityCode),
+  ],
+);
+
+/**
+ * A mailbox's OpenPGP public key: advisories marked TLP:AMBER or TLP:RED to the mailbox are encrypted to
+ * its confirmed key. A new key is `pending` until the link sent to the mailbox, encrypted to that key, is
+ * followed (which proves the mailbox can decrypt). See src/features/mailbox-keys/.
+ */
+export const mailboxKeys = sqliteTable(
+  'mailbox_keys',
+  {
+    id: text('id').primaryKey(),
+    mailboxId: text('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id),
+    /** 40 hex digits, upper case. */
+    fingerprint: text('fingerprint').notNull(),
+    armoredKey: text('armored_key').notNull(),
+    source: text('source', { enum: mailboxKeySources }).notNull(),
+    /** Where a discovered key was fetched from (re-fetched by the checks); null for an upload. */
+    sourceUrl: text('source_url'),
+    state: text('state', { enum: mailboxKeyStates }).notNull(),
+    /** When the key (its encryption subkey) expires; null when it does not. */
+    expiresAt: at('expires_at'),
+    revokedAt: at('revoked_at'),
+    /** What the last check found wrong (expired, expiring, revoked, gone from its source); null when fine. */
+    problem: text('problem'),
+    /** The confirmation link (SHA-256 of its token) while pending. */
+    confirmTokenHash: text('confirm_token_hash'),
+    confirmExpiresAt: at('confirm_expires_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    confirmedAt: at('confirmed_at'),
+    lastCheckedAt: at('last_checked_at'),
+  },
+  (t) => [
+    index('mailbox_keys_mailbox_idx').on(t.mailboxId, t.state),
+    uniqueIndex('mailbox_keys_token_idx').on(t.confirmTokenHash),
   ],
 );

@@ -11,6 +11,7 @@ import {
   createMessage,
   decryptKey,
   config as defaultConfig,
+  encrypt,
   enums,
   type PrivateKey,
   type PublicKey,
@@ -50,6 +51,8 @@ export interface OpenPgpKeys extends DetachedSigner {
   armoredPublicKeys: string;
   /** WKD: the binary keys (concatenated) to answer for each `hu` hash at the mail domain. */
   wkd: ReadonlyMap<string, Uint8Array>;
+  /** Signs text with the service key and encrypts it to a recipient's key: one armored OpenPGP message. */
+  signAndEncrypt(text: string, recipient: PublicKey): Promise<string>;
 }
 
 /** A setting that holds an unusable key; the message says what to do, never shows the key. */
@@ -239,5 +242,15 @@ export async function loadOpenPgpKeys(settings: OpenPgpSettings): Promise<OpenPg
     previousFingerprints: previous.map((k) => k.getFingerprint().toUpperCase()),
     armoredPublicKeys: toArmor(enums.armor.publicKey, concat(published.map((k) => k.write()))),
     wkd,
+    async signAndEncrypt(text, recipient) {
+      return (await encrypt({
+        message: await createMessage({ text }),
+        encryptionKeys: recipient,
+        signingKeys: key,
+        date: settings.now(),
+        format: 'armored',
+        config,
+      })) as string;
+    },
   };
 }

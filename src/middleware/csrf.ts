@@ -28,6 +28,7 @@ const linkRoutes = new Set([
   '/s/:token',
   '/drills/ack/:token',
   '/d/:token',
+  '/confirm-key/:token',
 ]);
 
 /** True only when every route the request matched is a link route (so POST /sign-in/token is not one). */

@@ -19,6 +19,7 @@ import { offerUrl } from '../../src/features/reorganisation/carry-forward.js';
 import { englishCouncilsEnded, kentReorganised } from '../authority-register/import-helpers.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { linkIn } from '../mailboxes/support.js';
+import { makeTestKey } from '../pgp/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
 import { insertMailbox, insertMobile, registration } from '../support/fixtures.js';
@@ -357,6 +358,25 @@ describe.each(widths)('the main pages at %ipx', (width) => {
     await page.getByRole('button', { name: 'Text a code to this phone' }).click();
     await page.waitForURL(/\/code$/);
     await check(page, width, 'mobile-code');
+    await context.close();
+  });
+
+  it('for a council: its mailbox’s encryption key (the form, a refused key, then pending)', async () => {
+    const mailbox = await app.db.query.mailboxes.findFirst({
+      where: (m, { and, eq }) => and(eq(m.address, 'cyber@cardiff.gov.uk'), eq(m.state, 'confirmed')),
+    });
+    const { context, page } = await open(width, 'council');
+    await page.goto(`${app.baseUrl}/account/mailboxes/${mailbox!.id}/key`);
+    await check(page, width, 'mailbox-key');
+    await page.getByLabel('The public key').fill('-----BEGIN PGP PRIVATE KEY BLOCK-----');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.waitForSelector('.govuk-error-summary');
+    await check(page, width, 'mailbox-key-errors');
+    const key = await makeTestKey({ email: 'cyber@cardiff.gov.uk' });
+    await page.getByLabel('The public key').fill(key.publicKey);
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.waitForURL(`${app.baseUrl}/account`);
+    await check(page, width, 'account-key-pending');
     await context.close();
   });
 

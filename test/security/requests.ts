@@ -77,6 +77,8 @@ export function fill(route: Route, w: World): string {
         return '2026';
       case 'file': // the canonical CSAF file name of the advisory OWN was sent (not CLEAR: a 404 for all)
         return `${w.ids.sentReference.toLowerCase()}.json`;
+      case 'keyId':
+        return 'no-such-key'; // a mailbox's OpenPGP key: the world has none, so an allowed caller gets 404
       case 'hash':
         return 'iy9q119eutrkn8s1mk4r39qejnbu3n5q'; // a WKD name (the draft's example): the world publishes no key
       case 'token':

@@ -975,6 +975,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mailboxes/{id}/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a confirmed mailbox an OpenPGP public key; a link encrypted to it confirms it (202)
+         * @description The key must be a public key with a user ID for the mailbox address and a subkey that can encrypt, neither expired nor revoked, at most 64 KB. It is pending until the link sent to the mailbox, encrypted to that key, is followed; then TLP:AMBER and TLP:RED advisories to the mailbox are encrypted to it.
+         */
+        post: operations["uploadMailboxKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{id}/key/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find a mailbox’s OpenPGP key on its own domain (WKD or security.txt) and confirm it (202) */
+        post: operations["discoverMailboxKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mailbox’s OpenPGP keys (pending and confirmed), with their fingerprints */
+        get: operations["listMailboxKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{id}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a mailbox’s OpenPGP key: advisories to it are no longer encrypted */
+        delete: operations["removeMailboxKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mailboxes/{id}/refuse": {
         parameters: {
             query?: never;
@@ -1559,6 +1630,8 @@ export interface components {
             references: string[];
             releasedAt: string | null;
             releasedBy: string | null;
+            /** @description TLP:RED only, set by an admin: mailboxes without a confirmed OpenPGP key get a heads-up instead of the content */
+            requireEncryption: boolean;
             sentAt: string | null;
             /** @enum {string} */
             severity: "low" | "medium" | "high" | "critical";
@@ -1627,6 +1700,8 @@ export interface components {
              *     ]
              */
             references?: string[];
+            /** @description Admins only, TLP:RED only: mailboxes without a confirmed OpenPGP key get a heads-up (reference and TLP, a sign-in link) instead of the content */
+            requireEncryption?: boolean;
             /**
              * @example high
              * @enum {string}
@@ -1651,6 +1726,17 @@ export interface components {
         };
         AdvisoryPreview: {
             councils: number;
+            /** @description TLP:AMBER and TLP:RED only: how the copies are protected */
+            encryption: {
+                /** @description Copies encrypted to a confirmed mailbox key */
+                encrypted: number;
+                /** @description Encryption required (TLP:RED): keyless mailboxes get a heads-up only */
+                headsUp: number;
+                /** @description Why nothing can be encrypted, when so */
+                note: string | null;
+                /** @description Copies signed but not encrypted */
+                plain: number;
+            } | null;
             /** @description Councils named that have ended: their successors receive it instead */
             endedNamed: {
                 code: string;
@@ -2531,6 +2617,55 @@ export interface components {
             /** @example Cyber Security Team */
             team: string;
         };
+        MailboxKey: {
+            confirmedAt: string | null;
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description 40 hex digits, upper case */
+            fingerprint: string;
+            /** @description The fingerprint in groups of four, as people compare it */
+            fingerprintGrouped: string;
+            id: string;
+            lastCheckedAt: string | null;
+            mailboxId: string;
+            /** @description What the last check found wrong with the key */
+            problem: string | null;
+            revokedAt: string | null;
+            /** @enum {string} */
+            source: "upload" | "wkd" | "security-txt";
+            /** @description Where a discovered key was fetched from */
+            sourceUrl: string | null;
+            /** @enum {string} */
+            state: "pending" | "confirmed" | "replaced" | "removed";
+        };
+        MailboxKeyAdded: {
+            /** @description Whether the confirmation link went to the mailbox (encrypted to the key) */
+            confirmationSent: boolean;
+            key: components["schemas"]["MailboxKey"];
+            /** @description True when this key was already the confirmed one */
+            unchanged: boolean;
+        };
+        /**
+         * @example {
+         *       "source": "wkd"
+         *     }
+         */
+        MailboxKeyDiscovery: {
+            /**
+             * @description wkd: the Web Key Directory of the mailbox’s domain (advanced, then direct); security-txt: the key its security.txt’s Encryption field points to
+             * @enum {string}
+             */
+            source: "wkd" | "security-txt";
+        };
+        /**
+         * @example {
+         *       "key": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ…\n-----END PGP PUBLIC KEY BLOCK-----"
+         *     }
+         */
+        MailboxKeyUpload: {
+            /** @description The armored OpenPGP public key (gpg --armor --export ADDRESS) */
+            key: string;
+        };
         MailboxList: {
             items: components["schemas"]["Mailbox"][];
             limit: number;
@@ -2659,6 +2794,11 @@ export interface components {
              *     ]
              */
             references?: string[];
+            /**
+             * @description Admins only, TLP:RED only: mailboxes without a confirmed OpenPGP key get a heads-up (reference and TLP, a sign-in link) instead of the content
+             * @default false
+             */
+            requireEncryption?: boolean;
             /**
              * @example high
              * @enum {string}
@@ -2824,6 +2964,12 @@ export interface components {
         Readiness: {
             checks: {
                 database: {
+                    detail: string;
+                    /** @description Settings to provide (names only). */
+                    missing?: string[];
+                    ok: boolean;
+                };
+                encryption: {
                     detail: string;
                     /** @description Settings to provide (names only). */
                     missing?: string[];
@@ -6550,6 +6696,303 @@ export interface operations {
             };
             /** @description The request failed validation */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadMailboxKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxKeyUpload"];
+            };
+        };
+        responses: {
+            /** @description Key pending confirmation */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxKeyAdded"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discoverMailboxKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxKeyDiscovery"];
+            };
+        };
+        responses: {
+            /** @description Key found, pending confirmation */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxKeyAdded"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMailboxKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MailboxKey"][];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeMailboxKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxKey"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

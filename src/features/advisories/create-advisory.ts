@@ -29,6 +29,7 @@ export function auditedFields(row: AdvisoryRow) {
     test: row.test,
     testAudience: row.testAudience,
     urgent: row.urgent,
+    requireEncryption: row.requireEncryption,
     warp: row.warpId,
   };
 }
@@ -89,6 +90,7 @@ export async function saveDraft(
       escalatedAt: null,
       urgent: input.urgent,
       smsEscalatedAt: null,
+      requireEncryption: input.requireEncryption,
     };
     await deps.db.batch([
       deps.db.insert(advisories).values(row),
@@ -111,6 +113,26 @@ export function assertMayMarkUrgent(principal: ActorContext['principal'], urgent
     });
 }
 
+/**
+ * Only an admin requires encryption, and only of a TLP:RED advisory (keyless mailboxes then get a heads-up
+ * instead of the content: see message.ts).
+ */
+export function assertMayRequireEncryption(
+  principal: ActorContext['principal'],
+  requireEncryption: boolean | undefined,
+  tlp: AdvisoryRow['tlp'],
+) {
+  if (!requireEncryption) return;
+  if (principal.role !== 'admin')
+    throw new AppError('forbidden', 'Only an NCSC admin requires encryption of an advisory.', {
+      extra: { field: 'requireEncryption' },
+    });
+  if (tlp !== 'RED')
+    throw new AppError('validation_failed', 'Encryption can only be required of a TLP:RED advisory.', {
+      extra: { field: 'requireEncryption' },
+    });
+}
+
 /** Creates a draft advisory written by the actor (an admin, or a WARP operator for its members). */
 export async function createAdvisory(
   deps: Deps,
@@ -120,6 +142,7 @@ export async function createAdvisory(
   const principal = actor.principal;
   assertAuthor(principal);
   assertMayMarkUrgent(principal, input.urgent);
+  assertMayRequireEncryption(principal, input.requireEncryption, input.tlp);
   await checkAudience(deps, principal, input.audience);
   if (input.test && input.testAudience) await requireUsableTestAudience(deps, principal, input.testAudience);
   return saveDraft(deps, actor, input);

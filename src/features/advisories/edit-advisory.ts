@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import type { ActorContext } from '../../domain/principal.js';
 import { assertMayChange, findOwnAdvisory, senderOf } from './advisory-scope.js';
 import { checkAudience } from './audience-check.js';
-import { assertMayMarkUrgent, auditedFields } from './create-advisory.js';
+import { assertMayMarkUrgent, assertMayRequireEncryption, auditedFields } from './create-advisory.js';
 import type { AdvisoryPatchData } from './schemas.js';
 import { assertTestMode, requireUsableTestAudience } from './test-audiences.js';
 import { advisoryTransitions } from './transitions.js';
@@ -20,6 +20,11 @@ export async function editAdvisory(
   assertMayChange(actor.principal, row);
   advisoryTransitions.assertCan(row, 'edit');
   assertMayMarkUrgent(actor.principal, patch.urgent);
+  // Changing the TLP away from RED drops the requirement; setting it needs an admin and RED.
+  const tlp = patch.tlp ?? row.tlp;
+  const requireEncryption = (patch.requireEncryption ?? row.requireEncryption) && tlp === 'RED';
+  if (patch.requireEncryption !== undefined)
+    assertMayRequireEncryption(actor.principal, patch.requireEncryption, tlp);
 
   const test = patch.test ?? row.test;
   // Leaving test mode drops the test audience unless one is given (which is then an error below).
@@ -41,6 +46,7 @@ export async function editAdvisory(
     ...(patch.references !== undefined && { references: patch.references }),
     ...(patch.audience !== undefined && { audience: patch.audience }),
     ...(patch.urgent !== undefined && { urgent: patch.urgent }),
+    requireEncryption,
     test,
     testAudience: testAudience ?? null,
   };

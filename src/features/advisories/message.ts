@@ -4,18 +4,25 @@
 // With the service's OpenPGP key set, each message is signed (PGP/MIME, src/mail/pgp-mime.ts): one
 // signature per delivery, since each copy's signed text holds its own acknowledgement link and recipient
 // (about 0.2 ms of CPU a message, bench/README.md; the link is what a forger would swap, so it is signed).
+// TLP:AMBER and TLP:RED copies to a mailbox with a confirmed OpenPGP key are signed and encrypted to that
+// key instead (PGP/MIME, src/mail/pgp-encrypted.ts), under a neutral Subject. A TLP:RED advisory an admin
+// required to be encrypted reaches a mailbox without a key (or any mailbox when mail cannot be encrypted:
+// GOV.UK Notify) only as a heads-up: reference, TLP label and a sign-in link, never its content.
 
 import { and, eq } from 'drizzle-orm';
 import advisoryTemplate, { type AdvisoryData } from '../../../templates/advisory.js';
+import headsUpTemplate from '../../../templates/advisory-heads-up.js';
 import { escapeHtml, kindLabel } from '../../../templates/template.js';
 import { inList } from '../../db/limits.js';
 import { type advisories, deliveries } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { composeMessage } from '../../mail/compose.js';
 import { deliveryMessageId, mailDomain, threadMessageId, verpAddress } from '../../mail/message-ids.js';
-import { mimeTemplate } from '../../mail/mime-message.js';
+import { buildMimeMessage, mimeTemplate } from '../../mail/mime-message.js';
 import { signMessage } from '../../mail/pgp-mime.js';
 import type { OutgoingMessage } from '../../ports/mailer.js';
+import { mailEncryptor } from '../mailbox-keys/encrypt.js';
+import { recipientKeys } from '../mailbox-keys/recipient-keys.js';
 import { advisorySigner } from '../openpgp/service-key.js';
 import { renderMarkdown } from './markdown.js';
 import { signedToken, verpTag } from './signing-key.js';
@@ -129,6 +136,7 @@ export async function prepareAdvisoryMessages(
   });
   // Null without a key (advisories then go unsigned: /readyz says so).
   const signer = await advisorySigner(deps);
+  const protection = await encryptionPlan(deps, advisory);
 
   const signing = new Map<string, Promise<Signatures>>();
   const signaturesOf = async (id: string): Promise<Signatures> => {
@@ -158,6 +166,35 @@ export async function prepareAdvisoryMessages(
       own.References = references.join(' ');
     }
     const messageId = deliveryMessageId(domain, delivery.id);
+    const envelopeFrom = verpAddress(domain, delivery.id, signed.verp);
+    const key = protection.keys ? await protection.keys.keyOf(delivery.mailboxId) : null;
+    if (protection.headsUpOnly && !(key && protection.encryptor)) {
+      // Required to be encrypted, and it cannot be for this mailbox: a heads-up without the content.
+      const headsUp = composeMessage(
+        deps.config,
+        headsUpTemplate,
+        {
+          serviceName: deps.config.SERVICE_NAME,
+          reference: advisory.reference,
+          tlp: advisory.tlp,
+          readUrl: `${deps.config.PUBLIC_BASE_URL}/account/advisories/${advisory.id}`,
+          recipientLabel: who,
+        },
+        delivery.address,
+        { messageId },
+      );
+      const headers = { ...sharedHeaders, ...own };
+      const headsUpRaw = buildMimeMessage(
+        { ...headsUp, headers },
+        { from: deps.config.MAIL_FROM, date: deps.clock.now() },
+      );
+      return {
+        ...headsUp,
+        envelopeFrom,
+        headers,
+        raw: signer ? await signMessage(headsUpRaw, signer) : headsUpRaw,
+      };
+    }
     const htmlValues = [escapeHtml(url), escapeHtml(who)];
     const raw = mime.fill({
       to: delivery.address,
@@ -167,16 +204,28 @@ export async function prepareAdvisoryMessages(
       text: [url, who],
       html: htmlValues,
     });
-    return {
+    const message: OutgoingMessage = {
       ...base,
       to: delivery.address,
       text: fillPlaceholders(textPieces, url, who),
       html: htmlPieces && fillPlaceholders(htmlPieces, htmlValues[0]!, htmlValues[1]!),
       messageId,
-      envelopeFrom: verpAddress(domain, delivery.id, signed.verp),
+      envelopeFrom,
       headers: { ...sharedHeaders, ...own },
       raw: signer ? await signMessage(raw, signer) : raw,
     };
+    if (key && protection.encryptor) {
+      // Signed and encrypted to the mailbox's key; nothing of the content outside the encryption.
+      const subject = encryptedSubject(advisory);
+      return {
+        ...message,
+        subject,
+        text: ENCRYPTED_NOTE,
+        html: undefined,
+        raw: await protection.encryptor(raw, key, subject),
+      };
+    }
+    return message;
   };
   return Object.assign(build, {
     signAhead(deliveryIds: readonly string[]) {
@@ -188,6 +237,28 @@ export async function prepareAdvisoryMessages(
       }
     },
   });
+}
+
+/** The TLP labels whose copies are encrypted to mailboxes with a confirmed key. */
+export const ENCRYPTED_TLPS: readonly string[] = ['AMBER', 'AMBER+STRICT', 'RED'];
+
+/** What an encrypted copy's plain fields say (the bytes sent are the encrypted `raw`). */
+const ENCRYPTED_NOTE = 'This advisory is encrypted to your mailbox’s OpenPGP key.';
+
+/** The Subject of an encrypted copy: the reference and the label, nothing of the content. */
+export const encryptedSubject = (advisory: Pick<AdvisoryRow, 'reference' | 'tlp'>) =>
+  `${advisory.reference}: encrypted advisory (TLP:${advisory.tlp})`;
+
+/** Whether encryption is required of an advisory: admins set it on TLP:RED only. */
+export const requiresEncryption = (advisory: Pick<AdvisoryRow, 'tlp' | 'requireEncryption'>) =>
+  advisory.tlp === 'RED' && advisory.requireEncryption;
+
+/** How an advisory's copies are protected: the keys to encrypt to, and whether keyless mailboxes get a heads-up. */
+async function encryptionPlan(deps: Deps, advisory: AdvisoryRow) {
+  if (!ENCRYPTED_TLPS.includes(advisory.tlp)) return { keys: null, encryptor: null, headsUpOnly: false };
+  const keys = await recipientKeys(deps);
+  const encryptor = await mailEncryptor(deps);
+  return { keys, encryptor, headsUpOnly: requiresEncryption(advisory) };
 }
 
 /** A delivery's acknowledgement token and VERP tag, signed together ahead of sending. */

@@ -56,6 +56,8 @@ export async function createAdvisoryVersion(
     test,
     testAudience,
     urgent: input.urgent ?? original.urgent,
+    // Kept while the new version stays TLP:RED (encryption is only ever required of RED).
+    requireEncryption: original.requireEncryption && (input.tlp ?? original.tlp) === 'RED',
   };
   if (input.urgent) assertMayMarkUrgent(actor.principal, input.urgent);
   return saveDraft(deps, actor, draft, {

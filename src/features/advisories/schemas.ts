@@ -165,6 +165,10 @@ const fields = {
     description:
       'Admins only: text a heads-up (no content) to the audience’s confirmed out-of-hours mobiles as it goes out, as a critical advisory does',
   }),
+  requireEncryption: z.boolean({ message: 'requireEncryption is true or false' }).openapi({
+    description:
+      'Admins only, TLP:RED only: mailboxes without a confirmed OpenPGP key get a heads-up (reference and TLP, a sign-in link) instead of the content',
+  }),
 };
 
 function testAudienceRule(v: { test?: boolean; testAudience?: string | null }, ctx: z.RefinementCtx) {
@@ -190,6 +194,7 @@ export const AdvisoryInput = z
     references: references.default([]),
     test: fields.test.default(false),
     urgent: fields.urgent.default(false),
+    requireEncryption: fields.requireEncryption.default(false),
   })
   .strict()
   .superRefine(testAudienceRule)
@@ -222,6 +227,7 @@ export const AdvisoryPatch = z
     test: fields.test.optional(),
     testAudience: fields.testAudience,
     urgent: fields.urgent.optional(),
+    requireEncryption: fields.requireEncryption.optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'Give at least one field to change')
@@ -280,6 +286,10 @@ export const AdvisorySchema = z
     urgent: z
       .boolean()
       .openapi({ description: 'Marked urgent by an admin (texts a heads-up like a critical one)' }),
+    requireEncryption: z.boolean().openapi({
+      description:
+        'TLP:RED only, set by an admin: mailboxes without a confirmed OpenPGP key get a heads-up instead of the content',
+    }),
     state: z.enum(advisoryStates),
     warp: z.string().nullable().openapi({ description: 'The WARP that wrote it; null for NCSC advisories' }),
     createdBy: z.string().openapi({
@@ -350,6 +360,18 @@ export const AdvisoryPreviewSchema = z
       .object({ name: z.string(), addresses: z.number().int() })
       .nullable()
       .openapi({ description: 'In test mode: the only addresses it is sent to' }),
+    encryption: z
+      .object({
+        encrypted: z.number().int().openapi({ description: 'Copies encrypted to a confirmed mailbox key' }),
+        headsUp: z
+          .number()
+          .int()
+          .openapi({ description: 'Encryption required (TLP:RED): keyless mailboxes get a heads-up only' }),
+        plain: z.number().int().openapi({ description: 'Copies signed but not encrypted' }),
+        note: z.string().nullable().openapi({ description: 'Why nothing can be encrypted, when so' }),
+      })
+      .nullable()
+      .openapi({ description: 'TLP:AMBER and TLP:RED only: how the copies are protected' }),
   })
   .openapi('AdvisoryPreview');
 

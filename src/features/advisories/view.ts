@@ -26,6 +26,7 @@ export function toAdvisoryView(row: AdvisoryRow) {
     test: row.test,
     testAudience: row.testAudience,
     urgent: row.urgent,
+    requireEncryption: row.requireEncryption,
     state: row.state,
     warp: row.warpId,
     createdBy: row.createdBy,

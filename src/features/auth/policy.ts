@@ -261,6 +261,19 @@ export const policy: Record<string, Access> = {
   'POST /api-keys/:id/revoke': signedIn,
   'GET /audit': admin,
   'GET /audit.csv': admin,
+  // mailbox OpenPGP keys (src/features/mailbox-keys): whoever can see the mailbox, scoped in the query;
+  // the confirmation link (sent encrypted to the key) is its own proof
+  'GET /api/v1/mailboxes/:id/keys': signedIn,
+  'POST /api/v1/mailboxes/:id/key': signedIn,
+  'POST /api/v1/mailboxes/:id/key/discover': signedIn,
+  'DELETE /api/v1/mailboxes/:id/keys/:keyId': signedIn,
+  'GET /confirm-key/done': anyone,
+  'GET /confirm-key/:token': anyone,
+  'POST /confirm-key/:token': anyone,
+  'GET /account/mailboxes/:id/key': ['council'],
+  'POST /account/mailboxes/:id/key': ['council'],
+  'POST /account/mailboxes/:id/key/discover': ['council'],
+  'POST /account/mailboxes/:id/keys/:keyId/remove': ['council'],
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

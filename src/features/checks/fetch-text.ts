@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.js';
 
 export type FetchTextResult =
-  | { kind: 'ok'; url: string; status: number; contentType: string; text: string }
+  | { kind: 'ok'; url: string; status: number; contentType: string; text: string; bytes: Uint8Array }
   | { kind: 'redirect'; url: string; status: number; location: string | null }
   | { kind: 'http-error'; url: string; status: number }
   | { kind: 'too-large'; url: string; limit: number }
@@ -22,7 +22,7 @@ function discard(body: ReadableStream<Uint8Array> | null) {
 }
 
 async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: number) {
-  if (!body) return { ok: true as const, text: '' };
+  if (!body) return { ok: true as const, text: '', bytes: new Uint8Array() };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -45,6 +45,8 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: nu
   return {
     ok: true as const,
     text: new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(all),
+    // The body as received, for binary answers (a Web Key Directory's keys).
+    bytes: all,
   };
 }
 
@@ -114,6 +116,7 @@ export async function fetchText(
         status: res.status,
         contentType: res.headers.get('content-type') ?? '',
         text: body.text,
+        bytes: body.bytes,
       } satisfies FetchTextResult;
     } catch (err) {
       return { kind: 'network', url, reason: (err as Error).message } satisfies FetchTextResult;

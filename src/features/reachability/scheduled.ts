@@ -2,6 +2,7 @@
 // jitter, a Workers cron trigger can call `runScheduledWork(deps, kind)` the same way.
 import type { Deps } from '../../deps.js';
 import { applyRegisterCalendar, type CalendarOutcome } from '../authority-register/register-calendar.js';
+import { checkMailboxKeys, type KeyCheckOutcome } from '../mailbox-keys/check-keys.js';
 import { completeDueHandovers, type HandoverSweep } from '../mailboxes/handover.js';
 import { askPendingOffers } from '../reorganisation/carry-forward.js';
 import { type SweepResult, sweepReconfirmations } from './reconfirm.js';
@@ -11,6 +12,8 @@ export type ScheduledKind = 'checks' | 'reconfirmations' | 'all';
 
 export interface ScheduledOutcome {
   checks?: Array<Pick<DomainCheckRun, 'domain' | 'markedUnreachable' | 'restored'>>;
+  /** The mailboxes' OpenPGP keys checked (expired, expiring, revoked, gone from their source). */
+  keys?: KeyCheckOutcome;
   reconfirmations?: SweepResult;
   handovers?: HandoverSweep;
   /** Authorities vested (shadow → current) and ended on their dates; offers e-mailed to mailboxes. */
@@ -34,6 +37,7 @@ export async function runScheduledWork(
       markedUnreachable,
       restored,
     }));
+    if (!signal?.aborted) outcome.keys = await checkMailboxKeys(deps, signal);
   }
   if ((kind === 'reconfirmations' || kind === 'all') && !signal?.aborted) {
     outcome.reconfirmations = await sweepReconfirmations(deps);

@@ -4,6 +4,7 @@ import { databaseReadiness } from '../../db/readiness.js';
 import type { Deps } from '../../deps.js';
 import { createRouter, json } from '../../openapi.js';
 import { securityTxtReadiness } from '../checks/own-security-txt.js';
+import { canEncrypt } from '../mailbox-keys/encrypt.js';
 import { signingReadiness } from '../openpgp/service-key.js';
 
 const Health = z
@@ -23,7 +24,14 @@ const Readiness = z
         'ok: everything works. degraded: the service answers, and refuses what needs what is missing (e-mail without mail settings, text messages without an SMS provider), or sends advisories unsigned (no OpenPGP key), or its security.txt lapses within 30 days or has lapsed (SECURITY_EXPIRES); 200 so it stays in rotation. unavailable: the database does not answer or is not migrated; 503.',
     }),
     detail: z.string(),
-    checks: z.object({ database: Check, mail: Check, sms: Check, signing: Check, securityTxt: Check }),
+    checks: z.object({
+      database: Check,
+      mail: Check,
+      sms: Check,
+      signing: Check,
+      securityTxt: Check,
+      encryption: Check,
+    }),
   })
   .openapi('Readiness');
 
@@ -70,7 +78,19 @@ export function systemRoutes(deps: Deps) {
         : { ok: true, detail: `text messages go through ${deps.sms.provider}` };
       const signing = await signingReadiness(deps);
       const securityTxt = securityTxtReadiness(deps.config, deps.clock.now(), deps.log);
-      const checks = { database: db, mail, sms, signing, securityTxt };
+      // Encryption to councils' keys needs our own MIME: GOV.UK Notify sends its own template.
+      const encryption = canEncrypt(deps)
+        ? {
+            ok: true,
+            detail: 'TLP:AMBER and TLP:RED advisories are encrypted to mailboxes with a confirmed key',
+          }
+        : {
+            ok: false,
+            detail:
+              'advisories cannot be encrypted: GOV.UK Notify (MAIL_PROVIDER=notify) sends its own e-mail; where a TLP:RED advisory requires encryption, every mailbox gets a heads-up instead',
+            missing: ['MAIL_PROVIDER'],
+          };
+      const checks = { database: db, mail, sms, signing, securityTxt, encryption };
       if (!db.ok) return c.json({ status: 'unavailable' as const, detail: db.detail, checks }, 503);
       if (problem || noSms || !signing.ok || !securityTxt.ok)
         return c.json(

@@ -17,6 +17,7 @@ import { advisoryViewFor } from '../../features/advisories/view.js';
 import { findAuthority } from '../../features/authority-register/get-authority.js';
 import { contactPathsOf } from '../../features/coverage/contact-paths-query.js';
 import { lastDrillsOf } from '../../features/coverage/drill-response.js';
+import { keysOfMailboxes } from '../../features/mailbox-keys/manage-keys.js';
 import { listMailboxes } from '../../features/mailboxes/list-mailboxes.js';
 import {
   changeMailboxContact,
@@ -55,6 +56,10 @@ async function showAccount(
     contactPathsOf(deps, [code]),
     lastDrillsOf(deps, [code]),
   ]);
+  const keys = await keysOfMailboxes(
+    deps,
+    list.items.map((m) => m.id),
+  );
   const totals = await deliveryTotals(
     deps,
     principal,
@@ -83,6 +88,7 @@ async function showAccount(
       lastDrill={drills.get(code) ?? null}
       errors={errors}
       done={outcome.done}
+      keys={keys}
     />,
   );
 }

@@ -4,6 +4,7 @@ import type { DeliveryTotals } from '../../features/advisories/delivery-list.js'
 import type { AdvisoryView } from '../../features/advisories/view.js';
 import type { ContactPaths } from '../../features/coverage/contact-paths.js';
 import type { LastDrill } from '../../features/coverage/drill-response.js';
+import type { MailboxKeyView } from '../../features/mailbox-keys/view.js';
 import type { MailboxView } from '../../features/mailboxes/view.js';
 import type { MobileView } from '../../features/mobiles/view.js';
 import { kindText, SuccessBanner, WarningText } from '../components/bits.js';
@@ -15,6 +16,7 @@ import { SummaryList } from '../components/summary-list.js';
 import { StatusTag } from '../components/tag.js';
 import { TextInput } from '../components/text-input.js';
 import { CouncilAdvisoryList } from './council-advisories.js';
+import { keyRows } from './mailbox-key-pages.js';
 import { MobilesSection } from './mobile-pages.js';
 import { summaryOf } from './render.js';
 
@@ -33,13 +35,23 @@ export interface AccountProps {
   lastDrill?: LastDrill | null;
   errors: SummaryError[];
   done?: string;
+  /** Each mailbox's OpenPGP keys (pending and confirmed). */
+  keys?: Map<string, MailboxKeyView[]>;
 }
 
 /** A council removes its confirmed primary only by registering a replacement (retireMailbox says the same). */
 export const isOnlyPrimary = (m: Pick<MailboxView, 'state' | 'kind'>) =>
   m.state === 'confirmed' && m.kind === 'primary';
 
-function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) {
+function MailboxCard({
+  mailbox,
+  csrf,
+  keys,
+}: {
+  mailbox: MailboxView;
+  csrf: string;
+  keys?: MailboxKeyView[];
+}) {
   const due = mailbox.reachability.reconfirmDueAt;
   return (
     <div class="govuk-summary-card" id={`mailbox-${mailbox.id}`}>
@@ -59,6 +71,7 @@ function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) 
               value: <Reachability status={mailbox.status} reasons={mailbox.reachability.reasons} />,
             },
             due ? { key: 'Next re-confirmation', value: ukDateTime(due) } : null,
+            ...(mailbox.state === 'confirmed' ? keyRows(keys) : []),
           ]}
         />
         <div class="app-button-row">
@@ -68,6 +81,14 @@ function MailboxCard({ mailbox, csrf }: { mailbox: MailboxView; csrf: string }) 
             </PostButton>
           )}
         </div>
+        {mailbox.state === 'confirmed' && (
+          <p class="govuk-body">
+            <a class="govuk-link" href={`/account/mailboxes/${mailbox.id}/key`}>
+              {keys?.length ? 'Change or remove the encryption key' : 'Give an encryption key'}
+              <span class="govuk-visually-hidden"> of {mailbox.address}</span>
+            </a>
+          </p>
+        )}
         <p class="govuk-body">
           <a class="govuk-link" href={`/account/mailboxes/${mailbox.id}/contact`}>
             Change the team name or phone number
@@ -106,6 +127,7 @@ export function AccountPage({
   lastDrill,
   errors,
   done,
+  keys,
 }: AccountProps) {
   return (
     <div class="govuk-grid-row">
@@ -118,7 +140,7 @@ export function AccountPage({
           {mailboxes.length === 0 ? (
             <p class="govuk-body">Your council has no mailboxes registered.</p>
           ) : (
-            mailboxes.map((m) => <MailboxCard mailbox={m} csrf={csrf} />)
+            mailboxes.map((m) => <MailboxCard mailbox={m} csrf={csrf} keys={keys?.get(m.id)} />)
           )}
         </div>
         <p class="govuk-body">

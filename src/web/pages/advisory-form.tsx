@@ -20,6 +20,7 @@ export const composeFieldOrder = [
   'severity',
   'urgent',
   'tlp',
+  'requireEncryption',
   'cves',
   'references',
   'audience',
@@ -39,6 +40,8 @@ export interface AdvisoryFormValues {
   /** Admins only: text a heads-up to the audience's out-of-hours mobiles, as a critical advisory does. */
   urgent: boolean;
   tlp: string;
+  /** Admins only, TLP:RED only: mailboxes without a confirmed OpenPGP key get a heads-up instead. */
+  requireEncryption: boolean;
   /** One per line, as typed. */
   cves: string;
   references: string;
@@ -59,6 +62,7 @@ export const emptyAdvisoryValues: AdvisoryFormValues = {
   severity: '',
   urgent: false,
   tlp: '',
+  requireEncryption: false,
   cves: '',
   references: '',
   all: false,
@@ -227,6 +231,25 @@ export function AdvisoryForm({
             value={values.tlp}
             error={errors.tlp}
           />
+          {choices.ownWarp === null && <input type="hidden" name="requireEncryptionAsked" value="yes" />}
+          {choices.ownWarp === null && (
+            <Checkboxes
+              id="requireEncryption"
+              name="requireEncryption"
+              legend="Send TLP:RED only encrypted?"
+              legendClass="govuk-fieldset__legend--s"
+              items={[
+                {
+                  value: 'yes',
+                  text: 'Require encryption (TLP:RED only)',
+                  hint: 'Mailboxes with a confirmed OpenPGP key get it encrypted; the others get only a notice with its reference and a link to sign in and read it.',
+                },
+              ]}
+              values={values.requireEncryption ? ['yes'] : []}
+              error={errors.requireEncryption}
+              small
+            />
+          )}
           {text('cves')}
           {text('references')}
 

@@ -153,6 +153,23 @@ function Reach({
               key: 'Out-of-hours mobiles texted',
               value: <span data-preview="mobiles">{preview.mobiles}</span>,
             },
+          preview.encryption && {
+            key: 'Encrypted copies',
+            value: (
+              <>
+                <span data-preview="encrypted">{preview.encryption.encrypted}</span> encrypted to the
+                mailbox’s key
+                {preview.encryption.headsUp > 0 && (
+                  <>
+                    ; <span data-preview="heads-up">{preview.encryption.headsUp}</span> get only a heads-up
+                    (no key, and encryption is required)
+                  </>
+                )}
+                {preview.encryption.plain > 0 && <>; {preview.encryption.plain} signed, not encrypted</>}
+                {preview.encryption.note && <p class="govuk-body-s">{preview.encryption.note}</p>}
+              </>
+            ),
+          },
           { key: 'WARPs', value: <ListOrNone items={warpList} /> },
           {
             key: 'Councils with no mailbox that would receive it',

@@ -101,6 +101,7 @@ function valuesOf(row: AdvisoryRow): AdvisoryFormValues {
     severity: row.severity,
     urgent: row.urgent,
     tlp: row.tlp,
+    requireEncryption: row.requireEncryption,
     cves: row.cves.join('\n'),
     references: row.references.join('\n'),
     all: !!a.all,
@@ -171,6 +172,7 @@ async function readForm(c: Context<AppEnv>) {
     severity: one('severity'),
     urgent: one('urgent') === 'yes',
     tlp: one('tlp'),
+    requireEncryption: one('requireEncryption') === 'yes',
     cves: one('cves'),
     references: one('references'),
     all: one('all') === 'yes',
@@ -188,6 +190,8 @@ async function readForm(c: Context<AppEnv>) {
     severity: values.severity || undefined,
     urgent: values.urgent,
     tlp: values.tlp || undefined,
+    // Only from a form that asked (an admin's): a WARP operator's edit leaves an admin's requirement alone.
+    ...(one('requireEncryptionAsked') === 'yes' && { requireEncryption: values.requireEncryption }),
     cves: lines(values.cves),
     references: lines(values.references),
     audience: values.all

@@ -5,6 +5,7 @@
 import { checkKinds } from '../../domain/check-results.js';
 import { ukCalendarDay, ukDateTime } from '../../domain/uk-time.js';
 import type { AuthorityProfile } from '../../features/coverage/authority-profile.js';
+import type { MailboxKeyView } from '../../features/mailbox-keys/view.js';
 import type { OfferView } from '../../features/reorganisation/carry-forward.js';
 import { kindText, PhoneLink, SuccessBanner } from '../components/bits.js';
 import { Button, PostButton, PostForm } from '../components/button.js';
@@ -102,10 +103,17 @@ export interface AuthorityActions {
   admin: boolean;
 }
 
-function MailboxContact({ m }: { m: Mailbox }) {
+function MailboxContact({ m, keys }: { m: Mailbox; keys?: MailboxKeyView[] }) {
   return (
     <>
       <span class="app-recipient__name app-break-words">{m.address}</span>
+      {keys?.map((k) => (
+        <span class="app-outcome__detail app-break-words">
+          {k.state === 'confirmed' ? 'Encryption key' : 'New key, not confirmed yet'}:{' '}
+          <code>{k.fingerprintGrouped}</code>
+          {k.problem && <strong class="govuk-tag govuk-tag--red">{k.problem}</strong>}
+        </span>
+      ))}
       <span class="app-outcome__detail">{m.team}</span>
       {m.phone && (
         <span class="app-outcome__detail">
@@ -141,7 +149,15 @@ function MailboxActions({ m, code, actions }: { m: Mailbox; code: string; action
   );
 }
 
-function Mailboxes({ profile, actions }: { profile: Profile; actions?: AuthorityActions }) {
+function Mailboxes({
+  profile,
+  actions,
+  keys,
+}: {
+  profile: Profile;
+  actions?: AuthorityActions;
+  keys?: Map<string, MailboxKeyView[]>;
+}) {
   const removed = profile.removedMailboxes;
   const code = profile.authority.code;
   return (
@@ -163,7 +179,7 @@ function Mailboxes({ profile, actions }: { profile: Profile; actions?: Authority
           ...(actions?.mailboxes ? ['Actions'] : []),
         ]}
         rows={profile.mailboxes.map((m) => [
-          <MailboxContact m={m} />,
+          <MailboxContact m={m} keys={keys?.get(m.id)} />,
           kindText[m.kind] ?? m.kind,
           <StatusTag of="mailboxState" value={m.state} />,
           <Reachability status={m.status} reasons={m.reasons} />,
@@ -360,8 +376,11 @@ export function AuthorityPage({
   errors = [],
   typedDomain,
   offers = [],
+  keys,
 }: {
   offers?: OfferView[];
+  /** The mailboxes' OpenPGP keys: their fingerprints, and what the checks found. */
+  keys?: Map<string, MailboxKeyView[]>;
   profile: Profile;
   /** Staff can open an advisory's page; a council cannot. */
   linkAdvisories: boolean;
@@ -388,7 +407,7 @@ export function AuthorityPage({
             value={typedDomain}
           />
         )}
-        <Mailboxes profile={profile} actions={actions} />
+        <Mailboxes profile={profile} actions={actions} keys={keys} />
         <ContactPathsSummary paths={profile.contactPaths} lastDrill={profile.lastDrill} />
         <CarriedForward offers={offers} />
         <DomainChecks profile={profile} actions={actions} />

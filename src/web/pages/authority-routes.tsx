@@ -10,6 +10,7 @@ import type { AppEnv } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { addAuthorityDomain } from '../../features/authority-register/authority-domains.js';
 import { authorityProfile } from '../../features/coverage/authority-profile.js';
+import { keysOfMailboxes } from '../../features/mailbox-keys/manage-keys.js';
 import {
   findVisibleMailbox,
   resendConfirmation,
@@ -40,6 +41,11 @@ async function showAuthority(
   const staff = principal.role === 'admin' || principal.role === 'warp';
   // The predecessors' mailboxes offered to it are other councils' addresses: staff only.
   const offers = staff ? await offersTo(c.var.deps, [profile.authority.code]) : [];
+  // The profile is already scoped (404 for a council that is not this one, a WARP it is not in).
+  const keys = await keysOfMailboxes(
+    c.var.deps,
+    profile.mailboxes.map((m) => m.id),
+  );
   const errors: SummaryError[] = outcome.error
     ? [{ field: outcome.field ?? 'mailboxes', text: outcome.error.message }]
     : [];
@@ -58,6 +64,7 @@ async function showAuthority(
       done={doneWords[c.req.query('done') ?? '']}
       errors={errors}
       typedDomain={outcome.typedDomain}
+      keys={keys}
     />,
   );
 }
