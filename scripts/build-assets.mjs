@@ -34,6 +34,10 @@ for (const [from, to] of copies) {
   cpSync(source, join(assets, to), { recursive: true });
 }
 
+// SimpleWebAuthn's browser bundle (UMD: it sets globalThis.SimpleWebAuthnBrowser), for /passkeys.js.
+const webauthn = join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
+cpSync(join(webauthn, 'index.umd.min.js'), join(assets, 'simplewebauthn-browser.umd.min.js'));
+
 let files = 0;
 let bytes = 0;
 const walk = (dir) => {

@@ -21,6 +21,7 @@ export function navFor(
       { href: '/dashboard/chase', text: 'Chase list' },
       { href: '/advisories', text: 'Advisories' },
       { href: '/drills', text: 'Drills' },
+      { href: '/account', text: 'Your account' },
     );
   else if (role === 'admin')
     items.push(
@@ -29,6 +30,7 @@ export function navFor(
       { href: '/advisories', text: 'Advisories' },
       { href: '/drills', text: 'Drills' },
       { href: '/admin/approvals', text: 'Approvals', count: counts.approvals || undefined },
+      { href: '/account', text: 'Your account' },
     );
   else
     items.push(

@@ -109,6 +109,7 @@ describe('a staff member’s session', () => {
       role,
       label: 'Duty officer',
       warpId: role === 'warp' ? 'wales' : null,
+      authMethod: 'passkey',
     });
     const b = browser(t);
     b.jar.set('cc_session', session.secret);

@@ -10,6 +10,7 @@ import { drillPageRoutes } from './drill-routes.js';
 import { handoverPageRoutes } from './handover-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { offerPageRoutes } from './offer-routes.js';
+import { passkeyPageRoutes } from './passkey-routes.js';
 import { serviceInfoPages } from './service-info.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
@@ -23,6 +24,7 @@ export function pageRoutes() {
   router.route('/', offerPageRoutes());
   router.route('/', signInPageRoutes());
   router.route('/', accountPageRoutes());
+  router.route('/', passkeyPageRoutes());
   router.route('/', approvalsPageRoutes());
   router.route('/', coveragePageRoutes());
   router.route('/', authorityPageRoutes());
