@@ -42,13 +42,18 @@ export function staffAddressOf(principal: Pick<Principal, 'actor'>): string | nu
   return principal.actor.startsWith('staff:') ? principal.actor.slice('staff:'.length) : null;
 }
 
-/** The staff member a principal must be to manage passkeys: a 403 for anyone else. */
+/**
+ * The staff member a principal is, to register a passkey: a 409 for an admin or WARP caller who is not a
+ * person (an API token, or a session opened with one), a 403 for anyone else.
+ */
 export function requireStaffAddress(principal: Principal): string {
+  if (principal.role !== 'admin' && principal.role !== 'warp')
+    throw new AppError('forbidden', 'Passkeys belong to NCSC and WARP staff.');
   const address = staffAddressOf(principal);
-  if (!address || (principal.role !== 'admin' && principal.role !== 'warp'))
+  if (!address)
     throw new AppError(
-      'forbidden',
-      'Passkeys belong to NCSC and WARP staff signed in with their own sign-in link or passkey.',
+      'conflict',
+      'Passkeys belong to staff members signed in as themselves (by link or passkey); an API token has none.',
     );
   return address;
 }
@@ -62,8 +67,10 @@ export async function activePasskeys(deps: Pick<Deps, 'db'>, address: string): P
     .orderBy(asc(passkeys.createdAt), asc(passkeys.id));
 }
 
+/** The principal's own passkeys in use (none for an API token: it is not a person). */
 export async function listPasskeys(deps: Pick<Deps, 'db'>, principal: Principal): Promise<PasskeyView[]> {
-  return (await activePasskeys(deps, requireStaffAddress(principal))).map(toPasskeyView);
+  const address = staffAddressOf(principal);
+  return address ? (await activePasskeys(deps, address)).map(toPasskeyView) : [];
 }
 
 /** How many passkeys in use each address has (0 for none): for the team page, in one query per chunk. */
@@ -82,7 +89,7 @@ export async function passkeyCounts(db: Db, addresses: readonly string[]): Promi
 
 /** One of the principal's own passkeys in use: 404 for anyone else's (not even whether it exists). */
 async function ownPasskey(deps: Pick<Deps, 'db'>, principal: Principal, id: string): Promise<PasskeyRow> {
-  const address = requireStaffAddress(principal);
+  const address = staffAddressOf(principal) ?? '';
   const row = await deps.db.query.passkeys.findFirst({
     where: and(eq(passkeys.id, id), eq(passkeys.staffAddress, address), eq(passkeys.state, 'active')),
   });

@@ -116,7 +116,7 @@ export function passkeyRoutes() {
       description:
         'A new challenge, bound to this browser (its `cc_browser` cookie) and to you, for five minutes. Someone who already has a passkey must be signed in with one to add another (403 otherwise).',
       security: session,
-      responses: { 200: json(CreationOptions, 'The creation options'), ...pick(401, 403) },
+      responses: { 200: json(CreationOptions, 'The creation options'), ...pick(401, 403, 409) },
     }),
     async (c) => {
       const options = await passkeyRegistrationOptions(c.var.deps, requirePrincipal(c), ensureBrowserMark(c));

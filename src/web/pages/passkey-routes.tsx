@@ -13,7 +13,6 @@ import {
   listPasskeys,
   removePasskey,
   renamePasskey,
-  requireStaffAddress,
 } from '../../features/passkeys/manage-passkeys.js';
 import { csrfToken } from '../../middleware/csrf.js';
 import { redirectWithResult, resultOf } from '../flash.js';
@@ -50,7 +49,6 @@ export async function showStaffAccount(c: Context<AppEnv>, error?: AppError) {
         </div>
       </div>,
     );
-  requireStaffAddress(principal);
   const passkeys = await listPasskeys(deps, principal);
   const pending = passkeyStepPending(deps.config, principal);
   const step: PasskeyStep = !pending ? 'none' : passkeys.length === 0 ? 'enrol' : 'sign-in';
