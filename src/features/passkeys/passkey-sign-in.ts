@@ -26,7 +26,9 @@ export async function passkeySignInOptions(deps: Deps, browser: string) {
   const challenge = await issueChallenge(deps, 'authenticate', browser, null);
   return generateAuthenticationOptions({
     rpID: rp.id,
-    challenge,
+    // As bytes: the options then carry the challenge as the same base64url text (given as a string,
+    // SimpleWebAuthn would encode its characters instead).
+    challenge: fromBase64url(challenge),
     timeout: CHALLENGE_TTL_MS,
     userVerification: 'required',
   });

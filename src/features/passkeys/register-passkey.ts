@@ -53,7 +53,9 @@ export async function passkeyRegistrationOptions(deps: Deps, principal: Principa
     userDisplayName: staff.name,
     // The user handle: stable per person, and not their address.
     userID: new Uint8Array(new TextEncoder().encode(await userHandle(staff.address))),
-    challenge,
+    // As bytes: the options then carry the challenge as the same base64url text (given as a string,
+    // SimpleWebAuthn would encode its characters instead).
+    challenge: fromBase64url(challenge),
     timeout: CHALLENGE_TTL_MS,
     attestationType: 'none',
     excludeCredentials: existing.map((p) => ({ id: p.id, transports: transportsOf(p) })),
