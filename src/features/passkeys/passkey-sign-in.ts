@@ -15,6 +15,7 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { createSession } from '../auth/sessions.js';
+import { ensureEcdsaSignatureSchema } from './asn1-fix.js';
 import { CHALLENGE_TTL_MS, challengeOf, issueChallenge, spendChallenge } from './challenges.js';
 import { fromBase64url, transportsOf } from './register-passkey.js';
 import { relyingParty } from './relying-party.js';
@@ -67,6 +68,7 @@ export async function signInWithPasskey(
   }
   const { passkey, staff } = match;
   const rp = relyingParty(deps.config);
+  ensureEcdsaSignatureSchema();
   let newCounter: number;
   try {
     const verification = await verifyAuthenticationResponse({
