@@ -54,15 +54,9 @@ export function PasskeySignInButton({
       <NeedsScript what="Signing in with a passkey" />
       <div data-passkey-ceremony hidden>
         <CeremonyError id="passkey-sign-in-error" />
-        <button
-          type="button"
-          class="govuk-button"
-          data-module="govuk-button"
-          data-passkey-sign-in
-          data-csrf={csrf}
-        >
+        <Button type="button" data={{ 'passkey-sign-in': 'true', csrf }}>
           {label}
-        </button>
+        </Button>
       </div>
     </div>
   );
