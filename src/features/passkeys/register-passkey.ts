@@ -14,6 +14,7 @@ import { passkeys, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
+import { base64url } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { CHALLENGE_TTL_MS, challengeOf, issueChallenge, spendChallenge } from './challenges.js';
 import {
@@ -117,7 +118,7 @@ export async function registerPasskey(
   const row: PasskeyRow = {
     id: info.credential.id,
     staffAddress: staff.address,
-    publicKey: toBase64url(info.credential.publicKey),
+    publicKey: base64url(info.credential.publicKey),
     counter: info.credential.counter,
     transports: (input.response.response.transports ?? info.credential.transports ?? []) as string[],
     deviceType: info.credentialDeviceType,
@@ -138,12 +139,6 @@ export async function registerPasskey(
     }),
   ]);
   return toPasskeyView(row);
-}
-
-export function toBase64url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
