@@ -41,6 +41,9 @@ const { assetHeadersFile, staticAssetHeaders } = await tsImport(
   import.meta.url,
 );
 writeFileSync(join(out, '_headers'), assetHeadersFile(await staticAssetHeaders()));
+// SimpleWebAuthn's browser bundle (UMD: it sets globalThis.SimpleWebAuthnBrowser), for /passkeys.js.
+const webauthn = join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
+cpSync(join(webauthn, 'index.umd.min.js'), join(assets, 'simplewebauthn-browser.umd.min.js'));
 
 let files = 0;
 let bytes = 0;

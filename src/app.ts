@@ -22,6 +22,7 @@ import { mailboxRoutes } from './features/mailboxes/routes.js';
 import { mobileRoutes } from './features/mobiles/routes.js';
 import { openpgpRoutes } from './features/openpgp/routes.js';
 import { outboundRoutes } from './features/outbound/routes.js';
+import { passkeyRoutes } from './features/passkeys/routes.js';
 import { reachabilityRoutes } from './features/reachability/routes.js';
 import { staffRoutes } from './features/staff/routes.js';
 import { createHttpMetrics } from './features/system/http-metrics.js';
@@ -82,6 +83,7 @@ export function createApp(deps: Deps) {
   app.route('/', registerRoutes());
   app.route('/', authRoutes());
   app.route('/', staffRoutes());
+  app.route('/', passkeyRoutes());
   app.route('/', coverageRoutes());
   app.route('/', mailboxRoutes());
   app.route('/', mailboxKeyRoutes());

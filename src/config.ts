@@ -86,7 +86,13 @@ export const configSchema = z
 
     // mailboxes
     CONFIRMATION_TTL_HOURS: positiveInt.default(72),
-    SIGN_IN_TTL_MINUTES: positiveInt.default(30),
+    /** How long a sign-in link (council or staff) works: 10 minutes (ASVS 2.7.2); at most an hour. */
+    SIGN_IN_TTL_MINUTES: positiveInt.max(60).default(10),
+    /**
+     * Admins must use a passkey: an admin's link session is held at the passkey step (or at enrolment, for
+     * an admin with none yet) until a passkey answers. API tokens are not affected.
+     */
+    ADMIN_PASSKEY_REQUIRED: flag.default(true),
     SESSION_TTL_HOURS: positiveInt.default(12),
     /**
      * The SHA-256 (hex) of a one-time bootstrap token (`npm run cli -- token bootstrap` makes one): while no

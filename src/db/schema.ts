@@ -243,6 +243,8 @@ export const linkTokens = sqliteTable(
     createdAt: at('created_at').notNull(),
     expiresAt: at('expires_at').notNull(),
     usedAt: at('used_at'),
+    /** A sign-in link: the hash of the `cc_link` cookie of the browser that asked for it (see SECURITY.md). */
+    browserHash: text('browser_hash'),
   },
   (t) => [index('link_tokens_mailbox_idx').on(t.mailboxId, t.purpose)],
 );
@@ -261,6 +263,11 @@ export const sessions = sqliteTable('sessions', {
   expiresAt: at('expires_at').notNull(),
   lastSeenAt: at('last_seen_at').notNull(),
   revokedAt: at('revoked_at'),
+  /**
+   * How the session was opened (`passkey`, `link`, `token`); an admin's link session becomes `passkey` after
+   * the passkey step. Null for sessions older than passkeys (treated as not made with a passkey).
+   */
+  authMethod: text('auth_method', { enum: ['passkey', 'link', 'token'] }),
 });
 
 export const rateLimitHits = sqliteTable(
@@ -599,8 +606,59 @@ export const staffLinkTokens = sqliteTable(
     createdAt: at('created_at').notNull(),
     expiresAt: at('expires_at').notNull(),
     usedAt: at('used_at'),
+    /** The hash of the `cc_link` cookie of the browser that asked for the link: only that browser may use it. */
+    browserHash: text('browser_hash'),
   },
   (t) => [index('staff_link_tokens_address_idx').on(t.address)],
+);
+
+/**
+ * A staff member's passkeys (WebAuthn credentials): the public key and signature counter SimpleWebAuthn
+ * verifies against, the name the person gave it, and when it was last used. Removing one keeps the row
+ * (`removed_at`) so the audit log's subject stays known; a removed passkey never signs in again.
+ */
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    /** The credential id, base64url, as the authenticator made it. */
+    id: text('id').primaryKey(),
+    staffAddress: text('staff_address')
+      .notNull()
+      .references(() => staffMembers.address),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull(),
+    /** The transports the browser reported (`internal`, `usb`, `hybrid`…), as JSON. */
+    transports: text('transports', { mode: 'json' }).$type<string[]>().notNull(),
+    deviceType: text('device_type', { enum: ['singleDevice', 'multiDevice'] }).notNull(),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull(),
+    name: text('name').notNull(),
+    /** `active` signs in; `removed` never again. */
+    state: text('state', { enum: ['active', 'removed'] }).notNull(),
+    createdAt: at('created_at').notNull(),
+    lastUsedAt: at('last_used_at'),
+    removedAt: at('removed_at'),
+  },
+  (t) => [index('passkeys_staff_idx').on(t.staffAddress)],
+);
+
+/**
+ * WebAuthn challenges the service handed out: only the hash is kept, each is single use, expires in minutes,
+ * and is bound to the browser that asked (the hash of its `cc_webauthn` cookie) and to what it is for.
+ */
+export const webauthnChallenges = sqliteTable(
+  'webauthn_challenges',
+  {
+    challengeHash: text('challenge_hash').primaryKey(),
+    purpose: text('purpose', { enum: ['register', 'authenticate'] }).notNull(),
+    browserHash: text('browser_hash').notNull(),
+    /** Registration: whose passkey it will be; authentication: null (any person's passkey may answer). */
+    staffAddress: text('staff_address'),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('webauthn_challenges_expiry_idx').on(t.expiresAt)],
 );
 
 // ---------- the second channel: out-of-hours mobiles, SMS and drills ----------

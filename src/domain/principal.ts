@@ -15,6 +15,11 @@ export interface Principal {
   warpId: string | null;
   authorityCode: string | null;
   via: 'token' | 'session' | 'cli' | 'system' | 'anonymous' | 'link';
+  /**
+   * For a session: how it was opened (`passkey`, `link`, `token`; null for one older than passkeys). An
+   * admin's session must be `passkey` while ADMIN_PASSKEY_REQUIRED is on (see features/passkeys/admin-rule.ts).
+   */
+  authMethod?: 'passkey' | 'link' | 'token' | null;
   /** For a session: the CSRF token its forms and JSON writes must carry. */
   csrfToken?: string;
   /**

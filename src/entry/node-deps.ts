@@ -109,7 +109,10 @@ export function nodeSms(
   return outboxSms(config.SMS_OUTBOX_DIR, log);
 }
 
-/** GOV.UK Frontend's CSS and JS under /assets, and its fonts and images under /assets/fonts|images. */
+/**
+ * GOV.UK Frontend's CSS and JS under /assets, and its fonts and images under /assets/fonts|images; and
+ * SimpleWebAuthn's browser bundle.
+ */
 function govukAssets(): MiddlewareHandler {
   const require = createRequire(import.meta.url);
   const dist = resolve(dirname(require.resolve('govuk-frontend/package.json')), 'dist/govuk');
@@ -119,7 +122,14 @@ function govukAssets(): MiddlewareHandler {
     root: `${root}/assets`,
     rewriteRequestPath: (p) => p.replace(/^\/assets/, ''),
   });
+  // SimpleWebAuthn's browser bundle, at the path scripts/build-assets.mjs puts it for the Worker.
+  const webauthnDir = resolve(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle');
+  const webauthn = serveStatic({
+    root: relative(process.cwd(), webauthnDir) || '.',
+    rewriteRequestPath: () => '/index.umd.min.js',
+  });
   return async (c, next) => {
+    if (c.req.path === '/assets/simplewebauthn-browser.umd.min.js') return webauthn(c, next);
     const handler = /^\/assets\/(fonts|images|manifest\.json)/.test(c.req.path) ? media : files;
     return handler(c, next);
   };

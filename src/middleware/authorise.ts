@@ -15,6 +15,8 @@ import {
   BOOTSTRAP_ACTOR,
   recordBootstrapUse,
 } from '../features/auth/tokens.js';
+import { beforePasskeyStep, PASSKEY_STEP_PAGE, passkeyStepPending } from '../features/passkeys/admin-rule.js';
+import { wantsHtml } from '../web/negotiate.js';
 
 export function authenticate() {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -75,6 +77,16 @@ export function authorise() {
       throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer …".');
     if (principal.role === 'anonymous' || !access.includes(principal.role))
       throw new AppError('forbidden', `The ${principal.role} role cannot do this.`);
+    if (
+      passkeyStepPending(c.var.deps.config, principal) &&
+      !beforePasskeyStep.has(`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${route.path}`)
+    ) {
+      if (wantsHtml(c)) return c.redirect(PASSKEY_STEP_PAGE, 303);
+      throw new AppError(
+        'forbidden',
+        'Administrators sign in with a passkey: register one, or sign in with yours, on your account page first.',
+      );
+    }
     return next();
   });
 }

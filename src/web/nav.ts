@@ -23,6 +23,7 @@ export function navFor(
       { href: '/advisories', text: 'Advisories' },
       { href: '/drills', text: 'Drills' },
       { href: '/api-keys', text: 'API keys' },
+      { href: '/account', text: 'Your account' },
     );
   else if (role === 'admin')
     items.push(
@@ -34,6 +35,7 @@ export function navFor(
       { href: '/team', text: 'Team' },
       { href: '/api-keys', text: 'API keys' },
       { href: '/audit', text: 'Audit log' },
+      { href: '/account', text: 'Your account' },
     );
   else
     items.push(

@@ -4,17 +4,24 @@ import { Hono } from 'hono';
 import type { AppEnv, Deps } from '../deps.js';
 import { tlpColours, tlpLabels } from '../domain/tlp.js';
 import { tlpClass } from './components/tag.js';
+import { passkeysJs } from './passkeys-script.js';
 
 export function staticRoutes(deps: Deps) {
   const router = new Hono<AppEnv>();
   if (deps.assets) router.get('/assets/*', deps.assets);
   router.get('/app.js', (c) => c.body(appJs, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  router.get('/passkeys.js', (c) =>
+    c.body(passkeysJs, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
   router.get('/app.css', (c) => c.body(appCss, 200, { 'content-type': 'text/css; charset=utf-8' }));
   return router;
 }
 
 export const appJs = `document.body.classList.add('js-enabled', 'govuk-frontend-supported');
 import('/assets/govuk-frontend.min.js').then((m) => m.initAll()).catch(() => {});
+
+// Passkeys: the ceremony's own script, only where a page offers one.
+if (document.querySelector('[data-passkey-register], [data-passkey-sign-in]')) import('/passkeys.js');
 
 // An advisory being sent: its progress panel is fetched again every few seconds and swapped in, until the
 // send is over (the new panel has no data-live). Not while someone is typing in it, nor in a hidden tab.

@@ -18,12 +18,18 @@ import { pauseSending, resumeSending } from '../../src/features/outbound/sender-
 import { offerUrl } from '../../src/features/reorganisation/carry-forward.js';
 import { englishCouncilsEnded, kentReorganised } from '../authority-register/import-helpers.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
-import { linkIn } from '../mailboxes/support.js';
 import { makeTestKey } from '../pgp/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
-import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
-import { insertMailbox, insertMobile, registration } from '../support/fixtures.js';
+import { freePort, launchChromium, type RunningApp, startApp } from '../support/browser.js';
+import { insertMailbox, insertMobile, insertStaff, registration } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
+
+/** The secret of the last link of a kind in a message (whatever host the service is on). */
+function linkIn(message: { text: string } | undefined, kind: 'confirm' | 'handover' | 'sign-in' = 'confirm') {
+  const match = new RegExp(`https?://[^/\\s]+/${kind}/([A-Za-z0-9_-]+)`).exec(message?.text ?? '');
+  if (!match) throw new Error(`no /${kind}/ link in the message`);
+  return match[1]!;
+}
 
 let app: RunningApp;
 let browser: Browser;
@@ -235,7 +241,14 @@ async function seedSecondChannel() {
 }
 
 beforeAll(async () => {
-  app = await startApp({ now: '2026-11-25T09:00:00Z' });
+  // On localhost, as PUBLIC_BASE_URL says: a passkey's RP ID is a host name (admins sign in with one).
+  const port = await freePort();
+  app = await startApp({
+    now: '2026-11-25T09:00:00Z',
+    port,
+    env: { PUBLIC_BASE_URL: `http://localhost:${port}` },
+  });
+  app.baseUrl = `http://localhost:${port}`;
   await importSharedRegister(app);
   for (const day of ['2026-11-25', '2026-11-27', '2026-11-29']) {
     app.clock.set(new Date(`${day}T09:00:00Z`));
@@ -270,7 +283,8 @@ async function open(width: number, role?: 'admin' | 'council') {
   page.on('response', (r) => {
     if (r.status() >= 400 && r.status() !== 422) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
   });
-  if (role) {
+  if (role === 'admin') await signInAsAdmin(page, width);
+  else if (role) {
     // Signed in as people sign in: with an API token of the role, on the sign-in page.
     const token = await app.tokenFor(role, role === 'council' ? { authority: 'CRF' } : {});
     await page.goto(`${app.baseUrl}/sign-in`);
@@ -279,6 +293,46 @@ async function open(width: number, role?: 'admin' | 'council') {
     await page.waitForURL(`${app.baseUrl}${role === 'council' ? '/account' : '/dashboard'}`);
   }
   return { context, page };
+}
+
+/**
+ * An admin signs in as admins do: their e-mailed link, then (held at the account page) a passkey, registered
+ * there with a virtual authenticator, then used. The account page at each step is in the tour.
+ */
+let admins = 0;
+async function signInAsAdmin(page: Page, width: number) {
+  const address = `tour-admin-${++admins}@ncsc.gov.uk`;
+  await insertStaff(app.db, [address], { role: 'admin' });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await page.goto(`${app.baseUrl}/sign-in`);
+  await page.getByLabel('E-mail address').fill(address);
+  await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
+  await page.waitForURL(`${app.baseUrl}/sign-in/sent`);
+  const { settleBackground } = await import('../../src/lib/background.js');
+  await settleBackground(app.deps.db);
+  await page.goto(`${app.baseUrl}/sign-in/${linkIn(app.mailer.to(address).at(-1), 'sign-in')}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${app.baseUrl}/account`);
+  await check(page, width, 'passkey-enrol');
+  await page.getByLabel('Name it').fill('Work laptop');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.waitForSelector('td:has-text("Work laptop")');
+  await check(page, width, 'passkey-step');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.waitForURL(`${app.baseUrl}/dashboard`);
+  await page.goto(`${app.baseUrl}/account`);
+  await check(page, width, 'staff-account');
 }
 
 /** Screenshot, then: no axe violation, nothing wider than the window (tables scroll in their own box). */

@@ -144,19 +144,19 @@ describe('GET /account', () => {
     );
   });
 
-  it('sends staff (admins and WARP operators) to their dashboard', async () => {
+  it('shows staff (admins and WARP operators) their own account page, their passkeys', async () => {
     const admin = browser(t);
     await admin.signInAs(t.deps, { role: 'admin' });
     const res = await admin.get('/account');
-    expect(res.status).toBe(303);
-    expect(res.location).toBe('/dashboard');
+    expect(res.status).toBe(200);
+    expect(res.html).toContain('Your account');
     const { insertWarp } = await import('../support/factories.js');
     const warp = await insertWarp(t.db);
     const operator = browser(t);
     await operator.signInAs(t.deps, { role: 'warp', warpId: warp.id });
     const home = await operator.get('/account');
-    expect(home.status).toBe(303);
-    expect(home.location).toBe('/dashboard');
+    expect(home.status).toBe(200);
+    expect(home.html).toContain('Your account');
     const dashboard = await operator.get('/dashboard');
     expect(dashboard.status).toBe(200);
   });

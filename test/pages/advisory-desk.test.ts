@@ -2,8 +2,10 @@
 // draft with the API's validation, the e-mail preview and its sandboxed frame, a test to yourself, the
 // deliveries' views and search, the progress panel served alone, and what a WARP operator sees of an NCSC
 // advisory sent to its members. Each with who must not get it.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advisories } from '../../src/db/schema.js';
+import { authenticateToken } from '../../src/features/auth/tokens.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { insertAdvisory, insertDelivery, insertStaff } from '../support/advisory-factories.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
@@ -35,8 +37,8 @@ beforeAll(async () => {
   await seedKnownCoverage(t); // confirmed mailboxes at Cardiff (CRF) and Vale of Glamorgan (VGL), among others
   author = await t.tokenFor('admin');
   admin = browser(t);
-  await admin.get('/sign-in');
-  expect((await admin.submit('/sign-in/token', { token: author })).status).toBe(303);
+  // Signed in as the author's token (the page knows them as the author), as its admin was.
+  await admin.signInAs(t.deps, { role: 'admin', actor: (await authenticateToken(t.deps, author))!.actor });
 }, 60_000);
 afterAll(() => t.close());
 

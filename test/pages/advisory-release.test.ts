@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { authenticateToken } from '../../src/features/auth/tokens.js';
 import { pauseSending, senderState } from '../../src/features/outbound/sender-state.js';
 import { createAdvisory, drain, seedFanOut } from '../advisories/fanout-support.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
@@ -22,9 +23,9 @@ describe('releasing an advisory from its page', () => {
     const author = await t.tokenFor('admin');
     const { id } = await createAdvisory(t, author);
     const first = browser(t);
-    // The first admin signs in with the author's token, so the page knows them as the author.
-    await first.get('/sign-in');
-    expect((await first.submit('/sign-in/token', { token: author })).status).toBe(303);
+    // The first admin is signed in as the author's token, so the page knows them as the author.
+    await first.signInAs(t.deps, { role: 'admin', actor: (await authenticateToken(t.deps, author))!.actor });
+    await first.get('/dashboard');
 
     // Release is a link to the check page, which says exactly what will happen; only its button acts.
     const page = await first.get(`/advisories/${id}`);

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { safeNextPath } from '../../src/web/next-page.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { insertAuthority } from '../support/fixtures.js';
+import { insertAuthority, insertStaff, insertWarp } from '../support/fixtures.js';
 import { browser, titleOf } from './form-client.js';
 
 let t: TestApp;
@@ -88,13 +88,21 @@ describe('a deep link and signing in', () => {
     expect(asked.setCookies.join(';')).toMatch(
       /cc_next=%2Fadvisories%3Fstate%3Dsending|cc_next=\/advisories\?state=sending/,
     );
-    await b.get('/sign-in');
-    const signedIn = await b.submit('/sign-in/token', { token: await t.tokenFor('admin') });
+    // A WARP operator signs in with their link, in the same browser.
+    await insertWarp(t.db, { id: 'wales', name: 'Wales WARP' });
+    await insertStaff(t.db, ['duty@wales-warp.gov.uk'], { warpId: 'wales' });
+    const signInWithLink = async () => {
+      await b.get('/sign-in');
+      await b.submit('/sign-in', { address: 'duty@wales-warp.gov.uk' });
+      const mail = t.mailer.to('duty@wales-warp.gov.uk').at(-1)!;
+      const link = /\/sign-in\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
+      return b.post(link, {});
+    };
+    const signedIn = await signInWithLink();
     expect(signedIn.status).toBe(303);
     expect(signedIn.location).toBe('/advisories?state=sending');
     // Taken once: the next sign-in goes home.
-    await b.get('/sign-in');
-    const again = await b.submit('/sign-in/token', { token: await t.tokenFor('admin') });
+    const again = await signInWithLink();
     expect(again.location).toBe('/dashboard');
 
     // A council asked for a staff page: it goes to its own page instead.

@@ -35,7 +35,9 @@ describe('sign-in page', () => {
       '<strong>Council security teams:</strong> your council’s confirmed cyber security mailbox',
     );
     expect(res.html).toContain('<strong>NCSC and WARP staff:</strong> your own work address');
-    expect(res.html).toContain('NCSC and WARP staff with an API token');
+    expect(res.html).toContain('NCSC and WARP staff with a passkey');
+    expect(res.html).toContain('data-passkey-sign-in');
+    expect(res.html).toContain('Councils with an API token');
     expect(res.html).toMatch(/id="address"[^>]*type="email"/);
     expect(res.html).toMatch(/id="token"[^>]*type="password"/);
     expect(res.html.match(/<h1/g)).toHaveLength(1);
@@ -78,11 +80,13 @@ describe('the sign-in link', () => {
     await b.submit('/sign-in', { address: 'cyber@cardiff.gov.uk' });
     await settleBackground(t.deps.db); // the link is sent after the answer
     const link = linkIn(t, 'cyber@cardiff.gov.uk', 'sign-in');
-    const page = await browser(t).get(link);
+    // Opened in the browser that asked for it (its cc_browser cookie): one plain button.
+    const page = await b.get(link);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Sign in to Cardiff Council');
+    expect(page.html).not.toContain('asked for in another browser');
 
-    const fresh = browser(t);
+    const fresh = b;
     const res = await fresh.post(link, {});
     expect(res.status).toBe(303);
     expect(res.location).toBe('/account');
@@ -120,33 +124,44 @@ describe('the sign-in link', () => {
     await b.get('/sign-in');
     await b.submit('/sign-in', { address: 'cyber@cardiff.gov.uk' });
     await settleBackground(t.deps.db); // the link is sent after the answer
-    const res = await browser(t).post(linkIn(t, 'cyber@cardiff.gov.uk', 'sign-in'), {});
+    expect(b.jar.has('__Host-cc_browser')).toBe(true);
+    const res = await b.post(linkIn(t, 'cyber@cardiff.gov.uk', 'sign-in'), {});
     expect(res.status).toBe(303);
     expect(res.setCookies.find((c) => c.startsWith('cc_session='))).toMatch(/Secure/);
   });
 });
 
-describe('staff sign-in with an API token', () => {
-  it('starts an admin session, records session.sign-in, and signs out again', async () => {
-    const token = await t.tokenFor('admin');
+describe('sign-in with an API token (councils only)', () => {
+  it('starts a council session with the council’s token, records session.sign-in, and signs out again', async () => {
+    const token = await t.tokenFor('council', { authority: 'CRF' });
     const b = browser(t);
     await b.get('/sign-in');
     const res = await b.submit('/sign-in/token', { token });
     expect(res.status).toBe(303);
-    expect(res.location).toBe('/dashboard');
-    const approvals = await b.get('/admin/approvals');
-    expect(approvals.status).toBe(200);
-    expect(approvals.html).toContain('href="/admin/approvals" aria-current="page">Approvals');
+    expect(res.location).toBe('/account');
+    const account = await b.get('/account');
+    expect(account.status).toBe(200);
     const audit = await t.db.select().from(auditLog);
-    expect(audit.some((a) => a.action === 'session.sign-in' && a.actorRole === 'admin')).toBe(true);
+    expect(audit.some((a) => a.action === 'session.sign-in' && a.actorRole === 'council')).toBe(true);
 
     const out = await b.submit('/sign-out');
     expect(out.status).toBe(303);
     expect(out.location).toBe('/');
     expect(out.setCookies.join()).toMatch(/cc_session=;/);
-    const after = await b.get('/admin/approvals');
+    const after = await b.get('/account');
     expect(after.status).toBe(303);
     expect(after.location).toBe('/sign-in');
+  });
+
+  it('refuses staff tokens (admin, WARP): staff sign in as themselves, by link or passkey', async () => {
+    for (const token of [await t.tokenFor('admin'), await t.tokenFor('warp', { warp: 'wales' })]) {
+      const b = browser(t);
+      await b.get('/sign-in');
+      const res = await b.submit('/sign-in/token', { token });
+      expect(res.status).toBe(422);
+      expect(res.html).toContain('Staff sign in with their e-mailed link or a passkey');
+      expect(res.setCookies.join()).not.toContain('cc_session=');
+    }
   });
 
   it('refuses an unknown token and an inbound token, with the error summary', async () => {
@@ -163,7 +178,7 @@ describe('staff sign-in with an API token', () => {
   });
 
   it('needs the CSRF field (it is not a link route)', async () => {
-    const token = await t.tokenFor('admin');
+    const token = await t.tokenFor('council', { authority: 'CRF' });
     const b = browser(t);
     await b.get('/sign-in');
     const res = await b.post('/sign-in/token', { token });

@@ -56,6 +56,8 @@ export function fill(route: Route, w: World): string {
       path.startsWith('/account/advisories/')
     )
       return w.ids.sent;
+    // No passkey is in the world (its staff sign in with tokens): every caller is refused or gets 404.
+    if (path.startsWith('/account/passkeys/')) return 'no-such-passkey';
     throw new Error(`no fixture for :id in ${route.key}`);
   };
   return route.path.replace(/:([A-Za-z]+)|\*/g, (m, name: string | undefined) => {

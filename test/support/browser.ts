@@ -47,14 +47,18 @@ export interface RunningApp extends TestApp {
   stop(): Promise<void>;
 }
 
-/** The test app (in-memory database, memory mailer, fixed clock) listening on 127.0.0.1 on a free port. */
-export async function startApp(options: TestAppOptions = {}): Promise<RunningApp> {
+/**
+ * The test app (in-memory database, memory mailer, fixed clock) listening on 127.0.0.1 on a free port, or on
+ * `port` (a test that must know its address first, e.g. for PUBLIC_BASE_URL: see `freePort`).
+ */
+export async function startApp(options: TestAppOptions & { port?: number } = {}): Promise<RunningApp> {
   const assets = await nodeAssets();
   const t = await makeTestApp({ ...options, deps: { assets, connInfo: getConnInfo, ...options.deps } });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve) => {
-      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-        resolve({ server: s, port: info.port }),
+      const s = serve(
+        { fetch: t.app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' },
+        (info: AddressInfo) => resolve({ server: s, port: info.port }),
       );
     },
   );
@@ -66,6 +70,19 @@ export async function startApp(options: TestAppOptions = {}): Promise<RunningApp
       t.close();
     },
   };
+}
+
+/** A port free on 127.0.0.1 just now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** The council most browser tests start from: Cardiff (Welsh unitary), with its e-mail domain. */

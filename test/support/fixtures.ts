@@ -459,6 +459,10 @@ export async function insertSession(
     label: `test ${session.role}`,
     ...session,
     actor,
+    // An admin's session as it is once signed in in full (with a passkey), unless the test says otherwise.
+    authMethod:
+      session.authMethod ??
+      (session.role === 'admin' ? 'passkey' : actor.startsWith('token:') ? 'token' : 'link'),
   });
   const row = await db.query.sessions.findFirst({
     where: eq(sessions.idHash, await hashSecret(created.secret)),

@@ -1,7 +1,15 @@
-// `staff add|list|disable`: the NCSC and WARP staff who sign in to the pages by magic link.
+// `staff add|list|disable|clear-passkeys`: the NCSC and WARP staff who sign in to the pages by magic link
+// and passkey.
 import { z } from 'zod';
 import { cliPrincipal } from '../../domain/principal.js';
-import { addStaff, listStaff, sendStaffInvitation, staffRoles } from '../../features/staff/members.js';
+import { clearPasskeys } from '../../features/passkeys/manage-passkeys.js';
+import {
+  addStaff,
+  listStaff,
+  normaliseStaffAddress,
+  sendStaffInvitation,
+  staffRoles,
+} from '../../features/staff/members.js';
 import { disableStaff } from '../../features/staff/transitions.js';
 import { defineCommand } from './command.js';
 import { printList } from './io.js';
@@ -80,6 +88,21 @@ const staff = defineCommand('staff', [
       const deps = await ctx.deps();
       const off = await disableStaff(deps, { principal: cliPrincipal }, args[0] as string);
       ctx.io.out(`Disabled ${off.address} at ${off.disabledAt}; their sessions have ended.`);
+      return 0;
+    },
+  },
+  {
+    verb: 'clear-passkeys',
+    summary:
+      'remove every passkey of a staff member (a lost authenticator) and end their sessions; audited. They sign in with a link next, and an admin registers a new passkey at once',
+    args: [{ name: '<address>' }],
+    async run(ctx, { args }) {
+      const deps = await ctx.deps();
+      const address = normaliseStaffAddress(args[0] as string);
+      const { removed } = await clearPasskeys(deps, { principal: cliPrincipal }, address);
+      ctx.io.out(
+        `Removed ${removed} passkey${removed === 1 ? '' : 's'} of ${address}; their sessions have ended. They sign in with a link next${deps.config.ADMIN_PASSKEY_REQUIRED ? ' (an admin then registers a new passkey before anything else)' : ''}.`,
+      );
       return 0;
     },
   },

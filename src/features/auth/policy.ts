@@ -274,6 +274,19 @@ export const policy: Record<string, Access> = {
   'POST /account/mailboxes/:id/key': ['council'],
   'POST /account/mailboxes/:id/key/discover': ['council'],
   'POST /account/mailboxes/:id/keys/:keyId/remove': ['council'],
+  // passkeys (src/features/passkeys): staff register and manage their own (scoped to the session's person in
+  // the query); anyone may try to sign in with one. An admin session not yet made with a passkey reaches
+  // only some of these (features/passkeys/admin-rule.ts).
+  'GET /api/v1/passkeys': staff,
+  'POST /api/v1/passkeys/registration-options': staff,
+  'POST /api/v1/passkeys': staff,
+  'POST /api/v1/sign-in/passkey/options': anyone,
+  'POST /api/v1/sign-in/passkey': anyone,
+  'GET /passkeys.js': anyone,
+  'GET /account/passkeys/:id/rename': staff,
+  'POST /account/passkeys/:id/rename': staff,
+  'GET /account/passkeys/:id/remove': staff,
+  'POST /account/passkeys/:id/remove': staff,
 };
 
 export function accessFor(method: string, path: string): Access | undefined {

@@ -22,6 +22,8 @@ export interface NewSession {
   authorityCode?: string | null;
   warpId?: string | null;
   mailboxId?: string | null;
+  /** How the person proved who they are: a passkey, an e-mailed link, or an API token. */
+  authMethod: 'passkey' | 'link' | 'token';
 }
 
 export async function createSession(deps: Deps, input: NewSession) {
@@ -37,6 +39,7 @@ export async function createSession(deps: Deps, input: NewSession) {
     authorityCode: input.authorityCode ?? null,
     warpId: input.warpId ?? null,
     mailboxId: input.mailboxId ?? null,
+    authMethod: input.authMethod,
     csrfToken: deps.random.secret(24),
     createdAt: now,
     expiresAt,
@@ -144,6 +147,7 @@ export async function authenticateSession(
     warpId: session.warpId,
     authorityCode: session.authorityCode,
     via: 'session',
+    authMethod: session.authMethod,
     csrfToken: session.csrfToken,
     mailbox: row.mailbox?.id && row.mailbox.kind ? { id: row.mailbox.id, kind: row.mailbox.kind } : null,
   };

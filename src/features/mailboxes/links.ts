@@ -19,12 +19,20 @@ const paths: Record<LinkPurpose, string> = {
   handover: 'handover',
 };
 
-export async function issueLink(deps: Deps, mailboxId: string, purpose: LinkPurpose, ttlMs: number) {
+/** `browser`: the mark of the browser that asked (sign-in links), whose hash is kept with the link. */
+export async function issueLink(
+  deps: Deps,
+  mailboxId: string,
+  purpose: LinkPurpose,
+  ttlMs: number,
+  browser: string | null = null,
+) {
   const secret = deps.random.secret(32);
   const tokenHash = await hashSecret(secret);
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + ttlMs);
-  const row = { tokenHash, purpose, mailboxId, createdAt: now, expiresAt };
+  const browserHash = browser ? await hashSecret(browser) : null;
+  const row = { tokenHash, purpose, mailboxId, createdAt: now, expiresAt, browserHash };
   return {
     secret,
     tokenHash,
@@ -47,6 +55,16 @@ export async function inspectLink(deps: Deps, secret: string, purposes: LinkPurp
     return { state: 'unknown' as const };
   const state: LinkState = row.usedAt ? 'used' : row.expiresAt <= deps.clock.now() ? 'expired' : 'valid';
   return { state, link: row };
+}
+
+/**
+ * Whether a link is opened in the browser that asked for it: the hash of this browser's mark is the one kept
+ * with the link. A link kept without one (asked for before links were bound) is taken as bound.
+ */
+export async function sameBrowser(browserHash: string | null, browser: string | null): Promise<boolean> {
+  if (browserHash === null) return true;
+  if (!browser) return false;
+  return constantTimeEqual(browserHash, await hashSecret(browser));
 }
 
 /** The statement that spends a link; it changes nothing when the link was already used. */

@@ -10,7 +10,7 @@ import { auditEntryIf } from '../audit/transitions.js';
 import { createSession } from '../auth/sessions.js';
 import { findAuthority } from '../authority-register/get-authority.js';
 import { assertMailAvailable } from '../outbound/mail-available.js';
-import { inspectLink, issueLink, linkIsUnspent, spendLink } from './links.js';
+import { inspectLink, issueLink, linkIsUnspent, sameBrowser, spendLink } from './links.js';
 import { sendSignInLink } from './notify.js';
 
 export const signInRequestedMessage =
@@ -21,6 +21,7 @@ export async function requestSignInLink(
   deps: Deps,
   ip: string,
   addressInput: string,
+  browser: string | null = null,
 ): Promise<{ sent: number }> {
   assertMailAvailable(deps);
   const checked = checkAddress(addressInput);
@@ -43,7 +44,13 @@ export async function requestSignInLink(
   for (const { mailbox, authorityName } of found) {
     // Over the address's hourly quota of mail: no new link (the ones already sent still work).
     if (!(await mailQuotaAllows(deps, mailbox.address))) continue;
-    const link = await issueLink(deps, mailbox.id, 'sign-in', deps.config.SIGN_IN_TTL_MINUTES * 60_000);
+    const link = await issueLink(
+      deps,
+      mailbox.id,
+      'sign-in',
+      deps.config.SIGN_IN_TTL_MINUTES * 60_000,
+      browser,
+    );
     await link.insert;
     if (await sendSignInLink(deps, mailbox, { code: mailbox.authorityCode, name: authorityName }, link))
       sent++;
@@ -51,7 +58,11 @@ export async function requestSignInLink(
   return { sent };
 }
 
-export async function inspectSignInLink(deps: Deps, secret: string) {
+/**
+ * Looks a council's sign-in link up without using it. `sameBrowser` is false when it is opened in another
+ * browser than the one that asked for it: a council's link then needs a confirmation (see SECURITY.md).
+ */
+export async function inspectSignInLink(deps: Deps, secret: string, browser: string | null = null) {
   const found = await inspectLink(deps, secret, ['sign-in']);
   if (!found.link) return { state: 'unknown' as const };
   const mailbox = await deps.db.query.mailboxes.findFirst({ where: eq(mailboxes.id, found.link.mailboxId) });
@@ -63,13 +74,25 @@ export async function inspectSignInLink(deps: Deps, secret: string) {
     mailbox,
     authorityName: authority?.name ?? mailbox.authorityCode,
     tokenHash: found.link.tokenHash,
+    sameBrowser: await sameBrowser(found.link.browserHash, browser),
   };
 }
 
-/** Spends the link and starts a council session; null when the link is not (or no longer) valid. */
-export async function signInWithLink(deps: Deps, secret: string, ip: string) {
-  const found = await inspectSignInLink(deps, secret);
+/**
+ * Spends the link and starts a council session; null when the link is not (or no longer) valid, or when it
+ * is opened in another browser than the one that asked and the person has not confirmed they mean to.
+ */
+export async function signInWithLink(
+  deps: Deps,
+  secret: string,
+  ip: string,
+  browser: string | null = null,
+  otherBrowserConfirmed = false,
+) {
+  const found = await inspectSignInLink(deps, secret, browser);
   if (found.state !== 'valid' || !found.mailbox) return { state: found.state, session: null };
+  if (!found.sameBrowser && !otherBrowserConfirmed)
+    return { state: 'other-browser' as const, session: null, authorityName: found.authorityName };
   const now = deps.clock.now();
   const [, spent] = await deps.db.batch([
     // Recorded only by the request that spends the link (two at once: one sign-in, one entry).
@@ -82,7 +105,7 @@ export async function signInWithLink(deps: Deps, secret: string, ip: string) {
         action: 'session.sign-in',
         subjectType: 'authority',
         subjectId: found.mailbox.authorityCode,
-        after: { mailbox: found.mailbox.id },
+        after: { mailbox: found.mailbox.id, sameBrowser: found.sameBrowser },
       },
     ),
     spendLink(deps, found.tokenHash, now).returning(),
@@ -94,6 +117,7 @@ export async function signInWithLink(deps: Deps, secret: string, ip: string) {
     label: `${found.authorityName} (${found.mailbox.address})`,
     authorityCode: found.mailbox.authorityCode,
     mailboxId: found.mailbox.id,
+    authMethod: 'link',
   });
   return { state: 'valid' as const, session, authorityName: found.authorityName };
 }

@@ -13,7 +13,7 @@ import { composeMessage } from '../../mail/compose.js';
 import { countAttempt, mailQuotaAllows } from '../abuse/rate-limit.js';
 import { auditEntry } from '../audit/record.js';
 import { createSession } from '../auth/sessions.js';
-import type { LinkState } from '../mailboxes/links.js';
+import { type LinkState, sameBrowser } from '../mailboxes/links.js';
 import { assertMailAvailable } from '../outbound/mail-available.js';
 import { queueMail } from '../outbound/queue-mail.js';
 import { type StaffRow, staffActor } from './members.js';
@@ -46,6 +46,7 @@ export async function requestStaffSignInLink(
   deps: Deps,
   ip: string,
   addressInput: string,
+  browser: string | null = null,
 ): Promise<{ sent: number }> {
   assertMailAvailable(deps);
   const checked = checkAddress(addressInput);
@@ -68,9 +69,10 @@ export async function requestStaffSignInLink(
   const tokenHash = await hashSecret(secret);
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + deps.config.SIGN_IN_TTL_MINUTES * 60_000);
+  const browserHash = browser ? await hashSecret(browser) : null;
   await deps.db
     .insert(staffLinkTokens)
-    .values({ tokenHash, address: staff.address, createdAt: now, expiresAt });
+    .values({ tokenHash, address: staff.address, createdAt: now, expiresAt, browserHash });
   const message = composeMessage(
     deps.config,
     magicLink,
@@ -96,10 +98,16 @@ export interface StaffLinkView {
   state: LinkState;
   staff?: StaffRow;
   tokenHash?: string;
+  /** Opened in the browser that asked for it (a staff link works nowhere else). */
+  sameBrowser?: boolean;
 }
 
 /** Looks a staff link up without using it; a link of a disabled member is "unknown". */
-export async function inspectStaffSignInLink(deps: Deps, secret: string): Promise<StaffLinkView> {
+export async function inspectStaffSignInLink(
+  deps: Deps,
+  secret: string,
+  browser: string | null = null,
+): Promise<StaffLinkView> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(secret)) return { state: 'unknown' };
   const tokenHash = await hashSecret(secret);
   const row = await deps.db.query.staffLinkTokens.findFirst({
@@ -109,14 +117,23 @@ export async function inspectStaffSignInLink(deps: Deps, secret: string): Promis
   const staff = await deps.db.query.staffMembers.findFirst({ where: eq(staffMembers.address, row.address) });
   if (!staff || staff.disabledAt) return { state: 'unknown' };
   const state: LinkState = row.usedAt ? 'used' : row.expiresAt <= deps.clock.now() ? 'expired' : 'valid';
-  return { state, staff, tokenHash };
+  return { state, staff, tokenHash, sameBrowser: await sameBrowser(row.browserHash, browser) };
 }
 
-/** Spends the link and starts a staff session; no session when the link is not (or no longer) valid. */
-export async function signInStaffWithLink(deps: Deps, secret: string, ip: string) {
-  const found = await inspectStaffSignInLink(deps, secret);
+/**
+ * Spends the link and starts a staff session; no session when the link is not (or no longer) valid, or is
+ * opened in another browser than the one that asked for it (it stays unspent: the right browser may use it).
+ */
+export async function signInStaffWithLink(
+  deps: Deps,
+  secret: string,
+  ip: string,
+  browser: string | null = null,
+) {
+  const found = await inspectStaffSignInLink(deps, secret, browser);
   if (found.state !== 'valid' || !found.staff || !found.tokenHash)
     return { state: found.state, session: null, staff: found.staff ?? null };
+  if (!found.sameBrowser) return { state: 'other-browser' as const, session: null, staff: found.staff };
   const staff = found.staff;
   const now = deps.clock.now();
   const [spent] = await deps.db.batch([
@@ -138,6 +155,7 @@ export async function signInStaffWithLink(deps: Deps, secret: string, ip: string
     role: staff.role,
     label: staff.name,
     warpId: staff.warpId,
+    authMethod: 'link',
   });
   return { state: 'valid' as const, session, staff };
 }

@@ -18,6 +18,8 @@ export interface ButtonProps {
   classes?: string;
   /** `data-*` attributes (the hooks of app.js). */
   data?: Record<string, string>;
+  /** A button that submits nothing (its script acts on it), instead of a submit button. */
+  type?: 'submit' | 'button';
   children?: Child;
 }
 
@@ -69,7 +71,7 @@ export function Button(p: ButtonProps) {
     );
   return (
     <button
-      type="submit"
+      type={p.type ?? 'submit'}
       name={p.name}
       value={p.value}
       class={buttonClass(p)}

@@ -38,6 +38,7 @@ import {
   removeTitle,
 } from './account.js';
 import { CouncilAdvisoryPage, councilAdvisoryTitle } from './council-advisories.js';
+import { showStaffAccount } from './passkey-routes.js';
 import { formFields, orPageError, renderPage, statusOf } from './render.js';
 
 async function showAccount(
@@ -133,8 +134,8 @@ export function accountPageRoutes() {
 
   router.get('/account', async (c) => {
     const principal = requirePrincipal(c);
-    // Staff have the dashboard as their home; this page is a council's own.
-    if (principal.role !== 'council') return c.redirect('/dashboard', 303);
+    // Staff have their own account page: their passkeys (and, for an admin, the passkey step).
+    if (principal.role !== 'council') return showStaffAccount(c);
     return showAccount(c, { done: resultOf(c, AccountResult)?.done });
   });
 

@@ -15,6 +15,7 @@ import { keyConfirmPageRoutes } from './key-confirm-routes.js';
 import { mailboxKeyPageRoutes } from './mailbox-key-routes.js';
 import { registerPageRoutes } from './mailbox-registration-routes.js';
 import { offerPageRoutes } from './offer-routes.js';
+import { passkeyPageRoutes } from './passkey-routes.js';
 import { serviceInfoPages } from './service-info.js';
 import { signInPageRoutes } from './sign-in-routes.js';
 import { startRoutes } from './start.js';
@@ -31,6 +32,7 @@ export function pageRoutes() {
   router.route('/', signInPageRoutes());
   router.route('/', accountPageRoutes());
   router.route('/', mailboxKeyPageRoutes());
+  router.route('/', passkeyPageRoutes());
   router.route('/', approvalsPageRoutes());
   router.route('/', coveragePageRoutes());
   router.route('/', authorityPageRoutes());

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../deps.js';
 import { SESSION_COOKIE } from '../../features/auth/sessions.js';
+import { browserCookieName } from '../../lib/browser-cookie.js';
 import { CSRF_COOKIE } from '../../middleware/csrf.js';
 import { Table } from '../components/table.js';
 import { renderPage } from './render.js';
@@ -172,6 +173,11 @@ export function serviceInfoPages() {
             [SESSION_COOKIE, 'Keeps you signed in', `After ${hours} hours, or when you sign out`],
             [CSRF_COOKIE, 'Checks that forms were sent from this service', 'When you close your browser'],
             ['cc_next', 'Takes you to the page you asked for once you have signed in', 'After 15 minutes'],
+            [
+              browserCookieName(c.var.deps.config.PUBLIC_BASE_URL),
+              'Makes a sign-in link or passkey request work only in the browser that asked for it',
+              'After 24 hours',
+            ],
           ]}
         />
       </Page>,
