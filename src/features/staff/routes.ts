@@ -26,6 +26,7 @@ const TeamMember = Staff.extend({
     .string()
     .nullable()
     .openapi({ description: 'When they last started a session; null: never' }),
+  passkeys: z.number().int().openapi({ description: 'How many passkeys they can sign in with' }),
 }).openapi('TeamMember');
 
 const StaffChange = z

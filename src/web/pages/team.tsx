@@ -56,6 +56,17 @@ export function teamColumns(options: { warps: Map<string, string>; csrf: string;
     { head: 'Role', cell: (m) => roleWords(m, warps) },
     { head: 'Last signed in', cell: (m) => (m.lastSignInAt ? ukDateTime(m.lastSignInAt) : 'Never') },
     {
+      head: 'Passkeys',
+      cell: (m) =>
+        m.passkeys > 0 ? (
+          String(m.passkeys)
+        ) : m.role === 'admin' && !m.disabledAt ? (
+          <Tag colour="orange">None yet</Tag>
+        ) : (
+          'None'
+        ),
+    },
+    {
       head: 'State',
       cell: (m) => (m.disabledAt ? <Tag colour="grey">Disabled</Tag> : <Tag colour="green">Active</Tag>),
     },
