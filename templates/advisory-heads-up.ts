@@ -1,7 +1,8 @@
 // Sent instead of a TLP:RED advisory an admin required to be encrypted, to a mailbox without a confirmed
 // OpenPGP key (or when mail cannot be encrypted at all): no title, no content, only the reference, the TLP
-// label and a link to sign in and read it on the council's own pages.
-import { callToAction, defineTemplate, html, layout, line, p, textLayout } from './template.js';
+// label and a link to sign in and read it on the council's own pages; the footer says where to check the
+// e-mail is genuine.
+import { callToAction, defineTemplate, html, layout, line, link, p, textLayout } from './template.js';
 
 export interface AdvisoryHeadsUpData {
   serviceName: string;
@@ -9,6 +10,8 @@ export interface AdvisoryHeadsUpData {
   tlp: string;
   readUrl: string;
   recipientLabel: string;
+  /** The public "Is this genuine?" page (`<PUBLIC_BASE_URL>/genuine`). */
+  genuineUrl: string;
 }
 
 const title = (d: AdvisoryHeadsUpData) =>
@@ -23,6 +26,7 @@ export default defineTemplate<AdvisoryHeadsUpData>({
       'It can only be e-mailed encrypted, and this mailbox has no confirmed encryption key. Sign in to read it:',
       d.readUrl,
       'To receive such advisories by e-mail, give this mailbox an OpenPGP key on your council’s account page.',
+      `Check that this e-mail is genuine at ${d.genuineUrl}`,
     ]),
 
   html: (d) =>
@@ -35,6 +39,6 @@ export default defineTemplate<AdvisoryHeadsUpData>({
         'It can only be e-mailed encrypted, and this mailbox has no confirmed encryption key. Sign in to read it:',
       )}${callToAction(d.readUrl, 'Sign in to read it')}${p(
         'To receive such advisories by e-mail, give this mailbox an OpenPGP key on your council’s account page.',
-      )}`,
+      )}${p(html`Check that this e-mail is genuine at ${link(d.genuineUrl)}`)}`,
     }),
 });

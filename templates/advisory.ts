@@ -1,5 +1,6 @@
 // The advisory e-mail: the TLP label in the subject and as the first line, the labelled content, an end
-// marker, then the acknowledgement link. Updates and cancellations say what they change.
+// marker, then the acknowledgement link; the footer says where to check the e-mail is genuine. Updates
+// and cancellations say what they change.
 import { type TlpLabel, tlpColours, tlpMeaning } from '../src/domain/tlp.js';
 import { defineTemplate, html, layout, line, link, p, raw, type SafeHtml } from './template.js';
 
@@ -21,6 +22,8 @@ export interface AdvisoryData {
   test: boolean;
   ackUrl: string;
   recipientLabel: string;
+  /** The public "Is this genuine?" page (`<PUBLIC_BASE_URL>/genuine`). */
+  genuineUrl: string;
 }
 
 const kindPrefix = (d: AdvisoryData) =>
@@ -46,7 +49,11 @@ export default defineTemplate<AdvisoryData>({
     if (d.references.length) lines.push('References:', ...d.references.map((r) => `- ${r}`));
     lines.push('', `END OF TLP:${d.tlp} CONTENT`, '');
     lines.push(`Acknowledge that your team has received this: ${d.ackUrl}`, '');
-    lines.push(`Sent to ${d.recipientLabel} by ${d.serviceName}.`, `TLP:${d.tlp}: ${tlpMeaning(d.tlp)}`);
+    lines.push(
+      `Sent to ${d.recipientLabel} by ${d.serviceName}.`,
+      `TLP:${d.tlp}: ${tlpMeaning(d.tlp)}`,
+      `Check that this e-mail is genuine at ${d.genuineUrl}`,
+    );
     return `${lines.join('\n')}\n`;
   },
 
@@ -75,6 +82,7 @@ export default defineTemplate<AdvisoryData>({
     body.push(html`<p style="margin: 20px 0; font-family: monospace;">END OF TLP:${d.tlp} CONTENT</p>`);
     body.push(p(html`<strong>${link(d.ackUrl, 'Acknowledge that your team has received this')}</strong>`));
     body.push(p(html`Sent to ${d.recipientLabel}. TLP:${d.tlp}: ${tlpMeaning(d.tlp)}`));
+    body.push(p(html`Check that this e-mail is genuine at ${link(d.genuineUrl)}`));
     return layout({ serviceName: d.serviceName, title: fullTitle(d), body: html`${body}` });
   },
 });

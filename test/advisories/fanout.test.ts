@@ -44,6 +44,9 @@ describe('release and fan-out', () => {
       expect(m.subject).toMatch(/^\[TLP:AMBER\] NCSC-\d{4}-\d{4}: Actively exploited/);
       expect(m.text.split('\n')[0]).toBe('TLP:AMBER');
       expect(m.text).toContain('END OF TLP:AMBER CONTENT');
+      // The footer says where anyone can check the e-mail is ours.
+      expect(m.text).toContain('Check that this e-mail is genuine at http://cyber-contacts.test/genuine\n');
+      expect(m.html).toContain('href="http://cyber-contacts.test/genuine"');
       expect(m.text).toMatch(/http:\/\/cyber-contacts\.test\/ack\/[0-9a-z]+\.[A-Za-z0-9_-]{32}/);
       expect(m.messageId).toMatch(/^<delivery\.[0-9a-f]{26}@cyber-contacts\.test>$/);
       // The VERP address names the delivery and carries its signature tag (bounces cannot be forged).

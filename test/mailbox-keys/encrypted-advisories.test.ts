@@ -79,6 +79,9 @@ describe('encrypted advisories', () => {
     expect(out.plaintext).toContain('Secret VPN flaw');
     expect(out.plaintext).toMatch(/^Subject: .*Secret VPN flaw/m); // the real Subject, inside
     expect(out.plaintext).toContain('/ack/');
+    expect(out.plaintext.replace(/=\r?\n/g, '')).toContain(
+      'Check that this e-mail is genuine at http://cyber-contacts.test/genuine',
+    );
     expect(out.plaintext).toMatch(/Content-Type: multipart\/alternative/);
     expect(out.log).toMatch(/\[GNUPG:\] DECRYPTION_OKAY/);
     expect(out.log).toContain(`[GNUPG:] VALIDSIG ${serviceKey.fingerprint}`);

@@ -45,6 +45,9 @@ export function ackUrl(deps: Pick<Deps, 'config'>, token: string): string {
   return `${deps.config.PUBLIC_BASE_URL}/ack/${token}`;
 }
 
+/** The public "Is this genuine?" page, named in every advisory e-mail's footer. */
+export const genuineUrl = (deps: Pick<Deps, 'config'>) => `${deps.config.PUBLIC_BASE_URL}/genuine`;
+
 /** Builds each delivery's message of one advisory. */
 export interface AdvisoryMessageBuilder {
   (delivery: DeliveryForMessage): Promise<OutgoingMessage>;
@@ -79,6 +82,7 @@ export function advisoryMailData(
     test: each.test ?? advisory.test,
     ackUrl: each.ackUrl,
     recipientLabel: each.recipientLabel,
+    genuineUrl: genuineUrl(deps),
   };
 }
 
@@ -179,6 +183,7 @@ export async function prepareAdvisoryMessages(
           tlp: advisory.tlp,
           readUrl: `${deps.config.PUBLIC_BASE_URL}/account/advisories/${advisory.id}`,
           recipientLabel: who,
+          genuineUrl: genuineUrl(deps),
         },
         delivery.address,
         { messageId },

@@ -6,9 +6,9 @@
 // exits, a Worker answers "not configured"); without it the file says 11 months ahead, to the day. /readyz
 // warns from 30 days before the date and alerts once it has passed (a lapsed file is stale to readers).
 import type { Config } from '../../config.js';
+import { PROVIDER_METADATA_PATH } from '../../domain/csaf-paths.js';
 import { mailDomain } from '../../mail/message-ids.js';
 import type { Logger } from '../../ports/logger.js';
-import { PROVIDER_METADATA_PATH } from '../csaf/provider-files.js';
 import { PUBLIC_KEY_PATH, signingConfigured } from '../openpgp/service-key.js';
 
 const DAY_MS = 86_400_000;

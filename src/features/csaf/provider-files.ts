@@ -7,12 +7,13 @@
 //     and current release date, most recent first).
 // Every date is the documents' own (no clock): the same documents give the same bytes.
 import type { Config } from '../../config.js';
+import { PROVIDER_METADATA_PATH } from '../../domain/csaf-paths.js';
 import type { OpenPgpKeys } from '../../mail/openpgp-keys.js';
 import { CSAF_CLEAR_PATH } from '../advisories/csaf-location.js';
 import { PUBLIC_KEY_PATH } from '../openpgp/service-key.js';
 import type { PublicCsafLineage } from './public-documents.js';
 
-export const PROVIDER_METADATA_PATH = '/.well-known/csaf/provider-metadata.json';
+export { PROVIDER_METADATA_PATH };
 export const ROLIE_FEED_PATH = `${CSAF_CLEAR_PATH}/feed-tlp-clear.json`;
 export const INDEX_PATH = `${CSAF_CLEAR_PATH}/index.txt`;
 export const CHANGES_PATH = `${CSAF_CLEAR_PATH}/changes.csv`;

@@ -11,9 +11,10 @@
 //                   the body/attachments or the headers changed.
 //   not-sent-by-us  no record of that Message-ID sent to that address: forged, or re-addressed (a changed
 //                   To is "not sent to you", whatever else is true), or forwarded inline (a new message).
-//   cannot-check    sent to that address, but nothing of ours can be checked: an encrypted advisory with
-//                   no DKIM of ours (the council's mail program checks its inner signature), or our DKIM
-//                   key could not be fetched just now.
+//   cannot-check    sent to that address, but nothing of ours can be checked: an encrypted advisory where
+//                   we do not DKIM-sign (the council's mail program checks its inner signature; where we
+//                   DKIM-sign, an encrypted copy without our signature is altered), or our DKIM key could
+//                   not be fetched just now.
 // A message forwarded as an attachment is checked by uploading the attached .eml.
 import type { Deps } from '../../deps.js';
 import { type DkimResult, verifyDkim } from '../../mail/dkim-verify.js';
