@@ -3322,6 +3322,8 @@ export interface components {
         TeamMember: components["schemas"]["StaffMember"] & {
             /** @description When they last started a session; null: never */
             lastSignInAt: string | null;
+            /** @description How many passkeys they can sign in with */
+            passkeys: number;
         };
         TestAudience: {
             addresses: string[];
