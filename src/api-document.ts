@@ -46,6 +46,15 @@ export const apiTags = [
   },
   { name: 'Feeds', description: 'Public feeds of released TLP:CLEAR advisories.' },
   { name: 'Drills', description: 'Reachability drills: a test message that councils acknowledge.' },
+  {
+    name: 'CSAF',
+    description:
+      'The CSAF 2.0 provider: provider metadata, the ROLIE feed and the TLP:CLEAR documents with their hashes and OpenPGP signatures.',
+  },
+  {
+    name: 'Genuine',
+    description: 'Checks whether a received e-mail or an advisory reference really came from this service.',
+  },
 ];
 
 export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>) {

@@ -111,7 +111,7 @@ function MailboxContact({ m, keys }: { m: Mailbox; keys?: MailboxKeyView[] }) {
         <span class="app-outcome__detail app-break-words">
           {k.state === 'confirmed' ? 'Encryption key' : 'New key, not confirmed yet'}:{' '}
           <code>{k.fingerprintGrouped}</code>
-          {k.problem && <strong class="govuk-tag govuk-tag--red">{k.problem}</strong>}
+          {k.problem && <Tag colour="red">{k.problem}</Tag>}
         </span>
       ))}
       <span class="app-outcome__detail">{m.team}</span>
