@@ -4,9 +4,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries } from '../../src/db/schema.js';
+import { SESSION_COOKIE } from '../../src/features/auth/sessions.js';
 import { importSharedRegister, seedKnownCoverage } from '../coverage/support.js';
 import { insertAdvisory, insertDelivery } from '../support/advisory-factories.js';
 import { launchChromium, type RunningApp, startApp } from '../support/browser.js';
+import { insertSession } from '../support/fixtures.js';
 import { axeViolations } from './axe.js';
 
 let app: RunningApp;
@@ -35,11 +37,12 @@ async function signedIn(javaScriptEnabled: boolean): Promise<{ context: BrowserC
   });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  const token = await app.tokenFor('admin');
-  await page.goto(`${app.baseUrl}/sign-in`);
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in with the token' }).click();
-  await page.waitForURL(`${app.baseUrl}/dashboard`);
+  // An admin signed in in full (link and passkey: the ceremony itself is test/browser/passkeys.test.ts's);
+  // the desk must work without JavaScript too, so the session is given to the browser as its cookie.
+  const session = await insertSession(app.db, { role: 'admin' }, { now: app.deps.clock.now() });
+  await context.addCookies([{ name: SESSION_COOKIE, value: session.secret, url: app.baseUrl }]);
+  await page.goto(`${app.baseUrl}/dashboard`);
+  expect(await page.locator('h1').textContent()).toBe('Coverage dashboard');
   return { context, page };
 }
 

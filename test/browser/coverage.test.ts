@@ -38,7 +38,9 @@ async function seedHistory() {
 }
 
 beforeAll(async () => {
-  app = await startApp({ now: '2026-11-01T09:00:00Z' });
+  // A deployment that has not turned passkeys on for admins (ADMIN_PASSKEY_REQUIRED=false): the magic link
+  // alone signs in. The passkey rule's own browser test is test/browser/passkeys.test.ts.
+  app = await startApp({ now: '2026-11-01T09:00:00Z', env: { ADMIN_PASSKEY_REQUIRED: 'false' } });
   await seedHistory();
   await addStaff(
     app.deps,
