@@ -21,6 +21,7 @@ import { systemClock } from '../ports/clock.js';
 import { jsonLogger, type Logger } from '../ports/logger.js';
 import { cryptoRandom } from '../ports/random.js';
 import type { SmsSender } from '../ports/sms.js';
+import { developmentSigningKey } from './node-development-key.js';
 
 export interface NodeRuntime {
   deps: Deps;
@@ -37,8 +38,11 @@ export async function buildNodeRuntime(
   env: Record<string, string | undefined>,
   options: NodeRuntimeOptions = {},
 ): Promise<NodeRuntime> {
-  const config = parseConfig(env);
-  const log: Logger = jsonLogger(options.logLevel ?? config.LOG_LEVEL, options.logWrite);
+  const settings = parseConfig(env);
+  const log: Logger = jsonLogger(options.logLevel ?? settings.LOG_LEVEL, options.logWrite);
+  // On the embedded defaults (mail to the local outbox) advisories are signed with a development key.
+  const developmentKey = await developmentSigningKey(settings, log);
+  const config: Config = developmentKey ? { ...settings, OPENPGP_PRIVATE_KEY: developmentKey } : settings;
   const database = await openLibsqlDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
     busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
   });
