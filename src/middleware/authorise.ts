@@ -71,7 +71,14 @@ export function authorise() {
       c.var.log.error('route has no access policy', { route: `${route.method} ${route.path}` });
       throw new AppError('forbidden', 'This route is not open to anyone.');
     }
-    if (access === 'public') return next();
+    const stepPending =
+      passkeyStepPending(c.var.deps.config, c.var.principal ?? null) &&
+      !beforePasskeyStep.has(`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${route.path}`);
+    // A session held at the passkey step is nobody on public routes (no admin view, no admin approval).
+    if (access === 'public') {
+      if (stepPending) c.set('principal', undefined as never);
+      return next();
+    }
     const principal = c.var.principal;
     if (!principal)
       throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer …".');

@@ -52,6 +52,9 @@ export interface NewKey {
 /** Makes a key for the person behind `actor`; the secret is in the answer and nowhere else. */
 export async function createKey(deps: Deps, actor: ActorContext, input: NewKey) {
   const p = actor.principal;
+  // A key does not make keys (they would outlive its revocation and expiry): people do, signed in as themselves.
+  if (p.actor.startsWith('token:') && p.role !== 'admin')
+    throw new AppError('forbidden', 'Sign in as yourself to make an API key.');
   if (!rolesFor(p).includes(input.role))
     throw new AppError('forbidden', 'You cannot make a key with more power than you have.');
   if (p.role === 'warp' && input.warpId !== p.warpId)

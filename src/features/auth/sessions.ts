@@ -9,6 +9,7 @@ import type { Deps } from '../../deps.js';
 import type { Principal, Role } from '../../domain/principal.js';
 import { constantTimeEqual, hashSecret } from '../../lib/secrets.js';
 import { type Bookkeeping, detachedBookkeeping } from './bookkeeping.js';
+import { ownerEnded } from './key-owner.js';
 
 export const SESSION_COOKIE = 'cc_session';
 /** How stale a session's last-activity stamp may get before a request writes it again (bookkeeping). */
@@ -53,7 +54,15 @@ async function sessionWithSource(deps: Deps, idHash: string) {
   const [row] = await deps.db
     .select({
       session: sessions,
-      token: { id: apiTokens.id, revokedAt: apiTokens.revokedAt, expiresAt: apiTokens.expiresAt },
+      token: {
+        id: apiTokens.id,
+        revokedAt: apiTokens.revokedAt,
+        expiresAt: apiTokens.expiresAt,
+        owner: apiTokens.owner,
+        role: apiTokens.role,
+        warpId: apiTokens.warpId,
+        authorityCode: apiTokens.authorityCode,
+      },
       staff: {
         address: staffMembers.address,
         role: staffMembers.role,
@@ -126,7 +135,8 @@ export async function authenticateSession(
   const { session } = row;
   const now = deps.clock.now();
   if (session.revokedAt || session.expiresAt <= now) return null;
-  const ended = sourceEnded(row, now);
+  const ended =
+    sourceEnded(row, now) ?? (row.token?.id && row.token.owner ? await ownerEnded(deps, row.token) : null);
   if (ended) {
     await deps.db
       .update(sessions)

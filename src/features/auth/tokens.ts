@@ -10,6 +10,7 @@ import type { Random } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { auditEntryIf } from '../audit/transitions.js';
 import { type Bookkeeping, detachedBookkeeping } from './bookkeeping.js';
+import { ownerEnded } from './key-owner.js';
 import { ownerFor } from './people.js';
 import { endSessionsOf } from './sessions.js';
 
@@ -149,6 +150,7 @@ export async function authenticateToken(
   if (!row || !constantTimeEqual(row.tokenHash, hash)) return null;
   const now = deps.clock.now();
   if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  if (await ownerEnded(deps, row)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
     books('token use', (db) => db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)));
   }

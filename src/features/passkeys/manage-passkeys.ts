@@ -1,10 +1,10 @@
 // A staff member's passkeys: listed, counted (the team page shows each person's count), renamed and removed
 // by their owner, and cleared at the command line when an authenticator is lost. An admin keeps at least one
 // while ADMIN_PASSKEY_REQUIRED is on: the last one is removed only by clearing them all (CLI, audited).
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inList, withinParameterLimit } from '../../db/limits.js';
-import { passkeys, staffMembers } from '../../db/schema.js';
+import { passkeys, sessions, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
@@ -135,6 +135,9 @@ async function mustKeepOne(deps: Deps, address: string): Promise<boolean> {
 
 export async function removePasskey(deps: Deps, actor: ActorContext, id: string) {
   const row = await ownPasskey(deps, actor.principal, id);
+  // As for adding one: someone who got into the mailbox must not clear the way for a passkey of their own.
+  if (actor.principal.authMethod !== 'passkey')
+    throw new AppError('forbidden', 'Sign in with one of your passkeys first, then remove this one.');
   const keepOne = await mustKeepOne(deps, row.staffAddress);
   // Guarded in the same UPDATE: another of the person's passkeys is still in use (two removals at once
   // cannot leave none).
@@ -145,6 +148,16 @@ export async function removePasskey(deps: Deps, actor: ActorContext, id: string)
       ? and(eq(passkeys.staffAddress, row.staffAddress), another)
       : eq(passkeys.staffAddress, row.staffAddress),
     audit: { before: { name: row.name } },
+    // A passkey removed (perhaps a rogue one) takes the person's other sessions with it: one opened with it
+    // must not live on. The session doing the removal (its CSRF token is its own) stays.
+    with: (stillApplies) => [
+      endSessionsOf(
+        deps,
+        staffActor(row.staffAddress),
+        deps.clock.now(),
+        and(stillApplies, ne(sessions.csrfToken, actor.principal.csrfToken ?? '')),
+      ),
+    ],
   });
   if (!removed) {
     if (keepOne && (await activePasskeys(deps, row.staffAddress)).length <= 1)

@@ -10,7 +10,7 @@
 // cannot disable or demote themselves: someone must be left to run the service.
 import { and, eq, isNotNull, isNull, ne, not, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from '../../db/client.js';
-import { apiTokens, sessions, staffMembers, warps } from '../../db/schema.js';
+import { apiTokens, passkeys, sessions, staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { checkAddress } from '../../domain/mailbox-address.js';
 import type { ActorContext } from '../../domain/principal.js';
@@ -195,6 +195,12 @@ export async function disableStaffMember(
         .update(sessions)
         .set({ revokedAt: now })
         .where(and(eq(sessions.actor, staffActor(address)), isNull(sessions.revokedAt), guard)),
+      // Their passkeys go too: enabled again (or the address given to someone else), they enrol afresh, and
+      // a passkey on a lost or stolen device cannot come back with them.
+      deps.db
+        .update(passkeys)
+        .set({ state: 'removed', removedAt: now })
+        .where(and(eq(passkeys.staffAddress, address), eq(passkeys.state, 'active'), guard)),
     ],
     deps.db.update(staffMembers).set({ disabledAt: now }).where(asRead).returning(),
     2,
