@@ -23,7 +23,8 @@ export interface EscalationData {
   serviceName: string;
   warpName: string;
   reference: string;
-  title: string;
+  /** Null for TLP:RED: its title never travels in the clear (the reference names it). */
+  title: string | null;
   tlp: string;
   /** When sending started. */
   releasedAt: Date;
@@ -33,18 +34,21 @@ export interface EscalationData {
   reportUrl: string;
 }
 
+/** `REF: title`, or only the reference when the title is withheld (TLP:RED). */
+const named = (d: EscalationData) =>
+  d.title === null ? line(d.reference) : `${line(d.reference)}: ${line(d.title)}`;
 const councilsWord = (n: number) => (n === 1 ? '1 council' : `${n} councils`);
 const heading = (d: EscalationData) =>
   `${councilsWord(d.councils.length)} in ${line(d.warpName)} have not acknowledged ${line(d.reference)}`;
 
 export default defineTemplate<EscalationData>({
   subject: (d) =>
-    `[TLP:${d.tlp}] Not acknowledged: ${line(d.reference)}: ${line(d.title)} (${councilsWord(d.councils.length)} in ${line(d.warpName)})`,
+    `[TLP:${d.tlp}] Not acknowledged: ${named(d)} (${councilsWord(d.councils.length)} in ${line(d.warpName)})`,
 
   text: (d) =>
     textLayout(d.serviceName, [
       `TLP:${line(d.tlp)}`,
-      `${heading(d)}: ${line(d.title)}.`,
+      d.title === null ? `${heading(d)}.` : `${heading(d)}: ${line(d.title)}.`,
       `It was sent on ${ukDateTimeWithZone(d.releasedAt)}. These member councils had it delivered but nobody has followed its acknowledgement link, more than ${d.hours} hours later:`,
       d.councils
         .map((c) => `- ${line(c.name)} (${line(c.code)}): delivered ${ukDateTimeWithZone(c.deliveredAt)}`)
@@ -59,7 +63,9 @@ export default defineTemplate<EscalationData>({
       serviceName: d.serviceName,
       title: heading(d),
       body: html`<p style="margin: 0 0 20px 0; font-family: monospace; font-size: 16px;"><strong>TLP:${d.tlp}</strong></p>${p(
-        html`<strong>${d.reference}: ${d.title}</strong>`,
+        d.title === null
+          ? html`<strong>${d.reference}</strong>`
+          : html`<strong>${d.reference}: ${d.title}</strong>`,
       )}${p(
         `It was sent on ${ukDateTimeWithZone(d.releasedAt)}. These member councils had it delivered but nobody has followed its acknowledgement link, more than ${d.hours} hours later:`,
       )}${summary(d.councils.map((c) => [`${c.name} (${c.code})`, `Delivered ${ukDateTimeWithZone(c.deliveredAt)}`] as const))}${p(

@@ -54,6 +54,8 @@ export interface DkimResult {
   selector: string;
   outcome: DkimOutcome;
   reason: string;
+  /** The header names the signature covers (h=), lower case; empty when unreadable. */
+  signedHeaders?: string[];
 }
 
 /** `tag=value; …` → the tags, with folding white space removed from names and values (b= and bh= too). */
@@ -147,6 +149,7 @@ export async function verifyDkimSignature(
     selector: sig.selector,
     outcome,
     reason,
+    signedHeaders: sig.signedHeaders,
   });
   if (sig.lengthLimit !== null)
     return result('invalid', 'the signature covers only part of the body (l=), so it is not accepted');

@@ -35,7 +35,7 @@ export function requestContext(deps: Deps) {
 function clientIp(c: Context<AppEnv>, deps: Deps): string {
   if (deps.config.TRUST_PROXY) {
     const forwarded =
-      c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim(); // the entry our proxy appended
     if (forwarded) return forwarded;
   }
   try {

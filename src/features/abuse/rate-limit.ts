@@ -97,6 +97,19 @@ export async function mailQuotaAllows(deps: Deps, address: string): Promise<bool
   return outcome.allowed;
 }
 
+/** The client as counted: an IPv4 address, or an IPv6 address's /64 (one subscriber's network). */
+export function clientKey(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /**
  * The limit a caller's requests count against: anonymous callers per client address (`what` per hour:
  * RATE_LIMIT_PER_IP), signed-in callers per caller (RATE_LIMIT_PER_AUTHORITY), admins none.
@@ -110,7 +123,11 @@ export function requesterLimits(
   if (principal.role === 'admin') return [];
   if (principal.via === 'anonymous')
     return [
-      { key: `${what}:ip:${actor.ip ?? 'unknown'}`, max: deps.config.RATE_LIMIT_PER_IP, windowSeconds: HOUR },
+      {
+        key: `${what}:ip:${clientKey(actor.ip ?? 'unknown')}`,
+        max: deps.config.RATE_LIMIT_PER_IP,
+        windowSeconds: HOUR,
+      },
     ];
   return [
     {

@@ -101,6 +101,12 @@ export async function sendTestToMe(
   const principal = actor.principal;
   assertAuthor(principal);
   const advisory = await findOwnAdvisory(deps, principal, id);
+  // An advisory that may only travel encrypted is not sent in the clear to its author either.
+  if (advisory.tlp === 'RED' && advisory.requireEncryption)
+    throw new AppError(
+      'conflict',
+      'This TLP:RED advisory may only be sent encrypted, so no test copy is sent: read it on its page, or use the e-mail preview.',
+    );
   const to = await ownAddress(deps, principal);
   await enforceLimits(
     deps,

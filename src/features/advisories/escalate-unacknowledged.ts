@@ -178,7 +178,8 @@ async function mailOperators(
     serviceName: deps.config.SERVICE_NAME,
     warpName: group.name,
     reference: advisory.reference,
-    title: advisory.title,
+    // A TLP:RED title never travels in the clear (as in approval notices): the reference names it.
+    title: advisory.tlp === 'RED' ? null : advisory.title,
     tlp: advisory.tlp,
     releasedAt: advisory.approvedAt ?? advisory.releasedAt ?? advisory.createdAt,
     hours: deps.config.ACK_ESCALATION_HOURS,

@@ -14,6 +14,8 @@ export interface FetchTextOptions {
   maxBytes: number;
   /** How many https → https redirects to follow (0: report the redirect). */
   maxRedirects?: number;
+  /** Which redirect targets may be followed (default: any https URL). */
+  followable?: (url: URL) => boolean;
 }
 
 /** Stops reading a body we will not use; not awaited, as a cancelled source need not acknowledge it. */
@@ -92,7 +94,8 @@ export async function fetchText(
       discard(res.body);
       const location = res.headers.get('location');
       const next = location ? new URL(location, url).href : null;
-      if (next?.startsWith('https://') && hop < (options.maxRedirects ?? 0)) {
+      const allowed = next !== null && (options.followable?.(new URL(next)) ?? true);
+      if (next?.startsWith('https://') && allowed && hop < (options.maxRedirects ?? 0)) {
         url = next;
         continue;
       }

@@ -40,13 +40,24 @@ export interface MessageCheck {
   explanation: string;
 }
 
+/** Fields mail programs show or act on: each at most once (RFC 5322 §3.6), and signed when present. */
+const READER_FIELDS = ['from', 'sender', 'reply-to', 'to', 'cc', 'subject', 'date', 'message-id'];
+
 /** Our signatures' results summed up: the best one counts; a failure says which part changed. */
 function dkimOf(
   results: DkimResult[],
   ours: Set<string>,
+  present: Set<string>,
+  duplicated: boolean,
 ): { check: DkimCheck; changed: 'body' | 'headers' | null; unknown: 'temporary' | 'no-key' | null } {
   const mine = results.filter((r) => ours.has(r.domain));
-  if (mine.some((r) => r.outcome === 'pass')) return { check: 'pass', changed: null, unknown: null };
+  // A pass counts only when every field a reader relies on is unique and covered by that signature: a
+  // second Subject/To/Reply-To added on top is not what a bottom-up verifier checked.
+  const covers = (r: DkimResult) =>
+    READER_FIELDS.every((n) => !present.has(n) || r.signedHeaders?.includes(n));
+  if (mine.some((r) => r.outcome === 'pass' && covers(r)) && !duplicated)
+    return { check: 'pass', changed: null, unknown: null };
+  if (mine.some((r) => r.outcome === 'pass')) return { check: 'fail', changed: 'headers', unknown: null };
   if (mine.some((r) => r.outcome === 'body')) return { check: 'fail', changed: 'body', unknown: null };
   if (mine.some((r) => r.outcome === 'headers')) return { check: 'fail', changed: 'headers', unknown: null };
   if (mine.some((r) => r.outcome === 'temporary'))
@@ -80,7 +91,9 @@ export async function checkMessage(deps: Deps, message: RawMessage): Promise<Mes
     verifyDkim(message, ourDkimKeys(deps), deps.clock.now()),
     checkPgp(deps, message),
   ]);
-  const dkim = dkimOf(dkimResults, ourDkimDomains(deps.config));
+  const present = new Set(READER_FIELDS.filter((n) => message.headers(n).length > 0));
+  const duplicated = READER_FIELDS.some((n) => message.headers(n).length > 1);
+  const dkim = dkimOf(dkimResults, ourDkimDomains(deps.config), present, duplicated);
   const record =
     message.messageId && message.to.length
       ? await sentRecord(deps, message.messageId, message.to)
@@ -116,6 +129,8 @@ export async function checkMessage(deps: Deps, message: RawMessage): Promise<Mes
   // No DKIM signature of ours to rely on.
   if (dkim.check === 'none' && dkimExpected(deps.config))
     return answer('altered', words.changedHeaders, 'headers');
+  // OpenPGP covers the content, not the headers: a second Subject, To or Reply-To put on top is an alteration.
+  if (duplicated) return answer('altered', words.changedHeaders, 'headers');
   if (openpgp === 'pass')
     return answer(
       'genuine',

@@ -152,6 +152,7 @@ export async function discoverMailboxKey(
   source: DiscoverySource,
 ) {
   const mailbox = await findVisibleMailbox(deps, actor.principal, mailboxId);
+  await enforceLimits(deps, requesterLimits(deps, actor, 'mailbox-key-discovery'), 'key look-ups from you');
   const found = await discoverKey(deps, mailbox.address, source);
   if (!found.found)
     throw new AppError('validation_failed', `No key was found for ${mailbox.address}: ${found.reason}.`, {

@@ -20,10 +20,14 @@ export type Discovered =
   | { found: true; url: string; key: string | Uint8Array }
   | { found: false; tried: string[]; reason: string };
 
-const options = (deps: Pick<Deps, 'config'>, maxBytes: number) => ({
+const onDomain = (url: URL, domain: string) =>
+  url.protocol === 'https:' && (url.hostname === domain || url.hostname.endsWith(`.${domain}`));
+
+const options = (deps: Pick<Deps, 'config'>, maxBytes: number, domain: string) => ({
   timeoutMs: deps.config.CHECKS_HTTP_TIMEOUT_MS,
   maxBytes,
   maxRedirects: 3,
+  followable: (url: URL) => onDomain(url, domain),
 });
 
 const why = (r: FetchTextResult) =>
@@ -59,15 +63,16 @@ export async function discoverByWkd(
   const reasons: string[] = [];
   for (const url of await wkdUrls(address)) {
     tried.push(url);
-    const r = await fetchText(deps, url, options(deps, MAX_KEY_BYTES));
+    const r = await fetchText(
+      deps,
+      url,
+      options(deps, MAX_KEY_BYTES, address.slice(address.lastIndexOf('@') + 1).toLowerCase()),
+    );
     if (r.kind === 'ok' && r.bytes.length > 0) return { found: true, url, key: r.bytes };
     reasons.push(`${new URL(url).host}: ${why(r)}`);
   }
   return { found: false, tried, reason: `no key in the Web Key Directory (${reasons.join('; ')})` };
 }
-
-const onDomain = (url: URL, domain: string) =>
-  url.protocol === 'https:' && (url.hostname === domain || url.hostname.endsWith(`.${domain}`));
 
 /** Follows the `Encryption:` field of the address's domain's security.txt to an armored key. */
 export async function discoverBySecurityTxt(
@@ -76,7 +81,7 @@ export async function discoverBySecurityTxt(
 ): Promise<Discovered> {
   const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
   const txtUrl = `https://${domain}/.well-known/security.txt`;
-  const txt = await fetchText(deps, txtUrl, options(deps, SECURITY_TXT_LIMIT));
+  const txt = await fetchText(deps, txtUrl, options(deps, SECURITY_TXT_LIMIT, domain));
   if (txt.kind !== 'ok') return { found: false, tried: [txtUrl], reason: `no security.txt (${why(txt)})` };
   const fields = parseSecurityTxt(txt.text).fields.encryption ?? [];
   const urls = fields.flatMap((value) => {
@@ -96,7 +101,7 @@ export async function discoverBySecurityTxt(
         : 'security.txt has no Encryption field',
     };
   const url = urls[0]!;
-  const key = await fetchText(deps, url, options(deps, MAX_KEY_BYTES));
+  const key = await fetchText(deps, url, options(deps, MAX_KEY_BYTES, domain));
   if (key.kind !== 'ok')
     return { found: false, tried: [txtUrl, url], reason: `the key could not be fetched (${why(key)})` };
   return { found: true, url, key: key.text.includes('-----BEGIN PGP') ? key.text : key.bytes };

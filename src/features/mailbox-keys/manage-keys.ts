@@ -28,6 +28,10 @@ export async function removeMailboxKey(deps: Deps, actor: ActorContext, mailboxI
     where: and(eq(mailboxKeys.id, keyId), eq(mailboxKeys.mailboxId, mailbox.id)),
   });
   if (!key) throw new AppError('not_found', `There is no key with id "${keyId}" for this mailbox.`);
+  // Removing a confirmed key turns the council's AMBER/RED mail back into plaintext: only the council itself
+  // or an admin may do that, never a WARP operator who merely sees the mailbox.
+  if (key.state === 'confirmed' && !['council', 'admin'].includes(actor.principal.role))
+    throw new AppError('forbidden', 'Only the council or an admin can remove a confirmed encryption key.');
   const removed = await mailboxKeyTransitions.apply(deps, actor, 'remove', key.id, {
     set: { confirmTokenHash: null },
     audit: { before: { state: key.state }, after: { mailboxId: mailbox.id, fingerprint: key.fingerprint } },
