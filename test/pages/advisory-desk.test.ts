@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 // The advisory desk's pages without JavaScript: the audience count on the form ("Update count"), editing a
 // draft with the API's validation, the e-mail preview and its sandboxed frame, a test to yourself, the
 // deliveries' views and search, the progress panel served alone, and what a WARP operator sees of an NCSC
@@ -204,6 +205,21 @@ describe('the e-mail preview and a test to yourself, in the pages', () => {
     expect((await staff.get(sent.location!)).html).toContain('A test copy, marked TEST, is on its way');
     const [copy] = t.mailer.to('duty.officer@ncsc.gov.uk');
     expect(copy?.subject).toContain('[TEST]');
+
+    // A TLP:RED advisory that may only travel encrypted gets no clear-text test copy either.
+    const before = await t.db.query.advisories.findFirst({ where: eq(advisories.id, draft.id) });
+    await t.db
+      .update(advisories)
+      .set({ tlp: 'RED', requireEncryption: true })
+      .where(eq(advisories.id, draft.id));
+    const refused = await staff.submit(`/advisories/${draft.id}/send-test`);
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('may only be sent encrypted');
+    expect(t.mailer.to('duty.officer@ncsc.gov.uk')).toHaveLength(1);
+    await t.db
+      .update(advisories)
+      .set({ tlp: before!.tlp, requireEncryption: false })
+      .where(eq(advisories.id, draft.id));
 
     const council = browser(t);
     await council.signInAs(t.deps, { role: 'council', authorityCode: 'CRF' });
