@@ -510,6 +510,41 @@ describe('who must not see a document', () => {
     const findings = await validateCsaf(JSON.parse(text));
     expect([...findings.errors, ...findings.warnings]).toEqual([]);
   });
+
+  it('names an AMBER version in between by neither title nor reference (history, aliases)', async () => {
+    const root = await insertAdvisory(t.db, {
+      reference: 'NCSC-2026-0311',
+      tlp: 'CLEAR',
+      title: 'Public first',
+      releasedAt: t1,
+    });
+    await insertAdvisory(t.db, {
+      reference: 'NCSC-2026-0312',
+      kind: 'update',
+      parentId: root.id,
+      threadId: root.id,
+      tlp: 'AMBER',
+      title: SECRET,
+      releasedAt: t2,
+    });
+    await insertAdvisory(t.db, {
+      reference: 'NCSC-2026-0313',
+      kind: 'update',
+      parentId: root.id,
+      threadId: root.id,
+      tlp: 'CLEAR',
+      title: 'Public again',
+      releasedAt: new Date(t2.getTime() + 3_600_000),
+    });
+    const res = await get('/.well-known/csaf/clear/2026/ncsc-2026-0311.json');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('NCSC-2026-0312');
+    expect(text).toContain('NCSC-2026-0313');
+    const findings = await validateCsaf(JSON.parse(text));
+    expect([...findings.errors, ...findings.warnings]).toEqual([]);
+  });
 });
 
 describe('without a signing key', () => {

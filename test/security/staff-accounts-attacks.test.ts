@@ -198,3 +198,18 @@ describe('staff: disabling someone removes their passkeys', () => {
     expect(row?.state).toBe('removed');
   });
 });
+
+describe('passkey sign-in: starting one is rate limited per client', () => {
+  it('answers 429 once a client has started ten times RATE_LIMIT_PER_IP sign-ins this hour', async () => {
+    const limited = await makeTestApp({ env: { RATE_LIMIT_PER_IP: '1' } });
+    try {
+      const start = () => limited.app.request('/api/v1/sign-in/passkey/options', { method: 'POST' });
+      for (let i = 0; i < 10; i++) expect((await start()).status).toBe(200);
+      const refused = await start();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -57,7 +57,8 @@ export async function notifyApprovers(
       deps,
       to.map((address, i) => ({
         message: composeMessage(deps.config, advisoryApprovalNeeded, data, address, {
-          messageId: `approve.${advisory.id}.${i}`,
+          // Unguessable: the genuineness check must not confirm who was asked from an advisory id alone.
+          messageId: `approve.${advisory.id}.${i}.${deps.random.secret(9)}`,
         }),
         options: { lane: 'urgent' as const, purpose: 'advisory approval needed' },
       })),

@@ -164,7 +164,10 @@ export function buildCsafDocument(
     summary:
       i === 0
         ? `${revisionSummary.advisory}.`
-        : `${revisionSummary[a.kind]}: ${a.reference}${mayShow(a, advisory) ? `: ${a.title}` : ''}`,
+        : // A version less shareable than this document is named by neither title nor reference.
+          mayShow(a, advisory)
+          ? `${revisionSummary[a.kind]}: ${a.reference}: ${a.title}`
+          : `${revisionSummary[a.kind]}.`,
   }));
 
   const notes: CsafNote[] = [
@@ -210,7 +213,14 @@ export function buildCsafDocument(
     ],
   }));
 
-  const aliases = [...new Set(versions.slice(1).map((a) => a.reference))].filter((r) => r !== trackingId);
+  const aliases = [
+    ...new Set(
+      versions
+        .slice(1)
+        .filter((a) => mayShow(a, advisory))
+        .map((a) => a.reference),
+    ),
+  ].filter((r) => r !== trackingId);
   return sortKeys({
     document: {
       category: cves.length ? CSAF_CATEGORY_WITH_CVES : 'csaf_informational_advisory',

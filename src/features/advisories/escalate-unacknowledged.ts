@@ -190,7 +190,8 @@ async function mailOperators(
   for (const [i, to] of addresses.entries()) {
     try {
       const message = composeMessage(deps.config, escalationTemplate, data, to, {
-        messageId: `escalation.${advisory.id}.${warpId}.${now.getTime()}.${i}`,
+        // Unguessable: the genuineness check must not confirm which operators were told from the ids alone.
+        messageId: `escalation.${advisory.id}.${warpId}.${now.getTime()}.${i}.${deps.random.secret(9)}`,
         headers: {
           'X-Advisory-Reference': advisory.reference,
           'X-TLP': advisory.tlp,

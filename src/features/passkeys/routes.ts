@@ -6,7 +6,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { actorOf, requirePrincipal } from '../../actor.js';
 import { browserMark, ensureBrowserMark } from '../../lib/browser-cookie.js';
 import { createRouter, json, pick } from '../../openapi.js';
-import { enforceLimits } from '../abuse/rate-limit.js';
+import { clientKey, enforceLimits } from '../abuse/rate-limit.js';
 import { startSession } from '../auth/session-cookie.js';
 import { listPasskeys, MAX_PASSKEY_NAME } from './manage-passkeys.js';
 import { passkeySignInOptions, signInWithPasskey } from './passkey-sign-in.js';
@@ -160,7 +160,20 @@ export function passkeyRoutes() {
       responses: { 200: json(RequestOptions, 'The request options'), ...pick(429) },
     }),
     async (c) => {
-      const options = await passkeySignInOptions(c.var.deps, ensureBrowserMark(c));
+      const deps = c.var.deps;
+      // Each call keeps a challenge for five minutes: limited per client (more loosely than sign-ins).
+      await enforceLimits(
+        deps,
+        [
+          {
+            key: `passkey-options:ip:${clientKey(c.var.clientIp)}`,
+            max: deps.config.RATE_LIMIT_PER_IP * 10,
+            windowSeconds: 3600,
+          },
+        ],
+        'passkey sign-ins started from your network',
+      );
+      const options = await passkeySignInOptions(deps, ensureBrowserMark(c));
       return c.json(options as unknown as z.infer<typeof RequestOptions>, 200);
     },
   );
@@ -192,7 +205,7 @@ export function passkeyRoutes() {
         deps,
         [
           {
-            key: `passkey-sign-in:ip:${c.var.clientIp}`,
+            key: `passkey-sign-in:ip:${clientKey(c.var.clientIp)}`,
             max: deps.config.RATE_LIMIT_PER_IP,
             windowSeconds: 3600,
           },
