@@ -45,7 +45,7 @@ export async function developmentSigningKey(config: KeyConfig, log: Logger): Pro
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, privateKey, { mode: 0o600 });
   await chmod(path, 0o600);
-  log.warn('made a development OpenPGP key for this machine: advisories in the outbox are signed with it', {
+  log.info('made a development OpenPGP key for this machine: advisories in the outbox are signed with it', {
     path,
     note: 'set OPENPGP_PRIVATE_KEY before mail leaves the machine',
   });
