@@ -254,3 +254,20 @@ describe('escalating unacknowledged councils', () => {
     expect(t.mailer.sent).toHaveLength(0);
   });
 });
+
+describe('a TLP:RED advisory escalated', () => {
+  // Found by the red-team pass of 5 December 2026: the title of a RED advisory never travels in the clear
+  // (as in approval notices); the reference names it.
+  it('keeps its title out of the WARP operators’ e-mail (subject and body)', async () => {
+    await sentAdvisory({ tlp: 'RED', title: 'Zero-day in Example Council payroll', requireEncryption: true });
+    t.clock.advance(25 * HOUR);
+    await escalateUnacknowledged(t.deps);
+    const mails = t.mailer.sent;
+    expect(mails.length).toBeGreaterThan(0);
+    for (const m of mails) {
+      expect(m.subject).not.toContain('Zero-day');
+      expect(m.text).not.toContain('Zero-day');
+      expect(m.subject).toContain('NCSC-');
+    }
+  });
+});

@@ -198,3 +198,18 @@ function advisoryInput(overrides: Record<string, unknown>) {
     ...overrides,
   };
 }
+
+describe('who may switch a council back to plaintext', () => {
+  // Found by the red-team pass of 5 December 2026: removing a confirmed key turns the council's AMBER and RED
+  // mail back into plaintext, so only the council itself or an admin may do it.
+  it('a WARP operator cannot remove a council’s confirmed key: the next AMBER copy is still encrypted', async () => {
+    const wales = await t.tokenFor('warp', { warp: 'wales' });
+    const keys = (await (await t.call('GET', '/api/v1/mailboxes/WA1-primary/keys', { token: wales })).json())
+      .items;
+    const res = await t.call('DELETE', `/api/v1/mailboxes/WA1-primary/keys/${keys[0].id}`, { token: wales });
+    expect(res.status).toBe(403);
+    await send({ tlp: 'AMBER', title: 'Secret VPN flaw in Example appliances' });
+    const copy = copyTo(ADDRESS);
+    expect(copy.raw ?? copy.text).not.toContain('Secret VPN flaw');
+  });
+});

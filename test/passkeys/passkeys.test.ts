@@ -264,3 +264,22 @@ describe('sign-in links', () => {
     expect((await asking.post(link, {})).status).toBe(303);
   });
 });
+
+describe('removing a passkey', () => {
+  // Found by the red-team pass of 5 December 2026: a session opened with a removed (rogue) passkey must not
+  // live on for SESSION_TTL_HOURS.
+  it('ends the sessions opened with it; the admin’s own session goes on', async () => {
+    const owner = await enrolled();
+    const rogue = await registerPasskey(owner.b, 'Rogue'); // e.g. added while the owner's laptop was unlocked
+    expect(rogue.res.status).toBe(201);
+    const rogueId = ((await rogue.res.json()) as { id: string }).id;
+    const attacker = browser(t);
+    await attacker.get('/sign-in');
+    expect((await passkeySignIn(attacker, rogue.credential)).status).toBe(200);
+    expect((await attacker.get('/team')).status).toBe(200);
+    const removed = await owner.b.submit(`/account/passkeys/${rogueId}/remove`, {});
+    expect(removed.status).toBe(303);
+    expect((await attacker.get('/team')).status).not.toBe(200);
+    expect((await owner.b.get('/team')).status).toBe(200);
+  });
+});
