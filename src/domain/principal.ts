@@ -48,6 +48,9 @@ export const systemPrincipal: Principal = {
   via: 'system',
 };
 
+/** The actor of a staff member's sessions and of the keys they own: `staff:<address>`. */
+export const staffActor = (address: string) => `staff:${address}`;
+
 /** Someone not signed in (registering a mailbox, following a link): recorded by client address. */
 export function anonymousPrincipal(ip: string): Principal {
   return {

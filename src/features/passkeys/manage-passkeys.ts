@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.js';
 import { inList, withinParameterLimit } from '../../db/limits.js';
 import { passkeys, sessions, staffMembers } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
-import type { ActorContext, Principal } from '../../domain/principal.js';
+import { type ActorContext, type Principal, staffActor } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
 import { auditEntry } from '../audit/record.js';
 import { endSessionsOf } from '../auth/sessions.js';
@@ -34,8 +34,6 @@ export function toPasskeyView(row: PasskeyRow): PasskeyView {
 }
 
 export const MAX_PASSKEY_NAME = 60;
-
-const staffActor = (address: string) => `staff:${address}`;
 
 /** The staff address a principal signs in as, or null (a token, a council, the CLI). */
 export function staffAddressOf(principal: Pick<Principal, 'actor'>): string | null {

@@ -39,7 +39,7 @@ export function toStaffView(row: StaffRow): StaffView {
 }
 
 /** The session actor of a staff member (what sessions and the audit log record). */
-export const staffActor = (address: string) => `staff:${address}`;
+export { staffActor } from '../../domain/principal.js';
 
 /** A staff address, normalised as mailbox addresses are; a bad one is a 422 on `address`. */
 export function normaliseStaffAddress(input: string): string {
