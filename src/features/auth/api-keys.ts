@@ -54,7 +54,10 @@ export async function createKey(deps: Deps, actor: ActorContext, input: NewKey) 
   const p = actor.principal;
   // A key does not make keys (they would outlive its revocation and expiry): people do, signed in as themselves.
   if (p.actor.startsWith('token:') && p.role !== 'admin')
-    throw new AppError('forbidden', 'Sign in as yourself to make an API key.');
+    throw new AppError(
+      'forbidden',
+      'A new API key cannot be made while signed in with another API key: sign in with the link we e-mail to your mailbox (or your passkey), then make it.',
+    );
   if (!rolesFor(p).includes(input.role))
     throw new AppError('forbidden', 'You cannot make a key with more power than you have.');
   if (p.role === 'warp' && input.warpId !== p.warpId)
