@@ -1,6 +1,6 @@
 // API tokens: created once and shown once, stored only as a SHA-256 hash, checked in constant time.
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import { apiTokens, authorities, staffMembers, warps } from '../../db/schema.js';
+import { apiTokens, authorities, mailboxes, staffMembers, warps } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { ActorContext, Principal } from '../../domain/principal.js';
 import { AppError } from '../../errors.js';
@@ -10,7 +10,7 @@ import type { Random } from '../../ports/random.js';
 import { auditEntry } from '../audit/record.js';
 import { auditEntryIf } from '../audit/transitions.js';
 import { type Bookkeeping, detachedBookkeeping } from './bookkeeping.js';
-import { ownerEnded } from './key-owner.js';
+import { ownerColumns, ownerEndedFrom, ownerJoins } from './key-owner.js';
 import { ownerFor } from './people.js';
 import { endSessionsOf } from './sessions.js';
 
@@ -146,11 +146,19 @@ export async function authenticateToken(
 ): Promise<Principal | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
   const hash = await hashSecret(secret);
-  const row = await deps.db.query.apiTokens.findFirst({ where: eq(apiTokens.tokenHash, hash) });
+  // The key and its owner as they are now, in one query (this runs on every request with a key).
+  const [found] = await deps.db
+    .select({ token: apiTokens, ...ownerColumns })
+    .from(apiTokens)
+    .leftJoin(staffMembers, ownerJoins.staff)
+    .leftJoin(mailboxes, ownerJoins.mailbox)
+    .where(eq(apiTokens.tokenHash, hash))
+    .limit(1);
+  const row = found?.token;
   if (!row || !constantTimeEqual(row.tokenHash, hash)) return null;
   const now = deps.clock.now();
   if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  if (await ownerEnded(deps, row)) return null;
+  if (ownerEndedFrom(row, found)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
     books('token use', (db) => db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)));
   }
